@@ -1,0 +1,93 @@
+package dev.lockplane.clone;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Creates, lists, resets and destroys {@link Clone}s of {@link Snapshot}s.
+ *
+ * <p>A manager is thread-safe: many threads may create, reset and destroy clones at once. Closing
+ * it destroys the clones and snapshots it created (the golden snapshot is kept where the backend
+ * caches it); closing twice is safe.
+ *
+ * <pre>{@code
+ * try (LocalPostgres pg = LocalPostgres.builder().start();
+ *      CloneManager clones = CloneManagers.databases(pg)
+ *          .golden(Golden.fromScripts(Path.of("db/schema.sql")))
+ *          .start()) {
+ *   Clone c = clones.create("neal");
+ *   ...
+ *   c.reset();
+ * }
+ * }</pre>
+ */
+public interface CloneManager extends AutoCloseable {
+
+  /** Returns the snapshot of the golden database; {@link #create()} copies it. */
+  Snapshot golden();
+
+  /** Returns how this manager copies snapshots, and why. */
+  CloneStrategy strategy();
+
+  /**
+   * Creates a clone of the golden snapshot with a generated name.
+   *
+   * @return the new clone
+   */
+  Clone create();
+
+  /**
+   * Creates a clone of the golden snapshot.
+   *
+   * @param name the clone's name: 1 to 40 characters, lower-case letters, digits, {@code _} or
+   *     {@code -}, starting with a letter
+   * @return the new clone
+   * @throws dev.lockplane.CloneException with {@code ALREADY_EXISTS} if the name is taken
+   */
+  Clone create(String name);
+
+  /**
+   * Creates a clone of a snapshot.
+   *
+   * @param name the clone's name (see {@link #create(String)})
+   * @param snapshot the snapshot to copy
+   * @return the new clone
+   */
+  Clone create(String name, Snapshot snapshot);
+
+  /** Returns the live clones of this manager, sorted by name. */
+  List<Clone> list();
+
+  /**
+   * Finds a clone by name.
+   *
+   * @param name the clone's name
+   * @return the clone, or empty
+   */
+  Optional<Clone> get(String name);
+
+  /**
+   * Freezes the current state of a clone into a new snapshot, from which further clones can be
+   * created. The clone's open connections are terminated while it is copied.
+   *
+   * @param name the snapshot's name (same rules as clone names)
+   * @param source the clone to copy
+   * @return the new snapshot
+   */
+  Snapshot snapshot(String name, Clone source);
+
+  /** Returns the snapshots of this manager, the golden first, then by creation time. */
+  List<Snapshot> snapshots();
+
+  /**
+   * Removes a snapshot that no clone uses.
+   *
+   * @param snapshot the snapshot to remove; the golden cannot be removed
+   * @throws dev.lockplane.CloneException with {@code IN_USE} if a clone was created from it
+   */
+  void destroySnapshot(Snapshot snapshot);
+
+  /** Destroys the clones and snapshots this manager created. Closing twice is safe. */
+  @Override
+  void close();
+}

@@ -1,0 +1,159 @@
+package dev.lockplane.internal.postgres;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockplane.internal.fs.FileTrees;
+import dev.lockplane.internal.os.Posix;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import jnr.constants.platform.Signal;
+
+/**
+ * Stops and removes servers whose owning JVM is gone (killed, crashed), found through the records
+ * in the runtime directory.
+ */
+public final class Reaper {
+  /** The record file in each instance directory. */
+  public static final String RECORD = "instance.json";
+
+  private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Reaper() {}
+
+  /** Returns the start instant of the current JVM, as recorded in instance records. */
+  public static String currentOwnerStart() {
+    return startOf(ProcessHandle.current().pid()).orElse("unknown");
+  }
+
+  private static Optional<String> startOf(long pid) {
+    return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).map(Object::toString);
+  }
+
+  /**
+   * Writes an instance record.
+   *
+   * @param instanceDir the instance directory
+   * @param record the record
+   * @throws IOException on failure
+   */
+  public static void write(Path instanceDir, InstanceRecord record) throws IOException {
+    Path tmp = instanceDir.resolve(RECORD + ".tmp");
+    JSON.writeValue(tmp.toFile(), record);
+    Files.move(tmp, instanceDir.resolve(RECORD), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Stops the servers under {@code runtimeDir/instances} whose owner JVM is gone, and removes the
+   * directories of ephemeral ones.
+   *
+   * @param runtimeDir the runtime directory
+   * @return how many abandoned servers were found
+   */
+  public static int reap(Path runtimeDir) {
+    Path instances = runtimeDir.resolve("instances");
+    if (!Files.isDirectory(instances)) {
+      return 0;
+    }
+    int reaped = 0;
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(instances)) {
+      for (Path dir : dirs) {
+        Path rec = dir.resolve(RECORD);
+        if (!Files.isRegularFile(rec)) {
+          continue;
+        }
+        InstanceRecord r;
+        try {
+          r = JSON.readValue(rec.toFile(), InstanceRecord.class);
+        } catch (IOException e) {
+          continue;
+        }
+        if (ownerAlive(r)) {
+          continue;
+        }
+        reaped++;
+        LOG.log(Level.INFO, "Stopping PostgreSQL (pid {0}, port {1}) left behind by dead JVM {2}",
+            r.postmasterPid(), r.port(), r.ownerPid());
+        stopAbandoned(r);
+        if (r.ephemeral()) {
+          FileTrees.deleteQuietly(dir);
+        } else {
+          try {
+            Files.deleteIfExists(rec);
+          } catch (IOException ignored) {
+            // the next reaper finds the owner dead again and does nothing more
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "Cannot scan " + instances + " for abandoned servers: " + e);
+    }
+    return reaped;
+  }
+
+  private static boolean ownerAlive(InstanceRecord r) {
+    if (!Posix.isAlive(r.ownerPid())) {
+      return false;
+    }
+    Optional<String> start = startOf(r.ownerPid());
+    // the same pid with another start time is an unrelated process that reused the pid
+    return start.isEmpty() || start.get().equals(r.ownerStart());
+  }
+
+  private static void stopAbandoned(InstanceRecord r) {
+    long pid = r.postmasterPid();
+    if (!isPostmasterOf(pid, r.dataDirectory())) {
+      return;
+    }
+    Posix.kill(pid, Signal.SIGINT);
+    if (waitGone(pid, 15_000)) {
+      return;
+    }
+    Posix.kill(pid, Signal.SIGQUIT);
+    if (waitGone(pid, 5_000)) {
+      return;
+    }
+    Posix.kill(pid, Signal.SIGKILL);
+    waitGone(pid, 5_000);
+  }
+
+  /** Whether {@code pid} is a live postgres process serving {@code dataDirectory}. */
+  static boolean isPostmasterOf(long pid, String dataDirectory) {
+    if (!Posix.isAlive(pid)) {
+      return false;
+    }
+    try {
+      Path pidFile = Path.of(dataDirectory, "postmaster.pid");
+      if (Files.isRegularFile(pidFile)) {
+        String first = Files.readAllLines(pidFile).get(0).trim();
+        return Long.parseLong(first) == pid;
+      }
+    } catch (IOException | RuntimeException e) {
+      // unreadable: fall back to the command line
+    }
+    return ProcessHandle.of(pid)
+        .flatMap(h -> h.info().command())
+        .map(c -> c.endsWith("/postgres"))
+        .orElse(false);
+  }
+
+  static boolean waitGone(long pid, long millis) {
+    long deadline = System.currentTimeMillis() + millis;
+    while (System.currentTimeMillis() < deadline) {
+      if (!Posix.isAlive(pid)) {
+        return true;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return !Posix.isAlive(pid);
+      }
+    }
+    return !Posix.isAlive(pid);
+  }
+}
