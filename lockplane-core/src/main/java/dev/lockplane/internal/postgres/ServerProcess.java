@@ -172,6 +172,7 @@ public final class ServerProcess {
 
   private static void prepareDataDirectory(Config config, OsUser user, Path dataDir) {
     Installation inst = config.installation();
+    checkReachable(dataDir, user);
     Path pgVersion = dataDir.resolve("PG_VERSION");
     if (Files.isRegularFile(pgVersion)) {
       String v;
@@ -196,6 +197,38 @@ public final class ServerProcess {
     } else {
       new ClusterCache(config.cacheDir()).createDataDirectory(inst, config.superuser(), user, dataDir);
       rotatePasswordOnFirstStart(dataDir, user);
+    }
+  }
+
+  /**
+   * When the server runs as another user (the JVM is root), every existing ancestor of the data
+   * directory must be searchable by that user; otherwise the server dies with a bare "Permission
+   * denied". Say so before starting, with the directory to fix.
+   */
+  private static void checkReachable(Path dataDir, OsUser user) {
+    if (!Posix.isRoot()) {
+      return;
+    }
+    for (Path p = dataDir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+      if (!Files.isDirectory(p)) {
+        continue;
+      }
+      try {
+        int uid = (Integer) Files.getAttribute(p, "unix:uid");
+        int gid = (Integer) Files.getAttribute(p, "unix:gid");
+        int mode = (Integer) Files.getAttribute(p, "unix:mode");
+        boolean ok = uid == user.uid() ? (mode & 0100) != 0 : gid == user.gid() ? (mode & 0010) != 0 : (mode & 0001) != 0;
+        if (!ok) {
+          throw new LockplaneException(
+              ErrorCode.INVALID_CONFIGURATION,
+              "The server runs as user '" + user.name() + "' (PostgreSQL refuses to run as root), which cannot"
+                  + " reach data directory " + dataDir + ": " + p + " is not searchable by it (mode "
+                  + Integer.toOctalString(mode & 0777) + "). Run 'chmod o+x " + p + "', or choose a data"
+                  + " directory outside it.");
+        }
+      } catch (IOException | UnsupportedOperationException e) {
+        return; // cannot tell: let the server try
+      }
     }
   }
 
@@ -371,7 +404,7 @@ public final class ServerProcess {
       Config config, Path logFile, long logStart, Path dataDir, int port, String what) {
     String log = tail(logFile, logStart, 40);
     ErrorCode code = ErrorCode.SERVER_START_FAILED;
-    String advice = "Read the server log above; fix the setting or the data directory it names.";
+    String advice = "Read the server log below; fix the setting or the data directory it names.";
     if (log.contains("Address already in use") || log.contains("could not bind")) {
       code = ErrorCode.PORT_IN_USE;
       advice = "Port " + port + " is taken; choose another port, or let Lockplane choose one.";
@@ -383,7 +416,7 @@ public final class ServerProcess {
       advice = "Another server uses " + dataDir + "; stop it first.";
     } else if (log.contains("PANIC") || log.contains("terminated by signal")) {
       code = ErrorCode.SERVER_CRASHED;
-      advice = "The server crashed while starting; the log above says why.";
+      advice = "The server crashed while starting; the log below says why.";
     }
     return new ServerException(
         code,

@@ -1,0 +1,138 @@
+package dev.lockplane.clones;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.clone.CloneManager;
+import dev.lockplane.clone.CopyMethod;
+import dev.lockplane.clone.Golden;
+import dev.lockplane.internal.clone.DatabaseCloneManager;
+import dev.lockplane.internal.clone.ServerEndpoint;
+import dev.lockplane.internal.fs.Reflinks;
+import dev.lockplane.postgres.LocalPostgres;
+import java.util.Objects;
+
+/**
+ * Configures database-level clones. Each setting may be given once.
+ *
+ * <p>The golden database is prepared when {@link #start()} runs — or reused, when the server already
+ * holds a golden prepared from the same content (same scripts, byte for byte).
+ */
+public final class DatabaseClonesBuilder {
+  private final LocalPostgres server;
+  private final String jdbcUrl;
+  private final String user;
+  private final String password;
+  private Golden golden;
+  private CopyMethod method;
+  private String prefix;
+  private Integer connections;
+
+  DatabaseClonesBuilder(LocalPostgres server) {
+    this.server = server;
+    this.jdbcUrl = null;
+    this.user = null;
+    this.password = null;
+  }
+
+  DatabaseClonesBuilder(String jdbcUrl, String user, String password) {
+    this.server = null;
+    this.jdbcUrl = jdbcUrl;
+    this.user = user;
+    this.password = password;
+  }
+
+  private static void once(Object current, String what) {
+    if (current != null) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, what + " was already set to " + current + "; set it once.");
+    }
+  }
+
+  /**
+   * What the golden database holds (default: an empty database).
+   *
+   * @param golden the golden's description
+   * @return this builder
+   */
+  public DatabaseClonesBuilder golden(Golden golden) {
+    once(this.golden, "golden");
+    this.golden = Objects.requireNonNull(golden, "golden");
+    return this;
+  }
+
+  /**
+   * How to copy: {@link CopyMethod#FILE_CLONE} (PostgreSQL 18 with {@code file_copy_method =
+   * clone}), {@link CopyMethod#FILE_COPY} or {@link CopyMethod#WAL_LOG}. By default FILE_CLONE where
+   * the server has it, else FILE_COPY.
+   *
+   * @param method the copy method
+   * @return this builder
+   */
+  public DatabaseClonesBuilder copyMethod(CopyMethod method) {
+    once(this.method, "copyMethod");
+    this.method = Objects.requireNonNull(method, "method");
+    return this;
+  }
+
+  /**
+   * The prefix of the names of databases this manager creates (default {@code lp_}). Managers that
+   * share a server at the same time need distinct prefixes when their clone names may collide.
+   *
+   * @param prefix lower-case letters, digits and {@code _}
+   * @return this builder
+   */
+  public DatabaseClonesBuilder databasePrefix(String prefix) {
+    once(this.prefix, "databasePrefix");
+    if (!Objects.requireNonNull(prefix, "prefix").matches("[a-z][a-z0-9_]{0,19}")) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
+          "databasePrefix '" + prefix + "' is invalid: use 1 to 20 lower-case letters, digits or '_', starting with a letter.");
+    }
+    this.prefix = prefix;
+    return this;
+  }
+
+  /**
+   * How many administrative connections the manager keeps for creating and dropping databases
+   * (default 4): the number of clone operations that run at the same moment.
+   *
+   * @param n 1 to 64
+   * @return this builder
+   */
+  public DatabaseClonesBuilder adminConnections(int n) {
+    once(this.connections, "adminConnections");
+    if (n < 1 || n > 64) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "adminConnections must be 1 to 64, not " + n + ".");
+    }
+    this.connections = n;
+    return this;
+  }
+
+  /**
+   * Prepares the golden database (or reuses it) and returns the manager.
+   *
+   * @return a thread-safe manager; close it to drop its clones and snapshots
+   * @throws dev.lockplane.ScriptException when a golden script fails, naming the script and line
+   */
+  public CloneManager start() {
+    Golden g = golden == null ? Golden.empty() : golden;
+    String p = prefix == null ? "lp_" : prefix;
+    int n = connections == null ? 4 : connections;
+    if (server != null) {
+      ServerEndpoint ep = new ServerEndpoint(
+          "jdbc:postgresql://" + server.host() + ":" + server.port() + "/", "", server.user(), server.password(), "postgres");
+      boolean reflink = Reflinks.supported(server.dataDirectory());
+      String fs = Reflinks.filesystemType(server.dataDirectory());
+      String note = reflink
+          ? "reflink: the data directory is on " + fs + " with reflink support, so a clone costs constant time"
+          : "the data directory is on " + fs + ", which has no reflink: the kernel copies the bytes (linear in size);"
+              + " put the data directory on XFS (mkfs.xfs -m reflink=1) or btrfs for constant-time clones";
+      return DatabaseCloneManager.start(ep, g, p, method, note, n);
+    }
+    ServerEndpoint ep;
+    try {
+      ep = ServerEndpoint.parse(jdbcUrl, user, password);
+    } catch (IllegalArgumentException e) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, e.getMessage(), e);
+    }
+    return DatabaseCloneManager.start(ep, g, p, method, null, n);
+  }
+}
