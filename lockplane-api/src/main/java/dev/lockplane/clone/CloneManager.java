@@ -87,6 +87,15 @@ public interface CloneManager extends AutoCloseable {
    */
   void destroySnapshot(Snapshot snapshot);
 
+  /**
+   * Stops managing a clone without destroying it: {@link #close()} leaves it in place, so that it can
+   * be inspected later (for example the clone of a failed test, on a server that outlives the JVM).
+   * The clone is no longer listed; its handle stays usable.
+   *
+   * @param clone a clone of this manager
+   */
+  void keep(Clone clone);
+
   /** Destroys the clones and snapshots this manager created. Closing twice is safe. */
   @Override
   void close();

@@ -375,6 +375,13 @@ public final class DatabaseCloneManager implements CloneManager {
   }
 
   @Override
+  public void keep(Clone clone) {
+    if (clone instanceof DatabaseClone c) {
+      clones.remove(c.name(), c);
+    }
+  }
+
+  @Override
   public List<Clone> list() {
     List<Clone> out = new ArrayList<>(clones.values());
     out.sort(Comparator.comparing(Clone::name));

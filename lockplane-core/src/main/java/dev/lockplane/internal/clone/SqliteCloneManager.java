@@ -213,6 +213,13 @@ public final class SqliteCloneManager implements CloneManager {
   }
 
   @Override
+  public void keep(Clone clone) {
+    if (clone instanceof SqliteClone c) {
+      clones.remove(c.name(), c);
+    }
+  }
+
+  @Override
   public List<Clone> list() {
     List<Clone> out = new ArrayList<>(clones.values());
     out.sort(Comparator.comparing(Clone::name));

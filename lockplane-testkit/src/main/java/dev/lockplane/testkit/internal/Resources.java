@@ -1,0 +1,170 @@
+package dev.lockplane.testkit.internal;
+
+import dev.lockplane.clone.Clone;
+import dev.lockplane.clone.CloneManager;
+import dev.lockplane.clones.CloneManagers;
+import dev.lockplane.internal.clone.ClonePool;
+import dev.lockplane.internal.fs.FileTrees;
+import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.testkit.Engine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** What the extension keeps in JUnit's stores; each closes what it holds, once. */
+public final class Resources {
+  private static final System.Logger LOG = System.getLogger("dev.lockplane.testkit");
+
+  private Resources() {}
+
+  /** The embedded server of one major version, shared by the whole test run. */
+  @SuppressWarnings("deprecation")
+  public static final class Server implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    private final LocalPostgres pg;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Server(int version) {
+      this.pg = LocalPostgres.builder().version(version).start();
+    }
+
+    /** Returns the server. */
+    public LocalPostgres postgres() {
+      return pg;
+    }
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        pg.close();
+      }
+    }
+  }
+
+  /** A directory for SQLite files, removed at the end of the run. */
+  @SuppressWarnings("deprecation")
+  public static final class SqliteDirectory implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    private final Path dir;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    SqliteDirectory() {
+      try {
+        this.dir = Files.createTempDirectory("lockplane-sqlite");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Returns the directory. */
+    public Path path() {
+      return dir;
+    }
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        FileTrees.deleteQuietly(dir);
+      }
+    }
+  }
+
+  /** A golden's clone manager and its pool of spare clones, shared by every class with the same golden. */
+  @SuppressWarnings("deprecation")
+  public static final class Golden implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    private final CloneManager manager;
+    private final ClonePool pool;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public Golden(Settings s, ExtensionContext.Store root) {
+      String prefix = "lpt" + UUID.randomUUID().toString().replace("-", "").substring(0, 6) + "_";
+      if (s.engine() == Engine.SQLITE) {
+        SqliteDirectory dir = root.getOrComputeIfAbsent("sqlite-dir", k -> new SqliteDirectory(), SqliteDirectory.class);
+        manager = CloneManagers.sqlite(dir.path().resolve(s.golden().contentHash().substring(0, 12))).golden(s.golden()).start();
+      } else if (s.jdbcUrl() != null) {
+        manager = CloneManagers.databases(s.jdbcUrl(), s.user(), s.password())
+            .golden(s.golden()).databasePrefix(prefix).adminConnections(4).start();
+      } else {
+        Server server = root.getOrComputeIfAbsent("server-" + s.version(), k -> new Server(s.version()), Server.class);
+        manager = CloneManagers.databases(server.postgres())
+            .golden(s.golden()).databasePrefix(prefix).adminConnections(4).start();
+      }
+      pool = new ClonePool(manager, s.poolSize());
+    }
+
+    /** Returns the pool. */
+    public ClonePool pool() {
+      return pool;
+    }
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        try {
+          pool.close();
+        } finally {
+          manager.close();
+        }
+      }
+    }
+  }
+
+  /** The clone of one test (or of one class, for static fields), with the connections handed out. */
+  @SuppressWarnings("deprecation")
+  public static final class TestClone implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    private final ClonePool pool;
+    private final Clone clone;
+    private final List<Connection> connections = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String keepReason;
+
+    public TestClone(ClonePool pool) {
+      this.pool = pool;
+      this.clone = pool.take();
+    }
+
+    /** Returns the clone. */
+    public Clone clone() {
+      return clone;
+    }
+
+    /** Opens a connection that is closed with this resource. */
+    public Connection connection() throws SQLException {
+      Connection c = clone.dataSource().getConnection();
+      connections.add(c);
+      return c;
+    }
+
+    /** Keeps the clone instead of destroying it. */
+    public void keep(String why) {
+      keepReason = why;
+    }
+
+    @Override
+    public void close() {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+      for (Connection c : connections) {
+        try {
+          c.close();
+        } catch (SQLException ignored) {
+          // the clone goes away anyway
+        }
+      }
+      if (keepReason != null) {
+        pool.manager().keep(clone);
+        LOG.log(Level.WARNING, "Kept clone ''{0}'' of {1}: {2} (user {3})", clone.name(), keepReason, clone.jdbcUrl(), clone.user());
+      } else {
+        pool.giveBack(clone);
+      }
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.lockplane.testkit.internal;
+
+import dev.lockplane.LockplaneException;
+import dev.lockplane.clone.Golden;
+import dev.lockplane.clone.Script;
+import dev.lockplane.testkit.Engine;
+import dev.lockplane.testkit.Keep;
+import dev.lockplane.testkit.LockplaneTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The effective settings of one {@code @LockplaneTest} class: the annotation's attributes, with
+ * configuration parameters as defaults.
+ *
+ * @param engine the engine
+ * @param version the PostgreSQL major version (0 for SQLite)
+ * @param golden the golden's content
+ * @param poolSize spare clones to keep ready
+ * @param keep what to do with a failed test's clone
+ * @param jdbcUrl an existing server to clone on, or {@code null} for the embedded one
+ * @param user the role for {@code jdbcUrl}
+ * @param password its password
+ */
+public record Settings(
+    Engine engine, int version, Golden golden, int poolSize, Keep keep, String jdbcUrl, String user, String password) {
+
+  /**
+   * Reads the settings of a test class.
+   *
+   * @param annotation the class's annotation
+   * @param context the class's extension context
+   * @return the settings
+   * @throws ExtensionConfigurationException on conflicting or invalid settings
+   */
+  public static Settings of(LockplaneTest annotation, ExtensionContext context) {
+    String where = "@LockplaneTest on " + context.getRequiredTestClass().getName();
+    Engine engine = annotation.engine();
+    if (engine == Engine.DEFAULT) {
+      engine = param(context, "lockplane.engine").map(v -> parseEnum(Engine.class, v, "lockplane.engine")).orElse(Engine.POSTGRES);
+    }
+    int version = annotation.postgres();
+    if (engine == Engine.SQLITE && version != 0) {
+      throw new ExtensionConfigurationException(
+          where + " sets postgres = " + version + " and engine = SQLITE, which conflict: drop one of them.");
+    }
+    if (engine == Engine.POSTGRES && version == 0) {
+      version = param(context, "lockplane.postgres.version").map(v -> parseInt(v, "lockplane.postgres.version")).orElse(18);
+    }
+    if (engine == Engine.POSTGRES && (version < 13 || version > 18)) {
+      throw new ExtensionConfigurationException(
+          where + ": PostgreSQL " + version + " is not supported; choose a major version from 13 to 18.");
+    }
+    int pool = annotation.pool();
+    if (pool == -1) {
+      pool = param(context, "lockplane.pool.size").map(v -> parseInt(v, "lockplane.pool.size")).orElse(2);
+    }
+    if (pool < 0 || pool > 64) {
+      throw new ExtensionConfigurationException(where + ": pool = " + pool + " is out of range; use 0 to 64.");
+    }
+    Keep keep = annotation.keep();
+    if (keep == Keep.DEFAULT) {
+      keep = param(context, "lockplane.keep").map(v -> parseEnum(Keep.class, v, "lockplane.keep")).orElse(Keep.NEVER);
+    }
+    String url = param(context, "lockplane.jdbcUrl").orElse(null);
+    String user = param(context, "lockplane.user").orElse(null);
+    String password = param(context, "lockplane.password").orElse("");
+    if (url != null && engine == Engine.SQLITE) {
+      throw new ExtensionConfigurationException(
+          where + " uses engine SQLITE, but lockplane.jdbcUrl names a PostgreSQL server: remove one of them.");
+    }
+    if (url != null && user == null) {
+      throw new ExtensionConfigurationException(
+          "lockplane.jdbcUrl is set but lockplane.user is not: give the role (with CREATEDB) to clone with.");
+    }
+    if (url != null && annotation.postgres() != 0) {
+      throw new ExtensionConfigurationException(
+          where + " sets postgres = " + annotation.postgres() + ", but lockplane.jdbcUrl names an existing server,"
+              + " whose version Lockplane cannot choose: drop postgres, or unset lockplane.jdbcUrl.");
+    }
+    return new Settings(engine, engine == Engine.SQLITE ? 0 : version, golden(annotation.scripts(), where), pool, keep, url, user, password);
+  }
+
+  private static Golden golden(String[] scripts, String where) {
+    List<Script> out = new ArrayList<>();
+    for (String s : scripts) {
+      out.add(script(s, where));
+    }
+    return Golden.fromScripts(out);
+  }
+
+  private static Script script(String ref, String where) {
+    try {
+      if (ref.startsWith("classpath:")) {
+        return Script.classpath(ref.substring("classpath:".length()));
+      }
+      if (ref.startsWith("file:")) {
+        return Script.file(Path.of(ref.substring("file:".length())));
+      }
+      ClassLoader cl = Thread.currentThread().getContextClassLoader();
+      String res = ref.startsWith("/") ? ref.substring(1) : ref;
+      if (cl != null && cl.getResource(res) != null) {
+        return Script.classpath(res);
+      }
+      if (Files.isRegularFile(Path.of(ref))) {
+        return Script.file(Path.of(ref));
+      }
+      throw new ExtensionConfigurationException(
+          where + ": script '" + ref + "' is neither on the classpath nor a file (relative to "
+              + Path.of("").toAbsolutePath() + "). Put it under src/test/resources, or give a path with 'file:'.");
+    } catch (LockplaneException e) {
+      throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<String> param(ExtensionContext context, String key) {
+    return context.getConfigurationParameter(key).map(String::trim).filter(v -> !v.isEmpty());
+  }
+
+  private static int parseInt(String v, String key) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new ExtensionConfigurationException("Configuration parameter " + key + " = '" + v + "' is not a number.");
+    }
+  }
+
+  private static <E extends Enum<E>> E parseEnum(Class<E> type, String v, String key) {
+    try {
+      return Enum.valueOf(type, v.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ExtensionConfigurationException(
+          "Configuration parameter " + key + " = '" + v + "' is not one of " + java.util.Arrays.toString(type.getEnumConstants()) + ".");
+    }
+  }
+
+  /** Returns the key under which the golden's manager is shared within the JVM. */
+  public String managerKey() {
+    return engine + "|" + version + "|" + (jdbcUrl == null ? "embedded" : jdbcUrl + "|" + user) + "|" + golden.contentHash();
+  }
+}
