@@ -194,9 +194,19 @@ class DatabaseClonesTest {
 
   @Test
   void strategyIsReportedWithItsReason() {
-    try (CloneManager m = CloneManagers.databases(SharedPostgres.get()).databasePrefix(prefix()).start()) {
+    try (CloneManager m = CloneManagers.databases(SharedPostgres.get()).copyMethod(CopyMethod.FILE_CLONE).databasePrefix(prefix()).start()) {
       assertThat(m.strategy().method()).isEqualTo(CopyMethod.FILE_CLONE);
       assertThat(m.strategy().reason()).contains("file_copy_method = clone");
+      assertThat(m.create().jdbcUrl()).isNotBlank();
+    }
+    try (CloneManager m = CloneManagers.databases(SharedPostgres.get()).databasePrefix(prefix()).start()) {
+      // a small golden on a filesystem without reflink (the shared server's temp directory)
+      if (!m.strategy().constantTime()) {
+        assertThat(m.strategy().method()).isEqualTo(CopyMethod.WAL_LOG);
+        assertThat(m.strategy().reason()).contains("the golden is small");
+      } else {
+        assertThat(m.strategy().method()).isEqualTo(CopyMethod.FILE_CLONE);
+      }
     }
     try (CloneManager m = CloneManagers.databases(SharedPostgres.get()).copyMethod(CopyMethod.WAL_LOG).databasePrefix(prefix()).start()) {
       assertThat(m.strategy().method()).isEqualTo(CopyMethod.WAL_LOG);
@@ -205,6 +215,34 @@ class DatabaseClonesTest {
     }
     assertThatThrownBy(() -> CloneManagers.databases(SharedPostgres.get()).copyMethod(CopyMethod.ZFS_CLONE).start())
         .hasMessageContaining("lockplane-zfs");
+  }
+
+  @Test
+  void onXfsWithReflinkClonesShareBlocks() throws Exception {
+    try (dev.lockplane.testing.LoopFilesystem xfs = dev.lockplane.testing.LoopFilesystem.xfs(600);
+        LocalPostgres pg = LocalPostgres.builder().dataDirectory(xfs.path().resolve("data")).durable(false).start()) {
+      Golden big = Golden.fromScripts(List.of(Script.of("big.sql",
+          "CREATE TABLE blob AS SELECT g AS id, repeat(md5(g::text), 6) AS body FROM generate_series(1, 300000) g;")));
+      try (CloneManager m = CloneManagers.databases(pg).golden(big).start()) {
+        assertThat(m.strategy().method()).isEqualTo(CopyMethod.FILE_CLONE);
+        assertThat(m.strategy().constantTime()).isTrue();
+        assertThat(m.strategy().reason()).contains("reflink");
+        long goldenBytes = count(pg.dataSource("postgres"), "SELECT pg_database_size('" + m.golden().name() + "')");
+        assertThat(goldenBytes).isGreaterThan(60L << 20);
+        exec(pg.dataSource("postgres"), "CHECKPOINT");
+        long freeBefore = java.nio.file.Files.getFileStore(xfs.path()).getUsableSpace();
+        List<Clone> made = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          made.add(m.create("r" + i));
+        }
+        exec(pg.dataSource("postgres"), "CHECKPOINT");
+        long used = freeBefore - java.nio.file.Files.getFileStore(xfs.path()).getUsableSpace();
+        // five byte copies would take five times the golden; reflinks share its blocks
+        assertThat(used).as("bytes used by 5 clones of a %d-byte golden", goldenBytes).isLessThan(goldenBytes);
+        exec(made.get(0).dataSource(), "DELETE FROM blob");
+        assertThat(count(made.get(1).dataSource(), "SELECT count(*) FROM blob")).isEqualTo(300000);
+      }
+    }
   }
 
   @Test

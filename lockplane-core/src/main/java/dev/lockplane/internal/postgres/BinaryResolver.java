@@ -128,12 +128,24 @@ public final class BinaryResolver {
       }
       Enumeration<URL> urls = cl.getResources(ARCHIVE);
       searched.add("the classpath (" + ARTIFACT + " jars)");
+      List<URL> unversioned = new ArrayList<>();
       while (urls.hasMoreElements()) {
         URL url = urls.nextElement();
         Matcher m = JAR_VERSION.matcher(url.toString());
-        if (m.find() && Integer.parseInt(m.group(1)) == major) {
+        if (!m.find()) {
+          unversioned.add(url);
+        } else if (Integer.parseInt(m.group(1)) == major) {
           String key = "zonky-" + m.group(1) + "." + m.group(2) + "." + m.group(3);
           return unpacked(key, () -> url.openStream(), "artifact " + ARTIFACT + ":" + versionOf(m));
+        }
+      }
+      // an archive inside a jar whose name tells no version (a shaded or renamed jar): unpack it
+      // once, keyed by the jar file's identity, and ask the binaries which version they are
+      for (URL url : unversioned) {
+        String key = "classpath-" + identity(url);
+        Installation inst = unpacked(key, () -> url.openStream(), "the classpath (" + url + ")");
+        if (inst.majorVersion() == major) {
+          return inst;
         }
       }
     } catch (IOException e) {
@@ -207,6 +219,24 @@ public final class BinaryResolver {
             + ".x.y, or fetch it into the local repository with 'mvn dependency:get -Dartifact="
             + "io.zonky.test.postgres:" + ARTIFACT + ":" + major + ".<minor>.0', or install"
             + " PostgreSQL " + major + " on the machine, or give binDirectory(...).");
+  }
+
+  /**
+   * A key for an archive whose jar name tells no version: the SHA-256 of its bytes, so that a rebuilt
+   * jar with the same binaries reuses the unpacked tree (and the cached cluster made from it).
+   */
+  private static String identity(URL url) throws IOException {
+    try (InputStream in = url.openStream()) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        md.update(buf, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(md.digest(), 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String versionOf(Matcher m) {
