@@ -200,13 +200,9 @@ class DatabaseClonesTest {
       assertThat(m.create().jdbcUrl()).isNotBlank();
     }
     try (CloneManager m = CloneManagers.databases(SharedPostgres.get()).databasePrefix(prefix()).start()) {
-      // a small golden on a filesystem without reflink (the shared server's temp directory)
-      if (!m.strategy().constantTime()) {
-        assertThat(m.strategy().method()).isEqualTo(CopyMethod.WAL_LOG);
-        assertThat(m.strategy().reason()).contains("the golden is small");
-      } else {
-        assertThat(m.strategy().method()).isEqualTo(CopyMethod.FILE_CLONE);
-      }
+      // PostgreSQL 18 with file_copy_method = clone is the default; the reason names the filesystem
+      assertThat(m.strategy().method()).isEqualTo(CopyMethod.FILE_CLONE);
+      assertThat(m.strategy().reason()).contains("the data directory is on");
     }
     try (CloneManager m = CloneManagers.databases(SharedPostgres.get()).copyMethod(CopyMethod.WAL_LOG).databasePrefix(prefix()).start()) {
       assertThat(m.strategy().method()).isEqualTo(CopyMethod.WAL_LOG);

@@ -65,17 +65,8 @@ public final class DatabaseCloneManager implements CloneManager {
       ServerEndpoint endpoint, Golden golden, String prefix, CopyMethod method, String localFilesystemNote, int poolSize) {
     AdminConnections admin = new AdminConnections(endpoint.dataSource(endpoint.maintenanceDatabase()), poolSize);
     try {
+      CloneStrategy strategy = chooseStrategy(admin, method, localFilesystemNote);
       Snapshot g = prepareGolden(admin, endpoint, golden, prefix);
-      long goldenBytes = admin.with(c -> {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_database_size(?)")) {
-          ps.setString(1, g.name());
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-          }
-        }
-      });
-      CloneStrategy strategy = chooseStrategy(admin, method, localFilesystemNote, goldenBytes);
       return new DatabaseCloneManager(endpoint, admin, prefix, strategy, g);
     } catch (SQLException e) {
       admin.close();
@@ -105,11 +96,7 @@ public final class DatabaseCloneManager implements CloneManager {
     return endpoint;
   }
 
-  /** Below this size, and without a reflink, WAL_LOG beats FILE_COPY's two checkpoints. */
-  private static final long SMALL_GOLDEN = 64L * 1024 * 1024;
-
-  private static CloneStrategy chooseStrategy(AdminConnections admin, CopyMethod method, String fsNote, long goldenBytes)
-      throws SQLException {
+  private static CloneStrategy chooseStrategy(AdminConnections admin, CopyMethod method, String fsNote) throws SQLException {
     int version = admin.with(c -> {
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version_num")) {
         rs.next();
@@ -140,12 +127,6 @@ public final class DatabaseCloneManager implements CloneManager {
               + ". Set file_copy_method = clone, or ask for FILE_COPY.");
     }
     boolean reflink = fsNote != null && fsNote.startsWith("reflink");
-    if (method == null && !reflink && goldenBytes < SMALL_GOLDEN) {
-      return new CloneStrategy(CopyMethod.WAL_LOG, false,
-          "the golden is small (" + goldenBytes / (1024 * 1024) + " MB) and no reflink is known: STRATEGY WAL_LOG"
-              + " copies it without the two checkpoints that FILE_COPY needs; "
-              + (fsNote == null ? "the server's filesystem is unknown here" : fsNote));
-    }
     if ("clone".equals(copyMethod) && method != CopyMethod.FILE_COPY) {
       return new CloneStrategy(CopyMethod.FILE_CLONE, reflink,
           "PostgreSQL " + version + " with file_copy_method = clone; "
