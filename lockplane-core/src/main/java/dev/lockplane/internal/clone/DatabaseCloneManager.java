@@ -175,6 +175,15 @@ public final class DatabaseCloneManager implements CloneManager {
           throw e;
         }
       });
+      if (won) {
+        // flush the freshly written golden now, so that the first clone's checkpoint does not
+        // (FILE_COPY checkpoints before copying); needs superuser or pg_checkpoint: best effort
+        try {
+          admin.with(c -> exec(c, "CHECKPOINT"));
+        } catch (SQLException e) {
+          LOG.log(Level.DEBUG, "No CHECKPOINT after preparing the golden: " + e.getMessage());
+        }
+      }
       if (!won) {
         dropQuietly(admin, building);
         Instant at = admin.with(c -> goldenCreatedAt(c, name, marker)).orElse(now);

@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -343,8 +341,12 @@ public final class BinaryResolver {
       Posix.makeWorldReadable(tmp);
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-        // another JVM finished first; its tree is equivalent
+      } catch (java.nio.file.FileSystemException raced) {
+        // rename(2) onto a non-empty directory fails: another JVM or thread finished first, and
+        // its tree is equivalent; anything else is a real failure
+        if (!Files.isExecutable(target.resolve("bin/postgres"))) {
+          throw raced;
+        }
         FileTrees.deleteQuietly(tmp);
       }
     } catch (IOException e) {

@@ -9,8 +9,6 @@ import dev.lockplane.internal.os.ProcessRunner;
 import dev.lockplane.postgres.Installation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -174,8 +172,11 @@ public final class ClusterCache {
       Posix.chown(pw, user);
       try {
         Files.move(data, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-        // another JVM made the same template first
+      } catch (java.nio.file.FileSystemException raced) {
+        // rename(2) onto a non-empty directory fails when another JVM made the same template first
+        if (!Files.isRegularFile(dir.resolve("PG_VERSION"))) {
+          throw raced;
+        }
       }
       return dir;
     } catch (IOException e) {
