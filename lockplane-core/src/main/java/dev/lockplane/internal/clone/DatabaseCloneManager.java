@@ -3,8 +3,6 @@ package dev.lockplane.internal.clone;
 import dev.lockplane.CloneException;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
-import dev.lockplane.clone.Clone;
-import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clone.CloneStrategy;
 import dev.lockplane.clone.CopyMethod;
 import dev.lockplane.clone.Golden;
@@ -18,37 +16,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * Database-level clones on one PostgreSQL server: snapshots are template databases that accept no
  * connections, clones are {@code CREATE DATABASE … TEMPLATE … STRATEGY …} copies of them.
  */
-public final class DatabaseCloneManager implements CloneManager {
+public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClone> {
   private static final System.Logger LOG = System.getLogger(DatabaseCloneManager.class.getName());
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
   private static final int BUSY_RETRIES = 50;
 
   private final ServerEndpoint endpoint;
   private final AdminConnections admin;
   private final String prefix;
-  private final CloneStrategy strategy;
-  private final Snapshot golden;
-  private final Map<String, DatabaseClone> clones = new ConcurrentHashMap<>();
-  /** Snapshots by name; the golden is among them. */
-  private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
-  private final Map<String, String> snapshotDatabases = new ConcurrentHashMap<>();
-  private final AtomicLong counter = new AtomicLong();
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
    * Prepares (or reuses) the golden database and returns a ready manager.
@@ -83,17 +64,10 @@ public final class DatabaseCloneManager implements CloneManager {
 
   private DatabaseCloneManager(
       ServerEndpoint endpoint, AdminConnections admin, String prefix, CloneStrategy strategy, Snapshot golden) {
+    super(strategy, golden, golden.name());
     this.endpoint = endpoint;
     this.admin = admin;
     this.prefix = prefix;
-    this.strategy = strategy;
-    this.golden = golden;
-    snapshots.put(golden.name(), golden);
-    snapshotDatabases.put(golden.name(), golden.name());
-  }
-
-  ServerEndpoint endpoint() {
-    return endpoint;
   }
 
   private static CloneStrategy chooseStrategy(AdminConnections admin, CopyMethod method, String fsNote) throws SQLException {
@@ -245,49 +219,80 @@ public final class DatabaseCloneManager implements CloneManager {
   // ---------------------------------------------------------------------------------------------
 
   @Override
-  public Snapshot golden() {
-    return golden;
+  DatabaseClone newClone(String name, Snapshot snapshot) {
+    return new DatabaseClone(this, endpoint, name, prefix + name.replace('-', '_'), snapshot);
   }
 
   @Override
-  public CloneStrategy strategy() {
-    return strategy;
+  void copyInto(DatabaseClone clone, String snapshotDatabase) {
+    copy(snapshotDatabase, clone.database(), clone.name());
   }
 
   @Override
-  public Clone create() {
-    return create("clone-" + counter.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 6));
+  void replace(DatabaseClone clone, String snapshotDatabase) {
+    dropDatabase(clone.database(), clone.name(), "drop clone database " + clone.database() + " for a reset");
+    copy(snapshotDatabase, clone.database(), clone.name());
   }
 
   @Override
-  public Clone create(String name) {
-    return create(name, golden);
+  void drop(DatabaseClone clone) {
+    dropDatabase(clone.database(), clone.name(), "drop clone database " + clone.database());
   }
 
   @Override
-  public Clone create(String name, Snapshot snapshot) {
-    checkOpen();
-    checkName(name, "clone");
-    String snapDb = snapshotDatabase(snapshot);
-    String db = prefix + name.replace('-', '_');
-    DatabaseClone clone = new DatabaseClone(this, name, db, snapshot, Instant.now());
-    if (clones.putIfAbsent(name, clone) != null) {
-      throw new CloneException(ErrorCode.ALREADY_EXISTS, name,
-          "A clone named '" + name + "' already exists; choose another name or destroy it first.", null);
-    }
+  String freeze(String name, DatabaseClone source) {
+    String db = prefix + "snap_" + name.replace('-', '_');
     try {
-      copy(snapDb, db, name);
-      clone.reborn(snapshot, Instant.now());
-      return clone;
-    } catch (RuntimeException e) {
-      clones.remove(name, clone);
-      throw e;
+      // no new sessions while the clone is copied, and end the open ones
+      admin.with(c -> {
+        exec(c, "ALTER DATABASE " + q(source.database()) + " WITH ALLOW_CONNECTIONS false");
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+          ps.setString(1, source.database());
+          ps.execute();
+        }
+        return true;
+      });
+      try {
+        copy(source.database(), db, name);
+        admin.with(c -> exec(c, "ALTER DATABASE " + q(db) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"));
+      } finally {
+        admin.with(c -> exec(c, "ALTER DATABASE " + q(source.database()) + " WITH ALLOW_CONNECTIONS true"));
+      }
+      return db;
+    } catch (SQLException e) {
+      throw failure(name, "snapshot clone " + source.name(), e);
+    }
+  }
+
+  @Override
+  void dropSnapshot(String db) {
+    try {
+      admin.with(c -> {
+        exec(c, "ALTER DATABASE " + q(db) + " WITH IS_TEMPLATE false");
+        return exec(c, "DROP DATABASE IF EXISTS " + q(db) + " WITH (FORCE)");
+      });
+    } catch (SQLException e) {
+      throw failure(db, "drop snapshot database " + db, e);
+    }
+  }
+
+  @Override
+  void release() {
+    admin.close();
+  }
+
+  private void dropDatabase(String db, String target, String what) {
+    try {
+      admin.with(c -> exec(c, "DROP DATABASE IF EXISTS " + q(db) + " WITH (FORCE)"));
+    } catch (SQLException e) {
+      throw failure(target, what, e);
     }
   }
 
   private void copy(String fromDb, String toDb, String what) {
     String sql = "CREATE DATABASE " + q(toDb) + " TEMPLATE " + q(fromDb) + " STRATEGY "
-        + (strategy.method() == CopyMethod.WAL_LOG ? "WAL_LOG" : "FILE_COPY");
+        + (strategy().method() == CopyMethod.WAL_LOG ? "WAL_LOG" : "FILE_COPY");
     for (int attempt = 0; ; attempt++) {
       try {
         admin.with(c -> exec(c, sql));
@@ -317,204 +322,14 @@ public final class DatabaseCloneManager implements CloneManager {
     }
   }
 
-  private CloneException failure(String target, String what, SQLException e) {
+  private static CloneException failure(String target, String what, SQLException e) {
     String msg = e.getMessage();
     ErrorCode code = msg != null && msg.contains("No space left") ? ErrorCode.DISK_FULL : ErrorCode.DATABASE_ERROR;
     return new CloneException(code, target, "Cannot " + what + ": " + msg, e);
   }
 
-  private String snapshotDatabase(Snapshot snapshot) {
-    String db = snapshotDatabases.get(snapshot.name());
-    if (db == null || !snapshots.get(snapshot.name()).equals(snapshot)) {
-      throw new CloneException(ErrorCode.NOT_FOUND, snapshot.name(),
-          "Snapshot '" + snapshot.name() + "' does not belong to this manager (or was removed). Use one"
-              + " from snapshots().", null);
-    }
-    return db;
-  }
-
-  private static void checkName(String name, String what) {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new CloneException(ErrorCode.INVALID_CONFIGURATION, String.valueOf(name),
-          "'" + name + "' is not a valid " + what + " name: use 1 to 40 lower-case letters, digits, '_' or"
-              + " '-', starting with a letter.", null);
-    }
-  }
-
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new LockplaneException(ErrorCode.CLOSED, "This clone manager is closed; start a new one.");
-    }
-  }
-
-  void reset(DatabaseClone clone, Snapshot to) {
-    checkOpen();
-    String snapDb = snapshotDatabase(to);
-    synchronized (clone.lock) {
-      if (clone.destroyed.get()) {
-        throw new CloneException(ErrorCode.NOT_FOUND, clone.name(),
-            "Clone '" + clone.name() + "' was destroyed; create a new one.", null);
-      }
-      try {
-        admin.with(c -> exec(c, "DROP DATABASE IF EXISTS " + q(clone.database()) + " WITH (FORCE)"));
-      } catch (SQLException e) {
-        throw failure(clone.name(), "drop clone database " + clone.database() + " for a reset", e);
-      }
-      copy(snapDb, clone.database(), clone.name());
-      clone.reborn(to, Instant.now());
-    }
-  }
-
-  void destroy(DatabaseClone clone) {
-    synchronized (clone.lock) {
-      if (!clone.destroyed.compareAndSet(false, true)) {
-        return;
-      }
-      try {
-        admin.with(c -> exec(c, "DROP DATABASE IF EXISTS " + q(clone.database()) + " WITH (FORCE)"));
-      } catch (SQLException e) {
-        clone.destroyed.set(false);
-        throw failure(clone.name(), "drop clone database " + clone.database(), e);
-      } finally {
-        if (clone.destroyed.get()) {
-          clones.remove(clone.name(), clone);
-        }
-      }
-    }
-  }
-
-  @Override
-  public void keep(Clone clone) {
-    if (clone instanceof DatabaseClone c) {
-      clones.remove(c.name(), c);
-    }
-  }
-
-  @Override
-  public List<Clone> list() {
-    List<Clone> out = new ArrayList<>(clones.values());
-    out.sort(Comparator.comparing(Clone::name));
-    return out;
-  }
-
-  @Override
-  public Optional<Clone> get(String name) {
-    return Optional.ofNullable(clones.get(name));
-  }
-
-  @Override
-  public Snapshot snapshot(String name, Clone source) {
-    checkOpen();
-    checkName(name, "snapshot");
-    if (!(source instanceof DatabaseClone dc) || clones.get(dc.name()) != dc) {
-      throw new CloneException(ErrorCode.NOT_FOUND, source.name(),
-          "Clone '" + source.name() + "' does not belong to this manager.", null);
-    }
-    String db = prefix + "snap_" + name.replace('-', '_');
-    Snapshot snap = new Snapshot(name, Instant.now(), "snapshot of clone " + dc.name());
-    if (snapshots.putIfAbsent(name, snap) != null) {
-      throw new CloneException(ErrorCode.ALREADY_EXISTS, name, "A snapshot named '" + name + "' already exists.", null);
-    }
-    synchronized (dc.lock) {
-      try {
-        // no new sessions while the clone is copied, and end the open ones
-        admin.with(c -> {
-          exec(c, "ALTER DATABASE " + q(dc.database()) + " WITH ALLOW_CONNECTIONS false");
-          try (PreparedStatement ps = c.prepareStatement(
-              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
-            ps.setString(1, dc.database());
-            ps.execute();
-          }
-          return true;
-        });
-        try {
-          copy(dc.database(), db, name);
-          admin.with(c -> exec(c, "ALTER DATABASE " + q(db) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"));
-        } finally {
-          admin.with(c -> exec(c, "ALTER DATABASE " + q(dc.database()) + " WITH ALLOW_CONNECTIONS true"));
-        }
-        snapshotDatabases.put(name, db);
-        return snap;
-      } catch (SQLException | RuntimeException e) {
-        snapshots.remove(name, snap);
-        if (e instanceof RuntimeException re) {
-          throw re;
-        }
-        throw failure(name, "snapshot clone " + dc.name(), (SQLException) e);
-      }
-    }
-  }
-
-  @Override
-  public List<Snapshot> snapshots() {
-    List<Snapshot> out = new ArrayList<>(snapshots.values());
-    out.sort(Comparator.comparing((Snapshot s) -> !s.equals(golden)).thenComparing(Snapshot::createdAt).thenComparing(Snapshot::name));
-    return out;
-  }
-
-  @Override
-  public void destroySnapshot(Snapshot snapshot) {
-    checkOpen();
-    if (snapshot.equals(golden)) {
-      throw new CloneException(ErrorCode.IN_USE, snapshot.name(),
-          "The golden snapshot cannot be removed; close the manager instead.", null);
-    }
-    String db = snapshotDatabase(snapshot);
-    List<String> users = clones.values().stream().filter(c -> c.snapshot().equals(snapshot)).map(Clone::name).sorted().toList();
-    if (!users.isEmpty()) {
-      throw new CloneException(ErrorCode.IN_USE, snapshot.name(),
-          "Snapshot '" + snapshot.name() + "' is used by clones " + users + "; destroy or reset them first.", null);
-    }
-    try {
-      admin.with(c -> {
-        exec(c, "ALTER DATABASE " + q(db) + " WITH IS_TEMPLATE false");
-        return exec(c, "DROP DATABASE IF EXISTS " + q(db) + " WITH (FORCE)");
-      });
-    } catch (SQLException e) {
-      throw failure(snapshot.name(), "drop snapshot database " + db, e);
-    }
-    snapshots.remove(snapshot.name());
-    snapshotDatabases.remove(snapshot.name());
-  }
-
-  @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      for (DatabaseClone c : List.copyOf(clones.values())) {
-        try {
-          c.destroyed.set(true);
-          admin.with(conn -> exec(conn, "DROP DATABASE IF EXISTS " + q(c.database()) + " WITH (FORCE)"));
-        } catch (SQLException | RuntimeException e) {
-          LOG.log(Level.WARNING, "Cannot drop clone database " + c.database() + ": " + e.getMessage());
-        }
-      }
-      clones.clear();
-      for (Map.Entry<String, String> s : snapshotDatabases.entrySet()) {
-        if (!s.getKey().equals(golden.name())) {
-          dropSnapshotQuietly(s.getValue());
-        }
-      }
-    } finally {
-      admin.close();
-    }
-  }
-
-  private void dropSnapshotQuietly(String db) {
-    try {
-      admin.with(c -> {
-        exec(c, "ALTER DATABASE " + q(db) + " WITH IS_TEMPLATE false");
-        return exec(c, "DROP DATABASE IF EXISTS " + q(db) + " WITH (FORCE)");
-      });
-    } catch (SQLException | RuntimeException e) {
-      LOG.log(Level.WARNING, "Cannot drop snapshot database " + db + ": " + e.getMessage());
-    }
-  }
-
   @Override
   public String toString() {
-    return "DatabaseCloneManager[" + endpoint.urlPrefix() + ", golden " + golden.name() + ", " + strategy.method() + "]";
+    return "DatabaseCloneManager[" + endpoint.urlPrefix() + ", golden " + golden().name() + ", " + strategy().method() + "]";
   }
 }
