@@ -452,10 +452,13 @@ public final class LocalPostgres implements AutoCloseable {
               mavenRepository != null ? mavenRepository : BinaryResolver.defaultMavenRepository(),
               binaryLocations,
               searchMachine == null || searchMachine);
+      long t0 = System.nanoTime();
       Installation inst =
           binDirectory != null
               ? resolver.fromDirectory(binDirectory, version == null ? 0 : version)
               : resolver.resolve(version == null ? DEFAULT_VERSION : version);
+      System.getLogger(LocalPostgres.class.getName()).log(System.Logger.Level.DEBUG,
+          "PostgreSQL {0} from {1} resolved in {2} ms", inst.version(), inst.source(), (System.nanoTime() - t0) / 1_000_000);
 
       boolean ephemeral = dataDirectory == null;
       Map<String, String> effective = new LinkedHashMap<>();

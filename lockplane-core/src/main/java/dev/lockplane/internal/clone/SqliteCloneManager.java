@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
@@ -66,12 +65,12 @@ public final class SqliteCloneManager extends ManagedCloneManager<SqliteClone> {
           throw new LockplaneException(ErrorCode.IO_ERROR,
               "No SQLite database file at " + source.toAbsolutePath() + " to copy as the golden.");
         }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source)) {
+        try (Connection c = sqlite("jdbc:sqlite:" + source)) {
           // a consistent copy even while another process writes
           DatabaseCloneManager.exec(c, "VACUUM INTO '" + tmp.toString().replace("'", "''") + "'");
         }
       } else {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp)) {
+        try (Connection c = sqlite("jdbc:sqlite:" + tmp)) {
           for (Script s : ((Golden.FromScripts) golden).scripts()) {
             ScriptRunner.run(c, s);
           }
@@ -90,6 +89,15 @@ public final class SqliteCloneManager extends ManagedCloneManager<SqliteClone> {
     super(strategy, golden, goldenFile.toString());
     this.dir = dir;
     this.reflink = reflink;
+  }
+
+  /** Opens a SQLite connection without DriverManager (see ServerProcess for why). */
+  private static Connection sqlite(String url) throws SQLException {
+    Connection c = new org.sqlite.JDBC().connect(url, new java.util.Properties());
+    if (c == null) {
+      throw new SQLException("the SQLite driver refused " + url);
+    }
+    return c;
   }
 
   @Override
@@ -126,7 +134,7 @@ public final class SqliteCloneManager extends ManagedCloneManager<SqliteClone> {
   @Override
   String freeze(String name, SqliteClone source) {
     Path file = dir.resolve("snapshots").resolve(name + ".db");
-    try (Connection c = DriverManager.getConnection(source.jdbcUrl())) {
+    try (Connection c = sqlite(source.jdbcUrl())) {
       // VACUUM INTO gives a consistent file even with open writers
       Files.deleteIfExists(file);
       DatabaseCloneManager.exec(c, "VACUUM INTO '" + file.toString().replace("'", "''") + "'");

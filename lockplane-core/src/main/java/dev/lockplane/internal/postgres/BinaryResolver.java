@@ -50,6 +50,7 @@ public final class BinaryResolver {
       Pattern.compile(ARTIFACT + "-(\\d+)\\.(\\d+)\\.(\\d+)\\.jar");
   private static final Pattern SERVER_VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)(\\.\\d+)?");
   private static final Map<Path, Installation> PROBED = new ConcurrentHashMap<>();
+  private static final String VERSION_FILE = "lockplane-version";
 
   private final Path cacheDir;
   private final Path mavenRepository;
@@ -140,7 +141,7 @@ public final class BinaryResolver {
       // an archive inside a jar whose name tells no version (a shaded or renamed jar): unpack it
       // once, keyed by the jar file's identity, and ask the binaries which version they are
       for (URL url : unversioned) {
-        String key = "classpath-" + identity(url);
+        String key = "classpath-" + contentKey(url);
         Installation inst = unpacked(key, () -> url.openStream(), "the classpath (" + url + ")");
         if (inst.majorVersion() == major) {
           return inst;
@@ -217,6 +218,47 @@ public final class BinaryResolver {
             + ".x.y, or fetch it into the local repository with 'mvn dependency:get -Dartifact="
             + "io.zonky.test.postgres:" + ARTIFACT + ":" + major + ".<minor>.0', or install"
             + " PostgreSQL " + major + " on the machine, or give binDirectory(...).");
+  }
+
+  /**
+   * The content key of an archive, remembered in the cache by the jar file's path, size and
+   * modification time, so that hashing 15 MB is paid once per jar file rather than once per JVM.
+   */
+  private String contentKey(URL url) throws IOException {
+    String s = url.toString();
+    if (!s.startsWith("jar:file:") || !s.contains("!/")) {
+      return identity(url);
+    }
+    Path jar;
+    try {
+      jar = Path.of(java.net.URI.create(s.substring(4, s.indexOf("!/"))));
+    } catch (RuntimeException e) {
+      return identity(url);
+    }
+    String id = jar.toAbsolutePath() + "|" + Files.size(jar) + "|" + Files.getLastModifiedTime(jar).toMillis();
+    Path memo = cacheDir.resolve("binaries").resolve("index").resolve(sha(id));
+    if (Files.isRegularFile(memo)) {
+      return Files.readString(memo).trim();
+    }
+    String key = identity(url);
+    try {
+      LockplaneDirectories.ensureShared(memo.getParent());
+      Path tmp = memo.resolveSibling(memo.getFileName() + ".tmp-" + UUID.randomUUID());
+      Files.writeString(tmp, key);
+      Files.move(tmp, memo, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      // only a shortcut: next time it is hashed again
+    }
+    return key;
+  }
+
+  private static String sha(String text) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      return java.util.HexFormat.of().formatHex(md.digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 12);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -297,7 +339,27 @@ public final class BinaryResolver {
     if (!Files.isExecutable(target.resolve("bin/postgres"))) {
       unpack(target, opener);
     }
-    return probe(target.resolve("bin"), source);
+    // the version of an unpacked tree never changes: ask 'postgres --version' once per tree
+    Path memo = target.resolve(VERSION_FILE);
+    try {
+      if (Files.isRegularFile(memo)) {
+        String v = Files.readString(memo).trim();
+        int major = Integer.parseInt(v.split("\\.")[0]);
+        return new Installation(target.resolve("bin"), major, v, source);
+      }
+    } catch (IOException | RuntimeException e) {
+      // unreadable memo: probe again
+    }
+    Installation inst = probe(target.resolve("bin"), source);
+    try {
+      Path tmp = target.resolve(VERSION_FILE + ".tmp-" + UUID.randomUUID());
+      Files.writeString(tmp, inst.version());
+      Posix.chmod(tmp, "rw-r--r--");
+      Files.move(tmp, memo, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      // only a shortcut
+    }
+    return inst;
   }
 
   private void unpack(Path target, StreamOpener opener) {

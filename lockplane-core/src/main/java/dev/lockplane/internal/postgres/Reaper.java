@@ -20,7 +20,13 @@ public final class Reaper {
   public static final String RECORD = "instance.json";
 
   private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Records are rare; creating a mapper is not free: make it on first use. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
+
+  /** A directory left by a failed start (its log only) is kept this long for inspection. */
+  private static final long LEFTOVER_MILLIS = 24L * 3600 * 1000;
 
   private Reaper() {}
 
@@ -42,7 +48,7 @@ public final class Reaper {
    */
   public static void write(Path instanceDir, InstanceRecord record) throws IOException {
     Path tmp = instanceDir.resolve(RECORD + ".tmp");
-    JSON.writeValue(tmp.toFile(), record);
+    Json.MAPPER.writeValue(tmp.toFile(), record);
     Files.move(tmp, instanceDir.resolve(RECORD), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
@@ -64,11 +70,12 @@ public final class Reaper {
       for (Path dir : dirs) {
         Path rec = dir.resolve(RECORD);
         if (!Files.isRegularFile(rec)) {
+          removeIfOld(dir);
           continue;
         }
         InstanceRecord r;
         try {
-          r = JSON.readValue(rec.toFile(), InstanceRecord.class);
+          r = Json.MAPPER.readValue(rec.toFile(), InstanceRecord.class);
         } catch (IOException e) {
           continue;
         }
@@ -93,6 +100,21 @@ public final class Reaper {
       LOG.log(Level.WARNING, "Cannot scan " + instances + " for abandoned servers: " + e);
     }
     return reaped;
+  }
+
+  /**
+   * Removes an instance directory without a record (a failed start keeps its log there) once it is
+   * old enough that nobody is reading that log any more. A directory being set up right now is young.
+   */
+  private static void removeIfOld(Path dir) {
+    try {
+      long age = System.currentTimeMillis() - Files.getLastModifiedTime(dir).toMillis();
+      if (age > LEFTOVER_MILLIS) {
+        FileTrees.deleteQuietly(dir);
+      }
+    } catch (IOException e) {
+      // gone already
+    }
   }
 
   private static boolean ownerAlive(InstanceRecord r) {

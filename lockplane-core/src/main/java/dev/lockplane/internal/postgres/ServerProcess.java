@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -108,7 +107,9 @@ public final class ServerProcess {
    */
   public static ServerProcess start(Config config) {
     if (REAPED.add(config.runtimeDir())) {
-      Reaper.reap(config.runtimeDir());
+      long t0 = System.nanoTime();
+      int n = Reaper.reap(config.runtimeDir());
+      LOG.log(Level.DEBUG, "Reaped {0} abandoned servers in {1} ms", n, (System.nanoTime() - t0) / 1_000_000);
     }
     OsUser user = Posix.serverUser(config.osUser());
     Installation inst = config.installation();
@@ -133,8 +134,10 @@ public final class ServerProcess {
     Path dataDir = ephemeral ? instanceDir.resolve("data") : config.dataDirectory();
     Path logFile = instanceDir.resolve("server.log");
     try {
+      long t0 = System.nanoTime();
       prepareDataDirectory(config, user, dataDir);
       String password = readPassword(dataDir);
+      LOG.log(Level.DEBUG, "Data directory {0} ready in {1} ms", dataDir, (System.nanoTime() - t0) / 1_000_000);
 
       ServerException last = null;
       for (int attempt = 0; attempt < (config.port() != null ? 1 : PORT_ATTEMPTS); attempt++) {
@@ -147,8 +150,10 @@ public final class ServerProcess {
               null, null);
         }
         try {
+          long launched = System.nanoTime();
           ServerProcess s = launch(config, instanceDir, dataDir, logFile, ephemeral, user, port, password);
           s.register();
+          LOG.log(Level.DEBUG, "Server on port {0} accepted connections {1} ms after launch", port, (System.nanoTime() - launched) / 1_000_000);
           return s;
         } catch (ServerException e) {
           last = e;
@@ -331,7 +336,10 @@ public final class ServerProcess {
           ServerProcess s = new ServerProcess(config, instanceDir, dataDir, logFile, ephemeral, user, port, pw, p);
           return s;
         } catch (SQLException e) {
-          if (System.nanoTime() > deadline) {
+          // retry only what a server that is still starting answers (refused, cannot connect now)
+          String state = String.valueOf(e.getSQLState());
+          boolean starting = state.startsWith("08") || state.equals("57P03");
+          if (!starting || System.nanoTime() > deadline) {
             stopProcess(p);
             throw startFailure(config, logFile, logStart, dataDir, port, "accepted no connection: " + e.getMessage());
           }
@@ -385,7 +393,13 @@ public final class ServerProcess {
     props.setProperty("password", password);
     props.setProperty("connectTimeout", "5");
     props.setProperty("ApplicationName", "lockplane");
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + db, props);
+    // the driver itself, not DriverManager: DriverManager finds drivers through the thread's context
+    // class loader, which in containers and shaded applications may not see this one
+    Connection c = new org.postgresql.Driver().connect("jdbc:postgresql://127.0.0.1:" + port + "/" + db, props);
+    if (c == null) {
+      throw new SQLException("the PostgreSQL driver refused the URL", "08001");
+    }
+    return c;
   }
 
   private static boolean isReady(Path pidFile) {
@@ -499,12 +513,8 @@ public final class ServerProcess {
     }
     LIVE.remove(this);
     stopProcess(process);
-    if (ephemeral) {
-      FileTrees.deleteQuietly(instanceDir);
-    } else {
-      FileTrees.deleteQuietly(instanceDir.resolve(Reaper.RECORD));
-      FileTrees.deleteQuietly(instanceDir.resolve("socket"));
-    }
+    // a kept data directory lives elsewhere; the runtime directory holds nothing worth keeping
+    FileTrees.deleteQuietly(instanceDir);
   }
 
   private static void stopProcess(Process p) {
