@@ -107,8 +107,8 @@ public final class CatalogueData {
         "ALTER TABLE orders ADD COLUMN extra float8 DEFAULT random()", "table", ACCESS_EXCLUSIVE);
     t.add(13, DdlKind.ADD_COLUMN_IDENTITY, "add-column-identity", REWRITE, true, DANGEROUS,
         "An identity column draws a sequence value for every existing row: the table is rewritten under ACCESS EXCLUSIVE.",
-        "add a nullable bigint column, attach a sequence default, backfill in batches, then ADD GENERATED … AS IDENTITY"
-            + " is not possible in place: prefer a plain column with a sequence default",
+        "add a nullable bigint column, backfill it in batches from a sequence, then SET NOT NULL through a validated"
+            + " CHECK and attach the sequence as the column's default",
         "ALTER TABLE orders ADD COLUMN extra bigint GENERATED ALWAYS AS IDENTITY", "table", ACCESS_EXCLUSIVE);
     t.add(13, DdlKind.ADD_COLUMN_SERIAL, "add-column-serial", REWRITE, true, DANGEROUS,
         "serial is a nextval() default, volatile: the table is rewritten under ACCESS EXCLUSIVE.",
