@@ -6,14 +6,20 @@ import java.nio.file.Path;
 
 /**
  * The servers the lock experiments run on: the shared PostgreSQL 18 and one PostgreSQL 15 started
- * on first use (the older version is where lock behaviour differs). The 15 server is stopped by the
- * runtime's shutdown hook at the end of the test JVM.
+ * on first use (the older version is where lock behaviour differs), stopped by {@link #stopOlder()}.
  */
 final class ExperimentServers {
   static final int OLDER = 15;
   private static volatile LocalPostgres older;
 
   private ExperimentServers() {}
+
+  static synchronized void stopOlder() {
+    if (older != null) {
+      older.close();
+      older = null;
+    }
+  }
 
   static LocalPostgres get(int major) {
     if (major == LocalPostgres.DEFAULT_VERSION) {

@@ -241,6 +241,7 @@ class LockExperimentsTest {
       }
     }
     DATABASES.clear();
+    ExperimentServers.stopOlder();
   }
 
   static void prepare(Connection c, String schema, int rows, List<String> extra) throws SQLException {

@@ -89,6 +89,7 @@ public final class ShadowRunner {
   static StepResult measure(Connection work, Connection observer, Connection samplerConnection, int pid,
       SqlStep step, int number, Duration interval) throws SQLException {
     Map<Long, String[]> before = files(observer);
+    java.util.Set<String> existing = relations(observer);
     String lsn = walInsertLsn(observer);
     LockSampler sampler = new LockSampler(samplerConnection, pid, interval);
     Map<String, LockMode> own = new HashMap<>();
@@ -128,6 +129,9 @@ public final class ShadowRunner {
     List<LockHold> locks = new ArrayList<>();
     TreeSet<String> relations = new TreeSet<>(seen.keySet());
     relations.addAll(own.keySet());
+    // A relation the step creates is invisible to every other session until the step commits: nobody
+    // can wait on it, so its (always ACCESS EXCLUSIVE) lock is not an impact.
+    relations.retainAll(existing);
     for (String rel : relations) {
       LockSampler.Seen s = seen.get(rel);
       LockMode ownMode = own.get(rel);
@@ -159,6 +163,19 @@ public final class ShadowRunner {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(FILES)) {
       while (rs.next()) {
         out.put(rs.getLong(1), new String[] {rs.getString(2), Long.toString(rs.getLong(3))});
+      }
+    }
+    return out;
+  }
+
+  private static java.util.Set<String> relations(Connection c) throws SQLException {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    String sql = "SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END"
+        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'";
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
       }
     }
     return out;
