@@ -272,6 +272,7 @@ class LockExperimentsTest {
       String error) {}
 
   static Observation inTransaction(LocalPostgres pg, String db, String schema, String ddl) throws SQLException {
+    // s1 is a fresh backend: pending statistics of a used one can still count scans of earlier transactions.
     try (Connection s1 = pg.connect(db); Connection s2 = pg.connect(db)) {
       exec(s1, "SET search_path = " + schema);
       int pid = pidOf(s1);
