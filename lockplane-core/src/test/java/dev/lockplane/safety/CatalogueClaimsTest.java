@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,6 +19,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * on the same servers as the lock experiments.
  */
 class CatalogueClaimsTest {
+  @AfterAll
+  static void cleanUp() throws SQLException {
+    LockExperimentsTest.dropDatabases(); // also stops the PostgreSQL 15 server
+  }
+
   private static Connection connect(int version) throws SQLException {
     return ExperimentServers.get(version).connect(LockExperimentsTest.database(version));
   }
