@@ -73,6 +73,18 @@ class CorruptionTest {
   }
 
   @Test
+  void aSampledVerifyReadsADeterministicShareAndIsNotRecordedAsFull() {
+    VerifyReport sample = repo.verify(backup.id(), VerifyDepth.DATA, 30, null, ProgressListener.NONE);
+    assertThat(sample.ok()).isTrue();
+    assertThat(sample.objectsChecked()).isPositive().isLessThan(backup.objects());
+    assertThat(repo.verify(backup.id(), VerifyDepth.DATA, 30, null, ProgressListener.NONE).objectsChecked())
+        .isEqualTo(sample.objectsChecked());
+    assertThat(repo.show(backup.id()).lastVerified()).isEmpty();
+    assertThat(repo.verify(backup.id(), VerifyDepth.DATA).objectsChecked()).isEqualTo(backup.objects());
+    assertThat(repo.show(backup.id()).lastVerified()).isPresent();
+  }
+
+  @Test
   void aFlipIsCaughtWithoutTheKeyToo() throws Exception {
     BackupRepository keyless = BackupRepository.at(repoDir).unencrypted().open();
     Path victim = storedFiles().get(1);

@@ -22,10 +22,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * The repository's mechanics shared by every operation: ids, object keys, manifests (written last,
@@ -69,14 +67,17 @@ public final class RepositoryEngine {
     this.parallelism = parallelism;
   }
 
+  /** Returns the storage. */
   public BackupStorage storage() {
     return storage;
   }
 
+  /** Returns whether the repository was opened with a keyset. */
   public boolean hasKeys() {
     return aead != null;
   }
 
+  /** Returns how many parts or files are processed at once. */
   public int parallelism() {
     return parallelism;
   }
@@ -303,14 +304,5 @@ public final class RepositoryEngine {
   /** Returns the compression of new backups. */
   public Compression compression() {
     return compression;
-  }
-
-  /** Maps a manifest to anything. */
-  public <T> Optional<T> tryManifest(String id, Function<Manifest, T> f) {
-    try {
-      return Optional.of(f.apply(manifest(id)));
-    } catch (BackupException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** Checks a backup at one of three depths; every problem names the object at fault. */
 public final class Verifier {
@@ -38,6 +42,11 @@ public final class Verifier {
     List<Problem> problems = new ArrayList<>();
     String prefix = DataWriter.prefix(id);
     byte[] primary = read(engine, prefix + RepositoryEngine.MANIFEST, problems);
+    if (primary == null) {
+      // without its manifest a backup never completed: it does not exist, whatever else is there
+      throw new BackupException(ErrorCode.NOT_FOUND, "No backup '" + id + "' in " + engine.storage().describe()
+          + " (no " + RepositoryEngine.MANIFEST + "). List backups to see the ids.", id, prefix + RepositoryEngine.MANIFEST, null);
+    }
     byte[] copy = read(engine, prefix + RepositoryEngine.MANIFEST_COPY, problems);
     Manifest m = null;
     for (Object[] candidate : new Object[][] {{RepositoryEngine.MANIFEST, primary}, {RepositoryEngine.MANIFEST_COPY, copy}}) {
@@ -55,9 +64,6 @@ public final class Verifier {
       }
     }
     if (m == null) {
-      if (primary == null && copy == null) {
-        throw new BackupException(ErrorCode.NOT_FOUND, "No backup '" + id + "' in " + engine.storage().describe() + ".", id, null, null);
-      }
       return new VerifyReport(id, depth, problems, 0, 0, false, Duration.ofNanos(System.nanoTime() - t0));
     }
     if (primary != null && copy != null && problems.isEmpty() && !Arrays.equals(primary, copy)) {
@@ -84,35 +90,52 @@ public final class Verifier {
     boolean plaintext = engine.hasKeys() || m.encryption() == null;
     if (depth != VerifyDepth.STRUCTURE) {
       ObjectCodec codec = plaintext ? engine.codecFor(m) : null;
+      List<StoredObject> todo = new ArrayList<>();
       for (StoredObject o : objects) {
-        if (!sampled(o, samplePercent)) {
-          continue;
+        if (sampled(o, samplePercent) && problems.stream().noneMatch(p -> p.object().equals(o.key()))) {
+          todo.add(o);
+          checked++;
+          bytes += o.storedSize();
         }
-        if (problems.stream().anyMatch(p -> p.object().equals(o.key()))) {
-          continue;
+      }
+      List<Problem> found = java.util.Collections.synchronizedList(new ArrayList<>());
+      ExecutorService pool = Executors.newFixedThreadPool(engine.parallelism(), r -> {
+        Thread t = new Thread(r, "lockplane-verify");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        List<Future<?>> futures = new ArrayList<>();
+        for (StoredObject o : todo) {
+          futures.add(pool.submit(() -> {
+            checkObject(engine, codec, id, o, found);
+            progress.bytes(o.storedSize());
+            return null;
+          }));
         }
-        checked++;
-        bytes += o.storedSize();
-        try {
-          String bad = ObjectCodec.checkStored(engine.storage(), o);
-          if (bad != null) {
-            problems.add(new Problem(o.key(), bad));
-            continue;
-          }
-          if (codec != null) {
-            try (InputStream in = codec.read(engine.storage(), id, o)) {
-              in.transferTo(java.io.OutputStream.nullOutputStream());
+        for (Future<?> f : futures) {
+          try {
+            f.get();
+          } catch (ExecutionException e) {
+            if (e.getCause() instanceof BackupException be) {
+              throw be;
             }
+            throw new BackupException(ErrorCode.IO_ERROR, "Verifying backup " + id + " failed: " + e.getCause(), id, null, e.getCause());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupException(ErrorCode.IO_ERROR, "Verifying backup " + id + " was interrupted", id, null, e);
           }
-        } catch (BackupException e) {
-          if (e.code() == ErrorCode.KEY_UNAVAILABLE) {
-            throw e;
-          }
-          problems.add(new Problem(o.key(), e.getMessage()));
-        } catch (IOException e) {
-          problems.add(new Problem(o.key(), "cannot be read: " + e));
         }
-        progress.bytes(o.storedSize());
+      } finally {
+        pool.shutdownNow();
+      }
+      // report in manifest order, whatever order the threads finished in
+      for (StoredObject o : objects) {
+        for (Problem p : found) {
+          if (p.object().equals(o.key())) {
+            problems.add(p);
+          }
+        }
       }
     }
     if (depth == VerifyDepth.DRILL && problems.isEmpty()) {
@@ -144,6 +167,29 @@ public final class Verifier {
     }
     progress.phase(Progress.Phase.DONE, bytes, checked);
     return new VerifyReport(id, depth, problems, checked, bytes, plaintext, Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  /** Checks one object: stored bytes only without a key; with one, a full read that checks both digests. */
+  private static void checkObject(RepositoryEngine engine, ObjectCodec codec, String id, StoredObject o, List<Problem> found) {
+    try {
+      if (codec == null) {
+        String bad = ObjectCodec.checkStored(engine.storage(), o);
+        if (bad != null) {
+          found.add(new Problem(o.key(), bad));
+        }
+        return;
+      }
+      try (InputStream in = codec.read(engine.storage(), id, o)) {
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+      }
+    } catch (BackupException e) {
+      if (e.code() == ErrorCode.KEY_UNAVAILABLE) {
+        throw e;
+      }
+      found.add(new Problem(o.key(), e.getMessage()));
+    } catch (IOException e) {
+      found.add(new Problem(o.key(), "cannot be read: " + e));
+    }
   }
 
   /** Samples objects by a hash of their key, so a repeated verify with the same share reads the same objects. */
