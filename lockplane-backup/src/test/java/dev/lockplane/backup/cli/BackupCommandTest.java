@@ -76,4 +76,33 @@ class BackupCommandTest {
     Run wrongKey = run("restore", "--repo", repo, "--keyset", tmp.resolve("nope.json").toString(), ids.get(0), "--to", tmp.resolve("x").toString());
     assertThat(wrongKey.err()).contains("KEY_UNAVAILABLE", "No keyset file at");
   }
+
+  @Test
+  void keysetFromAnEnvironmentVariableWithAPassphrase() throws Exception {
+    Path db = tmp.resolve("env.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+      s.execute("INSERT INTO t VALUES (1), (2)");
+    }
+    dev.lockplane.backup.Keyset keys = dev.lockplane.backup.Keyset.generate();
+    String repo = tmp.resolve("repo").toString();
+    String id = dev.lockplane.backup.BackupRepository.at(Path.of(repo)).encryptWith(keys).open().backup().sqlite(db).run().id();
+
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), BackupCommand.class.getName(),
+        "verify", "--repo", repo, "--keyset-env", "TEST_BACKUP_KEYSET", "--passphrase-env", "TEST_BACKUP_PASSPHRASE", id)
+        .redirectErrorStream(true);
+    pb.environment().put("TEST_BACKUP_KEYSET", keys.toJson("s3cret".toCharArray()));
+    pb.environment().put("TEST_BACKUP_PASSPHRASE", "s3cret");
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(output).isZero();
+    assertThat(output).contains("OK " + id).doesNotContain("no keyset");
+
+    pb.environment().put("TEST_BACKUP_PASSPHRASE", "wrong");
+    Process bad = pb.start();
+    String badOutput = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(bad.waitFor()).isEqualTo(1);
+    assertThat(badOutput).contains("KEY_UNAVAILABLE", "passphrase does not open the keyset in environment variable TEST_BACKUP_KEYSET");
+  }
 }
