@@ -36,5 +36,9 @@ public enum ErrorCode {
   /** The operation is not supported by this backend or server version. */
   UNSUPPORTED,
   /** The operating system refused an operation (permissions, missing command). */
-  OS_ERROR
+  OS_ERROR,
+  /** Stored data does not match its recorded checksum, or fails authentication when decrypted. */
+  CORRUPTED,
+  /** No key (or not the right key) is available to encrypt or decrypt a backup. */
+  KEY_UNAVAILABLE
 }

@@ -1,0 +1,403 @@
+package dev.lockplane.backup;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.backup.internal.DataWriter;
+import dev.lockplane.backup.internal.Manifest;
+import dev.lockplane.backup.internal.ManifestCodec;
+import dev.lockplane.backup.internal.ProgressTracker;
+import dev.lockplane.backup.internal.RepositoryEngine;
+import dev.lockplane.backup.internal.Verifier;
+import dev.lockplane.postgres.LocalPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A repository of compressed, encrypted, checksummed backups of PostgreSQL clusters, PostgreSQL
+ * databases and SQLite files.
+ *
+ * <pre>{@code
+ * BackupRepository repo = BackupRepository.at(Path.of("/backups")).encryptWith(keyset).open();
+ * Backup b = repo.backup().physical(pg).tag("pre-migration").progress(p -> log(p)).run();
+ * VerifyReport r = repo.verify(b.id(), VerifyDepth.DRILL);
+ * try (RestoredServer yesterday = repo.restore(b.id()).asServer()) {
+ *   yesterday.server().connect("app");     // query the backup, read-only use, in its own server
+ * }
+ * repo.prune(Retention.policy().keepDaily(7).keepWeekly(4).minimum(3)).dryRun();
+ * }</pre>
+ *
+ * <p>Layout: each backup is a set of write-once objects under {@code backups/ID/}: data objects
+ * first, then {@code manifest.copy.json}, then {@code manifest.json}. A backup exists once its
+ * manifest exists; the copy stands in for a damaged manifest. Every object records its plaintext
+ * and stored sizes and SHA-256 digests; encrypted objects bind the backup id and object key as
+ * associated data, so objects cannot be swapped or truncated unnoticed.
+ *
+ * <p>Instances are immutable and thread-safe; they hold no open resources.
+ */
+public final class BackupRepository {
+  private final RepositoryEngine engine;
+  private final Keyset keyset;
+
+  private BackupRepository(RepositoryEngine engine, Keyset keyset) {
+    this.engine = engine;
+    this.keyset = keyset;
+  }
+
+  /**
+   * Starts configuring a repository in a local directory (created when missing).
+   *
+   * @param directory the repository directory
+   * @return a builder
+   */
+  public static Builder at(Path directory) {
+    return new Builder(BackupStorage.localDirectory(Objects.requireNonNull(directory, "directory")));
+  }
+
+  /**
+   * Starts configuring a repository on any storage.
+   *
+   * @param storage the storage
+   * @return a builder
+   */
+  public static Builder on(BackupStorage storage) {
+    return new Builder(Objects.requireNonNull(storage, "storage"));
+  }
+
+  /** Returns where the repository keeps its objects. */
+  public BackupStorage storage() {
+    return engine.storage();
+  }
+
+  /** Starts describing a new backup. */
+  public BackupRequest backup() {
+    return new BackupRequest(engine, keyset);
+  }
+
+  /** Returns every complete backup, oldest first (by recorded start time). */
+  public List<Backup> list() {
+    return engine.list();
+  }
+
+  /**
+   * Returns one backup.
+   *
+   * @param id the backup id
+   * @return the backup
+   * @throws BackupException {@code NOT_FOUND} when there is no such backup
+   */
+  public Backup show(String id) {
+    return engine.show(id);
+  }
+
+  /**
+   * Returns a backup's manifest as stored (JSON with sorted keys). It holds no key material.
+   *
+   * @param id the backup id
+   * @return the manifest text
+   */
+  public String manifestJson(String id) {
+    Manifest m = engine.manifest(id);
+    return new String(ManifestCodec.encode(m), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Verifies a backup completely at a depth.
+   *
+   * @param id the backup id
+   * @param depth how deep
+   * @return the report; {@link VerifyReport#ok()} is false when anything is wrong
+   */
+  public VerifyReport verify(String id, VerifyDepth depth) {
+    return verify(id, depth, 100, null, ProgressListener.NONE);
+  }
+
+  /**
+   * Verifies a backup.
+   *
+   * @param id the backup id
+   * @param depth how deep
+   * @param samplePercent the share of objects whose data is read, 1 to 100
+   * @param drillServer for drills of logical backups: the server to restore into (a scratch
+   *     database is created and dropped); {@code null} starts a server of the dump's major version
+   * @param listener progress
+   * @return the report
+   */
+  public VerifyReport verify(String id, VerifyDepth depth, int samplePercent, LocalPostgres drillServer,
+      ProgressListener listener) {
+    if (samplePercent < 1 || samplePercent > 100) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "The sample must be 1 to 100 percent, not " + samplePercent + ".");
+    }
+    return Verifier.verify(engine, id, Objects.requireNonNull(depth, "depth"), samplePercent, drillServer,
+        new ProgressTracker(listener));
+  }
+
+  /**
+   * Starts describing a restore.
+   *
+   * @param id the backup id
+   * @return the request
+   */
+  public RestoreRequest restore(String id) {
+    return new RestoreRequest(engine, engine.manifest(id));
+  }
+
+  /**
+   * Starts describing an extraction of one table's rows.
+   *
+   * @param id the backup id
+   * @param table {@code schema.table} (PostgreSQL) or {@code table} (SQLite)
+   * @return the request
+   */
+  public ExtractRequest extract(String id, String table) {
+    return new ExtractRequest(engine, engine.manifest(id), Objects.requireNonNull(table, "table"));
+  }
+
+  /**
+   * Compares a backup with a live database: per-table row counts, and tables and columns.
+   *
+   * @param id the backup id
+   * @param live a connection to the live database; it is not closed
+   * @param database which database of the backup to compare (for physical backups), or {@code null}
+   *     for the only or first one
+   * @return the differences
+   */
+  public CompareReport compare(String id, java.sql.Connection live, String database) {
+    return dev.lockplane.backup.internal.Comparer.compare(engine.manifest(id), live, database);
+  }
+
+  /**
+   * Plans or runs a prune.
+   *
+   * @param policy which backups to keep
+   * @return the request; call {@link PruneRequest#dryRun()} or {@link PruneRequest#run()}
+   */
+  public PruneRequest prune(Retention policy) {
+    return new PruneRequest(engine, Objects.requireNonNull(policy, "policy"));
+  }
+
+  @Override
+  public String toString() {
+    return "BackupRepository[" + engine.storage().describe() + (keyset == null ? ", unencrypted" : ", " + keyset) + "]";
+  }
+
+  /**
+   * Configures a {@link BackupRepository}. Each setting may be given once.
+   */
+  public static final class Builder {
+    private final BackupStorage storage;
+    private Keyset keyset;
+    private Boolean unencrypted;
+    private Compression compression;
+    private Long partSize;
+    private Integer parallelism;
+
+    private Builder(BackupStorage storage) {
+      this.storage = storage;
+    }
+
+    private static void once(Object current, String what) {
+      if (current != null) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, what + " was already set to " + current + "; set it once.");
+      }
+    }
+
+    /**
+     * Encrypts new backups with the keyset's primary key; any of its keys decrypts.
+     *
+     * @param keyset the keyset
+     * @return this builder
+     */
+    public Builder encryptWith(Keyset keyset) {
+      once(this.keyset, "encryptWith");
+      if (unencrypted != null) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "encryptWith conflicts with unencrypted(), which is already set; use one.");
+      }
+      this.keyset = Objects.requireNonNull(keyset, "keyset");
+      return this;
+    }
+
+    /**
+     * Writes new backups without encryption, and reads only unencrypted ones (encrypted backups
+     * can still be listed and structure-verified). Must be asked for explicitly.
+     *
+     * @return this builder
+     */
+    public Builder unencrypted() {
+      once(unencrypted, "unencrypted");
+      if (keyset != null) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "unencrypted() conflicts with encryptWith, which is already set; use one.");
+      }
+      this.unencrypted = true;
+      return this;
+    }
+
+    /**
+     * Compression of new backups (default zstd level 3).
+     *
+     * @param compression the compression
+     * @return this builder
+     */
+    public Builder compression(Compression compression) {
+      once(this.compression, "compression");
+      this.compression = Objects.requireNonNull(compression, "compression");
+      return this;
+    }
+
+    /**
+     * The size of the parts large sources are cut into (default 16 MiB, at least 64 KiB).
+     *
+     * @param bytes the part size
+     * @return this builder
+     */
+    public Builder partSize(long bytes) {
+      once(partSize, "partSize");
+      if (bytes < 64 * 1024 || bytes > 1L << 30) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "partSize must be 64 KiB to 1 GiB, not " + bytes + " bytes.");
+      }
+      this.partSize = bytes;
+      return this;
+    }
+
+    /**
+     * How many parts are compressed and encrypted at once (default: the number of processors).
+     *
+     * @param threads the number of threads
+     * @return this builder
+     */
+    public Builder parallelism(int threads) {
+      once(parallelism, "parallelism");
+      if (threads < 1 || threads > 256) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "parallelism must be 1 to 256, not " + threads + ".");
+      }
+      this.parallelism = threads;
+      return this;
+    }
+
+    /**
+     * Opens the repository.
+     *
+     * @return the repository
+     * @throws LockplaneException {@code INVALID_CONFIGURATION} when neither a keyset nor
+     *     {@code unencrypted()} was given
+     */
+    public BackupRepository open() {
+      if (keyset == null && unencrypted == null) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
+            "Say how backups are protected: encryptWith(keyset), or unencrypted() to store them in clear.");
+      }
+      RepositoryEngine engine = new RepositoryEngine(storage, compression == null ? Compression.zstd() : compression,
+          keyset == null ? null : keyset.streamingAead(), keyset == null ? 0 : Integer.toUnsignedLong(keyset.keysetId()),
+          keyset == null ? 0 : Integer.toUnsignedLong(keyset.primaryKeyId()),
+          partSize == null ? 16L << 20 : partSize,
+          parallelism == null ? Runtime.getRuntime().availableProcessors() : parallelism);
+      return new BackupRepository(engine, keyset);
+    }
+  }
+
+  /** Plans or runs a prune. */
+  public static final class PruneRequest {
+    private final RepositoryEngine engine;
+    private final Retention policy;
+    private Duration incompleteGrace = Duration.ofHours(1);
+    private Instant now;
+
+    private PruneRequest(RepositoryEngine engine, Retention policy) {
+      this.engine = engine;
+      this.policy = policy;
+    }
+
+    /**
+     * Removes backups that never completed (no manifest) once they are older than this (default 1
+     * hour, so a backup still running elsewhere is left alone).
+     *
+     * @param grace the age
+     * @return this request
+     */
+    public PruneRequest incompleteOlderThan(Duration grace) {
+      this.incompleteGrace = Objects.requireNonNull(grace, "grace");
+      return this;
+    }
+
+    /**
+     * The time to plan against (default: now).
+     *
+     * @param now the time
+     * @return this request
+     */
+    public PruneRequest asOf(Instant now) {
+      this.now = Objects.requireNonNull(now, "now");
+      return this;
+    }
+
+    /** Returns what would be removed and why each survivor stays, removing nothing. */
+    public PruneResult dryRun() {
+      return execute(true);
+    }
+
+    /** Removes what the policy does not keep, and incomplete backups past the grace period. */
+    public PruneResult run() {
+      return execute(false);
+    }
+
+    private PruneResult execute(boolean dry) {
+      Instant t = now == null ? Instant.now() : now;
+      List<Backup> backups = engine.list();
+      List<Retention.Decision> decisions = policy.decide(backups, t);
+      Map<String, List<String>> objects;
+      try {
+        objects = engine.objectsByBackup();
+      } catch (IOException e) {
+        throw new BackupException(ErrorCode.IO_ERROR, "Cannot list " + engine.storage().describe() + ": " + e, null, null, e);
+      }
+      List<String> removed = new ArrayList<>();
+      List<String> incomplete = new ArrayList<>();
+      java.util.Set<String> complete = new java.util.HashSet<>();
+      backups.forEach(b -> complete.add(b.id()));
+      for (String id : objects.keySet()) {
+        if (complete.contains(id) || objects.get(id).contains(DataWriter.prefix(id) + RepositoryEngine.MANIFEST)) {
+          continue;
+        }
+        Instant started = startOf(id);
+        if (started == null || started.isBefore(t.minus(incompleteGrace))) {
+          incomplete.add(id);
+        }
+      }
+      for (Retention.Decision d : decisions) {
+        if (!d.keep()) {
+          removed.add(d.backup().id());
+        }
+      }
+      if (!dry) {
+        try {
+          for (String id : removed) {
+            engine.delete(id, objects.getOrDefault(id, List.of()));
+          }
+          for (String id : incomplete) {
+            engine.delete(id, objects.get(id));
+          }
+        } catch (IOException e) {
+          throw new BackupException(ErrorCode.IO_ERROR, "Prune stopped: cannot delete from " + engine.storage().describe()
+              + ": " + e + ". Run it again to finish.", null, null, e);
+        }
+      }
+      return new PruneResult(dry, decisions, removed, incomplete);
+    }
+
+    private static Instant startOf(String id) {
+      try {
+        String s = id.substring(0, 16);
+        return Instant.parse(s.substring(0, 4) + "-" + s.substring(4, 6) + "-" + s.substring(6, 8) + "T"
+            + s.substring(9, 11) + ":" + s.substring(11, 13) + ":" + s.substring(13, 15) + "Z");
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package dev.lockplane.backup;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.backup.internal.LogicalSource;
+import dev.lockplane.backup.internal.Manifest;
+import dev.lockplane.backup.internal.PhysicalSource;
+import dev.lockplane.backup.internal.ProgressTracker;
+import dev.lockplane.backup.internal.RepositoryEngine;
+import dev.lockplane.backup.internal.SqliteSource;
+import dev.lockplane.postgres.LocalPostgres;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Describes one backup: its source (exactly one of {@link #physical}, {@link #logical},
+ * {@link #sqlite}), tags and a progress listener; {@link #run()} takes it.
+ *
+ * <pre>{@code
+ * Backup b = repo.backup().logical(pg, "app").tag("nightly").run();
+ * }</pre>
+ */
+public final class BackupRequest {
+  private final RepositoryEngine engine;
+  private final Keyset keyset;
+  private String sourceDescription;
+  private LocalPostgres server;
+  private String database;
+  private int jobs = 1;
+  private Path sqliteFile;
+  private BackupKind kind;
+  private final List<String> tags = new ArrayList<>();
+  private String parent;
+  private ProgressListener listener = ProgressListener.NONE;
+
+  BackupRequest(RepositoryEngine engine, Keyset keyset) {
+    this.engine = engine;
+    this.keyset = keyset;
+  }
+
+  private void source(BackupKind k, String description) {
+    if (kind != null) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
+          "The backup source was already set to " + sourceDescription + "; a backup has one source.");
+    }
+    kind = k;
+    sourceDescription = description;
+  }
+
+  /**
+   * A physical backup of a server whose data directory this JVM can read.
+   *
+   * @param pg the server
+   * @return this request
+   */
+  public BackupRequest physical(LocalPostgres pg) {
+    source(BackupKind.PHYSICAL, "physical " + pg);
+    this.server = Objects.requireNonNull(pg, "pg");
+    return this;
+  }
+
+  /**
+   * A logical backup of one database, in {@code pg_dump} custom format.
+   *
+   * @param pg the server
+   * @param database the database
+   * @return this request
+   */
+  public BackupRequest logical(LocalPostgres pg, String database) {
+    return logical(pg, database, 1);
+  }
+
+  /**
+   * A logical backup of one database; with more than one job, in {@code pg_dump} directory format
+   * dumped by that many parallel jobs (through a local spool directory).
+   *
+   * @param pg the server
+   * @param database the database
+   * @param jobs parallel jobs, 1 for custom format
+   * @return this request
+   */
+  public BackupRequest logical(LocalPostgres pg, String database, int jobs) {
+    source(BackupKind.LOGICAL, "logical '" + database + "' on " + pg);
+    if (jobs < 1) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "jobs must be at least 1, not " + jobs + ".");
+    }
+    this.server = Objects.requireNonNull(pg, "pg");
+    this.database = Objects.requireNonNull(database, "database");
+    this.jobs = jobs;
+    return this;
+  }
+
+  /**
+   * A backup of an SQLite database, consistent while other connections write to it.
+   *
+   * @param file the database file
+   * @return this request
+   */
+  public BackupRequest sqlite(Path file) {
+    source(BackupKind.SQLITE, "SQLite " + file);
+    this.sqliteFile = Objects.requireNonNull(file, "file").toAbsolutePath();
+    return this;
+  }
+
+  /**
+   * Adds a tag, such as {@code pre-migration}.
+   *
+   * @param tag the tag
+   * @return this request
+   */
+  public BackupRequest tag(String tag) {
+    if (!Objects.requireNonNull(tag, "tag").matches("[A-Za-z0-9][A-Za-z0-9_.:=-]{0,63}")) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
+          "Tag '" + tag + "' is not allowed; use letters, digits and _ . : = - (at most 64 characters).");
+    }
+    tags.add(tag);
+    return this;
+  }
+
+  /**
+   * Records the backup this one depends on; prune never removes a parent of a kept backup.
+   *
+   * @param id the parent backup's id
+   * @return this request
+   */
+  public BackupRequest parent(String id) {
+    if (parent != null) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "parent was already set to " + parent + "; set it once.");
+    }
+    engine.manifest(id);
+    this.parent = id;
+    return this;
+  }
+
+  /**
+   * Receives progress (bytes, files, phase).
+   *
+   * @param listener the listener
+   * @return this request
+   */
+  public BackupRequest progress(ProgressListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  /**
+   * Takes the backup.
+   *
+   * @return the backup, complete and listed
+   * @throws BackupException when it fails; nothing of it is left visible
+   */
+  public Backup run() {
+    if (kind == null) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
+          "No backup source: call physical(pg), logical(pg, database) or sqlite(file) first.");
+    }
+    ProgressTracker tracker = new ProgressTracker(listener);
+    Manifest m = engine.backup(tags, parent, tracker, (writer, id) -> switch (kind) {
+      case PHYSICAL -> {
+        PhysicalSource.Result r = PhysicalSource.run(server, id, writer, tracker);
+        yield new RepositoryEngine.Facts(kind, "postgresql", r.serverVersion(), r.major(), r.databases(),
+            r.systemIdentifier(), r.startWal(), r.stopWal(), r.timeline(), r.directories(), r.tables(),
+            Map.of("source", sourceDescription));
+      }
+      case LOGICAL -> {
+        LogicalSource.Result r = LogicalSource.run(server, database, jobs, id, writer, tracker);
+        yield new RepositoryEngine.Facts(kind, "postgresql", r.serverVersion(), r.major(), List.of(database),
+            r.systemIdentifier(), null, null, null, List.of(), r.tables(),
+            Map.of("source", sourceDescription, "format", r.format()));
+      }
+      case SQLITE -> {
+        SqliteSource.Result r = SqliteSource.run(sqliteFile, id, writer, tracker);
+        yield new RepositoryEngine.Facts(kind, "sqlite", r.libraryVersion(), 0, List.of("main"), null, null, null,
+            null, List.of(), r.tables(), Map.of("source", sourceDescription));
+      }
+    });
+    return engine.show(m.id());
+  }
+}

@@ -1,0 +1,159 @@
+package dev.lockplane.backup;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.backup.internal.LogicalRestore;
+import dev.lockplane.backup.internal.Manifest;
+import dev.lockplane.backup.internal.ProgressTracker;
+import dev.lockplane.backup.internal.RepositoryEngine;
+import dev.lockplane.backup.internal.Restorer;
+import dev.lockplane.backup.internal.SqliteSource;
+import dev.lockplane.internal.fs.FileTrees;
+import dev.lockplane.internal.os.Posix;
+import dev.lockplane.postgres.LocalPostgres;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/**
+ * Describes a restore of one backup. Targets that are not empty are refused unless
+ * {@link #overwrite(boolean)} allows replacing them; paths in a manifest that would escape the
+ * target are refused before anything is written; a restore that fails removes what it wrote.
+ */
+public final class RestoreRequest {
+  private final RepositoryEngine engine;
+  private final Manifest manifest;
+  private boolean overwrite;
+  private ProgressListener listener = ProgressListener.NONE;
+
+  RestoreRequest(RepositoryEngine engine, Manifest manifest) {
+    this.engine = engine;
+    this.manifest = manifest;
+  }
+
+  /**
+   * Whether a non-empty target may be emptied (a directory) or replaced (a database's objects, a
+   * file). Default false.
+   *
+   * @param overwrite whether to replace
+   * @return this request
+   */
+  public RestoreRequest overwrite(boolean overwrite) {
+    this.overwrite = overwrite;
+    return this;
+  }
+
+  /**
+   * Receives progress.
+   *
+   * @param listener the listener
+   * @return this request
+   */
+  public RestoreRequest progress(ProgressListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  /**
+   * Writes the backup's files into a directory: a data directory for physical backups (owned by
+   * the account the server runs as, mode 0700), the dump for logical ones, the file for SQLite.
+   *
+   * @param directory the target directory, empty or missing
+   * @return the directory
+   */
+  public Path toDirectory(Path directory) {
+    Path target = directory.toAbsolutePath().normalize();
+    Restorer.restoreFiles(engine, manifest, target, p -> true, overwrite, new ProgressTracker(listener));
+    if (manifest.kind().equals("physical")) {
+      Restorer.makeDataDirectory(target);
+    }
+    return target;
+  }
+
+  /**
+   * Restores a physical backup into a new temporary data directory and starts a server on it: a
+   * queryable copy of the cluster as it was at backup time.
+   *
+   * @return the running server; close it to stop it and remove its data
+   */
+  public RestoredServer asServer() {
+    requireKind("physical", "asServer()");
+    Path tmp;
+    try {
+      tmp = Files.createTempDirectory("lockplane-restored-");
+      if (Posix.isRoot()) {
+        Posix.chmod(tmp, "rwx--x--x");
+      }
+    } catch (IOException e) {
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot create a temporary directory: " + e, manifest.id(), null, e);
+    }
+    try {
+      Path data = toDirectory(tmp.resolve("data"));
+      LocalPostgres pg = LocalPostgres.builder().version(manifest.serverMajor()).dataDirectory(data).start();
+      return new RestoredServer(pg, tmp, manifest.id());
+    } catch (RuntimeException e) {
+      FileTrees.deleteQuietly(tmp);
+      throw e;
+    }
+  }
+
+  /**
+   * Restores a logical backup into a database with {@code pg_restore} (of the target server's
+   * major version), creating the database when missing.
+   *
+   * @param pg the target server
+   * @param database the target database
+   */
+  public void intoDatabase(LocalPostgres pg, String database) {
+    requireKind("logical", "intoDatabase(...)");
+    LogicalRestore.intoDatabase(engine, manifest, pg, database, overwrite, null, new ProgressTracker(listener));
+  }
+
+  /**
+   * Restores an SQLite backup to a database file.
+   *
+   * @param file the target file; refused when it exists, unless overwrite is allowed
+   * @return the file
+   */
+  public Path toFile(Path file) {
+    requireKind("sqlite", "toFile(...)");
+    Path target = file.toAbsolutePath().normalize();
+    if (Files.exists(target) && !overwrite) {
+      throw new BackupException(ErrorCode.ALREADY_EXISTS, "The restore target " + target
+          + " exists. Choose a new file, or allow replacing it (overwrite(true), --overwrite).", manifest.id(), null, null);
+    }
+    Manifest.FileEntry entry = manifest.files().stream().filter(f -> f.path().equals(SqliteSource.FILE)).findFirst()
+        .orElseThrow(() -> new BackupException(ErrorCode.CORRUPTED, "Backup " + manifest.id() + " holds no SQLite file.",
+            manifest.id(), null, null));
+    var codec = engine.codecFor(manifest);
+    Restorer.probeKey(engine, codec, manifest);
+    Path tmp = target.resolveSibling(target.getFileName() + ".lockplane-restore");
+    ProgressTracker tracker = new ProgressTracker(listener);
+    try {
+      Files.createDirectories(target.getParent());
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
+        Restorer.copyPlaintext(engine, codec, manifest, entry, out, tracker);
+      }
+      Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return target;
+    } catch (IOException | RuntimeException e) {
+      FileTrees.deleteQuietly(tmp);
+      if (e instanceof BackupException be) {
+        throw be;
+      }
+      throw new BackupException(ErrorCode.IO_ERROR, "Restoring backup " + manifest.id() + " to " + target + " failed: " + e,
+          manifest.id(), null, e);
+    }
+  }
+
+  private void requireKind(String kind, String what) {
+    if (!manifest.kind().equals(kind)) {
+      throw new BackupException(ErrorCode.UNSUPPORTED, "Backup " + manifest.id() + " is a " + manifest.kind()
+          + " backup; " + what + " restores " + kind + " backups. Use toDirectory(...)"
+          + (manifest.kind().equals("logical") ? " or intoDatabase(...)" : manifest.kind().equals("physical")
+              ? " or asServer()" : " or toFile(...)") + ".", manifest.id(), null, null);
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package dev.lockplane.backup.internal;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.backup.BackupException;
+import dev.lockplane.backup.BackupStorage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writes the data objects of one backup: each source is cut into fixed-size parts, and parts are
+ * compressed, encrypted and stored in parallel. On failure every object written so far is deleted.
+ */
+public final class DataWriter implements AutoCloseable {
+  private final BackupStorage storage;
+  private final ObjectCodec codec;
+  private final String backupId;
+  private final long partSize;
+  private final ProgressTracker progress;
+  private final ExecutorService pool;
+  private final Semaphore inFlightBuffers;
+  private final AtomicInteger sequence = new AtomicInteger();
+  private final List<Pending> pending = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Boolean> written = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> vanished = new ConcurrentHashMap<>();
+
+  private record Pending(String path, int index, Future<StoredObject> future, boolean lastOfStream, long size) {}
+
+  /**
+   * Creates a writer.
+   *
+   * @param storage the repository storage
+   * @param codec the object codec
+   * @param backupId the backup's id
+   * @param partSize the part size in bytes
+   * @param parallelism how many parts are processed at once
+   * @param progress the progress tracker
+   */
+  public DataWriter(BackupStorage storage, ObjectCodec codec, String backupId, long partSize, int parallelism,
+      ProgressTracker progress) {
+    this.storage = storage;
+    this.codec = codec;
+    this.backupId = backupId;
+    this.partSize = partSize;
+    this.progress = progress;
+    this.pool = Executors.newFixedThreadPool(parallelism, r -> {
+      Thread t = new Thread(r, "lockplane-backup-writer");
+      t.setDaemon(true);
+      return t;
+    });
+    this.inFlightBuffers = new Semaphore(parallelism + 1);
+  }
+
+  /** Returns the key prefix of this backup's objects. */
+  public static String prefix(String backupId) {
+    return "backups/" + backupId + "/";
+  }
+
+  private String nextKey() {
+    return prefix(backupId) + "data/" + String.format("%07d", sequence.incrementAndGet());
+  }
+
+  /**
+   * Schedules a file, cut into parts read with positioned reads. A file that disappears before it is
+   * read is left out (PostgreSQL's WAL replay recreates or drops it).
+   *
+   * @param path the path recorded in the manifest
+   * @param file the file to read
+   * @param size its size when listed; bytes appended later are not copied
+   * @param mayVanish whether a missing file is skipped rather than an error
+   */
+  public void addFile(String path, Path file, long size, boolean mayVanish) {
+    long parts = Math.max(1, (size + partSize - 1) / partSize);
+    for (int i = 0; i < parts; i++) {
+      long offset = i * partSize;
+      long len = Math.min(partSize, size - offset);
+      String key = nextKey();
+      Future<StoredObject> f = pool.submit(() -> {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+          ch.position(offset);
+          InputStream in = Channels.newInputStream(ch);
+          StoredObject o = codec.write(storage, backupId, key, in, Math.max(0, len), progress::bytes);
+          written.put(key, true);
+          return o;
+        } catch (NoSuchFileException e) {
+          if (mayVanish) {
+            vanished.put(path, true);
+            return null;
+          }
+          throw e;
+        }
+      });
+      pending.add(new Pending(path, i, f, false, -1));
+    }
+  }
+
+  /**
+   * Reads a stream to its end, cutting it into parts processed in parallel. Blocks while too many
+   * parts are buffered.
+   *
+   * @param path the path recorded in the manifest
+   * @param in the stream
+   * @return the number of bytes read
+   * @throws IOException when reading fails
+   */
+  public long addStream(String path, InputStream in) throws IOException {
+    long total = 0;
+    int index = 0;
+    while (true) {
+      try {
+        inFlightBuffers.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while reading " + path);
+      }
+      byte[] buf = in.readNBytes((int) partSize);
+      if (buf.length == 0 && index > 0) {
+        inFlightBuffers.release();
+        break;
+      }
+      total += buf.length;
+      String key = nextKey();
+      Future<StoredObject> f = pool.submit(() -> {
+        try {
+          StoredObject o = codec.write(storage, backupId, key, new ByteArrayInputStream(buf), buf.length, progress::bytes);
+          written.put(key, true);
+          return o;
+        } finally {
+          inFlightBuffers.release();
+        }
+      });
+      pending.add(new Pending(path, index++, f, false, -1));
+      if (buf.length < partSize) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  /** Waits until every part scheduled so far is stored; throws (after aborting) on the first failure. */
+  public void awaitAll() {
+    List<Pending> all;
+    synchronized (pending) {
+      all = new ArrayList<>(pending);
+    }
+    for (Pending p : all) {
+      try {
+        p.future().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure("was interrupted", e);
+      } catch (ExecutionException e) {
+        throw failure("failed", e.getCause());
+      }
+    }
+  }
+
+  /**
+   * Waits for every part and returns the files, sorted by path.
+   *
+   * @return the file entries
+   */
+  public List<Manifest.FileEntry> finish() {
+    Map<String, List<StoredObject>> byPath = new TreeMap<>();
+    List<Pending> all;
+    synchronized (pending) {
+      all = new ArrayList<>(pending);
+    }
+    for (Pending p : all) {
+      StoredObject o;
+      try {
+        o = p.future().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure("was interrupted", e);
+      } catch (ExecutionException e) {
+        throw failure("failed", e.getCause());
+      }
+      byPath.computeIfAbsent(p.path(), k -> new ArrayList<>());
+      if (o != null) {
+        byPath.get(p.path()).add(o);
+      }
+    }
+    List<Manifest.FileEntry> files = new ArrayList<>();
+    for (Map.Entry<String, List<StoredObject>> e : byPath.entrySet()) {
+      if (vanished.containsKey(e.getKey())) {
+        for (StoredObject o : e.getValue()) {
+          deleteQuietly(o.key());
+        }
+        continue;
+      }
+      long size = e.getValue().stream().mapToLong(StoredObject::size).sum();
+      files.add(new Manifest.FileEntry(e.getKey(), size, List.copyOf(e.getValue())));
+    }
+    return files;
+  }
+
+  private BackupException failure(String what, Throwable cause) {
+    abort();
+    if (cause instanceof BackupException be) {
+      return be;
+    }
+    if (isDiskFull(cause)) {
+      return new BackupException(ErrorCode.DISK_FULL,
+          "Backup " + backupId + " stopped: the repository's filesystem (" + storage.describe()
+              + ") is full. The partial backup was removed; free space or choose another repository.",
+          backupId, null, cause);
+    }
+    return new BackupException(ErrorCode.IO_ERROR,
+        "Backup " + backupId + " " + what + " while writing to " + storage.describe() + ": " + cause
+            + ". The partial backup was removed.", backupId, null, cause);
+  }
+
+  /** Returns whether an exception, or one of its causes, reports a full filesystem. */
+  public static boolean isDiskFull(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c instanceof FileSystemException fse ? fse.getReason() : c.getMessage();
+      if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Cancels pending parts and deletes every object written so far. */
+  public void abort() {
+    pool.shutdownNow();
+    try {
+      pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      for (String k : storage.list(prefix(backupId) + "data/")) {
+        deleteQuietly(k);
+      }
+    } catch (IOException e) {
+      for (String k : written.keySet()) {
+        deleteQuietly(k);
+      }
+    }
+  }
+
+  private void deleteQuietly(String key) {
+    try {
+      storage.delete(key);
+    } catch (IOException ignored) {
+      // left for prune, which removes objects of backups without a manifest
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}

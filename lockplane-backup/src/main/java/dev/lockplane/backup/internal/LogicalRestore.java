@@ -1,0 +1,126 @@
+package dev.lockplane.backup.internal;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.backup.BackupException;
+import dev.lockplane.backup.Progress;
+import dev.lockplane.internal.fs.FileTrees;
+import dev.lockplane.postgres.LocalPostgres;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Loads a logical backup into a database with {@code pg_restore}. */
+public final class LogicalRestore {
+  private LogicalRestore() {}
+
+  /**
+   * Restores a logical backup into a database, creating it when missing.
+   *
+   * @param engine the repository
+   * @param m the manifest of a logical backup
+   * @param pg the target server
+   * @param database the target database
+   * @param overwrite whether a database that already has tables may be cleaned and replaced
+   * @param onlyTable restore only this table ({@code schema.table}), or {@code null}
+   * @param progress the tracker
+   */
+  public static void intoDatabase(RepositoryEngine engine, Manifest m, LocalPostgres pg, String database,
+      boolean overwrite, String onlyTable, ProgressTracker progress) {
+    ObjectCodec codec = engine.codecFor(m);
+    Restorer.probeKey(engine, codec, m);
+    boolean hasTables = prepareDatabase(pg, database, m.id());
+    if (hasTables && !overwrite) {
+      throw new BackupException(ErrorCode.ALREADY_EXISTS,
+          "Database '" + database + "' on " + pg + " already has tables. Restore into a new database, or allow"
+              + " replacing its objects (overwrite(true), --overwrite).", m.id(), null, null);
+    }
+    Path pgRestore = PgTools.tool(pg, "pg_restore");
+    List<String> cmd = new ArrayList<>(List.of(pgRestore.toString()));
+    cmd.addAll(PgTools.connectionArgs(pg, database));
+    cmd.addAll(List.of("--no-owner", "--exit-on-error"));
+    if (hasTables) {
+      cmd.addAll(List.of("--clean", "--if-exists"));
+    }
+    if (onlyTable != null) {
+      String[] st = onlyTable.split("\\.", 2);
+      cmd.addAll(List.of("-n", st[0], "-t", st[1]));
+    }
+    boolean directory = "directory".equals(m.attributes().get("format"));
+    progress.phase(Progress.Phase.RESTORING, m.size(), m.files().size());
+    try {
+      if (directory) {
+        Path spool = Files.createTempDirectory("lockplane-restore-");
+        try {
+          Restorer.restoreFiles(engine, m, spool.resolve("r"), p -> true, false, progress);
+          Path dir = spool.resolve("r").resolve(LogicalSource.dumpPath(m.databases().get(0), 2));
+          cmd.addAll(List.of("-Fd", "-j", String.valueOf(Math.max(2, engine.parallelism())), dir.toString()));
+          Process p = PgTools.start(cmd, pg);
+          PgTools.ErrorCollector err = new PgTools.ErrorCollector(p.getErrorStream());
+          p.getOutputStream().close();
+          p.getInputStream().close();
+          LogicalSource.waitFor(p, err, "pg_restore", database, m.id());
+        } finally {
+          FileTrees.deleteQuietly(spool);
+        }
+      } else {
+        Process p = PgTools.start(cmd, pg);
+        PgTools.ErrorCollector err = new PgTools.ErrorCollector(p.getErrorStream());
+        p.getInputStream().close();
+        try (OutputStream in = p.getOutputStream()) {
+          for (Manifest.FileEntry f : m.files()) {
+            Restorer.copyPlaintext(engine, codec, m, f, in, progress);
+          }
+        } catch (IOException | RuntimeException e) {
+          if (e instanceof BackupException) {
+            p.destroyForcibly();
+            throw e;
+          }
+          // pg_restore stopped reading: its own error says why
+        }
+        LogicalSource.waitFor(p, err, "pg_restore", database, m.id());
+      }
+    } catch (IOException e) {
+      throw new BackupException(ErrorCode.IO_ERROR,
+          "Restoring backup " + m.id() + " into database '" + database + "' failed: " + e, m.id(), null, e);
+    }
+  }
+
+  /** Creates the database when missing; returns whether it exists with user tables. */
+  private static boolean prepareDatabase(LocalPostgres pg, String database, String backupId) {
+    try (Connection c = pg.connect("postgres")) {
+      boolean exists;
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+        ps.setString(1, database);
+        try (ResultSet rs = ps.executeQuery()) {
+          exists = rs.next();
+        }
+      }
+      if (!exists) {
+        try (Statement s = c.createStatement()) {
+          s.execute("CREATE DATABASE " + TableStats.quote(database));
+        }
+        return false;
+      }
+    } catch (SQLException e) {
+      throw new BackupException(ErrorCode.DATABASE_ERROR,
+          "Cannot prepare database '" + database + "' on " + pg + ": " + e.getMessage(), backupId, null, e);
+    }
+    try (Connection c = pg.connect(database); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace"
+            + " WHERE t.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
+      rs.next();
+      return rs.getLong(1) > 0;
+    } catch (SQLException e) {
+      throw new BackupException(ErrorCode.DATABASE_ERROR,
+          "Cannot inspect database '" + database + "' on " + pg + ": " + e.getMessage(), backupId, null, e);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.lockplane.backup.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes and reads manifests. The file is {@code {"manifest": {...}, "sha256": "..."}} where the
+ * checksum covers the canonical form of the manifest object (compact JSON, keys sorted), so a
+ * manifest that was edited, truncated or bit-flipped is rejected.
+ */
+public final class ManifestCodec {
+  static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
+  private ManifestCodec() {}
+
+  /** Returns the manifest file's bytes. */
+  public static byte[] encode(Manifest m) {
+    try {
+      JsonNode tree = JSON.valueToTree(m);
+      ObjectNode envelope = JSON.createObjectNode();
+      envelope.set("manifest", tree);
+      envelope.put("sha256", checksum(tree));
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(envelope);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialize a manifest", e);
+    }
+  }
+
+  /**
+   * Parses a manifest file and checks its checksum and format version.
+   *
+   * @param bytes the file's bytes
+   * @return the manifest
+   * @throws InvalidManifest when it is not a valid manifest
+   */
+  public static Manifest decode(byte[] bytes) throws InvalidManifest {
+    JsonNode envelope;
+    try {
+      envelope = JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new InvalidManifest("is not valid JSON (" + firstLine(e) + ")");
+    }
+    if (envelope == null || !envelope.has("manifest") || !envelope.path("sha256").isTextual()) {
+      throw new InvalidManifest("lacks the manifest or its checksum");
+    }
+    JsonNode tree = envelope.get("manifest");
+    String expected = envelope.get("sha256").asText();
+    String actual;
+    try {
+      actual = checksum(tree);
+    } catch (IOException e) {
+      throw new InvalidManifest("cannot be canonicalized");
+    }
+    if (!actual.equals(expected)) {
+      throw new InvalidManifest("fails its checksum (recorded " + expected + ", computed " + actual + ")");
+    }
+    int version = tree.path("formatVersion").asInt(-1);
+    if (version != Manifest.FORMAT_VERSION) {
+      throw new InvalidManifest("has format version " + version + "; this Lockplane reads version "
+          + Manifest.FORMAT_VERSION + ". Use a Lockplane version that knows it.");
+    }
+    try {
+      return JSON.treeToValue(tree, Manifest.class);
+    } catch (IOException e) {
+      throw new InvalidManifest("does not have the expected fields (" + firstLine(e) + ")");
+    }
+  }
+
+  private static String checksum(JsonNode tree) throws IOException {
+    byte[] canonical = JSON.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
+    return ObjectCodec.hex(ObjectCodec.sha256().digest(canonical));
+  }
+
+  private static String firstLine(IOException e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /** A manifest that cannot be trusted; the message says why. */
+  public static final class InvalidManifest extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InvalidManifest(String message) {
+      super(message);
+    }
+  }
+}

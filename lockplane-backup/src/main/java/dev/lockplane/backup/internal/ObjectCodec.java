@@ -1,0 +1,360 @@
+package dev.lockplane.backup.internal;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import com.google.crypto.tink.StreamingAead;
+import dev.lockplane.ErrorCode;
+import dev.lockplane.backup.BackupException;
+import dev.lockplane.backup.BackupStorage;
+import dev.lockplane.backup.Compression;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.function.LongConsumer;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
+
+/**
+ * Turns plaintext into a stored object and back: plaintext → SHA-256 → compression → streaming AEAD
+ * (associated data: backup id and object key) → SHA-256 of the stored bytes. Reading checks both
+ * digests and sizes at the end of the stream, so a reader that consumes everything knows the data is
+ * what was written.
+ */
+public final class ObjectCodec {
+  private final Compression compression;
+  private final StreamingAead aead;
+
+  /**
+   * Creates a codec.
+   *
+   * @param compression the compression
+   * @param aead the encryption, or {@code null} for none
+   */
+  public ObjectCodec(Compression compression, StreamingAead aead) {
+    this.compression = compression;
+    this.aead = aead;
+  }
+
+  /** The associated data binding an object to its backup and key, so objects cannot be swapped. */
+  public static byte[] associatedData(String backupId, String objectKey) {
+    return ("lockplane-backup\0" + backupId + "\0" + objectKey).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Writes an object from a source, reading at most {@code limit} bytes.
+   *
+   * @param storage where to write
+   * @param backupId the backup id
+   * @param key the object key
+   * @param source the plaintext
+   * @param limit the maximum number of bytes to read from the source
+   * @param progress receives plaintext byte counts as they are read
+   * @return what was written
+   * @throws IOException when reading or writing fails; the partial object is deleted
+   */
+  public StoredObject write(BackupStorage storage, String backupId, String key, InputStream source, long limit,
+      LongConsumer progress) throws IOException {
+    Counting stored = null;
+    boolean done = false;
+    try {
+      stored = new Counting(storage.create(key));
+      OutputStream enc = stored;
+      if (aead != null) {
+        try {
+          enc = aead.newEncryptingStream(stored, associatedData(backupId, key));
+        } catch (GeneralSecurityException e) {
+          throw new IOException("cannot start encryption: " + e.getClass().getSimpleName());
+        }
+      }
+      OutputStream comp = switch (compression.algorithm()) {
+        case ZSTD -> new ZstdOutputStream(enc, compression.level());
+        case GZIP -> {
+          GzipParameters p = new GzipParameters();
+          p.setCompressionLevel(compression.level());
+          yield new GzipCompressorOutputStream(enc, p);
+        }
+        case NONE -> enc;
+      };
+      MessageDigest plain = sha256();
+      byte[] buf = new byte[256 * 1024];
+      long total = 0;
+      while (total < limit) {
+        int n = source.read(buf, 0, (int) Math.min(buf.length, limit - total));
+        if (n < 0) {
+          break;
+        }
+        plain.update(buf, 0, n);
+        comp.write(buf, 0, n);
+        total += n;
+        progress.accept(n);
+      }
+      comp.close();
+      done = true;
+      return new StoredObject(key, total, stored.count, hex(plain.digest()), hex(stored.digest.digest()));
+    } finally {
+      if (!done) {
+        if (stored != null) {
+          try {
+            stored.out.close();
+          } catch (IOException ignored) {
+            // the object is deleted below; its close failure adds nothing
+          }
+        }
+        try {
+          storage.delete(key);
+        } catch (IOException ignored) {
+          // the original failure matters more; prune removes leftovers of backups without a manifest
+        }
+      }
+    }
+  }
+
+  /**
+   * Opens an object for reading its plaintext. The stream checks sizes and both digests when it
+   * reaches the end and throws {@link BackupException} ({@code CORRUPTED} or {@code KEY_UNAVAILABLE})
+   * naming the object on any mismatch.
+   *
+   * @param storage where to read
+   * @param backupId the backup id
+   * @param expected the recorded object
+   * @return the plaintext
+   * @throws IOException when the object cannot be opened
+   */
+  public InputStream read(BackupStorage storage, String backupId, StoredObject expected) throws IOException {
+    CountingIn stored = new CountingIn(storage.open(expected.key()));
+    InputStream dec = stored;
+    if (aead != null) {
+      try {
+        dec = aead.newDecryptingStream(stored, associatedData(backupId, expected.key()));
+      } catch (GeneralSecurityException e) {
+        stored.close();
+        throw new IOException("cannot start decryption: " + e.getClass().getSimpleName());
+      }
+    }
+    InputStream decomp = switch (compression.algorithm()) {
+      case ZSTD -> new ZstdInputStream(dec);
+      case GZIP -> new GzipCompressorInputStream(dec);
+      case NONE -> dec;
+    };
+    return new CheckedPlaintext(decomp, stored, backupId, expected);
+  }
+
+  /**
+   * Reads an object's stored bytes without decrypting them and checks size and SHA-256: the check
+   * that needs no key.
+   *
+   * @return {@code null} when intact, else what is wrong
+   */
+  public static String checkStored(BackupStorage storage, StoredObject expected) throws IOException {
+    long size;
+    try {
+      size = storage.size(expected.key());
+    } catch (java.nio.file.NoSuchFileException e) {
+      return "missing";
+    }
+    if (size != expected.storedSize()) {
+      return "stored size is " + size + " bytes, the manifest records " + expected.storedSize()
+          + (size < expected.storedSize() ? " (truncated)" : "");
+    }
+    MessageDigest d = sha256();
+    try (InputStream in = storage.open(expected.key())) {
+      byte[] buf = new byte[256 * 1024];
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        d.update(buf, 0, n);
+      }
+    }
+    String got = hex(d.digest());
+    return got.equals(expected.storedSha256()) ? null
+        : "stored SHA-256 is " + got + ", the manifest records " + expected.storedSha256();
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String hex(byte[] b) {
+    return HexFormat.of().formatHex(b);
+  }
+
+  private static final class Counting extends FilterOutputStream {
+    final OutputStream out;
+    final MessageDigest digest = sha256();
+    long count;
+
+    Counting(OutputStream out) {
+      super(out);
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      digest.update((byte) b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      digest.update(b, off, len);
+      count += len;
+    }
+  }
+
+  static final class CountingIn extends FilterInputStream {
+    final MessageDigest digest = sha256();
+    long count;
+
+    CountingIn(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        digest.update((byte) b);
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        digest.update(b, off, n);
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buf = new byte[8192];
+      long done = 0;
+      while (done < n) {
+        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+        if (r < 0) {
+          break;
+        }
+        done += r;
+      }
+      return done;
+    }
+
+    /** Reads the rest, so the digest covers the whole object. */
+    String drainAndDigest() throws IOException {
+      byte[] buf = new byte[64 * 1024];
+      while (read(buf, 0, buf.length) >= 0) {
+        // digest updated by read
+      }
+      return hex(digest.digest());
+    }
+  }
+
+  /** Checks the plaintext against the record when it ends; maps decryption failures to clear errors. */
+  private static final class CheckedPlaintext extends InputStream {
+    private final InputStream in;
+    private final CountingIn stored;
+    private final String backupId;
+    private final StoredObject expected;
+    private final MessageDigest digest = sha256();
+    private long count;
+    private boolean checked;
+
+    CheckedPlaintext(InputStream in, CountingIn stored, String backupId, StoredObject expected) {
+      this.in = in;
+      this.stored = stored;
+      this.backupId = backupId;
+      this.expected = expected;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n;
+      try {
+        n = in.read(b, off, len);
+      } catch (IOException e) {
+        throw failure(e);
+      }
+      if (n < 0) {
+        finish();
+        return -1;
+      }
+      digest.update(b, off, n);
+      count += n;
+      if (count > expected.size()) {
+        throw corrupted("holds more plaintext than the " + expected.size() + " bytes recorded", null);
+      }
+      return n;
+    }
+
+    private void finish() throws IOException {
+      if (checked) {
+        return;
+      }
+      checked = true;
+      String storedSha = stored.drainAndDigest();
+      if (!storedSha.equals(expected.storedSha256()) || stored.count != expected.storedSize()) {
+        throw corrupted("stored bytes do not match the manifest (" + stored.count + " bytes, SHA-256 " + storedSha + ")", null);
+      }
+      String sha = hex(digest.digest());
+      if (count != expected.size() || !sha.equals(expected.sha256())) {
+        throw corrupted("plaintext does not match the manifest (" + count + " bytes, SHA-256 " + sha + ")", null);
+      }
+    }
+
+    private BackupException failure(IOException e) {
+      // intact stored bytes that fail to decrypt mean the key is wrong, not the data
+      try {
+        String storedSha = stored.drainAndDigest();
+        if (storedSha.equals(expected.storedSha256())) {
+          return new BackupException(ErrorCode.KEY_UNAVAILABLE,
+              "Object " + expected.key() + " of backup " + backupId + " is intact but no key of the keyset decrypts it."
+                  + " Open the repository with the keyset this backup was written with (its manifest names the key id).",
+              backupId, expected.key(), null);
+        }
+      } catch (IOException ignored) {
+        // fall through: report the object as unreadable
+      }
+      return corrupted("cannot be decrypted or decompressed (" + e.getClass().getSimpleName() + "): it was altered or truncated", null);
+    }
+
+    private BackupException corrupted(String what, Throwable cause) {
+      return new BackupException(ErrorCode.CORRUPTED,
+          "Object " + expected.key() + " of backup " + backupId + " " + what
+              + ". Restore from another backup; run verify to list every damaged object.",
+          backupId, expected.key(), cause);
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        in.close();
+      } finally {
+        stored.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,308 @@
+package dev.lockplane.backup.internal;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.backup.Backup;
+import dev.lockplane.backup.BackupException;
+import dev.lockplane.backup.BackupKind;
+import dev.lockplane.backup.BackupStorage;
+import dev.lockplane.backup.Compression;
+import dev.lockplane.backup.Progress;
+import com.google.crypto.tink.StreamingAead;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The repository's mechanics shared by every operation: ids, object keys, manifests (written last,
+ * with a copy), listing, verification marks and deletion.
+ */
+public final class RepositoryEngine {
+  /** The manifest's object name inside a backup. */
+  public static final String MANIFEST = "manifest.json";
+  /** The manifest copy's object name. */
+  public static final String MANIFEST_COPY = "manifest.copy.json";
+  private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final BackupStorage storage;
+  private final Compression compression;
+  private final StreamingAead aead;
+  private final long keysetId;
+  private final long keyId;
+  private final long partSize;
+  private final int parallelism;
+
+  /**
+   * Creates an engine.
+   *
+   * @param storage the storage
+   * @param compression compression of new backups
+   * @param aead the keyset's primitive, or {@code null} for an unencrypted repository
+   * @param keysetId the keyset id (ignored without a keyset)
+   * @param keyId the primary key id (ignored without a keyset)
+   * @param partSize the part size of new backups
+   * @param parallelism how many parts are processed at once
+   */
+  public RepositoryEngine(BackupStorage storage, Compression compression, StreamingAead aead, long keysetId, long keyId,
+      long partSize, int parallelism) {
+    this.storage = storage;
+    this.compression = compression;
+    this.aead = aead;
+    this.keysetId = keysetId;
+    this.keyId = keyId;
+    this.partSize = partSize;
+    this.parallelism = parallelism;
+  }
+
+  /** Returns the storage. */
+  public BackupStorage storage() {
+    return storage;
+  }
+
+  /** Returns whether the repository was opened with a keyset. */
+  public boolean hasKeys() {
+    return aead != null;
+  }
+
+  /** Returns how many parts or files are processed at once. */
+  public int parallelism() {
+    return parallelism;
+  }
+
+  /** Returns a new backup id: the UTC start time and 6 random hex digits, so ids sort by start time. */
+  public static String newId(Instant start) {
+    byte[] r = new byte[3];
+    RANDOM.nextBytes(r);
+    return ID_TIME.format(start) + "-" + HexFormat.of().formatHex(r);
+  }
+
+  /** Returns a codec for reading a backup, with the compression its manifest records. */
+  public ObjectCodec codecFor(Manifest m) {
+    Compression c = new Compression(Compression.Algorithm.valueOf(m.compression().algorithm().toUpperCase(java.util.Locale.ROOT)),
+        m.compression().level());
+    if (m.encryption() != null && aead == null) {
+      throw new BackupException(ErrorCode.KEY_UNAVAILABLE,
+          "Backup " + m.id() + " is encrypted (keyset " + Long.toUnsignedString(m.encryption().keysetId()) + ", key "
+              + Long.toUnsignedString(m.encryption().keyId()) + ") but the repository was opened without a keyset."
+              + " Open it with encryptWith(keyset).", m.id(), null, null);
+    }
+    return new ObjectCodec(c, m.encryption() == null ? null : aead);
+  }
+
+  /** What a backup source produced, beside the files. */
+  public record Facts(BackupKind kind, String engine, String serverVersion, int serverMajor, List<String> databases,
+      String systemIdentifier, String startWal, String stopWal, Integer timeline, List<String> directories,
+      Map<String, Manifest.TableInfo> tables, Map<String, String> attributes) {}
+
+  /**
+   * Takes a backup: runs the source, then writes the manifest and its copy. On any failure every
+   * object of the backup is removed.
+   *
+   * @param tags the tags
+   * @param parent the parent backup, or {@code null}
+   * @param progress the tracker
+   * @param source runs the source against a writer and the backup id
+   * @return the manifest
+   */
+  public Manifest backup(List<String> tags, String parent, ProgressTracker progress,
+      java.util.function.BiFunction<DataWriter, String, Facts> source) {
+    Instant start = Instant.now();
+    String id = newId(start);
+    progress.phase(Progress.Phase.PREPARING, -1, -1);
+    try (DataWriter writer = new DataWriter(storage, new ObjectCodec(compression, aead), id, partSize, parallelism, progress)) {
+      Facts f;
+      List<Manifest.FileEntry> files;
+      try {
+        f = source.apply(writer, id);
+        files = writer.finish();
+      } catch (RuntimeException e) {
+        writer.abort();
+        throw e;
+      }
+      Manifest m = new Manifest(Manifest.FORMAT_VERSION, id, f.kind().name().toLowerCase(java.util.Locale.ROOT), f.engine(),
+          f.serverVersion(), f.serverMajor(), f.databases(), f.systemIdentifier(), start.toString(),
+          Instant.now().toString(), f.startWal(), f.stopWal(), f.timeline(), parent,
+          new Manifest.CompressionInfo(compression.algorithm().name().toLowerCase(java.util.Locale.ROOT), compression.level()),
+          aead == null ? null : new Manifest.EncryptionInfo(dev.lockplane.backup.Keyset.KEY_TEMPLATE, keysetId, keyId),
+          List.copyOf(new TreeSet<>(tags)), new TreeMap<>(f.attributes()), f.directories(), files, new TreeMap<>(f.tables()));
+      progress.phase(Progress.Phase.MANIFEST, -1, -1);
+      byte[] bytes = ManifestCodec.encode(m);
+      String prefix = DataWriter.prefix(id);
+      try {
+        writeObject(prefix + MANIFEST_COPY, bytes);
+        // the primary manifest goes last: its completion is what makes the backup exist
+        writeObject(prefix + MANIFEST, bytes);
+      } catch (IOException e) {
+        deleteQuietly(prefix + MANIFEST);
+        deleteQuietly(prefix + MANIFEST_COPY);
+        writer.abort();
+        throw new BackupException(DataWriter.isDiskFull(e) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR,
+            "Cannot write the manifest of backup " + id + " to " + storage.describe() + ": " + e
+                + (DataWriter.isDiskFull(e) ? ". The filesystem is full; the partial backup was removed. Free space and retry."
+                    : ". The partial backup was removed."), id, prefix + MANIFEST, e);
+      }
+      progress.phase(Progress.Phase.DONE, m.size(), files.size());
+      return m;
+    }
+  }
+
+  private void writeObject(String key, byte[] bytes) throws IOException {
+    try (OutputStream out = storage.create(key)) {
+      out.write(bytes);
+    }
+  }
+
+  private void deleteQuietly(String key) {
+    try {
+      storage.delete(key);
+    } catch (IOException ignored) {
+      // prune removes what is left
+    }
+  }
+
+  /** Reads a whole object. */
+  public byte[] readObject(String key) throws IOException {
+    try (InputStream in = storage.open(key)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /**
+   * Reads a backup's manifest: the primary, or the copy when the primary is missing or damaged.
+   *
+   * @param id the backup id
+   * @return the manifest
+   * @throws BackupException {@code NOT_FOUND} or {@code CORRUPTED}
+   */
+  public Manifest manifest(String id) {
+    if (!id.matches("[0-9A-Za-z_.-]+")) {
+      throw new BackupException(ErrorCode.NOT_FOUND, "'" + id + "' is not a backup id.", id, null, null);
+    }
+    String prefix = DataWriter.prefix(id);
+    List<String> reasons = new ArrayList<>();
+    for (String name : List.of(MANIFEST, MANIFEST_COPY)) {
+      if (name.equals(MANIFEST_COPY) && reasons.get(0).endsWith("is missing")) {
+        // the copy is written first: without the primary the backup never completed
+        break;
+      }
+      try {
+        Manifest m = ManifestCodec.decode(readObject(prefix + name));
+        if (!m.id().equals(id)) {
+          reasons.add(name + " belongs to backup " + m.id());
+          continue;
+        }
+        return m;
+      } catch (java.nio.file.NoSuchFileException e) {
+        reasons.add(name + " is missing");
+      } catch (IOException e) {
+        reasons.add(name + " cannot be read: " + e);
+      } catch (ManifestCodec.InvalidManifest e) {
+        reasons.add(name + " " + e.getMessage());
+      }
+    }
+    boolean none = reasons.get(0).endsWith("is missing");
+    throw new BackupException(none ? ErrorCode.NOT_FOUND : ErrorCode.CORRUPTED,
+        none ? "No backup '" + id + "' in " + storage.describe() + ". List backups to see the ids."
+            : "Backup " + id + " has no usable manifest: " + String.join("; ", reasons), id, prefix + MANIFEST, null);
+  }
+
+  /** Returns the ids that have objects, complete or not, sorted. */
+  public Map<String, List<String>> objectsByBackup() throws IOException {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (String k : storage.list("backups/")) {
+      String rest = k.substring("backups/".length());
+      int slash = rest.indexOf('/');
+      if (slash > 0) {
+        out.computeIfAbsent(rest.substring(0, slash), x -> new ArrayList<>()).add(k);
+      }
+    }
+    return out;
+  }
+
+  /** Returns every complete backup, sorted by start time, then id. */
+  public List<Backup> list() {
+    try {
+      List<Backup> out = new ArrayList<>();
+      for (Map.Entry<String, List<String>> e : objectsByBackup().entrySet()) {
+        String prefix = DataWriter.prefix(e.getKey());
+        if (!e.getValue().contains(prefix + MANIFEST)) {
+          continue;
+        }
+        try {
+          out.add(summary(manifest(e.getKey()), e.getValue()));
+        } catch (BackupException ex) {
+          // a backup whose manifests are both damaged is listed by verify and prune, not here
+        }
+      }
+      out.sort(Comparator.comparing(Backup::startTime).thenComparing(Backup::id));
+      return out;
+    } catch (IOException e) {
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot list " + storage.describe() + ": " + e, null, null, e);
+    }
+  }
+
+  /** Returns the summary of one backup. */
+  public Backup show(String id) {
+    Manifest m = manifest(id);
+    try {
+      return summary(m, storage.list(DataWriter.prefix(id) + "verified/"));
+    } catch (IOException e) {
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot list " + storage.describe() + ": " + e, id, null, e);
+    }
+  }
+
+  private Backup summary(Manifest m, List<String> keys) {
+    Instant verified = null;
+    String marks = DataWriter.prefix(m.id()) + "verified/";
+    for (String k : keys) {
+      if (k.startsWith(marks)) {
+        String stamp = k.substring(marks.length()).replace(".json", "");
+        Instant t = Instant.parse(stamp.substring(0, stamp.indexOf('_')));
+        verified = verified == null || t.isAfter(verified) ? t : verified;
+      }
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    m.tables().forEach((k, v) -> counts.put(k, v.rows()));
+    return new Backup(m.id(), BackupKind.valueOf(m.kind().toUpperCase(java.util.Locale.ROOT)), Instant.parse(m.startTime()),
+        Instant.parse(m.stopTime()), m.tags(), m.databases(), m.serverVersion(), m.size(), m.storedSize(),
+        m.objects().size(), m.encryption() == null ? -1 : m.encryption().keyId(), m.parent(), counts, verified);
+  }
+
+  /** Records that a backup passed a verification, as a new object (objects are never rewritten). */
+  public void markVerified(String id, String depth) {
+    String key = DataWriter.prefix(id) + "verified/" + Instant.now() + "_" + depth + ".json";
+    try {
+      writeObject(key, ("{\"depth\":\"" + depth + "\"}\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot record the verification of " + id + ": " + e, id, key, e);
+    }
+  }
+
+  /** Deletes every object of a backup, the manifest first so it stops existing before its data goes. */
+  public void delete(String id, List<String> keys) throws IOException {
+    String prefix = DataWriter.prefix(id);
+    storage.delete(prefix + MANIFEST);
+    storage.delete(prefix + MANIFEST_COPY);
+    for (String k : keys) {
+      storage.delete(k);
+    }
+  }
+
+  /** Returns the compression of new backups. */
+  public Compression compression() {
+    return compression;
+  }
+}

@@ -1,0 +1,223 @@
+package dev.lockplane.backup.internal;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.backup.BackupException;
+import dev.lockplane.backup.Progress;
+import dev.lockplane.internal.fs.FileTrees;
+import dev.lockplane.internal.os.OsUser;
+import dev.lockplane.internal.os.Posix;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Writes a backup's files into a directory: every manifest path is checked to stay inside the
+ * target before anything is written, the key is checked on the first object, files are restored in
+ * parallel, and a failed restore removes what it wrote.
+ */
+public final class Restorer {
+  private Restorer() {}
+
+  /**
+   * Resolves a manifest path inside a target, refusing absolute paths and {@code ..}.
+   *
+   * @param target the target directory (absolute, normalized)
+   * @param path the manifest path
+   * @param backupId for messages
+   * @return the resolved path
+   */
+  public static Path inside(Path target, String path, String backupId) {
+    boolean bad = path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.contains("\0");
+    if (!bad) {
+      for (String part : path.split("/")) {
+        if (part.isEmpty() || part.equals("..") || part.equals(".")) {
+          bad = true;
+        }
+      }
+    }
+    Path p = target.resolve(path).normalize();
+    if (bad || !p.startsWith(target) || p.equals(target)) {
+      throw new BackupException(ErrorCode.CORRUPTED,
+          "Backup " + backupId + " names the path '" + path + "', which escapes the restore target " + target
+              + ". Nothing was restored; the manifest was tampered with or is not a Lockplane manifest.",
+          backupId, RepositoryEngine.MANIFEST, null);
+    }
+    return p;
+  }
+
+  /**
+   * Refuses a non-empty target unless told to replace it, and empties it when told.
+   *
+   * @return whether the target directory was created by this call
+   */
+  public static boolean prepareTarget(Path target, boolean overwrite, String backupId) {
+    try {
+      if (Files.exists(target)) {
+        if (!Files.isDirectory(target)) {
+          throw new BackupException(ErrorCode.ALREADY_EXISTS,
+              "The restore target " + target + " is a file, not a directory. Choose a directory.", backupId, null, null);
+        }
+        boolean empty;
+        try (Stream<Path> s = Files.list(target)) {
+          empty = s.findAny().isEmpty();
+        }
+        if (!empty) {
+          if (!overwrite) {
+            throw new BackupException(ErrorCode.ALREADY_EXISTS,
+                "The restore target " + target + " is not empty. Choose an empty or new directory, or allow"
+                    + " replacing its contents (overwrite(true), --overwrite).", backupId, null, null);
+          }
+          try (Stream<Path> s = Files.list(target)) {
+            for (Path p : s.toList()) {
+              FileTrees.delete(p);
+            }
+          }
+        }
+        return false;
+      }
+      Files.createDirectories(target);
+      return true;
+    } catch (IOException e) {
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot prepare the restore target " + target + ": " + e, backupId, null, e);
+    }
+  }
+
+  /**
+   * Restores the files whose paths match a filter.
+   *
+   * @param engine the repository
+   * @param m the manifest
+   * @param target the target directory, absolute
+   * @param filter which manifest paths to restore
+   * @param overwrite whether a non-empty target may be emptied
+   * @param progress the tracker
+   */
+  public static void restoreFiles(RepositoryEngine engine, Manifest m, Path target, Predicate<String> filter,
+      boolean overwrite, ProgressTracker progress) {
+    Path root = target.toAbsolutePath().normalize();
+    List<Manifest.FileEntry> files = m.files().stream().filter(f -> filter.test(f.path())).toList();
+    for (String d : m.directories()) {
+      if (filter.test(d)) {
+        inside(root, d, m.id());
+      }
+    }
+    for (Manifest.FileEntry f : files) {
+      inside(root, f.path(), m.id());
+    }
+    ObjectCodec codec = engine.codecFor(m);
+    probeKey(engine, codec, m);
+    boolean created = prepareTarget(root, overwrite, m.id());
+    progress.phase(Progress.Phase.RESTORING, files.stream().mapToLong(Manifest.FileEntry::size).sum(), files.size());
+    ExecutorService pool = Executors.newFixedThreadPool(engine.parallelism(), r -> {
+      Thread t = new Thread(r, "lockplane-restore");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      for (String d : m.directories()) {
+        if (filter.test(d)) {
+          Files.createDirectories(inside(root, d, m.id()));
+        }
+      }
+      List<Future<?>> futures = new ArrayList<>();
+      for (Manifest.FileEntry f : files) {
+        futures.add(pool.submit(() -> {
+          Path p = inside(root, f.path(), m.id());
+          Files.createDirectories(p.getParent());
+          try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW)) {
+            copyPlaintext(engine, codec, m, f, out, progress);
+          }
+          progress.fileDone();
+          return null;
+        }));
+      }
+      for (Future<?> fu : futures) {
+        fu.get();
+      }
+    } catch (ExecutionException | InterruptedException | IOException | RuntimeException e) {
+      pool.shutdownNow();
+      cleanup(root, created);
+      Throwable cause = e instanceof ExecutionException ee ? ee.getCause() : e;
+      if (cause instanceof BackupException be) {
+        throw be;
+      }
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new BackupException(DataWriter.isDiskFull(cause) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR,
+          "Restoring backup " + m.id() + " into " + root + " failed: " + cause + ". What was restored was removed.",
+          m.id(), null, cause);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Streams one file's plaintext, part after part. */
+  public static void copyPlaintext(RepositoryEngine engine, ObjectCodec codec, Manifest m, Manifest.FileEntry f,
+      OutputStream out, ProgressTracker progress) throws IOException {
+    byte[] buf = new byte[256 * 1024];
+    for (StoredObject o : f.parts()) {
+      try (InputStream in = codec.read(engine.storage(), m.id(), o)) {
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          out.write(buf, 0, n);
+          progress.bytes(n);
+        }
+      }
+    }
+  }
+
+  /** Fails early, before anything is written, when the keyset cannot decrypt the backup. */
+  public static void probeKey(RepositoryEngine engine, ObjectCodec codec, Manifest m) {
+    if (m.encryption() == null || m.objects().isEmpty()) {
+      return;
+    }
+    StoredObject first = m.objects().get(0);
+    try (InputStream in = codec.read(engine.storage(), m.id(), first)) {
+      in.read(new byte[1]);
+    } catch (IOException e) {
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot read object " + first.key() + " of backup " + m.id() + ": " + e,
+          m.id(), first.key(), e);
+    }
+  }
+
+  /** Gives a restored data directory to the account the server runs as, with PostgreSQL's modes. */
+  public static void makeDataDirectory(Path dir) {
+    try {
+      OsUser user = Posix.serverUser(null);
+      try (Stream<Path> s = Files.walk(dir)) {
+        for (Path p : s.toList()) {
+          Posix.chmod(p, Files.isDirectory(p) ? "rwx------" : "rw-------");
+        }
+      }
+      Posix.chownTree(dir, user);
+    } catch (IOException e) {
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot set the owner and modes of " + dir + ": " + e, null, null, e);
+    }
+  }
+
+  private static void cleanup(Path root, boolean created) {
+    if (created) {
+      FileTrees.deleteQuietly(root);
+      return;
+    }
+    try (Stream<Path> s = Files.list(root)) {
+      for (Path p : s.toList()) {
+        FileTrees.deleteQuietly(p);
+      }
+    } catch (IOException ignored) {
+      // best effort: the error that caused the cleanup is reported
+    }
+  }
+}

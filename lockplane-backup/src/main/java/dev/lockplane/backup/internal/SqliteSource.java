@@ -1,0 +1,78 @@
+package dev.lockplane.backup.internal;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.backup.BackupException;
+import dev.lockplane.backup.Progress;
+import dev.lockplane.internal.fs.FileTrees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+/**
+ * An SQLite backup: {@code VACUUM INTO} writes a consistent, compacted copy inside one read
+ * transaction while other connections keep writing; the copy is then stored like any file.
+ */
+public final class SqliteSource {
+  /** The path of the database file inside the backup. */
+  public static final String FILE = "sqlite/database.sqlite";
+
+  /** What an SQLite backup recorded. */
+  public record Result(String libraryVersion, Map<String, Manifest.TableInfo> tables) {}
+
+  private SqliteSource() {}
+
+  /**
+   * Runs the backup.
+   *
+   * @param database the database file
+   * @param backupId the backup id
+   * @param writer the data writer
+   * @param progress the progress tracker
+   * @return the recorded facts
+   */
+  public static Result run(Path database, String backupId, DataWriter writer, ProgressTracker progress) {
+    if (!Files.isRegularFile(database)) {
+      throw new BackupException(ErrorCode.NOT_FOUND,
+          "No SQLite database at " + database + "; give the path of an existing database file.", backupId, null, null);
+    }
+    Path spool = null;
+    try {
+      spool = Files.createTempDirectory("lockplane-sqlite-");
+      Path copy = spool.resolve("copy.sqlite");
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath());
+          Statement s = c.createStatement()) {
+        s.execute("VACUUM INTO '" + copy.toString().replace("'", "''") + "'");
+      }
+      String version;
+      Map<String, Manifest.TableInfo> tables;
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT sqlite_version()")) {
+        rs.next();
+        version = rs.getString(1);
+        tables = TableStats.sqlite(c);
+      }
+      long size = Files.size(copy);
+      progress.phase(Progress.Phase.COPYING, size, 1);
+      writer.addFile(FILE, copy, size, false);
+      writer.awaitAll();
+      return new Result(version, tables);
+    } catch (SQLException e) {
+      throw new BackupException(ErrorCode.DATABASE_ERROR,
+          "SQLite backup " + backupId + " of " + database + " failed: " + e.getMessage(), backupId, null, e);
+    } catch (IOException e) {
+      throw new BackupException(DataWriter.isDiskFull(e) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR,
+          "SQLite backup " + backupId + " of " + database + " failed: " + e, backupId, null, e);
+    } finally {
+      if (spool != null) {
+        FileTrees.deleteQuietly(spool);
+      }
+    }
+  }
+}

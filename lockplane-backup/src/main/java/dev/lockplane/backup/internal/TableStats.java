@@ -1,0 +1,91 @@
+package dev.lockplane.backup.internal;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Reads per-table row counts and column lists, recorded at backup time and compared by drills. */
+public final class TableStats {
+  private TableStats() {}
+
+  /**
+   * Reads every ordinary user table of a PostgreSQL database.
+   *
+   * @param c a connection to the database
+   * @param database the database name, used as the key prefix
+   * @return {@code database.schema.table} → info, sorted
+   * @throws SQLException when a query fails
+   */
+  public static Map<String, Manifest.TableInfo> postgres(Connection c, String database) throws SQLException {
+    Map<String, List<String>> columns = new TreeMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT n.nspname, t.relname, a.attname, format_type(a.atttypid, a.atttypmod)"
+                + " FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace"
+                + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped"
+                + " WHERE t.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                + " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
+                + " ORDER BY n.nspname, t.relname, a.attnum")) {
+      while (rs.next()) {
+        columns.computeIfAbsent(rs.getString(1) + "\u0000" + rs.getString(2), k -> new ArrayList<>())
+            .add(rs.getString(3) + " " + rs.getString(4));
+      }
+    }
+    Map<String, Manifest.TableInfo> out = new TreeMap<>();
+    for (Map.Entry<String, List<String>> e : columns.entrySet()) {
+      String[] st = e.getKey().split("\u0000", 2);
+      long rows;
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quote(st[0]) + "." + quote(st[1]))) {
+        rs.next();
+        rows = rs.getLong(1);
+      }
+      out.put(database + "." + st[0] + "." + st[1], new Manifest.TableInfo(rows, List.copyOf(e.getValue())));
+    }
+    return out;
+  }
+
+  /**
+   * Reads every table of an SQLite database.
+   *
+   * @param c a connection to the database
+   * @return {@code main.table} → info, sorted
+   * @throws SQLException when a query fails
+   */
+  public static Map<String, Manifest.TableInfo> sqlite(Connection c) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")) {
+      while (rs.next()) {
+        tables.add(rs.getString(1));
+      }
+    }
+    Map<String, Manifest.TableInfo> out = new TreeMap<>();
+    for (String t : tables) {
+      List<String> cols = new ArrayList<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(" + quote(t) + ")")) {
+        while (rs.next()) {
+          cols.add(rs.getString("name") + " " + rs.getString("type").toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+      long rows;
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quote(t))) {
+        rs.next();
+        rows = rs.getLong(1);
+      }
+      out.put("main." + t, new Manifest.TableInfo(rows, List.copyOf(cols)));
+    }
+    return out;
+  }
+
+  /** Quotes an identifier for SQL. */
+  public static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+}
