@@ -7,6 +7,9 @@ import dev.lockplane.backup.internal.ProgressTracker;
 import dev.lockplane.backup.internal.RepositoryEngine;
 import dev.lockplane.backup.internal.Restorer;
 import dev.lockplane.backup.internal.SqliteSource;
+import dev.lockplane.clone.CloneManager;
+import dev.lockplane.clone.Golden;
+import dev.lockplane.clones.CloneManagers;
 import dev.lockplane.internal.fs.FileTrees;
 import dev.lockplane.internal.os.Posix;
 import dev.lockplane.postgres.LocalPostgres;
@@ -96,6 +99,72 @@ public final class RestoreRequest {
     } catch (RuntimeException e) {
       FileTrees.deleteQuietly(tmp);
       throw e;
+    }
+  }
+
+  /**
+   * Restores a physical backup once (as {@link #asServer()} does) and offers one of its databases as
+   * the golden of thin clones: each clone is a private, writable copy of the data at backup time.
+   *
+   * @param database the database of the backed-up cluster to clone
+   * @return the clones; close them to stop the restored server and remove its data
+   */
+  public RestoredClones intoClones(String database) {
+    requireKind("physical", "intoClones(database)");
+    Objects.requireNonNull(database, "database");
+    if (!manifest.databases().contains(database)) {
+      throw new BackupException(ErrorCode.NOT_FOUND, "Backup " + manifest.id() + " holds no database '" + database
+          + "'; it holds " + manifest.databases() + ".", manifest.id(), null, null);
+    }
+    RestoredServer server = asServer();
+    try {
+      CloneManager clones = CloneManagers.databases(server.server()).golden(Golden.fromDatabase(database)).start();
+      return new RestoredClones(clones, server, manifest.id());
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Restores a logical backup once into a new database on {@code pg} and offers it as the golden of
+   * thin clones: each clone is a private, writable copy of the data at backup time.
+   *
+   * @param pg the server to restore on (its major version picks {@code pg_restore})
+   * @return the clones; close them to drop them and the restored database
+   */
+  public RestoredClones intoClones(LocalPostgres pg) {
+    requireKind("logical", "intoClones(server)");
+    String database = "lp_restored_" + manifest.id().replaceAll("[^A-Za-z0-9]", "").toLowerCase(java.util.Locale.ROOT);
+    if (database.length() > 60) {
+      database = database.substring(0, 60);
+    }
+    String db = database;
+    LogicalRestore.intoDatabase(engine, manifest, pg, db, overwrite, null, new ProgressTracker(listener));
+    CloneManager clones;
+    try {
+      clones = CloneManagers.databases(pg).golden(Golden.fromDatabase(db)).start();
+    } catch (RuntimeException e) {
+      dropQuietly(pg, db, e);
+      throw e;
+    }
+    // the golden copied from the restored database is cached by the manager; here it goes with it
+    String golden = clones.golden().name();
+    AutoCloseable dropRestored = () -> {
+      try (var c = pg.connect("postgres"); var s = c.createStatement()) {
+        s.execute("ALTER DATABASE \"" + golden + "\" WITH IS_TEMPLATE false");
+        s.execute("DROP DATABASE IF EXISTS \"" + golden + "\" WITH (FORCE)");
+        s.execute("DROP DATABASE IF EXISTS \"" + db + "\" WITH (FORCE)");
+      }
+    };
+    return new RestoredClones(clones, dropRestored, manifest.id());
+  }
+
+  private static void dropQuietly(LocalPostgres pg, String db, RuntimeException failure) {
+    try (var c = pg.connect("postgres"); var s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS \"" + db + "\" WITH (FORCE)");
+    } catch (java.sql.SQLException | RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 

@@ -47,6 +47,27 @@ class LogicalBackupTest {
   }
 
   @Test
+  void logicalBackupBecomesAGoldenForThinClones() throws Exception {
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
+    Backup b = repo.backup().logical(pg15, "app").run();
+    try (RestoredClones yesterday = repo.restore(b.id()).intoClones(pg15)) {
+      var a = yesterday.clones().create("look");
+      var c = yesterday.clones().create("repair");
+      try (Connection conn = c.dataSource().getConnection(); Statement s = conn.createStatement()) {
+        s.execute("DELETE FROM audit.events");
+      }
+      try (Connection conn = a.dataSource().getConnection()) {
+        assertThat(TestData.fingerprints(conn)).isEqualTo(fingerprints("app"));
+      }
+    }
+    try (Connection c = pg15.connect("postgres");
+        var rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'lp_%'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("restored database and clones are gone").isZero();
+    }
+  }
+
+  @Test
   void customFormatRoundTripWithDrillAndExtract() throws Exception {
     BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).partSize(64 * 1024).open();
     Backup b = repo.backup().logical(pg15, "app").tag("nightly").run();

@@ -21,6 +21,33 @@ class PhysicalBackupTest {
   @TempDir Path tmp;
 
   @Test
+  void physicalBackupBecomesAGoldenForThinClones() throws Exception {
+    LocalPostgres pg = SharedPostgres.get();
+    TestData.createPostgres(pg, "phys_clones", 300);
+    Map<String, String> before;
+    try (Connection c = pg.connect("phys_clones")) {
+      before = TestData.fingerprints(c);
+    }
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
+    Backup b = repo.backup().physical(pg).run();
+    try (Connection c = pg.connect("phys_clones"); Statement s = c.createStatement()) {
+      s.execute("DROP TABLE accounts CASCADE"); // the incident
+    }
+    assertThatThrownBy(() -> repo.restore(b.id()).intoClones("no_such_db"))
+        .isInstanceOf(BackupException.class).hasMessageContaining("holds no database 'no_such_db'");
+    try (RestoredClones yesterday = repo.restore(b.id()).intoClones("phys_clones")) {
+      var a = yesterday.clones().create("investigate");
+      var c = yesterday.clones().create("try-repair");
+      try (Connection conn = c.dataSource().getConnection(); Statement s = conn.createStatement()) {
+        s.execute("TRUNCATE accounts CASCADE");
+      }
+      try (Connection conn = a.dataSource().getConnection()) {
+        assertThat(TestData.fingerprints(conn)).isEqualTo(before);
+      }
+    }
+  }
+
+  @Test
   void physicalBackupRestoresToAServerWithTheSameContent() throws Exception {
     LocalPostgres pg = SharedPostgres.get();
     TestData.createPostgres(pg, "phys_app", 500);
