@@ -36,5 +36,11 @@ public enum ErrorCode {
   /** The operation is not supported by this backend or server version. */
   UNSUPPORTED,
   /** The operating system refused an operation (permissions, missing command). */
-  OS_ERROR
+  OS_ERROR,
+  /** A document (Lockplane JSON, a plan file) is malformed or does not follow its format. */
+  INVALID_INPUT,
+  /** The database's schema is no longer the one a plan was made from. */
+  SCHEMA_CHANGED,
+  /** A step of a plan failed while being applied. */
+  APPLY_FAILED
 }
