@@ -14,6 +14,7 @@ import dev.lockplane.schema.Table;
 import dev.lockplane.schema.Trigger;
 import dev.lockplane.schema.View;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -297,12 +298,14 @@ public final class Differ {
     var old = byKey(from.tables(), Table::qualifiedName);
     var neu = byKey(to.tables(), Table::qualifiedName);
     Set<String> matchedOld = new HashSet<>();
+    Map<String, Table> original = new HashMap<>();
     for (Table n : neu.values()) {
       Table o = old.get(n.qualifiedName());
       if (o == null && n.renamedFrom() != null) {
         Table candidate = old.get(n.schema() + "." + n.renamedFrom());
         if (candidate != null && !neu.containsKey(candidate.qualifiedName())) {
           renames.add(new RenameTable(candidate, n.name()));
+          original.put(n.qualifiedName(), candidate);
           matchedOld.add(candidate.qualifiedName());
           o = new Table(candidate.schema(), n.name(), candidate.columns(), candidate.constraints(),
               candidate.indexes(), candidate.triggers(), candidate.policies(), candidate.rowSecurity(),
@@ -322,11 +325,17 @@ public final class Differ {
       if (o == null) {
         createTable(n);
       } else {
-        alterTable(o, n);
+        alterTable(original.getOrDefault(o.qualifiedName(), o), o, n);
       }
     }
     for (Table o : old.values()) {
       if (!matchedOld.contains(o.qualifiedName())) {
+        // Foreign keys to other tables go first, so that tables referencing each other can be dropped.
+        for (Constraint c : o.constraints()) {
+          if (c instanceof Constraint.ForeignKey f && !f.referencedTable().equals(o.qualifiedName()) && !sqlite) {
+            dropForeignKeys.add(new DropConstraint(o, c));
+          }
+        }
         dropTables.add(new DropTable(o));
         reshaped.add(o.qualifiedName());
       }
@@ -386,7 +395,7 @@ public final class Differ {
     }
   }
 
-  private void alterTable(Table o, Table n) {
+  private void alterTable(Table before, Table o, Table n) {
     if (sqlite) {
       SqliteTableDiff.diff(o, n, this::sqliteRebuild, alterColumns, dropColumns, renames);
     } else {
@@ -399,14 +408,14 @@ public final class Differ {
         Constraint oc = oldCons.get(k);
         if (!c.equals(oc)) {
           if (oc != null) {
-            dropConstraint(o, oc);
+            dropConstraint(before, oc);
           }
           addConstraint(n, c);
         }
       });
       oldCons.forEach((k, c) -> {
         if (!newCons.containsKey(k)) {
-          dropConstraint(o, c);
+          dropConstraint(before, c);
         }
       });
     }
@@ -419,7 +428,7 @@ public final class Differ {
       boolean recreate = ot != null && t.function() != null && recreatedRoutines.contains(t.function());
       if (ot == null || recreate || !withoutComment(ot).equals(withoutComment(t))) {
         if (ot != null) {
-          dropTriggers.add(new DropTrigger(o, ot));
+          dropTriggers.add(new DropTrigger(before, ot));
         }
         createTrigger(n, t);
       } else if (!Objects.equals(ot.comment(), t.comment())) {
@@ -429,7 +438,7 @@ public final class Differ {
     });
     oldTr.forEach((k, t) -> {
       if (!newTr.containsKey(k)) {
-        dropTriggers.add(new DropTrigger(o, t));
+        dropTriggers.add(new DropTrigger(before, t));
       }
     });
     var oldPol = byKey(o.policies(), Policy::name);
@@ -437,14 +446,14 @@ public final class Differ {
     newPol.forEach((k, p) -> {
       if (!p.equals(oldPol.get(k))) {
         if (oldPol.containsKey(k)) {
-          dropPolicies.add(new DropPolicy(o, oldPol.get(k)));
+          dropPolicies.add(new DropPolicy(before, oldPol.get(k)));
         }
         createPolicies.add(new CreatePolicy(n, p));
       }
     });
     oldPol.forEach((k, p) -> {
       if (!newPol.containsKey(k)) {
-        dropPolicies.add(new DropPolicy(o, p));
+        dropPolicies.add(new DropPolicy(before, p));
       }
     });
     if (o.rowSecurity() != n.rowSecurity() || o.forceRowSecurity() != n.forceRowSecurity()) {
