@@ -1,10 +1,7 @@
 package dev.lockplane.internal.planner;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockplane.schema.DatabaseSchema;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -20,36 +17,32 @@ public final class SchemaHash {
   private SchemaHash() {}
 
   public static String of(DatabaseSchema schema) {
-    JsonNode canonical = canonical(schema);
     try {
-      byte[] bytes = SchemaJson.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsBytes(canonical);
+      // Record properties are already written in alphabetical order and the model holds no maps,
+      // so the bytes of the normalized model are canonical without a tree pass.
+      byte[] bytes = COMPACT.writeValueAsBytes(normalized(schema));
       return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  static JsonNode canonical(DatabaseSchema schema) {
-    JsonNode node = SchemaJson.sorted(SchemaJson.MAPPER.valueToTree(schema));
-    strip(node);
-    return node;
+  private static final com.fasterxml.jackson.databind.ObjectWriter COMPACT =
+      SchemaJson.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
+  /** The model without rename hints and with columns sorted by name. */
+  static DatabaseSchema normalized(DatabaseSchema s) {
+    List<dev.lockplane.schema.Table> tables = s.tables().stream().map(t -> {
+      List<dev.lockplane.schema.Column> cols = new ArrayList<>(t.columns().stream()
+          .map(dev.lockplane.schema.Column::withoutRenameHint).toList());
+      cols.sort(Comparator.comparing(dev.lockplane.schema.Column::name));
+      return t.with(cols, null);
+    }).toList();
+    return new DatabaseSchema(s.dialect(), s.schemas(), s.extensions(), s.enums(), s.domains(), s.compositeTypes(),
+        s.sequences(), tables, s.views(), s.routines());
   }
 
-  private static void strip(JsonNode node) {
-    if (node instanceof ObjectNode o) {
-      o.remove("renamedFrom");
-      JsonNode cols = o.get("columns");
-      if (cols instanceof ArrayNode a && a.size() > 1 && a.get(0).has("name")) {
-        List<JsonNode> list = new ArrayList<>();
-        a.forEach(list::add);
-        list.sort(Comparator.comparing(n -> n.get("name").asText()));
-        a.removeAll();
-        list.forEach(a::add);
-      }
-      o.forEach(SchemaHash::strip);
-    } else if (node instanceof ArrayNode a) {
-      a.forEach(SchemaHash::strip);
-    }
+  static JsonNode canonical(DatabaseSchema schema) {
+    return SchemaJson.MAPPER.valueToTree(normalized(schema));
   }
 }

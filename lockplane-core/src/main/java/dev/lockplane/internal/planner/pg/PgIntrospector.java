@@ -174,13 +174,14 @@ public final class PgIntrospector {
   private static void columns(Handle h, Map<String, TableBuilder> tables) {
     h.createQuery("SELECT n.nspname || '.' || c.relname AS tbl, a.attname, "
             + "format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, a.attidentity, a.attgenerated, "
-            + "pg_get_expr(d.adbin, d.adrelid) AS dflt, col_description(c.oid, a.attnum) AS comment, "
+            + "pg_get_expr(d.adbin, d.adrelid) AS dflt, ds.description AS comment, "
             + "CASE WHEN a.attcollation <> t.typcollation THEN (SELECT CASE WHEN cn.nspname = 'pg_catalog' "
             + " THEN quote_ident(co.collname) ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END "
             + " FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END AS coll "
             + "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
             + "JOIN pg_type t ON t.oid = a.atttypid "
             + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            + "LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum "
             + "WHERE a.attnum > 0 AND NOT a.attisdropped AND NOT c.relispartition AND" + TABLE_FILTER
             + "ORDER BY 1, a.attnum")
         .mapToMap().list().forEach(r -> {
@@ -259,12 +260,12 @@ public final class PgIntrospector {
     Map<String, List<Index>> out = new LinkedHashMap<>();
     h.createQuery("SELECT n.nspname || '.' || c.relname AS tbl, ic.relname AS name, i.indisunique, am.amname, "
             + "ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN '(' || pg_get_indexdef(i.indexrelid, k, true) || ')' "
-            + "  ELSE pg_get_indexdef(i.indexrelid, k, true) END "
+            + "  ELSE (SELECT quote_ident(ka.attname) FROM pg_attribute ka WHERE ka.attrelid = i.indrelid AND ka.attnum = i.indkey[k - 1]) END "
             + "  || CASE WHEN am.amname <> 'btree' THEN '' "
             + "   WHEN i.indoption[k - 1] & 3 = 3 THEN ' DESC' WHEN i.indoption[k - 1] & 1 = 1 THEN ' DESC NULLS LAST' "
             + "   WHEN i.indoption[k - 1] & 2 = 2 THEN ' NULLS FIRST' ELSE '' END "
             + " FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text[] AS keys, "
-            + "ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(i.indnkeyatts + 1, i.indnatts) k ORDER BY k)::text[] AS incl, "
+            + "ARRAY(SELECT (SELECT quote_ident(ka.attname) FROM pg_attribute ka WHERE ka.attrelid = i.indrelid AND ka.attnum = i.indkey[k - 1]) FROM generate_series(i.indnkeyatts + 1, i.indnatts) k ORDER BY k)::text[] AS incl, "
             + "pg_get_expr(i.indpred, i.indrelid, true) AS pred, obj_description(ic.oid, 'pg_class') AS comment "
             + "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
             + "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam "
