@@ -279,3 +279,53 @@ for n, (name, before, after) in enumerate(cases, 1):
     open(os.path.join(d, "before.sql"), "w").write(before if before.strip() else "-- empty\n")
     open(os.path.join(d, "after.sql"), "w").write(after if after.strip() else "-- empty\n")
 print(len(cases), "cases")
+
+# --- SQLite corpus: same layout, its own directory.
+SQ = os.path.join(os.path.dirname(__file__), '..', 'resources', 'planner-corpus-sqlite')
+sq = []
+def scase(name, before, after):
+    sq.append((name, before.strip() + "\n", after.strip() + "\n"))
+ST = "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER);\n"
+scase("create-table", "", ST)
+scase("drop-table", ST, "")
+scase("add-column", ST, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c REAL);")
+scase("add-column-not-null-default", ST, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c TEXT NOT NULL DEFAULT 'x');")
+scase("drop-column", ST, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);")
+scase("change-type", ST, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b REAL);")
+scase("set-not-null", ST, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL DEFAULT '', b INTEGER);")
+scase("change-default", "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT DEFAULT 'x');", "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT DEFAULT 'y');")
+scase("add-check", ST, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER CHECK (b > 0));")
+scase("named-check-change", "CREATE TABLE t (id INTEGER PRIMARY KEY, b INTEGER, CONSTRAINT pos CHECK (b > 0));", "CREATE TABLE t (id INTEGER PRIMARY KEY, b INTEGER, CONSTRAINT pos CHECK (b >= 0));")
+scase("add-unique", ST, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT UNIQUE, b INTEGER);")
+scase("composite-pk", "CREATE TABLE t (a INTEGER, b INTEGER);", "CREATE TABLE t (a INTEGER, b INTEGER, PRIMARY KEY (a, b));")
+scase("add-index", ST, ST + "CREATE INDEX t_a ON t (a);")
+scase("drop-index", ST + "CREATE INDEX t_a ON t (a);", ST)
+scase("unique-index", ST, ST + "CREATE UNIQUE INDEX t_ab ON t (a, b DESC);")
+scase("partial-index", ST, ST + "CREATE INDEX t_b ON t (b) WHERE b > 10;")
+scase("expression-index", ST, ST + "CREATE INDEX t_lower ON t (lower(a));")
+scase("index-survives-rebuild", ST + "CREATE INDEX t_a ON t (a);", "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b REAL);\nCREATE INDEX t_a ON t (a);")
+P2 = "CREATE TABLE p (id INTEGER PRIMARY KEY);\n"
+scase("add-foreign-key", P2 + "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER);", P2 + "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id) ON DELETE CASCADE);")
+scase("drop-foreign-key", P2 + "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id));", P2 + "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER);")
+scase("rebuild-referenced-table", P2 + "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id));", "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '');\nCREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id));")
+scase("drop-tables-with-fk", P2 + "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id));", "")
+scase("rename-column-hint", ST, "CREATE TABLE t (\n  id INTEGER PRIMARY KEY,\n  a2 TEXT, -- lockplane: renamed from a\n  b INTEGER\n);")
+scase("rename-table-hint", ST, "CREATE TABLE t2 -- lockplane: renamed from t\n(id INTEGER PRIMARY KEY, a TEXT, b INTEGER);")
+scase("create-view", ST, ST + "CREATE VIEW v AS SELECT id, a FROM t;")
+scase("drop-view", ST + "CREATE VIEW v AS SELECT id, a FROM t;", ST)
+scase("change-view", ST + "CREATE VIEW v AS SELECT id, a FROM t;", ST + "CREATE VIEW v AS SELECT id, a, b FROM t WHERE b > 0;")
+scase("view-on-rebuilt-table", ST + "CREATE VIEW v AS SELECT id, a FROM t;", "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL DEFAULT '', b INTEGER);\nCREATE VIEW v AS SELECT id, a FROM t;")
+TRG = "CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN UPDATE t SET b = 1 WHERE id = NEW.id; END;"
+scase("create-trigger", ST, ST + TRG)
+scase("drop-trigger", ST + TRG, ST)
+scase("trigger-on-rebuilt-table", ST + TRG, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL DEFAULT '', b INTEGER);\n" + TRG)
+scase("generated-column", ST, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c INTEGER GENERATED ALWAYS AS (b * 2) STORED);")
+scase("no-change", ST + "CREATE INDEX t_a ON t (a);", ST + "CREATE INDEX t_a ON t (a);")
+if os.path.exists(SQ):
+    shutil.rmtree(SQ)
+for n, (name, before, after) in enumerate(sq, 1):
+    d = os.path.join(SQ, f"{n:03d}-{name}")
+    os.makedirs(d)
+    open(os.path.join(d, "before.sql"), "w").write(before if before.strip() else "-- empty\n")
+    open(os.path.join(d, "after.sql"), "w").write(after if after.strip() else "-- empty\n")
+print(len(sq), "sqlite cases")

@@ -2,6 +2,8 @@ package dev.lockplane.internal.planner;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Splits a SQL script into statements at top-level semicolons, skipping those inside quotes,
@@ -13,7 +15,7 @@ public final class StatementSplitter {
    * A statement of a script.
    *
    * @param text the statement, without the terminating semicolon
-   * @param line the 1-based line of its first non-blank character
+   * @param line the 1-based line of its first character outside comments
    */
   public record Statement(String text, int line) {}
 
@@ -22,6 +24,8 @@ public final class StatementSplitter {
   public static List<Statement> split(String sql) {
     List<Statement> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
+    // The statement without quoted text and comments, to find BEGIN ... END blocks.
+    StringBuilder code = new StringBuilder();
     int line = 1;
     int startLine = -1;
     int i = 0;
@@ -77,12 +81,15 @@ public final class StatementSplitter {
         if (startLine < 0) {
           startLine = line;
         }
+      } else if (c == ';' && insideBlock(code)) {
+        i++;
       } else if (c == ';') {
         String text = cur.toString().strip();
         if (!text.isEmpty() && !onlyComments(text)) {
           out.add(new Statement(text, startLine < 0 ? line : startLine));
         }
         cur.setLength(0);
+        code.setLength(0);
         startLine = -1;
         i++;
         continue;
@@ -91,6 +98,7 @@ public final class StatementSplitter {
           startLine = line;
         }
         i++;
+        code.append(c);
       }
       String piece = sql.substring(from, i);
       cur.append(piece);
@@ -101,6 +109,26 @@ public final class StatementSplitter {
       out.add(new Statement(text, startLine < 0 ? line : startLine));
     }
     return out;
+  }
+
+  private static final Pattern BLOCK_START = Pattern.compile(
+      "(?is)^\\s*CREATE\\b.*?(\\bTRIGGER\\b.*\\bBEGIN\\b|\\bBEGIN\\s+ATOMIC\\b).*");
+  private static final Pattern WORD = Pattern.compile("(?i)\\b(BEGIN|CASE|END)\\b");
+
+  /**
+   * Whether a semicolon falls inside a {@code BEGIN ... END} body: a SQLite trigger or a
+   * PostgreSQL {@code BEGIN ATOMIC} function, whose statements end with semicolons of their own.
+   */
+  private static boolean insideBlock(CharSequence code) {
+    if (!BLOCK_START.matcher(code).matches()) {
+      return false;
+    }
+    int depth = 0;
+    Matcher m = WORD.matcher(code);
+    while (m.find()) {
+      depth += m.group(1).equalsIgnoreCase("END") ? -1 : 1;
+    }
+    return depth > 0;
   }
 
   /** Returns the dollar-quote tag starting at {@code i} ({@code $$} or {@code $name$}), or null. */
