@@ -133,6 +133,8 @@ for i, (a, b) in enumerate([
     ("CREATE TYPE e AS ENUM ('b');", "CREATE TYPE e AS ENUM ('a', 'b', 'c', 'd');"),
     ("CREATE TYPE e AS ENUM ('a', 'b');", "CREATE TYPE e AS ENUM ('b', 'a');"),
     ("CREATE TYPE e AS ENUM ('a', 'b');\nCREATE TABLE t (v int);", "CREATE TYPE e AS ENUM ('a', 'b', 'c');\nCREATE TABLE t (v int, w e DEFAULT 'c');"),
+    ("CREATE TYPE e AS ENUM ('a', 'b');\nCREATE TABLE t (v e DEFAULT 'a', w e[]);\nCREATE VIEW vv AS SELECT v FROM t;", "CREATE TYPE e AS ENUM ('b', 'a', 'c');\nCREATE TABLE t (v e DEFAULT 'c', w e[]);\nCREATE VIEW vv AS SELECT v FROM t;"),
+    ("CREATE TYPE e AS ENUM ('a', 'b');\nCREATE TABLE t (v e);", "CREATE TYPE e AS ENUM ('a', 'b', 'c');\nCREATE TABLE t (v e DEFAULT 'c');"),
     ("", "CREATE DOMAIN d AS text;"),
     ("CREATE DOMAIN d AS text;", ""),
     ("CREATE DOMAIN d AS int CHECK (VALUE > 0);", "CREATE DOMAIN d AS int CHECK (VALUE > 1);"),

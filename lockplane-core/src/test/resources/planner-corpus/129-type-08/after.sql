@@ -1,1 +1,2 @@
--- empty
+CREATE TYPE e AS ENUM ('a', 'b', 'c');
+CREATE TABLE t (v e DEFAULT 'c');

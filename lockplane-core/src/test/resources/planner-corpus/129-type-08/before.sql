@@ -1,1 +1,2 @@
-CREATE DOMAIN d AS text;
+CREATE TYPE e AS ENUM ('a', 'b');
+CREATE TABLE t (v e);

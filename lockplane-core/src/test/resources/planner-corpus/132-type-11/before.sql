@@ -1,1 +1,1 @@
--- empty
+CREATE DOMAIN d AS int CHECK (VALUE > 0);

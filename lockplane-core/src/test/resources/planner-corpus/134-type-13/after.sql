@@ -1,1 +1,1 @@
-CREATE TYPE c AS (x int, y text);
+CREATE DOMAIN d AS text COLLATE "C";

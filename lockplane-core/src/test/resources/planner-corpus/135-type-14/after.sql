@@ -1,1 +1,2 @@
--- empty
+CREATE DOMAIN d1 AS int;
+CREATE DOMAIN d2 AS d1 CHECK (VALUE < 10);

@@ -1,1 +1,1 @@
-CREATE TYPE c AS (x int, y text, z date);
+CREATE TYPE c AS (x int, y text);

@@ -1,1 +1,1 @@
--- empty
+CREATE TYPE c AS (x int, y text);

@@ -85,6 +85,9 @@ public record Plan(
         b.append(" [runs outside the transaction]");
       }
       b.append('\n');
+      if (!s.objects().isEmpty()) {
+        b.append("-- touches: ").append(String.join(", ", s.objects())).append('\n');
+      }
       if (s.renamedFrom() != null) {
         b.append("-- lockplane: renamed from ").append(s.renamedFrom()).append('\n');
       }

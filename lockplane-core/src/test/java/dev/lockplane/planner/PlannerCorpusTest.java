@@ -29,15 +29,33 @@ import org.junit.jupiter.api.TestFactory;
 class PlannerCorpusTest {
   static final Path CORPUS = Path.of("src/test/resources/planner-corpus");
 
+  private static LocalPostgres ownServer;
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopOwnServer() {
+    if (ownServer != null) {
+      ownServer.close();
+    }
+  }
+
+  /**
+   * Runs on the shared server, or with {@code -Dlockplane.corpus.postgres=13} (any major) on a
+   * server of that version, to check the planner against other PostgreSQL versions by hand.
+   */
   @TestFactory
   Stream<DynamicTest> corpus() throws Exception {
-    LocalPostgres pg = SharedPostgres.get();
+    String version = System.getProperty("lockplane.corpus.postgres");
+    LocalPostgres pg = version == null ? SharedPostgres.get()
+        : (ownServer = LocalPostgres.builder().version(Integer.parseInt(version)).start());
     Planner planner = Lockplane.planner().scratchServer(pg).build();
-    List<Path> cases;
+    List<Path> all;
     try (Stream<Path> s = Files.list(CORPUS)) {
-      cases = s.filter(Files::isDirectory).sorted().toList();
+      all = s.filter(Files::isDirectory).sorted().toList();
     }
-    assertThat(cases).hasSizeGreaterThanOrEqualTo(150);
+    assertThat(all).hasSizeGreaterThanOrEqualTo(150);
+    // -Dlockplane.corpus.only=name-part runs the matching cases alone, for debugging.
+    String only = System.getProperty("lockplane.corpus.only");
+    List<Path> cases = only == null ? all : all.stream().filter(c -> c.getFileName().toString().contains(only)).toList();
     // Cases are independent databases on the one server: run three at a time, report in order.
     ExecutorService pool = Executors.newFixedThreadPool(3);
     List<Future<?>> results = cases.stream().map(dir -> pool.submit(() -> {

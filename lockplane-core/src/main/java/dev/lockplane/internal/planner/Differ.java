@@ -143,8 +143,14 @@ public final class Differ {
         if (isOrderedSubset(o.labels(), n.labels())) {
           addEnumValues(n, o.labels());
         } else {
-          dropTypes.add(new DropEnum(o));
-          createTypes.add(new CreateEnum(n));
+          List<ColumnUse> uses = enumUses(o);
+          if (uses.isEmpty()) {
+            dropTypes.add(new DropEnum(o));
+            createTypes.add(new CreateEnum(n));
+          } else {
+            createTypes.add(new RecreateEnum(o, n, uses));
+            uses.forEach(u -> reshaped.add(u.table().qualifiedName()));
+          }
         }
       }
       if (o == null ? n.comment() != null : !Objects.equals(o.comment(), n.comment())) {
@@ -156,6 +162,22 @@ public final class Differ {
         dropTypes.add(new DropEnum(o));
       }
     });
+  }
+
+  /** Columns that use an enum now and still use it in the target, in tables that stay. */
+  private List<ColumnUse> enumUses(EnumType e) {
+    String key = "type:" + e.schema() + "." + e.name();
+    List<ColumnUse> uses = new ArrayList<>();
+    for (Table t : from.tables()) {
+      var target = to.table(t.schema(), t.name());
+      for (Column c : t.columns()) {
+        if (OperationInfo.typeKey(c.type()).equals(key) && target.isPresent()) {
+          target.get().columns().stream().filter(x -> x.name().equals(c.name()) && x.type().equals(c.type()))
+              .findFirst().ifPresent(x -> uses.add(new ColumnUse(t, x)));
+        }
+      }
+    }
+    return uses;
   }
 
   private static boolean isOrderedSubset(List<String> small, List<String> big) {

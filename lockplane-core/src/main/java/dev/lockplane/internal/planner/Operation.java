@@ -31,6 +31,15 @@ public sealed interface Operation {
   /** Adds a label before {@code neighbor} (or after it when {@code after}); neighbor null appends. */
   record AddEnumValue(EnumType type, String label, String neighbor, boolean after) implements Operation {}
 
+  /**
+   * Replaces an enum type whose labels were removed or reordered while columns use it: rename the
+   * old type, create the new one, convert each column through text, drop the old type.
+   */
+  record RecreateEnum(EnumType from, EnumType to, java.util.List<ColumnUse> uses) implements Operation {}
+
+  /** A column (as in the target schema) of a table that uses a type. */
+  record ColumnUse(Table table, Column column) {}
+
   record CreateDomain(Domain domain) implements Operation {}
 
   record DropDomain(Domain domain) implements Operation {}

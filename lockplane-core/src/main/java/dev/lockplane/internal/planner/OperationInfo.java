@@ -119,6 +119,21 @@ public final class OperationInfo {
       i.transactional = false;
       return i.obj("type " + n);
     }
+    if (op instanceof RecreateEnum o) {
+      String n = o.to().schema() + "." + o.to().name();
+      OperationInfo i = new OperationInfo(op, Kind.ALTER, "recreate_enum", "Re-create enum type " + n
+          + " with labels " + o.to().labels() + " and convert " + o.uses().size() + " column(s)");
+      // Columns keep working while the old type is renamed, so nothing has to go before on its account;
+      // what uses the type in its new shape comes after.
+      i.provides.add("type:" + n);
+      i.obj("type " + n);
+      for (ColumnUse u : o.uses()) {
+        i.provides.add(rel(u.table()));
+        i.removes.add(rel(u.table()));
+        i.obj("column " + u.table().qualifiedName() + "." + u.column().name());
+      }
+      return i;
+    }
     if (op instanceof CreateDomain o) {
       OperationInfo i = typeCreate(op, "create_domain", "Create domain ", o.domain().schema(), o.domain().name());
       i.needs.add(typeKey(o.domain().baseType()));

@@ -34,6 +34,28 @@ public final class PgSql {
     if (op instanceof AddEnumValue o) return List.of("ALTER TYPE " + qualified(o.type().schema(), o.type().name())
           + " ADD VALUE " + literal(o.label())
           + (o.neighbor() == null ? "" : (o.after() ? " AFTER " : " BEFORE ") + literal(o.neighbor())));
+    if (op instanceof RecreateEnum o) {
+      String name = qualified(o.to().schema(), o.to().name());
+      String old = o.to().name() + "__lockplane_old";
+      List<String> s = new ArrayList<>();
+      s.add("ALTER TYPE " + name + " RENAME TO " + ident(old));
+      s.add("CREATE TYPE " + name + " AS ENUM ("
+          + o.to().labels().stream().map(l -> literal(l)).collect(Collectors.joining(", ")) + ")");
+      for (ColumnUse u : o.uses()) {
+        Column c = u.column();
+        String col = ident(c.name());
+        String dims = c.type().substring(c.type().indexOf("[") < 0 ? c.type().length() : c.type().indexOf("["));
+        String alter = "ALTER TABLE " + name(u.table()) + " ";
+        s.add(alter + "ALTER COLUMN " + col + " DROP DEFAULT");
+        s.add(alter + "ALTER COLUMN " + col + " TYPE " + name + dims + " USING " + col + "::text" + dims + "::" + name + dims);
+        if (c.defaultValue() != null) {
+          // The target default, cast to the new type (its text may name the type as the old one was named).
+          s.add(alter + "ALTER COLUMN " + col + " SET DEFAULT " + c.defaultValue().replaceAll("::[\\w.\"]+(\\[\\])*$", "") + "::" + name + dims);
+        }
+      }
+      s.add("DROP TYPE " + qualified(o.to().schema(), old));
+      return s;
+    }
     if (op instanceof CreateDomain o) {
         var d = o.domain();
         StringBuilder b = new StringBuilder("CREATE DOMAIN " + qualified(d.schema(), d.name()) + " AS " + d.baseType());
