@@ -12,6 +12,7 @@ import dev.lockplane.internal.planner.ScriptRunner;
 import dev.lockplane.internal.planner.pg.PgIntrospector;
 import dev.lockplane.internal.planner.pg.PgScratch;
 import dev.lockplane.internal.planner.sqlite.SqliteIntrospector;
+import dev.lockplane.plan.ApplyListener;
 import dev.lockplane.plan.ApplyResult;
 import dev.lockplane.plan.DriftReport;
 import dev.lockplane.plan.Plan;
@@ -217,8 +218,20 @@ public final class Planner {
    * @return what was applied
    */
   public ApplyResult apply(Plan plan, DataSource target) {
+    return apply(plan, target, ApplyListener.NONE);
+  }
+
+  /**
+   * Applies a plan, reporting each step to a listener.
+   *
+   * @param plan the plan
+   * @param target the database
+   * @param listener told when each step starts and ends
+   * @return what was applied
+   */
+  public ApplyResult apply(Plan plan, DataSource target, ApplyListener listener) {
     try (Connection c = target.getConnection()) {
-      return apply(plan, c);
+      return apply(plan, c, listener);
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot connect to the target: " + e.getMessage(), e);
     }
@@ -232,7 +245,20 @@ public final class Planner {
    * @return what was applied
    */
   public ApplyResult apply(Plan plan, Connection connection) {
-    return Applier.apply(plan, connection, lockTimeout, statementTimeout, this::introspect);
+    return apply(plan, connection, ApplyListener.NONE);
+  }
+
+  /**
+   * Applies a plan through a connection the caller keeps, reporting each step to a listener.
+   *
+   * @param plan the plan
+   * @param connection the connection
+   * @param listener told when each step starts and ends
+   * @return what was applied
+   */
+  public ApplyResult apply(Plan plan, Connection connection, ApplyListener listener) {
+    return Applier.apply(plan, connection, lockTimeout, statementTimeout, this::introspect,
+        java.util.Objects.requireNonNull(listener, "listener"));
   }
 
   /**

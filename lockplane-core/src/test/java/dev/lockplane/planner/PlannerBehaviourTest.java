@@ -44,7 +44,19 @@ class PlannerBehaviourTest {
   @Test
   void appliesRecordsHistoryAndRefusesAChangedDatabase() throws Exception {
     Plan plan = planner.plan(pg.dataSource(db), Desired.sql("v1.sql", "CREATE TABLE t (id int PRIMARY KEY, a text);"));
-    ApplyResult r = planner.apply(plan, pg.dataSource(db));
+    java.util.List<String> events = new java.util.ArrayList<>();
+    ApplyResult r = planner.apply(plan, pg.dataSource(db), new dev.lockplane.plan.ApplyListener() {
+      @Override
+      public void stepStarted(int index, int total, dev.lockplane.plan.Step step) {
+        events.add("start " + (index + 1) + "/" + total + " " + step.operation());
+      }
+
+      @Override
+      public void stepFinished(int index, int total, dev.lockplane.plan.Step step, java.time.Duration took) {
+        events.add("end " + (index + 1));
+      }
+    });
+    assertThat(events).containsExactly("start 1/2 create_table", "end 1", "start 2/2 add_constraint", "end 2");
     assertThat(r.resultHash()).isEqualTo(plan.targetHash());
     try (Connection c = pg.connect(db); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT outcome, source_hash, result_hash FROM lockplane.history ORDER BY id")) {

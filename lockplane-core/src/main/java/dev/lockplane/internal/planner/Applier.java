@@ -2,6 +2,7 @@ package dev.lockplane.internal.planner;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
+import dev.lockplane.plan.ApplyListener;
 import dev.lockplane.plan.ApplyResult;
 import dev.lockplane.plan.Difference;
 import dev.lockplane.plan.DriftReport;
@@ -29,7 +30,7 @@ public final class Applier {
   private Applier() {}
 
   public static ApplyResult apply(Plan plan, Connection c, Duration lockTimeout, Duration statementTimeout,
-      Function<Connection, DatabaseSchema> introspect) {
+      Function<Connection, DatabaseSchema> introspect, ApplyListener listener) {
     boolean sqlite = plan.dialect() == Dialect.SQLITE;
     try {
       c.setAutoCommit(true);
@@ -57,7 +58,7 @@ public final class Applier {
         int i = 0;
         while (i < steps.size()) {
           if (!steps.get(i).transactional()) {
-            run(c, steps.get(i), i);
+            run(c, steps, i, listener);
             i++;
             done = i;
             continue;
@@ -66,7 +67,7 @@ public final class Applier {
           int j = i;
           try {
             while (j < steps.size() && steps.get(j).transactional()) {
-              run(c, steps.get(j), j);
+              run(c, steps, j, listener);
               j++;
             }
             c.commit();
@@ -105,7 +106,10 @@ public final class Applier {
     }
   }
 
-  private static void run(Connection c, Step step, int index) throws SQLException {
+  private static void run(Connection c, List<Step> steps, int index, ApplyListener listener) throws SQLException {
+    Step step = steps.get(index);
+    listener.stepStarted(index, steps.size(), step);
+    long started = System.nanoTime();
     for (String sql : step.sql()) {
       try (Statement s = c.createStatement()) {
         s.execute(sql);
@@ -114,6 +118,7 @@ public final class Applier {
             + ") failed: " + e.getMessage() + "\nStatement: " + sql + "\n", e);
       }
     }
+    listener.stepFinished(index, steps.size(), step, Duration.ofNanos(System.nanoTime() - started));
   }
 
   private static String whatChanged(Plan plan, DatabaseSchema now) {
