@@ -36,6 +36,9 @@ class JsonFormatTest {
     DatabaseSchema first = planner.load(Desired.sql("rich.sql", sql), Dialect.POSTGRESQL, SharedPostgres.get().majorVersion());
     DatabaseSchema second = planner.load(Desired.sql("rich.sql", sql), Dialect.POSTGRESQL, SharedPostgres.get().majorVersion());
     assertThat(second).isEqualTo(first);
+    // JSON -> SQL -> scratch database -> model: the conversion loses nothing for any object kind here.
+    assertThat(planner.load(Desired.json("rich.json", Planner.toJson(first)), Dialect.POSTGRESQL,
+        SharedPostgres.get().majorVersion())).isEqualTo(first);
     ObjectMapper m = new ObjectMapper();
     JsonNode doc = m.readTree(Planner.toJson(first));
     JsonNode schema = m.readTree(Files.readString(SCHEMA));

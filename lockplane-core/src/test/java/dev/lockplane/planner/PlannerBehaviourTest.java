@@ -160,6 +160,13 @@ class PlannerBehaviourTest {
   }
 
   @Test
+  void withoutAScratchServerAnEmbeddedServerOfTheTargetVersionIsUsed() {
+    DatabaseSchema s = Lockplane.planner().build().load(Desired.sql("s.sql", "CREATE TABLE t (id int);"),
+        Dialect.POSTGRESQL, LocalPostgres.DEFAULT_VERSION);
+    assertThat(s.table("public", "t")).isPresent();
+  }
+
+  @Test
   void builderRejectsDuplicateSettings() {
     assertThatThrownBy(() -> Lockplane.planner().lockTimeout(java.time.Duration.ofSeconds(1)).lockTimeout(java.time.Duration.ofSeconds(2)))
         .hasMessageContaining("already set to PT1S");
