@@ -8,4 +8,6 @@ module dev.lockplane.api {
 
   exports dev.lockplane;
   exports dev.lockplane.clone;
+  exports dev.lockplane.plan;
+  exports dev.lockplane.schema;
 }

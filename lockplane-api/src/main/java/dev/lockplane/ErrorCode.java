@@ -40,5 +40,11 @@ public enum ErrorCode {
   /** Stored data does not match its recorded checksum, or fails authentication when decrypted. */
   CORRUPTED,
   /** No key (or not the right key) is available to encrypt or decrypt a backup. */
-  KEY_UNAVAILABLE
+  KEY_UNAVAILABLE,
+  /** A document (Lockplane JSON, a plan file) is malformed or does not follow its format. */
+  INVALID_INPUT,
+  /** The database's schema is no longer the one a plan was made from. */
+  SCHEMA_CHANGED,
+  /** A step of a plan failed while being applied. */
+  APPLY_FAILED
 }

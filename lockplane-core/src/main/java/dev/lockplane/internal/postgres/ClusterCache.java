@@ -144,8 +144,10 @@ public final class ClusterCache {
               "--auth-local=trust",
               "--auth-host=scram-sha-256",
               "--pwfile=" + pwfile,
-              "--no-sync",
-              "--no-instructions"));
+              "--no-sync"));
+      if (inst.majorVersion() >= 14) {
+        cmd.add("--no-instructions"); // PostgreSQL 13's initdb does not know it
+      }
       ProcessRunner.Result r =
           ProcessRunner.run(cmd, tmp, Map.of("LC_ALL", "C", "TZ", "UTC"), Duration.ofMinutes(5));
       if (!r.ok()) {

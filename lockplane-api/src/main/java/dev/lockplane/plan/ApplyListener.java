@@ -1,0 +1,31 @@
+package dev.lockplane.plan;
+
+import java.time.Duration;
+
+/**
+ * Follows an apply step by step, for progress reporting. Called on the applying thread; keep it
+ * quick.
+ */
+public interface ApplyListener {
+  /** A listener that ignores every event. */
+  ApplyListener NONE = new ApplyListener() {};
+
+  /**
+   * A step is about to run.
+   *
+   * @param index the 0-based index of the step in the plan
+   * @param total the number of steps
+   * @param step the step
+   */
+  default void stepStarted(int index, int total, Step step) {}
+
+  /**
+   * A step ran (its transaction may still be open).
+   *
+   * @param index the 0-based index of the step in the plan
+   * @param total the number of steps
+   * @param step the step
+   * @param took how long its statements took
+   */
+  default void stepFinished(int index, int total, Step step, Duration took) {}
+}

@@ -1,0 +1,100 @@
+package dev.lockplane.plan;
+
+import dev.lockplane.schema.DatabaseSchema;
+import dev.lockplane.schema.Dialect;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A plan: the ordered steps that turn the source schema into the target schema, and the steps that
+ * turn it back. A plan is a value; it can be stored as JSON, reviewed as text and applied later —
+ * applying refuses a database whose schema hash is no longer {@link #sourceHash()}.
+ *
+ * @param dialect the dialect of the SQL
+ * @param sourceHash the hash of the schema the plan starts from
+ * @param targetHash the hash of the schema the plan produces
+ * @param steps the forward steps, in order
+ * @param rollbackSteps the steps of the reverse plan, in order
+ * @param source the schema the plan starts from, used to name what changed when the hash differs
+ */
+public record Plan(
+    Dialect dialect,
+    String sourceHash,
+    String targetHash,
+    List<Step> steps,
+    List<Step> rollbackSteps,
+    DatabaseSchema source) {
+
+  /** Validates and copies the record. */
+  public Plan {
+    Objects.requireNonNull(dialect, "dialect");
+    Objects.requireNonNull(sourceHash, "sourceHash");
+    Objects.requireNonNull(targetHash, "targetHash");
+    steps = steps == null ? List.of() : List.copyOf(steps);
+    rollbackSteps = rollbackSteps == null ? List.of() : List.copyOf(rollbackSteps);
+  }
+
+  /** Returns whether the plan has no step: the database already has the target schema. */
+  public boolean isEmpty() {
+    return steps.isEmpty();
+  }
+
+  /** Returns whether applying the reverse plan restores the source schema including all data. */
+  public boolean isReversible() {
+    return steps.stream().allMatch(Step::reversible);
+  }
+
+  /** Returns whether a step destroys data. */
+  public boolean isDestructive() {
+    return steps.stream().anyMatch(Step::destructive);
+  }
+
+  /**
+   * Returns the reverse plan: from the target schema back to the source schema. Its {@link
+   * #source()} is null, so a hash mismatch on rollback is reported by hash only.
+   *
+   * @return the reverse plan
+   */
+  public Plan reverse() {
+    return new Plan(dialect, targetHash, sourceHash, rollbackSteps, steps, null);
+  }
+
+  /**
+   * Returns the plan as readable text: one numbered block per step, with its SQL.
+   *
+   * @return the text
+   */
+  public String toText() {
+    StringBuilder b = new StringBuilder();
+    b.append("-- Lockplane plan (").append(dialect.name().toLowerCase(java.util.Locale.ROOT))
+        .append(")\n-- source ").append(sourceHash).append("\n-- target ").append(targetHash)
+        .append('\n');
+    if (steps.isEmpty()) {
+      return b.append("-- no changes\n").toString();
+    }
+    int n = 1;
+    for (Step s : steps) {
+      b.append("\n-- ").append(n++).append(". ").append(s.description());
+      if (s.destructive()) {
+        b.append(" [destroys data]");
+      }
+      if (!s.reversible()) {
+        b.append(" [rollback cannot restore data]");
+      }
+      if (!s.transactional()) {
+        b.append(" [runs outside the transaction]");
+      }
+      b.append('\n');
+      if (!s.objects().isEmpty()) {
+        b.append("-- touches: ").append(String.join(", ", s.objects())).append('\n');
+      }
+      if (s.renamedFrom() != null) {
+        b.append("-- lockplane: renamed from ").append(s.renamedFrom()).append('\n');
+      }
+      for (String sql : s.sql()) {
+        b.append(sql).append(";\n");
+      }
+    }
+    return b.toString();
+  }
+}

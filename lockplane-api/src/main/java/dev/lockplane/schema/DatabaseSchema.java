@@ -1,0 +1,74 @@
+package dev.lockplane.schema;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The complete schema of one database, as introspected or as desired. Every list is sorted by name
+ * when Lockplane produces the model, so that two models of the same database are equal.
+ *
+ * @param dialect the dialect of the database
+ * @param schemas the user schemas (namespaces), excluding system schemas and Lockplane's own
+ * @param extensions the installed extensions
+ * @param enums the enum types
+ * @param domains the domains
+ * @param compositeTypes the composite types
+ * @param sequences the sequences that are not identity sequences
+ * @param tables the tables, including partitioned tables and their partitions
+ * @param views the views and materialized views
+ * @param routines the functions and procedures
+ */
+public record DatabaseSchema(
+    Dialect dialect,
+    List<String> schemas,
+    List<Extension> extensions,
+    List<EnumType> enums,
+    List<Domain> domains,
+    List<CompositeType> compositeTypes,
+    List<Sequence> sequences,
+    List<Table> tables,
+    List<View> views,
+    List<Routine> routines) {
+
+  /** Validates and copies the lists. */
+  public DatabaseSchema {
+    Objects.requireNonNull(dialect, "dialect");
+    schemas = Lists.copy(schemas);
+    extensions = Lists.copy(extensions);
+    enums = Lists.copy(enums);
+    domains = Lists.copy(domains);
+    compositeTypes = Lists.copy(compositeTypes);
+    sequences = Lists.copy(sequences);
+    tables = Lists.copy(tables);
+    views = Lists.copy(views);
+    routines = Lists.copy(routines);
+  }
+
+  /**
+   * Returns an empty schema of a dialect.
+   *
+   * @param dialect the dialect
+   * @return a schema with no objects
+   */
+  public static DatabaseSchema empty(Dialect dialect) {
+    return new DatabaseSchema(dialect, null, null, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * Finds a table.
+   *
+   * @param schema the schema name ({@code main} for SQLite)
+   * @param name the table name
+   * @return the table, if present
+   */
+  public Optional<Table> table(String schema, String name) {
+    return tables.stream().filter(t -> t.schema().equals(schema) && t.name().equals(name)).findFirst();
+  }
+
+  /** Returns whether the model holds no object at all besides schemas. */
+  public boolean isEmpty() {
+    return extensions.isEmpty() && enums.isEmpty() && domains.isEmpty() && compositeTypes.isEmpty()
+        && sequences.isEmpty() && tables.isEmpty() && views.isEmpty() && routines.isEmpty();
+  }
+}

@@ -1,0 +1,111 @@
+package dev.lockplane.internal.planner;
+
+import dev.lockplane.schema.Column;
+import dev.lockplane.schema.CompositeType;
+import dev.lockplane.schema.Constraint;
+import dev.lockplane.schema.Domain;
+import dev.lockplane.schema.EnumType;
+import dev.lockplane.schema.Extension;
+import dev.lockplane.schema.Index;
+import dev.lockplane.schema.Policy;
+import dev.lockplane.schema.Routine;
+import dev.lockplane.schema.Sequence;
+import dev.lockplane.schema.Table;
+import dev.lockplane.schema.Trigger;
+import dev.lockplane.schema.View;
+
+/** One schema change. The differ produces them; the dialects turn each into SQL. */
+public sealed interface Operation {
+  record CreateSchema(String name) implements Operation {}
+
+  record DropSchema(String name) implements Operation {}
+
+  record CreateExtension(Extension extension) implements Operation {}
+
+  record DropExtension(Extension extension) implements Operation {}
+
+  record CreateEnum(EnumType type) implements Operation {}
+
+  record DropEnum(EnumType type) implements Operation {}
+
+  /** Adds a label before {@code neighbor} (or after it when {@code after}); neighbor null appends. */
+  record AddEnumValue(EnumType type, String label, String neighbor, boolean after) implements Operation {}
+
+  /**
+   * Replaces an enum type whose labels were removed or reordered while columns use it: rename the
+   * old type, create the new one, convert each column through text, drop the old type.
+   */
+  record RecreateEnum(EnumType from, EnumType to, java.util.List<ColumnUse> uses) implements Operation {}
+
+  /** A column (as in the target schema) of a table that uses a type. */
+  record ColumnUse(Table table, Column column) {}
+
+  record CreateDomain(Domain domain) implements Operation {}
+
+  record DropDomain(Domain domain) implements Operation {}
+
+  record CreateComposite(CompositeType type) implements Operation {}
+
+  record DropComposite(CompositeType type) implements Operation {}
+
+  record CreateSequence(Sequence sequence) implements Operation {}
+
+  record DropSequence(Sequence sequence) implements Operation {}
+
+  record AlterSequence(Sequence from, Sequence to) implements Operation {}
+
+  record SetSequenceOwner(Sequence sequence) implements Operation {}
+
+  record CreateTable(Table table) implements Operation {}
+
+  record DropTable(Table table) implements Operation {}
+
+  record RenameTable(Table table, String newName) implements Operation {}
+
+  /**
+   * Replaces a table whose structure SQLite cannot alter in place: create the new shape, copy the
+   * common columns, drop the old table, rename. {@code renames} maps new column names to old ones.
+   */
+  record RebuildTable(Table from, Table to, java.util.Map<String, String> renames) implements Operation {}
+
+  record AddColumn(Table table, Column column) implements Operation {}
+
+  record DropColumn(Table table, Column column) implements Operation {}
+
+  record RenameColumn(Table table, String from, String to) implements Operation {}
+
+  record AlterColumn(Table table, Column from, Column to) implements Operation {}
+
+  record AddConstraint(Table table, Constraint constraint) implements Operation {}
+
+  record DropConstraint(Table table, Constraint constraint) implements Operation {}
+
+  /** An index on {@code schema.relation}, a table or a materialized view. */
+  record CreateIndex(String schema, String relation, Index index) implements Operation {}
+
+  record DropIndex(String schema, String relation, Index index) implements Operation {}
+
+  record CreateView(View view) implements Operation {}
+
+  record DropView(View view) implements Operation {}
+
+  record CreateRoutine(Routine routine, boolean replace) implements Operation {}
+
+  record DropRoutine(Routine routine) implements Operation {}
+
+  record CreateTrigger(Table table, Trigger trigger) implements Operation {}
+
+  record DropTrigger(Table table, Trigger trigger) implements Operation {}
+
+  record CreatePolicy(Table table, Policy policy) implements Operation {}
+
+  record DropPolicy(Table table, Policy policy) implements Operation {}
+
+  record SetRowSecurity(Table table) implements Operation {}
+
+  /**
+   * Sets or clears a comment. {@code objectType} is the SQL keyword ({@code TABLE}, {@code
+   * COLUMN}, ...), {@code target} the rendered object name, {@code key} the dependency key.
+   */
+  record SetComment(String objectType, String target, String key, String comment) implements Operation {}
+}

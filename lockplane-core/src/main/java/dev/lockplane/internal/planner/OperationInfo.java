@@ -1,0 +1,441 @@
+package dev.lockplane.internal.planner;
+
+import dev.lockplane.internal.planner.Operation.*;
+import dev.lockplane.schema.Column;
+import dev.lockplane.schema.Constraint;
+import dev.lockplane.schema.Table;
+import dev.lockplane.schema.View;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What an operation does to the dependency graph and how a reviewer sees it. Keys name objects:
+ * {@code rel:s.t} (table or view), {@code type:s.n}, {@code seq:s.n}, {@code fn:s.n}, {@code
+ * idx:s.n}, {@code schema:s}, {@code ext:n}.
+ */
+public final class OperationInfo {
+  /** Whether an operation creates, alters or drops its object. */
+  public enum Kind { CREATE, ALTER, DROP }
+
+  public final Operation op;
+  public final Kind kind;
+  public final String name;
+  public final String description;
+  public final Set<String> objects = new LinkedHashSet<>();
+  /** Keys that exist (in their new shape) after the operation. */
+  public final Set<String> provides = new LinkedHashSet<>();
+  /** Keys that no longer exist in their old shape after the operation. */
+  public final Set<String> removes = new LinkedHashSet<>();
+  /** Keys that must exist, in their new shape, before the operation. */
+  public final Set<String> needs = new LinkedHashSet<>();
+  /** Keys the object depended on in the old schema: they must outlive the operation. */
+  public final Set<String> oldNeeds = new LinkedHashSet<>();
+  public boolean destructive;
+  public boolean reversible = true;
+  public boolean transactional = true;
+  public String renamedFrom;
+
+  private static final Pattern NEXTVAL = Pattern.compile("nextval\\('([^']+)'");
+
+  private OperationInfo(Operation op, Kind kind, String name, String description) {
+    this.op = op;
+    this.kind = kind;
+    this.name = name;
+    this.description = description;
+  }
+
+  private static String rel(Table t) {
+    return "rel:" + t.schema() + "." + t.name();
+  }
+
+  /** Adds the keys of the types and sequences a column uses. */
+  private static void columnNeeds(Set<String> into, Column c) {
+    into.add(typeKey(c.type()));
+    if (c.defaultValue() != null) {
+      Matcher m = NEXTVAL.matcher(c.defaultValue());
+      while (m.find()) {
+        String seq = m.group(1);
+        into.add("seq:" + (seq.contains(".") ? unquoteDotted(seq) : "public." + Sql.unquote(seq)));
+      }
+    }
+  }
+
+  private static String unquoteDotted(String s) {
+    int dot = s.indexOf('.');
+    return Sql.unquote(s.substring(0, dot)) + "." + Sql.unquote(s.substring(dot + 1));
+  }
+
+  /** The dependency key of a type as printed by format_type; built-in types give unused keys. */
+  static String typeKey(String type) {
+    String t = type;
+    while (t.endsWith("[]")) {
+      t = t.substring(0, t.length() - 2);
+    }
+    int paren = t.indexOf('(');
+    if (paren > 0) {
+      t = t.substring(0, paren);
+    }
+    return "type:" + (t.contains(".") ? unquoteDotted(t) : "public." + Sql.unquote(t));
+  }
+
+  public static OperationInfo of(Operation op) {
+    if (op instanceof CreateSchema o) {
+      OperationInfo i = new OperationInfo(op, Kind.CREATE, "create_schema", "Create schema " + o.name());
+      i.provides.add("schema:" + o.name());
+      return i.obj("schema " + o.name());
+    }
+    if (op instanceof DropSchema o) {
+      OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_schema", "Drop schema " + o.name());
+      i.removes.add("schema:" + o.name());
+      return i.obj("schema " + o.name());
+    }
+    if (op instanceof CreateExtension o) {
+      OperationInfo i = new OperationInfo(op, Kind.CREATE, "create_extension", "Create extension " + o.extension().name());
+      i.provides.add("ext:" + o.extension().name());
+      i.needs.add("schema:" + o.extension().schema());
+      return i.obj("extension " + o.extension().name());
+    }
+    if (op instanceof DropExtension o) {
+      OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_extension", "Drop extension " + o.extension().name());
+      i.removes.add("ext:" + o.extension().name());
+      i.oldNeeds.add("schema:" + o.extension().schema());
+      return i.obj("extension " + o.extension().name());
+    }
+    if (op instanceof CreateEnum o) {
+      return typeCreate(op, "create_enum", "Create enum type ", o.type().schema(), o.type().name());
+    }
+    if (op instanceof DropEnum o) {
+      return typeDrop(op, "drop_enum", "Drop enum type ", o.type().schema(), o.type().name());
+    }
+    if (op instanceof AddEnumValue o) {
+      String n = o.type().schema() + "." + o.type().name();
+      OperationInfo i = new OperationInfo(op, Kind.ALTER, "add_enum_value",
+          "Add value '" + o.label() + "' to enum type " + n);
+      i.provides.add("type:" + n);
+      // A new enum label cannot be used in the transaction that adds it.
+      i.transactional = false;
+      return i.obj("type " + n);
+    }
+    if (op instanceof RecreateEnum o) {
+      String n = o.to().schema() + "." + o.to().name();
+      OperationInfo i = new OperationInfo(op, Kind.ALTER, "recreate_enum", "Re-create enum type " + n
+          + " with labels " + o.to().labels() + " and convert " + o.uses().size() + " column(s)");
+      // Columns keep working while the old type is renamed, so nothing has to go before on its account;
+      // what uses the type in its new shape comes after.
+      i.provides.add("type:" + n);
+      i.obj("type " + n);
+      for (ColumnUse u : o.uses()) {
+        i.provides.add(rel(u.table()));
+        i.removes.add(rel(u.table()));
+        i.obj("column " + u.table().qualifiedName() + "." + u.column().name());
+      }
+      return i;
+    }
+    if (op instanceof CreateDomain o) {
+      OperationInfo i = typeCreate(op, "create_domain", "Create domain ", o.domain().schema(), o.domain().name());
+      i.needs.add(typeKey(o.domain().baseType()));
+      return i;
+    }
+    if (op instanceof DropDomain o) {
+      OperationInfo i = typeDrop(op, "drop_domain", "Drop domain ", o.domain().schema(), o.domain().name());
+      i.oldNeeds.add(typeKey(o.domain().baseType()));
+      return i;
+    }
+    if (op instanceof CreateComposite o) {
+      OperationInfo i = typeCreate(op, "create_type", "Create composite type ", o.type().schema(), o.type().name());
+      o.type().attributes().forEach(a -> i.needs.add(typeKey(a.type())));
+      return i;
+    }
+    if (op instanceof DropComposite o) {
+      OperationInfo i = typeDrop(op, "drop_type", "Drop composite type ", o.type().schema(), o.type().name());
+      o.type().attributes().forEach(a -> i.oldNeeds.add(typeKey(a.type())));
+      return i;
+    }
+    if (op instanceof CreateSequence o) {
+      String n = o.sequence().schema() + "." + o.sequence().name();
+      OperationInfo i = new OperationInfo(op, Kind.CREATE, "create_sequence", "Create sequence " + n);
+      i.provides.add("seq:" + n);
+      i.needs.add("schema:" + o.sequence().schema());
+      return i.obj("sequence " + n);
+    }
+    if (op instanceof DropSequence o) {
+      String n = o.sequence().schema() + "." + o.sequence().name();
+      OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_sequence", "Drop sequence " + n);
+      i.removes.add("seq:" + n);
+      i.oldNeeds.add("schema:" + o.sequence().schema());
+      i.reversible = false;
+      return i.obj("sequence " + n);
+    }
+    if (op instanceof AlterSequence o) {
+      String n = o.to().schema() + "." + o.to().name();
+      OperationInfo i = new OperationInfo(op, Kind.ALTER, "alter_sequence", "Alter sequence " + n);
+      i.provides.add("seq:" + n);
+      return i.obj("sequence " + n);
+    }
+    if (op instanceof SetSequenceOwner o) {
+      String n = o.sequence().schema() + "." + o.sequence().name();
+      String owner = o.sequence().ownedBy();
+      OperationInfo i = new OperationInfo(op, Kind.CREATE, "set_sequence_owner",
+          "Set the owner of sequence " + n + " to " + (owner == null ? "none" : owner));
+      i.needs.add("seq:" + n);
+      if (owner != null) {
+        i.needs.add("rel:" + owner.substring(0, owner.lastIndexOf('.')));
+      }
+      return i.obj("sequence " + n);
+    }
+    if (op instanceof CreateTable o) {
+      Table t = o.table();
+      OperationInfo i = new OperationInfo(op, Kind.CREATE, "create_table",
+          (t.partitionOf() != null ? "Create partition " + t.qualifiedName() + " of " + t.partitionOf()
+              : "Create table " + t.qualifiedName()));
+      i.provides.add(rel(t));
+      i.needs.add("schema:" + t.schema());
+      if (t.partitionOf() != null) {
+        i.needs.add("rel:" + t.partitionOf());
+      }
+      t.columns().forEach(c -> columnNeeds(i.needs, c));
+      return i.obj("table " + t.qualifiedName());
+    }
+    if (op instanceof DropTable o) {
+      Table t = o.table();
+      OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_table", "Drop table " + t.qualifiedName());
+      i.removes.add(rel(t));
+      i.oldNeeds.add("schema:" + t.schema());
+      if (t.partitionOf() != null) {
+        i.oldNeeds.add("rel:" + t.partitionOf());
+      }
+      t.columns().forEach(c -> columnNeeds(i.oldNeeds, c));
+      i.destructive = true;
+      i.reversible = false;
+      return i.obj("table " + t.qualifiedName());
+    }
+    if (op instanceof RenameTable o) {
+      Table t = o.table();
+      OperationInfo i = new OperationInfo(op, Kind.ALTER, "rename_table",
+          "Rename table " + t.qualifiedName() + " to " + o.newName());
+      i.removes.add(rel(t));
+      i.provides.add("rel:" + t.schema() + "." + o.newName());
+      i.renamedFrom = t.name();
+      return i.obj("table " + t.qualifiedName()).obj("table " + t.schema() + "." + o.newName());
+    }
+    if (op instanceof RebuildTable o) {
+      Table t = o.to();
+      OperationInfo i = new OperationInfo(op, Kind.ALTER, "rebuild_table",
+          "Rebuild table " + t.qualifiedName() + " (create, copy, drop, rename)");
+      i.removes.add(rel(t));
+      i.provides.add(rel(t));
+      // SQLite's rebuild runs with foreign keys off, which only takes effect outside a transaction.
+      i.transactional = false;
+      var common = o.from().columns().stream().map(Column::name).toList();
+      i.destructive = !t.columns().stream().map(c -> o.renames().getOrDefault(c.name(), c.name())).toList()
+          .containsAll(common);
+      i.reversible = !i.destructive;
+      return i.obj("table " + t.qualifiedName());
+    }
+    if (op instanceof AddColumn o) {
+      OperationInfo i = tableAlter(op, "add_column", "Add column " + o.column().name() + " to ", o.table());
+      columnNeeds(i.needs, o.column());
+      return i.obj("column " + o.table().qualifiedName() + "." + o.column().name());
+    }
+    if (op instanceof DropColumn o) {
+      OperationInfo i = tableAlter(op, "drop_column", "Drop column " + o.column().name() + " from ", o.table());
+      columnNeeds(i.oldNeeds, o.column());
+      i.destructive = true;
+      i.reversible = false;
+      return i.obj("column " + o.table().qualifiedName() + "." + o.column().name());
+    }
+    if (op instanceof RenameColumn o) {
+      OperationInfo i = tableAlter(op, "rename_column", "Rename column " + o.from() + " to " + o.to() + " in ", o.table());
+      i.renamedFrom = o.from();
+      return i.obj("column " + o.table().qualifiedName() + "." + o.to());
+    }
+    if (op instanceof AlterColumn o) {
+      OperationInfo i = tableAlter(op, "alter_column", "Alter column " + o.to().name() + " ("
+          + columnChanges(o.from(), o.to()) + ") of ", o.table());
+      columnNeeds(i.needs, o.to());
+      columnNeeds(i.oldNeeds, o.from());
+      return i.obj("column " + o.table().qualifiedName() + "." + o.to().name());
+    }
+    if (op instanceof AddConstraint o) {
+      Constraint c = o.constraint();
+      OperationInfo i = new OperationInfo(op, Kind.CREATE, "add_constraint",
+          "Add " + constraintKind(c) + " " + c.name() + " to " + o.table().qualifiedName());
+      i.needs.add(rel(o.table()));
+      if (c instanceof Constraint.ForeignKey f) {
+        i.needs.add("rel:" + f.referencedTable());
+        i.obj("table " + f.referencedTable());
+      }
+      i.provides.add("con:" + o.table().qualifiedName() + "." + c.name());
+      return i.obj("table " + o.table().qualifiedName());
+    }
+    if (op instanceof DropConstraint o) {
+      Constraint c = o.constraint();
+      OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_constraint",
+          "Drop " + constraintKind(c) + " " + c.name() + " from " + o.table().qualifiedName());
+      i.oldNeeds.add(rel(o.table()));
+      if (c instanceof Constraint.ForeignKey f) {
+        i.oldNeeds.add("rel:" + f.referencedTable());
+      }
+      i.removes.add("con:" + o.table().qualifiedName() + "." + c.name());
+      return i.obj("table " + o.table().qualifiedName());
+    }
+    if (op instanceof CreateIndex o) {
+      OperationInfo i = new OperationInfo(op, Kind.CREATE, "create_index",
+          "Create index " + o.index().name() + " on " + o.schema() + "." + o.relation());
+      i.needs.add("rel:" + o.schema() + "." + o.relation());
+      i.provides.add("idx:" + o.schema() + "." + o.index().name());
+      return i.obj("index " + o.schema() + "." + o.index().name());
+    }
+    if (op instanceof DropIndex o) {
+      OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_index",
+          "Drop index " + o.index().name() + " on " + o.schema() + "." + o.relation());
+      i.oldNeeds.add("rel:" + o.schema() + "." + o.relation());
+      i.removes.add("idx:" + o.schema() + "." + o.index().name());
+      return i.obj("index " + o.schema() + "." + o.index().name());
+    }
+    if (op instanceof CreateView o) {
+      View v = o.view();
+      OperationInfo i = new OperationInfo(op, Kind.CREATE, "create_view",
+          "Create " + (v.materialized() ? "materialized view " : "view ") + v.qualifiedName());
+      i.provides.add("rel:" + v.qualifiedName());
+      i.needs.add("schema:" + v.schema());
+      v.dependsOn().forEach(d -> i.needs.add("rel:" + d));
+      return i.obj("view " + v.qualifiedName());
+    }
+    if (op instanceof DropView o) {
+      View v = o.view();
+      OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_view",
+          "Drop " + (v.materialized() ? "materialized view " : "view ") + v.qualifiedName());
+      i.removes.add("rel:" + v.qualifiedName());
+      i.oldNeeds.add("schema:" + v.schema());
+      v.dependsOn().forEach(d -> i.oldNeeds.add("rel:" + d));
+      return i.obj("view " + v.qualifiedName());
+    }
+    if (op instanceof CreateRoutine o) {
+      var r = o.routine();
+      String k = r.kind().name().toLowerCase(Locale.ROOT);
+      OperationInfo i = new OperationInfo(op, o.replace() ? Kind.ALTER : Kind.CREATE,
+          o.replace() ? "replace_" + k : "create_" + k, (o.replace() ? "Replace " : "Create ") + k + " " + r.signature());
+      i.provides.add("fn:" + r.schema() + "." + r.name());
+      i.needs.add("schema:" + r.schema());
+      return i.obj(k + " " + r.signature());
+    }
+    if (op instanceof DropRoutine o) {
+      var r = o.routine();
+      String k = r.kind().name().toLowerCase(Locale.ROOT);
+      OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_" + k, "Drop " + k + " " + r.signature());
+      i.removes.add("fn:" + r.schema() + "." + r.name());
+      i.oldNeeds.add("schema:" + r.schema());
+      return i.obj(k + " " + r.signature());
+    }
+    if (op instanceof CreateTrigger o) {
+      OperationInfo i = new OperationInfo(op, Kind.CREATE, "create_trigger",
+          "Create trigger " + o.trigger().name() + " on " + o.table().qualifiedName());
+      i.needs.add(rel(o.table()));
+      if (o.trigger().function() != null) {
+        i.needs.add("fn:" + o.trigger().function());
+      }
+      i.provides.add("trg:" + o.table().qualifiedName() + "." + o.trigger().name());
+      return i.obj("trigger " + o.table().qualifiedName() + "." + o.trigger().name());
+    }
+    if (op instanceof DropTrigger o) {
+      OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_trigger",
+          "Drop trigger " + o.trigger().name() + " on " + o.table().qualifiedName());
+      i.oldNeeds.add(rel(o.table()));
+      if (o.trigger().function() != null) {
+        i.oldNeeds.add("fn:" + o.trigger().function());
+      }
+      return i.obj("trigger " + o.table().qualifiedName() + "." + o.trigger().name());
+    }
+    if (op instanceof CreatePolicy o) {
+      OperationInfo i = new OperationInfo(op, Kind.CREATE, "create_policy",
+          "Create policy " + o.policy().name() + " on " + o.table().qualifiedName());
+      i.needs.add(rel(o.table()));
+      return i.obj("policy " + o.table().qualifiedName() + "." + o.policy().name());
+    }
+    if (op instanceof DropPolicy o) {
+      OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_policy",
+          "Drop policy " + o.policy().name() + " on " + o.table().qualifiedName());
+      i.oldNeeds.add(rel(o.table()));
+      return i.obj("policy " + o.table().qualifiedName() + "." + o.policy().name());
+    }
+    if (op instanceof SetRowSecurity o) {
+      OperationInfo i = new OperationInfo(op, Kind.CREATE, "set_row_security",
+          (o.table().rowSecurity() ? "Enable" : "Disable") + " row-level security"
+              + (o.table().forceRowSecurity() ? " (forced)" : "") + " on " + o.table().qualifiedName());
+      i.needs.add(rel(o.table()));
+      return i.obj("table " + o.table().qualifiedName());
+    }
+    SetComment o = (SetComment) op;
+    OperationInfo i = new OperationInfo(op, Kind.CREATE, "set_comment",
+        (o.comment() == null ? "Remove the comment on " : "Comment on ") + o.objectType().toLowerCase(Locale.ROOT)
+            + " " + o.target());
+    i.needs.add(o.key());
+    return i.obj(o.objectType().toLowerCase(Locale.ROOT) + " " + o.target());
+  }
+
+  private OperationInfo obj(String o) {
+    objects.add(o);
+    return this;
+  }
+
+  private static OperationInfo typeCreate(Operation op, String name, String what, String schema, String type) {
+    OperationInfo i = new OperationInfo(op, Kind.CREATE, name, what + schema + "." + type);
+    i.provides.add("type:" + schema + "." + type);
+    i.needs.add("schema:" + schema);
+    return i.obj("type " + schema + "." + type);
+  }
+
+  private static OperationInfo typeDrop(Operation op, String name, String what, String schema, String type) {
+    OperationInfo i = new OperationInfo(op, Kind.DROP, name, what + schema + "." + type);
+    i.removes.add("type:" + schema + "." + type);
+    i.oldNeeds.add("schema:" + schema);
+    return i.obj("type " + schema + "." + type);
+  }
+
+  private static OperationInfo tableAlter(Operation op, String name, String what, Table t) {
+    OperationInfo i = new OperationInfo(op, Kind.ALTER, name, what + t.qualifiedName());
+    i.provides.add(rel(t));
+    i.removes.add(rel(t));
+    return i.obj("table " + t.qualifiedName());
+  }
+
+  private static String constraintKind(Constraint c) {
+    if (c instanceof Constraint.PrimaryKey) {
+      return "primary key";
+    }
+    if (c instanceof Constraint.Unique) {
+      return "unique constraint";
+    }
+    if (c instanceof Constraint.ForeignKey) {
+      return "foreign key";
+    }
+    if (c instanceof Constraint.Check) {
+      return "check constraint";
+    }
+    return "exclusion constraint";
+  }
+
+  static String columnChanges(Column from, Column to) {
+    StringBuilder b = new StringBuilder();
+    if (!from.type().equals(to.type())) {
+      b.append("type ").append(from.type()).append(" -> ").append(to.type()).append("; ");
+    }
+    if (!java.util.Objects.equals(from.collation(), to.collation())) {
+      b.append("collation ").append(from.collation()).append(" -> ").append(to.collation()).append("; ");
+    }
+    if (from.notNull() != to.notNull()) {
+      b.append(to.notNull() ? "set not null; " : "drop not null; ");
+    }
+    if (!java.util.Objects.equals(from.defaultValue(), to.defaultValue())) {
+      b.append("default ").append(from.defaultValue()).append(" -> ").append(to.defaultValue()).append("; ");
+    }
+    if (from.identity() != to.identity()) {
+      b.append("identity ").append(from.identity()).append(" -> ").append(to.identity()).append("; ");
+    }
+    return b.length() == 0 ? "no change" : b.substring(0, b.length() - 2);
+  }
+}

@@ -1,0 +1,78 @@
+package dev.lockplane.internal.planner;
+
+import dev.lockplane.internal.planner.pg.PgSql;
+import dev.lockplane.internal.planner.sqlite.SqliteSql;
+import dev.lockplane.plan.Plan;
+import dev.lockplane.plan.Step;
+import dev.lockplane.schema.Column;
+import dev.lockplane.schema.DatabaseSchema;
+import dev.lockplane.schema.Dialect;
+import dev.lockplane.schema.Table;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Diff, order and render: two models in, a {@link Plan} with its reverse out. */
+public final class PlanBuilder {
+  private PlanBuilder() {}
+
+  public static Plan plan(DatabaseSchema current, DatabaseSchema desired) {
+    List<Step> forward = steps(current, desired);
+    DatabaseSchema desiredPlain = withoutHints(desired);
+    List<Step> reverse = steps(desiredPlain, invertHints(current, desired));
+    return new Plan(desired.dialect(), SchemaHash.of(current), SchemaHash.of(desiredPlain), forward, reverse,
+        current);
+  }
+
+  public static List<Step> steps(DatabaseSchema from, DatabaseSchema to) {
+    List<OperationInfo> infos = new ArrayList<>();
+    for (Operation op : Differ.diff(from, to)) {
+      infos.add(OperationInfo.of(op));
+    }
+    List<Step> steps = new ArrayList<>();
+    for (OperationInfo i : Ordering.order(infos)) {
+      List<String> sql = to.dialect() == Dialect.SQLITE ? SqliteSql.render(i.op) : PgSql.render(i.op);
+      steps.add(new Step(i.name, i.description, sql, List.copyOf(i.objects), i.transactional, i.destructive,
+          i.reversible, i.renamedFrom));
+    }
+    return steps;
+  }
+
+  public static DatabaseSchema withoutHints(DatabaseSchema s) {
+    List<Table> tables = s.tables().stream()
+        .map(t -> t.with(t.columns().stream().map(Column::withoutRenameHint).toList(), null)).toList();
+    return new DatabaseSchema(s.dialect(), s.schemas(), s.extensions(), s.enums(), s.domains(),
+        s.compositeTypes(), s.sequences(), tables, s.views(), s.routines());
+  }
+
+  /** The source model with the hints that undo the desired model's renames. */
+  static DatabaseSchema invertHints(DatabaseSchema current, DatabaseSchema desired) {
+    Map<String, String> tableBack = new HashMap<>();
+    Map<String, String> columnBack = new HashMap<>();
+    for (Table t : desired.tables()) {
+      String oldName = t.name();
+      if (t.renamedFrom() != null && current.table(t.schema(), t.name()).isEmpty()
+          && current.table(t.schema(), t.renamedFrom()).isPresent()) {
+        tableBack.put(t.schema() + "." + t.renamedFrom(), t.name());
+        oldName = t.renamedFrom();
+      }
+      Optional<Table> was = current.table(t.schema(), oldName);
+      for (Column c : t.columns()) {
+        if (c.renamedFrom() != null && was.isPresent()
+            && was.get().columns().stream().anyMatch(x -> x.name().equals(c.renamedFrom()))) {
+          columnBack.put(t.schema() + "." + oldName + "." + c.renamedFrom(), c.name());
+        }
+      }
+    }
+    List<Table> tables = current.tables().stream().map(t -> t.with(t.columns().stream().map(c -> {
+      String hint = columnBack.get(t.qualifiedName() + "." + c.name());
+      return new Column(c.name(), c.type(), c.notNull(), c.defaultValue(), c.identity(), c.generated(),
+          c.collation(), c.comment(), hint);
+    }).toList(), tableBack.get(t.qualifiedName()))).toList();
+    return new DatabaseSchema(current.dialect(), current.schemas(), current.extensions(), current.enums(),
+        current.domains(), current.compositeTypes(), current.sequences(), tables, current.views(),
+        current.routines());
+  }
+}

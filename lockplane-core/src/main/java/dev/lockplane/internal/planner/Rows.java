@@ -1,0 +1,67 @@
+package dev.lockplane.internal.planner;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.ConnectionFactory;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Reads typed values out of Jdbi's map rows, and wraps a borrowed connection in a handle. */
+public final class Rows {
+  private Rows() {}
+
+  /**
+   * Opens a handle on a connection that the caller keeps owning: closing the handle leaves it open.
+   */
+  public static Handle borrow(Connection connection) {
+    ConnectionFactory factory = new ConnectionFactory() {
+      @Override
+      public Connection openConnection() {
+        return connection;
+      }
+
+      @Override
+      public void closeConnection(Connection conn) {
+        // The caller owns the connection.
+      }
+    };
+    return Jdbi.create(factory).open();
+  }
+
+  public static String str(Map<String, Object> row, String key) {
+    Object o = row.get(key);
+    return o == null ? null : o.toString();
+  }
+
+  public static boolean bool(Map<String, Object> row, String key) {
+    Object o = row.get(key);
+    return o != null && (o instanceof Boolean b ? b : Boolean.parseBoolean(o.toString()));
+  }
+
+  public static long lng(Map<String, Object> row, String key) {
+    Object o = row.get(key);
+    return o == null ? 0 : ((Number) o).longValue();
+  }
+
+  public static List<String> strings(Map<String, Object> row, String key) {
+    Object o = row.get(key);
+    if (o == null) {
+      return List.of();
+    }
+    try {
+      Object[] values = (Object[]) ((Array) o).getArray();
+      return Arrays.stream(values).map(String::valueOf).toList();
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read array column " + key, e);
+    }
+  }
+
+  /** Returns null for an empty string: PostgreSQL reports absent properties either way. */
+  public static String blankToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+}

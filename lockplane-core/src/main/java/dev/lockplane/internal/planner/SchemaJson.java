@@ -1,0 +1,157 @@
+package dev.lockplane.internal.planner;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.plan.DriftReport;
+import dev.lockplane.plan.Plan;
+import dev.lockplane.schema.Constraint;
+import dev.lockplane.schema.DatabaseSchema;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The Lockplane JSON format: versioned documents ({@code formatVersion}), strict reading (an
+ * unknown property is an error that names its JSON path), sorted keys on output.
+ */
+public final class SchemaJson {
+  /** The format version this code writes and reads. */
+  public static final int FORMAT_VERSION = 1;
+
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = Constraint.PrimaryKey.class, name = "primaryKey"),
+      @JsonSubTypes.Type(value = Constraint.Unique.class, name = "unique"),
+      @JsonSubTypes.Type(value = Constraint.ForeignKey.class, name = "foreignKey"),
+      @JsonSubTypes.Type(value = Constraint.Check.class, name = "check"),
+      @JsonSubTypes.Type(value = Constraint.Exclusion.class, name = "exclusion")})
+  private interface ConstraintMixin {}
+
+  private abstract static class EmptyMixin {
+    @JsonIgnore
+    abstract boolean isEmpty();
+  }
+
+  private abstract static class PlanMixin {
+    @JsonIgnore
+    abstract boolean isEmpty();
+
+    @JsonIgnore
+    abstract boolean isReversible();
+
+    @JsonIgnore
+    abstract boolean isDestructive();
+  }
+
+  public static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+      .disable(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+      .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+      .addMixIn(Constraint.class, ConstraintMixin.class)
+      .addMixIn(DatabaseSchema.class, EmptyMixin.class)
+      .addMixIn(DriftReport.class, EmptyMixin.class)
+      .addMixIn(Plan.class, PlanMixin.class)
+      .findAndAddModules()
+      .build();
+
+  private SchemaJson() {}
+
+  public static String write(String property, Object value) {
+    ObjectNode doc = MAPPER.createObjectNode();
+    doc.put("formatVersion", FORMAT_VERSION);
+    doc.set(property, MAPPER.valueToTree(value));
+    try {
+      return MAPPER.writeValueAsString(sorted(doc)) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write JSON", e);
+    }
+  }
+
+  /** Sorts object keys recursively: valueToTree keeps insertion order for nested maps. */
+  static JsonNode sorted(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode out = MAPPER.createObjectNode();
+      java.util.TreeMap<String, JsonNode> fields = new java.util.TreeMap<>();
+      node.fields().forEachRemaining(e -> fields.put(e.getKey(), sorted(e.getValue())));
+      fields.forEach(out::set);
+      return out;
+    }
+    if (node.isArray()) {
+      var out = MAPPER.createArrayNode();
+      node.forEach(n -> out.add(sorted(n)));
+      return out;
+    }
+    return node;
+  }
+
+  public static <T> T read(String json, String property, Class<T> type, String source) {
+    JsonNode doc;
+    try {
+      doc = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw invalid(source, "$", "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+    }
+    if (doc == null || !doc.isObject()) {
+      throw invalid(source, "$", "expected a JSON object with formatVersion and " + property, null);
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
+      String key = it.next().getKey();
+      if (!key.equals("formatVersion") && !key.equals(property)) {
+        throw invalid(source, "$." + key, "unknown property '" + key + "' (expected formatVersion and " + property + ")", null);
+      }
+    }
+    JsonNode version = doc.get("formatVersion");
+    if (version == null || !version.isInt()) {
+      throw invalid(source, "$.formatVersion", "missing or not an integer", null);
+    }
+    if (version.asInt() != FORMAT_VERSION) {
+      throw invalid(source, "$.formatVersion", "version " + version.asInt() + " is not supported; this Lockplane reads "
+          + FORMAT_VERSION, null);
+    }
+    JsonNode body = doc.get(property);
+    if (body == null) {
+      throw invalid(source, "$." + property, "missing", null);
+    }
+    try {
+      return MAPPER.treeToValue(body, type);
+    } catch (JsonMappingException e) {
+      StringBuilder path = new StringBuilder("$." + property);
+      for (JsonMappingException.Reference r : e.getPath()) {
+        if (r.getFieldName() != null) {
+          path.append('.').append(r.getFieldName());
+        } else if (r.getIndex() >= 0) {
+          path.append('[').append(r.getIndex()).append(']');
+        }
+      }
+      String what = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
+          ? "unknown property '" + u.getPropertyName() + "'"
+          : e.getOriginalMessage().lines().findFirst().orElse("invalid value");
+      throw invalid(source, path.toString(), what, e);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw invalid(source, "$." + property, e.getMessage(), e);
+    }
+  }
+
+  private static LockplaneException invalid(String source, String path, String what, Throwable cause) {
+    return new LockplaneException(ErrorCode.INVALID_INPUT, source + ": " + path + ": " + what
+        + ". Fix the document (see docs/lockplane-schema.json for the format).", cause);
+  }
+}

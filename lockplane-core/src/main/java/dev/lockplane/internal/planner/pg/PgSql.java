@@ -1,0 +1,249 @@
+package dev.lockplane.internal.planner.pg;
+
+import static dev.lockplane.internal.planner.Sql.ident;
+import static dev.lockplane.internal.planner.Sql.idents;
+import static dev.lockplane.internal.planner.Sql.literal;
+import static dev.lockplane.internal.planner.Sql.qualified;
+
+import dev.lockplane.internal.planner.Operation;
+import dev.lockplane.internal.planner.Operation.*;
+import dev.lockplane.schema.Column;
+import dev.lockplane.schema.Constraint;
+import dev.lockplane.schema.Index;
+import dev.lockplane.schema.Policy;
+import dev.lockplane.schema.Sequence;
+import dev.lockplane.schema.Table;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/** PostgreSQL statements for each operation. */
+public final class PgSql {
+  private PgSql() {}
+
+  public static List<String> render(Operation op) {
+    if (op instanceof CreateSchema o) return List.of("CREATE SCHEMA " + ident(o.name()));
+    if (op instanceof DropSchema o) return List.of("DROP SCHEMA " + ident(o.name()));
+    if (op instanceof CreateExtension o) return List.of("CREATE EXTENSION IF NOT EXISTS " + ident(o.extension().name())
+          + (o.extension().schema() == null ? "" : " WITH SCHEMA " + ident(o.extension().schema())));
+    if (op instanceof DropExtension o) return List.of("DROP EXTENSION " + ident(o.extension().name()));
+    if (op instanceof CreateEnum o) return List.of("CREATE TYPE " + qualified(o.type().schema(), o.type().name()) + " AS ENUM ("
+          + o.type().labels().stream().map(l -> literal(l)).collect(Collectors.joining(", ")) + ")");
+    if (op instanceof DropEnum o) return List.of("DROP TYPE " + qualified(o.type().schema(), o.type().name()));
+    if (op instanceof AddEnumValue o) return List.of("ALTER TYPE " + qualified(o.type().schema(), o.type().name())
+          + " ADD VALUE " + literal(o.label())
+          + (o.neighbor() == null ? "" : (o.after() ? " AFTER " : " BEFORE ") + literal(o.neighbor())));
+    if (op instanceof RecreateEnum o) {
+      String name = qualified(o.to().schema(), o.to().name());
+      String old = o.to().name() + "__lockplane_old";
+      List<String> s = new ArrayList<>();
+      s.add("ALTER TYPE " + name + " RENAME TO " + ident(old));
+      s.add("CREATE TYPE " + name + " AS ENUM ("
+          + o.to().labels().stream().map(l -> literal(l)).collect(Collectors.joining(", ")) + ")");
+      for (ColumnUse u : o.uses()) {
+        Column c = u.column();
+        String col = ident(c.name());
+        String dims = c.type().substring(c.type().indexOf("[") < 0 ? c.type().length() : c.type().indexOf("["));
+        String alter = "ALTER TABLE " + name(u.table()) + " ";
+        s.add(alter + "ALTER COLUMN " + col + " DROP DEFAULT");
+        s.add(alter + "ALTER COLUMN " + col + " TYPE " + name + dims + " USING " + col + "::text" + dims + "::" + name + dims);
+        if (c.defaultValue() != null) {
+          // The target default, cast to the new type (its text may name the type as the old one was named).
+          s.add(alter + "ALTER COLUMN " + col + " SET DEFAULT " + c.defaultValue().replaceAll("::[\\w.\"]+(\\[\\])*$", "") + "::" + name + dims);
+        }
+      }
+      s.add("DROP TYPE " + qualified(o.to().schema(), old));
+      return s;
+    }
+    if (op instanceof CreateDomain o) {
+        var d = o.domain();
+        StringBuilder b = new StringBuilder("CREATE DOMAIN " + qualified(d.schema(), d.name()) + " AS " + d.baseType());
+        if (d.collation() != null) {
+          b.append(" COLLATE ").append(d.collation());
+        }
+        if (d.defaultValue() != null) {
+          b.append(" DEFAULT ").append(d.defaultValue());
+        }
+        if (d.notNull()) {
+          b.append(" NOT NULL");
+        }
+        for (Constraint.Check c : d.checks()) {
+          b.append(" CONSTRAINT ").append(ident(c.name())).append(" CHECK ").append(paren(c.expression()));
+        }
+        return List.of(b.toString());
+      }
+    if (op instanceof DropDomain o) return List.of("DROP DOMAIN " + qualified(o.domain().schema(), o.domain().name()));
+    if (op instanceof CreateComposite o) return List.of("CREATE TYPE " + qualified(o.type().schema(), o.type().name()) + " AS ("
+          + o.type().attributes().stream().map(a -> ident(a.name()) + " " + a.type()
+              + (a.collation() == null ? "" : " COLLATE " + a.collation())).collect(Collectors.joining(", "))
+          + ")");
+    if (op instanceof DropComposite o) return List.of("DROP TYPE " + qualified(o.type().schema(), o.type().name()));
+    if (op instanceof CreateSequence o) return List.of("CREATE SEQUENCE " + qualified(o.sequence().schema(), o.sequence().name())
+          + sequenceOptions(o.sequence()));
+    if (op instanceof AlterSequence o) return List.of("ALTER SEQUENCE " + qualified(o.to().schema(), o.to().name())
+          + sequenceOptions(o.to()));
+    if (op instanceof DropSequence o) return List.of("DROP SEQUENCE IF EXISTS " + qualified(o.sequence().schema(), o.sequence().name()));
+    if (op instanceof SetSequenceOwner o) return List.of("ALTER SEQUENCE " + qualified(o.sequence().schema(), o.sequence().name())
+          + " OWNED BY " + (o.sequence().ownedBy() == null ? "NONE" : ownerColumn(o.sequence().ownedBy())));
+    if (op instanceof CreateTable o) return List.of(createTable(o.table()));
+    if (op instanceof DropTable o) return List.of("DROP TABLE " + name(o.table()));
+    if (op instanceof RenameTable o) return List.of("ALTER TABLE " + name(o.table()) + " RENAME TO " + ident(o.newName()));
+    if (op instanceof RebuildTable) throw new UnsupportedOperationException("PostgreSQL alters tables in place");
+    if (op instanceof AddColumn o) return List.of("ALTER TABLE " + name(o.table()) + " ADD COLUMN " + columnDefinition(o.column()));
+    if (op instanceof DropColumn o) return List.of("ALTER TABLE " + name(o.table()) + " DROP COLUMN " + ident(o.column().name()));
+    if (op instanceof RenameColumn o) return List.of("ALTER TABLE " + name(o.table()) + " RENAME COLUMN " + ident(o.from())
+          + " TO " + ident(o.to()));
+    if (op instanceof AlterColumn o) return List.of(alterColumn(o.table(), o.from(), o.to()));
+    if (op instanceof AddConstraint o) return List.of("ALTER TABLE " + name(o.table()) + " ADD CONSTRAINT "
+          + ident(o.constraint().name()) + " " + constraintDefinition(o.constraint()));
+    if (op instanceof DropConstraint o) return List.of("ALTER TABLE " + name(o.table()) + " DROP CONSTRAINT " + ident(o.constraint().name()));
+    if (op instanceof CreateIndex o) return List.of(createIndex(o.schema(), o.relation(), o.index()));
+    if (op instanceof DropIndex o) return List.of("DROP INDEX " + qualified(o.schema(), o.index().name()));
+    if (op instanceof CreateView o) return List.of("CREATE " + (o.view().materialized() ? "MATERIALIZED " : "") + "VIEW "
+          + qualified(o.view().schema(), o.view().name()) + " AS\n" + stripSemicolon(o.view().definition()));
+    if (op instanceof DropView o) return List.of("DROP " + (o.view().materialized() ? "MATERIALIZED " : "") + "VIEW "
+          + qualified(o.view().schema(), o.view().name()));
+    if (op instanceof CreateRoutine o) return List.of(stripSemicolon(o.routine().definition()));
+    if (op instanceof DropRoutine o) return List.of("DROP " + o.routine().kind().name() + " "
+          + qualified(o.routine().schema(), o.routine().name()) + "(" + o.routine().arguments() + ")");
+    if (op instanceof CreateTrigger o) {
+        List<String> s = new ArrayList<>();
+        s.add(o.trigger().definition());
+        if (!o.trigger().enabled()) {
+          s.add("ALTER TABLE " + name(o.table()) + " DISABLE TRIGGER " + ident(o.trigger().name()));
+        }
+        return s;
+      }
+    if (op instanceof DropTrigger o) return List.of("DROP TRIGGER " + ident(o.trigger().name()) + " ON " + name(o.table()));
+    if (op instanceof CreatePolicy o) return List.of(createPolicy(o.table(), o.policy()));
+    if (op instanceof DropPolicy o) return List.of("DROP POLICY " + ident(o.policy().name()) + " ON " + name(o.table()));
+    if (op instanceof SetRowSecurity o) return List.of(
+          "ALTER TABLE " + name(o.table()) + (o.table().rowSecurity() ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY",
+          "ALTER TABLE " + name(o.table()) + (o.table().forceRowSecurity() ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY");
+    if (op instanceof SetComment o) return List.of("COMMENT ON " + o.objectType() + " " + o.target() + " IS " + literal(o.comment()));
+    throw new IllegalArgumentException("Unknown operation " + op);
+  }
+
+  static String name(Table t) {
+    return qualified(t.schema(), t.name());
+  }
+
+  private static String ownerColumn(String dotted) {
+    String[] p = dotted.split("\\.", 3);
+    return qualified(p[0], p[1]) + "." + ident(p[2]);
+  }
+
+  static String stripSemicolon(String s) {
+    String t = s.strip();
+    while (t.endsWith(";")) {
+      t = t.substring(0, t.length() - 1).strip();
+    }
+    return t;
+  }
+
+  private static String paren(String expr) {
+    return expr.startsWith("(") && expr.endsWith(")") ? expr : "(" + expr + ")";
+  }
+
+  private static String sequenceOptions(Sequence s) {
+    return " AS " + s.type() + " INCREMENT BY " + s.increment() + " MINVALUE " + s.minValue()
+        + " MAXVALUE " + s.maxValue() + " START WITH " + s.start() + " CACHE " + s.cache()
+        + (s.cycle() ? " CYCLE" : " NO CYCLE");
+  }
+
+  private static String createTable(Table t) {
+    if (t.partitionOf() != null) {
+      return "CREATE TABLE " + name(t) + " PARTITION OF " + qualified(t.partitionOf()) + " " + t.partitionBound();
+    }
+    String cols = t.columns().stream().map(c -> "    " + columnDefinition(c)).collect(Collectors.joining(",\n"));
+    return "CREATE TABLE " + name(t) + " (\n" + cols + (cols.isEmpty() ? "" : "\n") + ")"
+        + (t.partitionKey() == null ? "" : " PARTITION BY " + t.partitionKey());
+  }
+
+  static String columnDefinition(Column c) {
+    StringBuilder b = new StringBuilder(ident(c.name())).append(' ').append(c.type());
+    if (c.collation() != null) {
+      b.append(" COLLATE ").append(c.collation());
+    }
+    if (c.generated() != null) {
+      b.append(" GENERATED ALWAYS AS ").append(paren(c.generated())).append(" STORED");
+    }
+    if (c.identity() != null) {
+      b.append(c.identity() == Column.Identity.ALWAYS ? " GENERATED ALWAYS AS IDENTITY" : " GENERATED BY DEFAULT AS IDENTITY");
+    }
+    if (c.defaultValue() != null) {
+      b.append(" DEFAULT ").append(c.defaultValue());
+    }
+    if (c.notNull() && c.identity() == null) {
+      b.append(" NOT NULL");
+    }
+    return b.toString();
+  }
+
+  private static String alterColumn(Table t, Column from, Column to) {
+    String col = ident(to.name());
+    List<String> parts = new ArrayList<>();
+    boolean defaultChanged = !Objects.equals(from.defaultValue(), to.defaultValue());
+    if (from.identity() != null && to.identity() == null) {
+      parts.add("ALTER COLUMN " + col + " DROP IDENTITY");
+    }
+    if (defaultChanged && from.defaultValue() != null) {
+      parts.add("ALTER COLUMN " + col + " DROP DEFAULT");
+    }
+    if (!from.type().equals(to.type()) || !Objects.equals(from.collation(), to.collation())) {
+      parts.add("ALTER COLUMN " + col + " TYPE " + to.type()
+          + (to.collation() == null ? "" : " COLLATE " + to.collation())
+          + (from.type().equals(to.type()) ? "" : " USING " + col + "::" + to.type()));
+    }
+    if (to.notNull() && !from.notNull()) {
+      parts.add("ALTER COLUMN " + col + " SET NOT NULL");
+    }
+    if (defaultChanged && to.defaultValue() != null) {
+      parts.add("ALTER COLUMN " + col + " SET DEFAULT " + to.defaultValue());
+    }
+    if (to.identity() != null && from.identity() == null) {
+      parts.add("ALTER COLUMN " + col + " ADD GENERATED "
+          + (to.identity() == Column.Identity.ALWAYS ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY");
+    } else if (to.identity() != null && from.identity() != to.identity()) {
+      parts.add("ALTER COLUMN " + col + " SET GENERATED "
+          + (to.identity() == Column.Identity.ALWAYS ? "ALWAYS" : "BY DEFAULT"));
+    }
+    if (!to.notNull() && from.notNull()) {
+      parts.add("ALTER COLUMN " + col + " DROP NOT NULL");
+    }
+    return "ALTER TABLE " + name(t) + " " + String.join(", ", parts);
+  }
+
+  static String constraintDefinition(Constraint c) {
+    if (c instanceof Constraint.PrimaryKey p) return "PRIMARY KEY (" + idents(p.columns()) + ")";
+    if (c instanceof Constraint.Unique u) return "UNIQUE " + (u.nullsNotDistinct() ? "NULLS NOT DISTINCT " : "")
+          + "(" + idents(u.columns()) + ")" + deferrable(u.deferrable(), u.initiallyDeferred());
+    if (c instanceof Constraint.ForeignKey f) return "FOREIGN KEY (" + idents(f.columns()) + ") REFERENCES "
+          + qualified(f.referencedTable()) + "(" + idents(f.referencedColumns()) + ")"
+          + ("SIMPLE".equals(f.match()) ? "" : " MATCH " + f.match())
+          + " ON UPDATE " + f.onUpdate() + " ON DELETE " + f.onDelete()
+          + deferrable(f.deferrable(), f.initiallyDeferred());
+    if (c instanceof Constraint.Check k) return "CHECK " + paren(k.expression()) + (k.noInherit() ? " NO INHERIT" : "");
+    return ((Constraint.Exclusion) c).definition();
+  }
+
+  private static String deferrable(boolean deferrable, boolean deferred) {
+    return deferrable ? (deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE") : "";
+  }
+
+  static String createIndex(String schema, String relation, Index i) {
+    return "CREATE " + (i.unique() ? "UNIQUE " : "") + "INDEX " + ident(i.name()) + " ON "
+        + qualified(schema, relation) + " USING " + i.method() + " (" + String.join(", ", i.keys()) + ")"
+        + (i.include().isEmpty() ? "" : " INCLUDE (" + String.join(", ", i.include()) + ")")
+        + (i.where() == null ? "" : " WHERE " + paren(i.where()));
+  }
+
+  private static String createPolicy(Table t, Policy p) {
+    return "CREATE POLICY " + ident(p.name()) + " ON " + name(t) + " AS "
+        + (p.permissive() ? "PERMISSIVE" : "RESTRICTIVE") + " FOR " + p.command() + " TO "
+        + p.roles().stream().map(r -> "public".equals(r) ? "PUBLIC" : ident(r)).collect(Collectors.joining(", "))
+        + (p.using() == null ? "" : " USING " + paren(p.using()))
+        + (p.withCheck() == null ? "" : " WITH CHECK " + paren(p.withCheck()));
+  }
+}

@@ -1,0 +1,146 @@
+package dev.lockplane.internal.planner.sqlite;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.internal.planner.Operation;
+import dev.lockplane.internal.planner.Operation.*;
+import dev.lockplane.schema.Column;
+import dev.lockplane.schema.Constraint;
+import dev.lockplane.schema.Index;
+import dev.lockplane.schema.Table;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** SQLite statements for each operation, with the twelve-step rebuild for what SQLite cannot alter. */
+public final class SqliteSql {
+  private SqliteSql() {}
+
+  static String q(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String qs(List<String> names) {
+    return names.stream().map(SqliteSql::q).collect(Collectors.joining(", "));
+  }
+
+  public static List<String> render(Operation op) {
+    if (op instanceof CreateTable o) {
+      return List.of(createTable(o.table(), o.table().name()));
+    }
+    if (op instanceof DropTable o) {
+      return List.of("DROP TABLE " + q(o.table().name()));
+    }
+    if (op instanceof RenameTable o) {
+      return List.of("ALTER TABLE " + q(o.table().name()) + " RENAME TO " + q(o.newName()));
+    }
+    if (op instanceof AddColumn o) {
+      return List.of("ALTER TABLE " + q(o.table().name()) + " ADD COLUMN " + column(o.column()));
+    }
+    if (op instanceof RenameColumn o) {
+      return List.of("ALTER TABLE " + q(o.table().name()) + " RENAME COLUMN " + q(o.from()) + " TO " + q(o.to()));
+    }
+    if (op instanceof RebuildTable o) {
+      return rebuild(o);
+    }
+    if (op instanceof CreateIndex o) {
+      return List.of(createIndex(o.relation(), o.index()));
+    }
+    if (op instanceof DropIndex o) {
+      return List.of("DROP INDEX " + q(o.index().name()));
+    }
+    if (op instanceof CreateView o) {
+      return List.of("CREATE VIEW " + q(o.view().name()) + " AS " + o.view().definition());
+    }
+    if (op instanceof DropView o) {
+      return List.of("DROP VIEW " + q(o.view().name()));
+    }
+    if (op instanceof CreateTrigger o) {
+      return List.of(o.trigger().definition());
+    }
+    if (op instanceof DropTrigger o) {
+      return List.of("DROP TRIGGER " + q(o.trigger().name()));
+    }
+    throw new LockplaneException(ErrorCode.UNSUPPORTED, "SQLite has no equivalent of: " + op.getClass().getSimpleName()
+        + ". Remove that object kind from the SQLite schema.");
+  }
+
+  /**
+   * SQLite's documented procedure: foreign keys off, create the new shape under a temporary name,
+   * copy, drop the old table, rename, check foreign keys, foreign keys on. Indexes, triggers and
+   * views are re-created by their own steps.
+   */
+  private static List<String> rebuild(RebuildTable o) {
+    Table to = o.to();
+    String tmp = "lockplane_new_" + to.name();
+    List<String> target = new ArrayList<>();
+    List<String> source = new ArrayList<>();
+    for (Column c : to.columns()) {
+      if (c.generated() != null) {
+        continue;
+      }
+      String old = o.renames().getOrDefault(c.name(), c.name());
+      if (o.from().columns().stream().anyMatch(x -> x.name().equals(old) && x.generated() == null)) {
+        target.add(q(c.name()));
+        source.add(q(old));
+      }
+    }
+    List<String> s = new ArrayList<>();
+    s.add("PRAGMA foreign_keys = OFF");
+    s.add("BEGIN");
+    s.add(createTable(to, tmp));
+    if (!target.isEmpty()) {
+      s.add("INSERT INTO " + q(tmp) + " (" + String.join(", ", target) + ") SELECT " + String.join(", ", source)
+          + " FROM " + q(o.from().name()));
+    }
+    s.add("DROP TABLE " + q(o.from().name()));
+    s.add("ALTER TABLE " + q(tmp) + " RENAME TO " + q(to.name()));
+    s.add("PRAGMA foreign_key_check");
+    s.add("COMMIT");
+    s.add("PRAGMA foreign_keys = ON");
+    return s;
+  }
+
+  static String createTable(Table t, String name) {
+    List<String> parts = new ArrayList<>();
+    for (Column c : t.columns()) {
+      parts.add(column(c));
+    }
+    for (Constraint c : t.constraints()) {
+      if (c instanceof Constraint.PrimaryKey p) {
+        parts.add("PRIMARY KEY (" + qs(p.columns()) + ")");
+      } else if (c instanceof Constraint.Unique u) {
+        parts.add("UNIQUE (" + qs(u.columns()) + ")");
+      } else if (c instanceof Constraint.ForeignKey f) {
+        String ref = f.referencedTable().substring(f.referencedTable().indexOf('.') + 1);
+        parts.add("FOREIGN KEY (" + qs(f.columns()) + ") REFERENCES " + q(ref) + " (" + qs(f.referencedColumns()) + ")"
+            + " ON UPDATE " + f.onUpdate() + " ON DELETE " + f.onDelete());
+      } else if (c instanceof Constraint.Check k) {
+        parts.add("CONSTRAINT " + q(k.name()) + " CHECK (" + k.expression() + ")");
+      }
+    }
+    return "CREATE TABLE " + q(name) + " (\n    " + String.join(",\n    ", parts) + "\n)";
+  }
+
+  static String column(Column c) {
+    StringBuilder b = new StringBuilder(q(c.name()));
+    if (!c.type().isEmpty()) {
+      b.append(' ').append(c.type());
+    }
+    if (c.notNull()) {
+      b.append(" NOT NULL");
+    }
+    if (c.defaultValue() != null) {
+      b.append(" DEFAULT ").append(c.defaultValue());
+    }
+    if (c.generated() != null) {
+      b.append(" GENERATED ALWAYS AS ").append(c.generated()).append(" STORED");
+    }
+    return b.toString();
+  }
+
+  static String createIndex(String table, Index i) {
+    return "CREATE " + (i.unique() ? "UNIQUE " : "") + "INDEX " + q(i.name()) + " ON " + q(table) + " ("
+        + String.join(", ", i.keys()) + ")" + (i.where() == null ? "" : " WHERE " + i.where());
+  }
+}

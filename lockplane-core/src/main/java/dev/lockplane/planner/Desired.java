@@ -1,0 +1,137 @@
+package dev.lockplane.planner;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.schema.DatabaseSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The desired state of a database: SQL files, Lockplane JSON, or a model built in code.
+ *
+ * <pre>{@code
+ * Desired d = Desired.sqlFiles(Path.of("schema/"));   // every *.sql below, in path order
+ * Desired j = Desired.json(Path.of("schema.json"));
+ * }</pre>
+ */
+public final class Desired {
+  /**
+   * One named SQL script.
+   *
+   * @param name the name used in error messages (a file path)
+   * @param sql the script text
+   */
+  public record Script(String name, String sql) {
+    /** Validates the record. */
+    public Script {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(sql, "sql");
+    }
+  }
+
+  private final List<Script> scripts;
+  private final String json;
+  private final String jsonName;
+  private final DatabaseSchema schema;
+
+  private Desired(List<Script> scripts, String json, String jsonName, DatabaseSchema schema) {
+    this.scripts = scripts;
+    this.json = json;
+    this.jsonName = jsonName;
+    this.schema = schema;
+  }
+
+  /**
+   * Reads SQL files; a directory contributes every {@code .sql} file below it, sorted by path.
+   *
+   * @param paths files or directories
+   * @return the desired state
+   */
+  public static Desired sqlFiles(Path... paths) {
+    List<Script> scripts = new ArrayList<>();
+    for (Path p : paths) {
+      try {
+        if (Files.isDirectory(p)) {
+          try (Stream<Path> s = Files.walk(p)) {
+            for (Path f : s.filter(f -> f.toString().endsWith(".sql") && Files.isRegularFile(f)).sorted().toList()) {
+              scripts.add(new Script(f.toString(), Files.readString(f, StandardCharsets.UTF_8)));
+            }
+          }
+        } else {
+          scripts.add(new Script(p.toString(), Files.readString(p, StandardCharsets.UTF_8)));
+        }
+      } catch (IOException e) {
+        throw new LockplaneException(ErrorCode.IO_ERROR, "Cannot read desired schema file " + p + ": " + e.getMessage(), e);
+      }
+    }
+    return new Desired(List.copyOf(scripts), null, null, null);
+  }
+
+  /**
+   * Uses SQL text.
+   *
+   * @param name the name shown in error messages
+   * @param sql the statements
+   * @return the desired state
+   */
+  public static Desired sql(String name, String sql) {
+    return new Desired(List.of(new Script(name, sql)), null, null, null);
+  }
+
+  /**
+   * Reads a Lockplane JSON document.
+   *
+   * @param path the file
+   * @return the desired state
+   */
+  public static Desired json(Path path) {
+    try {
+      return new Desired(null, Files.readString(path, StandardCharsets.UTF_8), path.toString(), null);
+    } catch (IOException e) {
+      throw new LockplaneException(ErrorCode.IO_ERROR, "Cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Uses Lockplane JSON text.
+   *
+   * @param name the name shown in error messages
+   * @param json the document
+   * @return the desired state
+   */
+  public static Desired json(String name, String json) {
+    return new Desired(null, json, name, null);
+  }
+
+  /**
+   * Uses a model as it is (it is still normalized through a scratch database before planning).
+   *
+   * @param schema the model
+   * @return the desired state
+   */
+  public static Desired schema(DatabaseSchema schema) {
+    return new Desired(null, null, null, Objects.requireNonNull(schema, "schema"));
+  }
+
+  List<Script> scripts() {
+    return scripts;
+  }
+
+  String json() {
+    return json;
+  }
+
+  String jsonName() {
+    return jsonName;
+  }
+
+  DatabaseSchema schema() {
+    return schema;
+  }
+}

@@ -1,0 +1,478 @@
+package dev.lockplane.planner;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.internal.planner.Applier;
+import dev.lockplane.internal.planner.DriftComputer;
+import dev.lockplane.internal.planner.PlanBuilder;
+import dev.lockplane.internal.planner.RenameHints;
+import dev.lockplane.internal.planner.SchemaHash;
+import dev.lockplane.internal.planner.SchemaJson;
+import dev.lockplane.internal.planner.ScriptRunner;
+import dev.lockplane.internal.planner.pg.PgIntrospector;
+import dev.lockplane.internal.planner.pg.PgScratch;
+import dev.lockplane.internal.planner.sqlite.SqliteIntrospector;
+import dev.lockplane.plan.ApplyListener;
+import dev.lockplane.plan.ApplyResult;
+import dev.lockplane.plan.DriftReport;
+import dev.lockplane.plan.Plan;
+import dev.lockplane.plan.Step;
+import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.schema.DatabaseSchema;
+import dev.lockplane.schema.Dialect;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * Plans and applies schema changes. Immutable and thread-safe; build one with {@link
+ * Lockplane#planner()}.
+ *
+ * <p>Desired SQL is never parsed: it is applied to an empty scratch database and introspected. For
+ * PostgreSQL the scratch database is created on the configured scratch server, or else on an
+ * embedded server of the target's major version started for the occasion.
+ */
+public final class Planner {
+  private final Duration lockTimeout;
+  private final Duration statementTimeout;
+  private final LocalPostgres scratchServer;
+  private final String scratchUrl;
+  private final String scratchUser;
+  private final String scratchPassword;
+
+  private Planner(Builder b) {
+    this.lockTimeout = b.lockTimeout == null ? Duration.ofSeconds(5) : b.lockTimeout;
+    this.statementTimeout = b.statementTimeout == null ? Duration.ZERO : b.statementTimeout;
+    this.scratchServer = b.scratchServer;
+    this.scratchUrl = b.scratchUrl;
+    this.scratchUser = b.scratchUser;
+    this.scratchPassword = b.scratchPassword;
+  }
+
+  /**
+   * Reads the schema of a live database.
+   *
+   * @param dataSource the database
+   * @return its model
+   */
+  public DatabaseSchema introspect(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection()) {
+      return introspect(c);
+    } catch (SQLException e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the schema: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads the schema of a live database through a connection the caller keeps.
+   *
+   * @param connection the connection
+   * @return its model
+   */
+  public DatabaseSchema introspect(Connection connection) {
+    return dialectOf(connection) == Dialect.SQLITE ? SqliteIntrospector.introspect(connection)
+        : PgIntrospector.introspect(connection);
+  }
+
+  /**
+   * Turns a desired state into a normalized model, through a scratch database.
+   *
+   * @param desired the desired state
+   * @param dialect the dialect of the target
+   * @param postgresMajorVersion for PostgreSQL, the target's major version (the scratch server's
+   *     when one is configured); ignored for SQLite
+   * @return the model, with rename hints attached
+   */
+  public DatabaseSchema load(Desired desired, Dialect dialect, int postgresMajorVersion) {
+    if (desired.json() != null) {
+      DatabaseSchema fromJson = SchemaJson.read(desired.json(), "schema", DatabaseSchema.class, desired.jsonName());
+      return normalize(fromJson, dialect, postgresMajorVersion);
+    }
+    if (desired.schema() != null) {
+      return normalize(desired.schema(), dialect, postgresMajorVersion);
+    }
+    return loadScripts(desired, dialect, postgresMajorVersion);
+  }
+
+  private DatabaseSchema normalize(DatabaseSchema model, Dialect dialect, int major) {
+    DatabaseSchema withHints = model;
+    String sql = toSql(new DatabaseSchema(dialect, model.schemas(), model.extensions(), model.enums(),
+        model.domains(), model.compositeTypes(), model.sequences(), model.tables(), model.views(), model.routines()));
+    DatabaseSchema normalized = loadScripts(Desired.sql("(generated from the JSON model)", sql), dialect, major);
+    // Keep the model's rename hints: they are not SQL.
+    java.util.Map<String, dev.lockplane.schema.Table> hinted = new java.util.HashMap<>();
+    withHints.tables().forEach(t -> hinted.put(t.qualifiedName(), t));
+    var tables = normalized.tables().stream().map(t -> {
+      var h = hinted.get(t.qualifiedName());
+      if (h == null) {
+        return t;
+      }
+      var cols = t.columns().stream().map(c -> h.columns().stream().filter(x -> x.name().equals(c.name()))
+          .findFirst().map(x -> new dev.lockplane.schema.Column(c.name(), c.type(), c.notNull(), c.defaultValue(),
+              c.identity(), c.generated(), c.collation(), c.comment(), x.renamedFrom())).orElse(c)).toList();
+      return t.with(cols, h.renamedFrom());
+    }).toList();
+    return new DatabaseSchema(normalized.dialect(), normalized.schemas(), normalized.extensions(), normalized.enums(),
+        normalized.domains(), normalized.compositeTypes(), normalized.sequences(), tables, normalized.views(),
+        normalized.routines());
+  }
+
+  private DatabaseSchema loadScripts(Desired desired, Dialect dialect, int major) {
+    RenameHints hints = new RenameHints();
+    if (dialect == Dialect.SQLITE) {
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+        for (Desired.Script s : desired.scripts()) {
+          ScriptRunner.run(c, s.name(), s.sql(), hints, "main");
+        }
+        return hints.apply(SqliteIntrospector.introspect(c));
+      } catch (SQLException e) {
+        throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot open a scratch SQLite database: " + e.getMessage(), e);
+      }
+    }
+    if (scratchServer != null) {
+      return loadOn(desired, hints, db -> scratchServer.connect(db), "postgres");
+    }
+    if (scratchUrl != null) {
+      return loadOn(desired, hints, db -> {
+        try {
+          return DriverManager.getConnection(withDatabase(scratchUrl, db), scratchUser, scratchPassword);
+        } catch (SQLException e) {
+          throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot connect to the scratch server "
+              + scratchUrl + ": " + e.getMessage(), e);
+        }
+      }, databaseOf(scratchUrl));
+    }
+    try (LocalPostgres pg = LocalPostgres.builder().version(major).start()) {
+      return loadOn(desired, hints, db -> pg.connect(db), "postgres");
+    }
+  }
+
+  private static DatabaseSchema loadOn(Desired desired, RenameHints hints, Function<String, Connection> connector,
+      String adminDb) {
+    try (PgScratch scratch = PgScratch.create(connector, adminDb); Connection c = scratch.connect()) {
+      for (Desired.Script s : desired.scripts()) {
+        ScriptRunner.run(c, s.name(), s.sql(), hints, "public");
+      }
+      return hints.apply(PgIntrospector.introspect(c));
+    } catch (SQLException e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Scratch database failed: " + e.getMessage(), e);
+    }
+  }
+
+  static String withDatabase(String url, String db) {
+    int q = url.indexOf('?');
+    String base = q < 0 ? url : url.substring(0, q);
+    String rest = q < 0 ? "" : url.substring(q);
+    int slash = base.lastIndexOf('/');
+    return base.substring(0, slash + 1) + db + rest;
+  }
+
+  static String databaseOf(String url) {
+    int q = url.indexOf('?');
+    String base = q < 0 ? url : url.substring(0, q);
+    return base.substring(base.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * Plans the change from one model to another.
+   *
+   * @param current the schema as it is
+   * @param desired the schema as it should be (rename hints honoured)
+   * @return the plan, with its reverse
+   */
+  public Plan plan(DatabaseSchema current, DatabaseSchema desired) {
+    if (current.dialect() != desired.dialect()) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "Cannot plan from a " + current.dialect()
+          + " schema to a " + desired.dialect() + " schema; load the desired state for the target's dialect.");
+    }
+    return PlanBuilder.plan(current, desired);
+  }
+
+  /**
+   * Reads a live database and the desired state, and plans the change.
+   *
+   * @param target the database
+   * @param desired the desired state
+   * @return the plan
+   */
+  public Plan plan(DataSource target, Desired desired) {
+    try (Connection c = target.getConnection()) {
+      DatabaseSchema current = introspect(c);
+      return plan(current, load(desired, current.dialect(), majorVersion(c)));
+    } catch (SQLException e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the target database: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Applies a plan. Consecutive transactional steps run in one transaction; a step that cannot run
+   * in a transaction runs alone. Refuses a database whose schema hash is not the plan's source
+   * hash. Each run is recorded in the history table ({@code lockplane.history}).
+   *
+   * @param plan the plan
+   * @param target the database
+   * @return what was applied
+   */
+  public ApplyResult apply(Plan plan, DataSource target) {
+    return apply(plan, target, ApplyListener.NONE);
+  }
+
+  /**
+   * Applies a plan, reporting each step to a listener.
+   *
+   * @param plan the plan
+   * @param target the database
+   * @param listener told when each step starts and ends
+   * @return what was applied
+   */
+  public ApplyResult apply(Plan plan, DataSource target, ApplyListener listener) {
+    try (Connection c = target.getConnection()) {
+      return apply(plan, c, listener);
+    } catch (SQLException e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot connect to the target: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Applies a plan through a connection the caller keeps.
+   *
+   * @param plan the plan
+   * @param connection the connection
+   * @return what was applied
+   */
+  public ApplyResult apply(Plan plan, Connection connection) {
+    return apply(plan, connection, ApplyListener.NONE);
+  }
+
+  /**
+   * Applies a plan through a connection the caller keeps, reporting each step to a listener.
+   *
+   * @param plan the plan
+   * @param connection the connection
+   * @param listener told when each step starts and ends
+   * @return what was applied
+   */
+  public ApplyResult apply(Plan plan, Connection connection, ApplyListener listener) {
+    return Applier.apply(plan, connection, lockTimeout, statementTimeout, this::introspect,
+        java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Applies the reverse of a plan that was applied.
+   *
+   * @param plan the plan that was applied
+   * @param target the database
+   * @return what was applied
+   */
+  public ApplyResult rollback(Plan plan, DataSource target) {
+    return apply(plan.reverse(), target);
+  }
+
+  /**
+   * Compares a live database with the desired state.
+   *
+   * @param target the database
+   * @param desired the desired state
+   * @return the differences, object by object
+   */
+  public DriftReport drift(DataSource target, Desired desired) {
+    try (Connection c = target.getConnection()) {
+      DatabaseSchema live = introspect(c);
+      return drift(live, load(desired, live.dialect(), majorVersion(c)));
+    } catch (SQLException e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the target database: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Compares two models.
+   *
+   * @param live the live schema
+   * @param desired the desired schema
+   * @return the differences
+   */
+  public DriftReport drift(DatabaseSchema live, DatabaseSchema desired) {
+    return DriftComputer.compare(live, PlanBuilder.withoutHints(desired));
+  }
+
+  /**
+   * Returns the schema hash of a model (SHA-256 of its canonical JSON, column order ignored).
+   *
+   * @param schema the model
+   * @return {@code sha256:} and 64 hex digits
+   */
+  public static String hash(DatabaseSchema schema) {
+    return SchemaHash.of(schema);
+  }
+
+  /**
+   * Renders a model as the SQL that creates it in an empty database.
+   *
+   * @param schema the model
+   * @return the statements, each ending with a semicolon
+   */
+  public static String toSql(DatabaseSchema schema) {
+    StringBuilder b = new StringBuilder();
+    DatabaseSchema empty = DatabaseSchema.empty(schema.dialect());
+    DatabaseSchema base = schema.dialect() == Dialect.POSTGRESQL && schema.schemas().contains("public")
+        ? new DatabaseSchema(Dialect.POSTGRESQL, java.util.List.of("public"), null, null, null, null, null, null, null, null)
+        : empty;
+    for (Step s : PlanBuilder.steps(base, PlanBuilder.withoutHints(schema))) {
+      for (String sql : s.sql()) {
+        b.append(sql).append(";\n");
+      }
+    }
+    return b.toString();
+  }
+
+  /**
+   * Writes a model as a Lockplane JSON document (sorted keys).
+   *
+   * @param schema the model
+   * @return the document
+   */
+  public static String toJson(DatabaseSchema schema) {
+    return SchemaJson.write("schema", schema);
+  }
+
+  /**
+   * Writes a plan as a Lockplane JSON document.
+   *
+   * @param plan the plan
+   * @return the document
+   */
+  public static String toJson(Plan plan) {
+    return SchemaJson.write("plan", plan);
+  }
+
+  /**
+   * Writes a drift report as a Lockplane JSON document.
+   *
+   * @param report the report
+   * @return the document
+   */
+  public static String toJson(DriftReport report) {
+    return SchemaJson.write("drift", report);
+  }
+
+  /**
+   * Reads a Lockplane JSON schema document; strict: unknown properties fail with their JSON path.
+   *
+   * @param json the document
+   * @param source the name shown in errors
+   * @return the model
+   */
+  public static DatabaseSchema schemaFromJson(String json, String source) {
+    return SchemaJson.read(json, "schema", DatabaseSchema.class, source);
+  }
+
+  /**
+   * Reads a plan written by {@link #toJson(Plan)}.
+   *
+   * @param json the document
+   * @param source the name shown in errors
+   * @return the plan
+   */
+  public static Plan planFromJson(String json, String source) {
+    return SchemaJson.read(json, "plan", Plan.class, source);
+  }
+
+  private static Dialect dialectOf(Connection c) {
+    try {
+      return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("sqlite")
+          ? Dialect.SQLITE : Dialect.POSTGRESQL;
+    } catch (SQLException e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot tell the database kind: " + e.getMessage(), e);
+    }
+  }
+
+  private static int majorVersion(Connection c) throws SQLException {
+    return dialectOf(c) == Dialect.SQLITE ? 0 : c.getMetaData().getDatabaseMajorVersion();
+  }
+
+  /** Configures a {@link Planner}. Each setting may be given once. */
+  public static final class Builder {
+    private Duration lockTimeout;
+    private Duration statementTimeout;
+    private LocalPostgres scratchServer;
+    private String scratchUrl;
+    private String scratchUser;
+    private String scratchPassword;
+
+    Builder() {}
+
+    /**
+     * Sets PostgreSQL's {@code lock_timeout} while applying (default 5 s).
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
+    public Builder lockTimeout(Duration timeout) {
+      if (lockTimeout != null) {
+        throw conflict("lockTimeout", lockTimeout);
+      }
+      lockTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Sets PostgreSQL's {@code statement_timeout} while applying (default none).
+     *
+     * @param timeout the timeout; zero for none
+     * @return this builder
+     */
+    public Builder statementTimeout(Duration timeout) {
+      if (statementTimeout != null) {
+        throw conflict("statementTimeout", statementTimeout);
+      }
+      statementTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Creates scratch databases on this embedded server (same major version as the targets).
+     *
+     * @param server the server; the caller keeps it running and closes it
+     * @return this builder
+     */
+    public Builder scratchServer(LocalPostgres server) {
+      if (scratchServer != null || scratchUrl != null) {
+        throw conflict("scratchServer", scratchServer != null ? scratchServer : scratchUrl);
+      }
+      scratchServer = Objects.requireNonNull(server, "server");
+      return this;
+    }
+
+    /**
+     * Creates scratch databases on a server reached by JDBC (the user needs CREATEDB).
+     *
+     * @param jdbcUrl a URL of an existing database on that server, used for CREATE/DROP DATABASE
+     * @param user the user
+     * @param password the password
+     * @return this builder
+     */
+    public Builder scratchServer(String jdbcUrl, String user, String password) {
+      if (scratchServer != null || scratchUrl != null) {
+        throw conflict("scratchServer", scratchServer != null ? scratchServer : scratchUrl);
+      }
+      scratchUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      scratchUser = user;
+      scratchPassword = password;
+      return this;
+    }
+
+    private static LockplaneException conflict(String setting, Object value) {
+      return new LockplaneException(ErrorCode.INVALID_CONFIGURATION, setting + " is already set to " + value
+          + "; set it once.");
+    }
+
+    /** Returns the planner. */
+    public Planner build() {
+      return new Planner(this);
+    }
+  }
+}

@@ -1,0 +1,1 @@
+CREATE TABLE new_t (id int PRIMARY KEY);

@@ -1,0 +1,1 @@
+CREATE TABLE "User" ("Id" int PRIMARY KEY, "order" text, "select" int);

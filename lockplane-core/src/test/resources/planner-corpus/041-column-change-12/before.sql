@@ -1,0 +1,1 @@
+CREATE TABLE t (id int PRIMARY KEY, c int, d int GENERATED ALWAYS AS (c * 2) STORED);

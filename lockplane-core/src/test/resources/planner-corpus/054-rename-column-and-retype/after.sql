@@ -1,0 +1,4 @@
+CREATE TABLE t (
+  id int PRIMARY KEY,
+  b bigint -- lockplane: renamed from a
+);

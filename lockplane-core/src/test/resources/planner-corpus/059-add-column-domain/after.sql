@@ -1,0 +1,2 @@
+CREATE DOMAIN pos AS int CHECK (VALUE > 0);
+CREATE TABLE t (id int, p pos);

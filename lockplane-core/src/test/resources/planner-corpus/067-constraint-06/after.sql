@@ -1,0 +1,1 @@
+CREATE TABLE t (a int, b int, CONSTRAINT t_ab UNIQUE (b, a));

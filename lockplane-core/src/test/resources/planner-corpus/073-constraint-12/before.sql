@@ -1,0 +1,1 @@
+CREATE TABLE t (a int, CONSTRAINT pos CHECK (a > 0));

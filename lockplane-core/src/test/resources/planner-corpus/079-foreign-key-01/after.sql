@@ -1,0 +1,2 @@
+CREATE TABLE p (id int PRIMARY KEY, code text UNIQUE);
+CREATE TABLE t (id int, p_id int);

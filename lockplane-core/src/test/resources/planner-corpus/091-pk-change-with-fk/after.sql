@@ -1,0 +1,2 @@
+CREATE TABLE p (id int, k int NOT NULL PRIMARY KEY);
+CREATE TABLE t (p_id int REFERENCES p(k));

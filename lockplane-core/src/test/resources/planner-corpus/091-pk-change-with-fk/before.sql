@@ -1,0 +1,2 @@
+CREATE TABLE p (id int PRIMARY KEY, k int NOT NULL UNIQUE);
+CREATE TABLE t (p_id int REFERENCES p(id));

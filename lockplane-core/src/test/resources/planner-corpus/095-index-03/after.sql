@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, a int, b text, c jsonb, d timestamptz);
+CREATE UNIQUE INDEX t_b ON t (b);

@@ -1,0 +1,3 @@
+CREATE TYPE e AS ENUM ('a', 'b');
+CREATE TABLE t (v e DEFAULT 'a', w e[]);
+CREATE VIEW vv AS SELECT v FROM t;

@@ -1,0 +1,1 @@
+CREATE DOMAIN d AS varchar(10) NOT NULL DEFAULT 'x' CONSTRAINT short CHECK (length(VALUE) < 5);

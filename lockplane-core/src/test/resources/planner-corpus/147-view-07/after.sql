@@ -1,0 +1,3 @@
+CREATE TABLE t (id int PRIMARY KEY, a int, b text);
+CREATE VIEW v1 AS SELECT id, a, b FROM t;
+CREATE VIEW v2 AS SELECT id, a FROM v1;

@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, a int, b text);
+CREATE MATERIALIZED VIEW m AS SELECT id, a FROM t;

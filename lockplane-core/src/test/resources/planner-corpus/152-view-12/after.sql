@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, a int, b text);
+CREATE MATERIALIZED VIEW v AS SELECT id, a FROM t;

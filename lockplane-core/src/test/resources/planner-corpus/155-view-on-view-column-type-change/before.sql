@@ -1,0 +1,3 @@
+CREATE TABLE t (id int, a int);
+CREATE VIEW v1 AS SELECT id, a FROM t;
+CREATE VIEW v2 AS SELECT a FROM v1;

@@ -1,0 +1,3 @@
+CREATE TABLE t (id int, a int);
+CREATE MATERIALIZED VIEW m AS SELECT id, a FROM t;
+CREATE INDEX m_a ON m (a);

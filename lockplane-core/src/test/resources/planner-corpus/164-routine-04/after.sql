@@ -1,0 +1,2 @@
+CREATE FUNCTION add1(x int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT x + 1 $$;
+CREATE FUNCTION add1(x bigint) RETURNS bigint LANGUAGE sql AS $$ SELECT x + 1 $$;

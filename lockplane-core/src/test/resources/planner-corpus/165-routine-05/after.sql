@@ -1,0 +1,1 @@
+CREATE PROCEDURE p(a int) LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE '%', a; END $$;

@@ -1,0 +1,2 @@
+CREATE FUNCTION add1(x int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT x + 1 $$;
+CREATE TABLE t (a int CHECK (add1(a) > 0));

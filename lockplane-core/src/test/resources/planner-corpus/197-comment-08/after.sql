@@ -1,0 +1,7 @@
+CREATE TABLE t (id int, a int);
+CREATE INDEX t_a ON t (a);
+CREATE VIEW v AS SELECT id FROM t;
+CREATE SEQUENCE s;
+CREATE TYPE e AS ENUM ('x');
+CREATE FUNCTION add1(x int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT x + 1 $$;
+COMMENT ON FUNCTION add1(int) IS 'adds one';

@@ -1,0 +1,3 @@
+CREATE TABLE t (id int);
+COMMENT ON TABLE t IS 'new';
+COMMENT ON COLUMN t.id IS 'key';

@@ -1,0 +1,3 @@
+CREATE SCHEMA app;
+CREATE TYPE app.e AS ENUM ('a');
+CREATE TABLE app.t (v app.e);

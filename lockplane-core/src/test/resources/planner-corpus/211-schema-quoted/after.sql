@@ -1,0 +1,2 @@
+CREATE SCHEMA "My App";
+CREATE TABLE "My App"."T" (id int);

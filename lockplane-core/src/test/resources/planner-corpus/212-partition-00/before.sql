@@ -1,0 +1,1 @@
+CREATE TABLE m (id int, at date NOT NULL) PARTITION BY RANGE (at);

@@ -1,0 +1,1 @@
+CREATE TABLE m (id int, at date) PARTITION BY RANGE (id);

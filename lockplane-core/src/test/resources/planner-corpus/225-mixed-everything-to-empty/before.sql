@@ -1,0 +1,12 @@
+CREATE SCHEMA app;
+CREATE EXTENSION citext;
+CREATE TYPE app.kind AS ENUM ('a', 'b');
+CREATE DOMAIN app.pos AS int CHECK (VALUE > 0);
+CREATE SEQUENCE app.s;
+CREATE TABLE app.t (id int PRIMARY KEY DEFAULT nextval('app.s'), k app.kind, p app.pos, e citext UNIQUE, updated timestamptz);
+CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated := now(); RETURN NEW; END $$;
+CREATE TRIGGER t_touch BEFORE UPDATE ON app.t FOR EACH ROW EXECUTE FUNCTION app.touch();
+CREATE VIEW app.v AS SELECT id, k FROM app.t;
+ALTER TABLE app.t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p ON app.t USING (id > 0);
+COMMENT ON TABLE app.t IS 'everything';
