@@ -160,12 +160,13 @@ class LocalPostgresTest {
         .hasMessageContaining("choose a major version from 13 to 18");
   }
 
-  @Test
-  void selectsAnotherMajorVersionFromAnArtifact() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {13, 16})
+  void selectsAnotherMajorVersionFromAnArtifact(int major) throws Exception {
     Path extra = Path.of(System.getProperty("lockplane.test.extraBinaries", "target/postgres-binaries"));
-    try (LocalPostgres pg = LocalPostgres.builder().version(16).binariesFrom(extra).start()) {
-      assertThat(pg.majorVersion()).isEqualTo(16);
-      assertThat(queryInt(pg, "SELECT current_setting('server_version_num')::int / 10000")).isEqualTo(16);
+    try (LocalPostgres pg = LocalPostgres.builder().version(major).binariesFrom(extra).start()) {
+      assertThat(pg.majorVersion()).isEqualTo(major);
+      assertThat(queryInt(pg, "SELECT current_setting('server_version_num')::int / 10000")).isEqualTo(major);
       assertThat(pg.settings()).doesNotContainKey("file_copy_method");
     }
   }
