@@ -9,6 +9,8 @@ final class Options {
         apply        apply --plan FILE, or plan to --schema and apply
         rollback     apply the reverse of --plan FILE
         drift        compare the live database with --schema; exit 2 on drift
+        backup ...   backups: create|list|show|verify|restore|extract|compare|prune|keys
+                     (run 'lockplane backup help' for its options)
       options:
         --url URL               the target database (jdbc:postgresql://... or jdbc:sqlite:...)
         --user USER --password PASSWORD
