@@ -414,7 +414,7 @@ public final class Manager implements InstanceCloneManager {
         return e;
       } catch (RuntimeException ex) {
         cleanupFailedCreate(e);
-        throw asCloneException(name, ex, "Cannot create clone " + name);
+        throw withSpace(asCloneException(name, ex, "Cannot create clone " + name), name);
       }
     } finally {
       e.lock.unlock();
@@ -449,6 +449,24 @@ public final class Manager implements InstanceCloneManager {
       return new CloneException(le.code(), name, what + ": " + le.getMessage(), le);
     }
     return new CloneException(ErrorCode.IO_ERROR, name, what + ": " + ex, ex);
+  }
+
+  /** A full store: say which store and how much it has left, whatever layer noticed. */
+  private RuntimeException withSpace(RuntimeException ex, String name) {
+    if (!(ex instanceof LockplaneException le) || le.code() != ErrorCode.DISK_FULL) {
+      return ex;
+    }
+    String left;
+    try {
+      left = storage.available() + " bytes available";
+    } catch (RuntimeException unknown) {
+      left = "available space unknown";
+    }
+    return new CloneException(
+        ErrorCode.DISK_FULL, name,
+        le.getMessage() + "\nStore " + storage.id() + " is full (" + left + "). Destroy clones or snapshots,"
+            + " or give the store more space.",
+        ex);
   }
 
   static String volumeName(String clone, int generation) {
@@ -517,7 +535,7 @@ public final class Manager implements InstanceCloneManager {
       e.state = CloneState.FATAL;
       e.failure = "Reset failed: " + ex.getMessage();
       save();
-      throw asCloneException(e.name, ex, "Cannot reset clone " + e.name);
+      throw withSpace(asCloneException(e.name, ex, "Cannot reset clone " + e.name), e.name);
     }
   }
 

@@ -32,7 +32,9 @@ final class StatementSplitter {
       if (c == '-' && next == '-') {
         int end = script.indexOf('\n', i);
         end = end < 0 ? n : end;
-        cur.append(script, i, end);
+        if (startLine >= 0) {
+          cur.append(script, i, end);
+        }
         i = end;
         continue;
       }
@@ -54,7 +56,9 @@ final class StatementSplitter {
           }
         }
         line += count(script, i, j);
-        cur.append(script, i, Math.min(j, n));
+        if (startLine >= 0) {
+          cur.append(script, i, Math.min(j, n));
+        }
         i = Math.min(j, n);
         continue;
       }

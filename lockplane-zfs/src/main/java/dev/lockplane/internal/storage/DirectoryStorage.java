@@ -49,6 +49,10 @@ public abstract class DirectoryStorage implements CowStorage {
       Files.createDirectories(this.root.resolve("volumes"));
       Files.createDirectories(this.root.resolve("snapshots"));
       Files.createDirectories(this.root.resolve(".lockplane"));
+      // the server runs as an unprivileged user (when the JVM is root) and must reach its data directory
+      for (Path p : List.of(this.root, this.root.resolve("volumes"), this.root.resolve("snapshots"))) {
+        Posix.chmod(p, "rwxr-xr-x");
+      }
     } catch (IOException e) {
       throw failure("Cannot create the store directories under " + this.root, e);
     }
