@@ -179,7 +179,32 @@ public final class ZfsStorage implements CowStorage {
     if (!datasetExists(d)) {
       return;
     }
-    zfsOk(List.of("destroy", "-r", d), d);
+    destroyWhenIdle(List.of("destroy", "-r", d), d);
+  }
+
+  /**
+   * Destroys a dataset, waiting while it is "busy": a server that just exited may still hold files
+   * for a moment (FUSE releases them asynchronously), which blocks the unmount.
+   */
+  private void destroyWhenIdle(List<String> args, String target) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (true) {
+      ProcessRunner.Result r = zfs(args);
+      if (r.ok()) {
+        return;
+      }
+      if (!r.output().contains("busy") || System.nanoTime() > deadline) {
+        zfsOk(args, target); // reports the failure
+        return;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        zfsOk(args, target);
+        return;
+      }
+    }
   }
 
   @Override
@@ -188,7 +213,7 @@ public final class ZfsStorage implements CowStorage {
     if (!datasetExists(s)) {
       return;
     }
-    zfsOk(List.of("destroy", s), s);
+    destroyWhenIdle(List.of("destroy", s), s);
   }
 
   @Override
