@@ -23,6 +23,26 @@ sealed interface CloneServer permits CloneServer.Owned, CloneServer.Adopted {
   /** Stops the server (fast shutdown, which ends every session). Safe to call twice. */
   void stop();
 
+  /**
+   * Stops the server at once (immediate shutdown, no checkpoint), for data about to be thrown away
+   * by a reset or destroy. Safe to call twice.
+   */
+  default void discard() {
+    long pid = pid();
+    if (isRunning() && Posix.kill(pid, Signal.SIGQUIT)) {
+      long deadline = System.currentTimeMillis() + 5_000;
+      while (Posix.isAlive(pid) && System.currentTimeMillis() < deadline) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    stop();
+  }
+
   /** The last lines of the server log, for FATAL states. */
   String logExcerpt();
 

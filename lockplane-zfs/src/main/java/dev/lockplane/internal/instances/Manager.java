@@ -512,7 +512,7 @@ public final class Manager implements InstanceCloneManager {
     try {
       cfg.listener().progress(e.name, "resetting to " + snap.name());
       if (e.server != null) {
-        e.server.stop();
+        e.server.discard();
       }
       String old = e.volume;
       int gen = e.generation + 1;
@@ -549,7 +549,7 @@ public final class Manager implements InstanceCloneManager {
       save();
       cfg.listener().progress(e.name, "destroying");
       if (e.server != null) {
-        e.server.stop();
+        e.server.discard();
       }
       dropVolume(e.volume);
       clones.remove(e.name, e);
