@@ -82,6 +82,18 @@ abstract class InstanceCloneContract {
       if (storage().constantTime()) {
         assertThat(a.diskUsage().used()).isLessThan(a.logicalSize() / 2);
       }
+      // a server that dies turns its clone FATAL, with the log; a reset brings it back
+      long pid = b.pid();
+      Posix.kill(pid, Signal.SIGKILL);
+      for (int i = 0; i < 200 && Posix.isAlive(pid); i++) {
+        sleep(20);
+      }
+      assertThat(b.state()).isEqualTo(CloneState.FATAL);
+      assertThat(b.failure()).hasValueSatisfying(f -> assertThat(f).contains("stopped unexpectedly").contains("server log"));
+      assertThat(m.list()).extracting(c -> c.name()).containsExactly("alpha");
+      b.reset();
+      assertThat(b.state()).isEqualTo(CloneState.OK);
+      assertThat(count(b, "SELECT count(*) FROM items")).isEqualTo(100);
       b.destroy();
       assertThat(b.isDestroyed()).isTrue();
       assertThat(m.get("beta")).isEmpty();
@@ -238,6 +250,14 @@ abstract class InstanceCloneContract {
       } finally {
         kept.destroy();
       }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

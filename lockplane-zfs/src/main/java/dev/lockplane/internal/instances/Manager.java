@@ -12,12 +12,7 @@ import dev.lockplane.instances.InstanceCloneManager;
 import dev.lockplane.internal.postgres.ClusterCache;
 import dev.lockplane.storage.CowStorage;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,9 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /** The instance clone manager: registry, golden, snapshots and the lifecycle of clones. */
@@ -39,18 +31,18 @@ public final class Manager implements InstanceCloneManager {
   static final String GOLDEN = "golden";
 
   final ManagerConfig cfg;
-  private final CowStorage storage;
-  private final Registry registry;
+  final CowStorage storage;
+  final Registry registry;
   private final StoreLock storeLock;
   final ServerStarter starter;
-  private final PortPool ports;
-  private final Map<String, Entry> clones = new ConcurrentSkipListMap<>();
+  final PortPool ports;
+  final Map<String, Entry> clones = new ConcurrentSkipListMap<>();
   /** Snapshots by API name; guarded by {@code this}. */
-  private final Map<String, Registry.SnapshotRecord> snapshots = new LinkedHashMap<>();
+  final Map<String, Registry.SnapshotRecord> snapshots = new LinkedHashMap<>();
   /** Volumes of gone clones that still hold snapshots; guarded by {@code this}. */
-  private final List<String> retired = new ArrayList<>();
+  final List<String> retired = new ArrayList<>();
   private volatile boolean closed;
-  private ScheduledExecutorService idleTimer;
+  private final IdleClones idleClones = new IdleClones(this);
 
   private Manager(ManagerConfig cfg, StoreLock lock) {
     this.cfg = cfg;
@@ -67,9 +59,9 @@ public final class Manager implements InstanceCloneManager {
     Manager m = null;
     try {
       m = new Manager(cfg, lock);
-      m.load();
+      Recovery.load(m);
       m.ensureGolden();
-      m.startIdleTimer();
+      m.idleClones.start();
       return m;
     } catch (RuntimeException e) {
       if (m != null) {
@@ -81,86 +73,6 @@ public final class Manager implements InstanceCloneManager {
   }
 
   // ---- registry -------------------------------------------------------------------------------
-
-  private void load() {
-    Registry.Data d = registry.read(storage.id());
-    synchronized (this) {
-      for (Registry.SnapshotRecord s : d.snapshots()) {
-        snapshots.put(s.name(), s);
-      }
-      retired.addAll(d.retiredVolumes());
-    }
-    for (Registry.CloneRecord r : d.clones()) {
-      Entry e = new Entry(this, r.name(), r.user(), r.password(), r.database());
-      e.volume = r.volume();
-      e.generation = r.generation();
-      e.snapshotName = r.snapshot();
-      e.port = r.port();
-      e.createdAt = Instant.parse(r.createdAt());
-      e.lastActive = Instant.parse(r.lastActive());
-      e.state = CloneState.valueOf(r.state());
-      e.failure = r.failure();
-      e.protect = r.protect();
-      ports.claim(r.port());
-      clones.put(e.name, e);
-    }
-    for (Entry e : List.copyOf(clones.values())) {
-      recover(e, d.clones().stream().filter(r -> r.name().equals(e.name)).findFirst().orElseThrow().pid());
-    }
-    save();
-  }
-
-  /** Brings a clone of an earlier manager back: re-attach, restart, or finish an interrupted operation. */
-  private void recover(Entry e, long pid) {
-    try {
-      switch (e.state) {
-        case CREATING, DELETING -> {
-          cfg.listener().progress(e.name, "removing a clone whose " + e.state + " was interrupted");
-          stopFoundServer(e, pid);
-          dropVolume(e.volume);
-          clones.remove(e.name);
-          ports.release(e.port);
-        }
-        case RESETTING -> {
-          stopFoundServer(e, pid);
-          e.state = CloneState.OK;
-          resetLocked(e, snapshotRecord(e.snapshotName));
-        }
-        case OK -> {
-          Path data = storage.path(e.volume).resolve("data");
-          if (CloneServer.isPostmasterOf(pid, data)) {
-            starter.adopt(data);
-            e.server = new CloneServer.Adopted(pid, e.port, data);
-            cfg.listener().progress(e.name, "re-attached to the running server (pid " + pid + ", port " + e.port + ")");
-          } else {
-            cfg.listener().progress(e.name, "restarting the stopped server");
-            e.server = starter.start(e, data);
-            e.port = e.server.port();
-            starter.ensureRole(e);
-          }
-        }
-        case FATAL -> {
-          // kept for the user to see and destroy
-        }
-      }
-    } catch (RuntimeException ex) {
-      e.state = CloneState.FATAL;
-      e.failure = "Could not bring clone " + e.name + " back: " + ex.getMessage();
-      LOG.log(Level.WARNING, e.failure);
-    }
-  }
-
-  private void stopFoundServer(Entry e, long pid) {
-    try {
-      Path data = storage.path(e.volume).resolve("data");
-      if (CloneServer.isPostmasterOf(pid, data)) {
-        starter.adopt(data);
-        new CloneServer.Adopted(pid, e.port, data).stop();
-      }
-    } catch (LockplaneException ignored) {
-      // no volume, so no server
-    }
-  }
 
   synchronized void save() {
     List<Registry.CloneRecord> cs = new ArrayList<>();
@@ -315,9 +227,12 @@ public final class Manager implements InstanceCloneManager {
       if (!users.isEmpty()) {
         throw new CloneException(ErrorCode.IN_USE, name, "Snapshot '" + name + "' is used by clones " + users + "; destroy them first.", null);
       }
+    }
+    // the storage may still refuse: a volume kept for its own snapshots can depend on this one (ZFS)
+    storage.destroySnapshot(r.volume(), r.storageSnapshot());
+    synchronized (this) {
       snapshots.remove(name);
     }
-    storage.destroySnapshot(r.volume(), r.storageSnapshot());
     dropRetiredVolumes();
     save();
   }
@@ -339,24 +254,31 @@ public final class Manager implements InstanceCloneManager {
     for (Registry.SnapshotRecord r : candidates) {
       boolean used = clones.values().stream().anyMatch(c -> r.name().equals(c.snapshotName));
       if (!used) {
-        destroySnapshot(toSnapshot(r));
-        removed.add(r.name());
+        try {
+          destroySnapshot(toSnapshot(r));
+          removed.add(r.name());
+        } catch (LockplaneException stillNeeded) {
+          LOG.log(Level.DEBUG, "Snapshot " + r.name() + " kept: " + stillNeeded.getMessage());
+        }
       }
     }
     return removed;
   }
 
   /** Destroys a clone's volume now, or keeps it as retired while snapshots of it exist. */
-  synchronized void dropVolume(String volume) {
+  void dropVolume(String volume) {
     if (volume == null || !storage.exists(volume)) {
       return;
     }
     if (!storage.snapshots(volume).isEmpty()) {
-      if (!retired.contains(volume)) {
-        retired.add(volume);
+      synchronized (this) {
+        if (!retired.contains(volume)) {
+          retired.add(volume);
+        }
       }
       return;
     }
+    // not under the manager's monitor: destroying a dataset may wait, and other clones go on meanwhile
     storage.destroy(volume);
   }
 
@@ -506,7 +428,7 @@ public final class Manager implements InstanceCloneManager {
     }
   }
 
-  private void resetLocked(Entry e, Registry.SnapshotRecord snap) {
+  void resetLocked(Entry e, Registry.SnapshotRecord snap) {
     e.state = CloneState.RESETTING;
     save();
     try {
@@ -594,57 +516,9 @@ public final class Manager implements InstanceCloneManager {
 
   // ---- idle clones ----------------------------------------------------------------------------
 
-  private void startIdleTimer() {
-    if (cfg.idleTimeout() == null) {
-      return;
-    }
-    long every = Math.max(1000, Math.min(60_000, cfg.idleTimeout().toMillis() / 2));
-    idleTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "lockplane-idle-clones");
-      t.setDaemon(true);
-      return t;
-    });
-    idleTimer.scheduleWithFixedDelay(() -> {
-      try {
-        removeIdleClones();
-      } catch (RuntimeException ex) {
-        LOG.log(Level.WARNING, "Idle clone check failed: " + ex);
-      }
-    }, every, every, TimeUnit.MILLISECONDS);
-  }
-
   @Override
   public List<String> removeIdleClones() {
-    if (cfg.idleTimeout() == null || closed) {
-      return List.of();
-    }
-    List<String> removed = new ArrayList<>();
-    Instant now = Instant.now();
-    for (Entry e : List.copyOf(clones.values())) {
-      if (e.protect || e.state != CloneState.OK || e.lock.isLocked()) {
-        continue;
-      }
-      if (sessions(e) > 0) {
-        e.lastActive = now;
-        continue;
-      }
-      if (e.lastActive.plus(cfg.idleTimeout()).isBefore(now)) {
-        cfg.listener().progress(e.name, "removing: idle since " + e.lastActive);
-        destroy(e);
-        removed.add(e.name);
-      }
-    }
-    return removed;
-  }
-
-  private int sessions(Entry e) {
-    try (Connection c = starter.superuserConnection(e); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
-      rs.next();
-      return rs.getInt(1);
-    } catch (SQLException ex) {
-      return 1; // cannot tell: do not remove
-    }
+    return closed ? List.of() : idleClones.removeIdle();
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
@@ -683,9 +557,7 @@ public final class Manager implements InstanceCloneManager {
       }
       closed = true;
     }
-    if (idleTimer != null) {
-      idleTimer.shutdownNow();
-    }
+    idleClones.stop();
     try {
       for (Entry e : List.copyOf(clones.values())) {
         try {
@@ -734,9 +606,5 @@ public final class Manager implements InstanceCloneManager {
   @Override
   public String toString() {
     return "InstanceCloneManager[" + storage.describe() + ", " + clones.size() + " clones]";
-  }
-
-  static boolean exists(Path p) {
-    return Files.exists(p);
   }
 }
