@@ -54,8 +54,20 @@ final class BenchStores implements AutoCloseable {
     ok("zpool", "destroy", "-f", "lpbench");
     run("zpool", "create", "-m", work.resolve("zfs-mnt").toString(), "lpbench", file.toString());
     undo.add(0, () -> {
-      ok("zpool", "destroy", "-f", "lpbench");
-      file.toFile().delete();
+      // a just-unmounted dataset can keep the pool busy for a moment
+      for (int i = 0; i < 20; i++) {
+        if (ok("zpool", "destroy", "-f", "lpbench")) {
+          file.toFile().delete();
+          return;
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      System.err.println("could not destroy pool lpbench (backed by " + file + "); run: zpool destroy -f lpbench");
     });
     return CowStorages.zfs("lpbench/lockplane");
   }
@@ -76,7 +88,11 @@ final class BenchStores implements AutoCloseable {
       image.toFile().delete();
     });
     run("mount", dev, mount.toString());
-    undo.add(0, () -> ok("umount", mount.toString()));
+    undo.add(0, () -> {
+      if (!ok("umount", mount.toString())) {
+        ok("umount", "-l", mount.toString());
+      }
+    });
     return mount;
   }
 

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lockplane.CloneException;
 import dev.lockplane.ErrorCode;
+import dev.lockplane.clone.Golden;
+import dev.lockplane.clone.Script;
+import dev.lockplane.clone.Snapshot;
+import java.util.List;
 import dev.lockplane.storage.CowStorage;
 import dev.lockplane.storage.CowStorages;
 import dev.lockplane.testing.Requirements;
@@ -72,6 +76,16 @@ class CopyInstanceCloneTest extends InstanceCloneContract {
   }
 
   @Override
+  Path detectable() throws Exception {
+    Path dir = work.resolve("detected");
+    Files.createDirectories(dir);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        dev.lockplane.internal.storage.ReflinkStorage.probe(dir) != null,
+        "the default filesystem here can reflink, so detect() rightly chooses reflink");
+    return dir;
+  }
+
+  @Override
   AutoCloseable fill() throws Exception {
     Path f = small.mount.resolve("filler");
     Filler.fill(f);
@@ -80,14 +94,35 @@ class CopyInstanceCloneTest extends InstanceCloneContract {
 
   @Test
   void aFullPortPoolIsReported() {
-    try (InstanceCloneManager m = InstanceClones.on(storage).golden(Fixtures.GOLDEN)
-        .portRange(46450, 46450).setting("shared_buffers", "16MB").setting("max_connections", "20").start()) {
+    try (InstanceCloneManager m = Fixtures.manager(storage, 46450, 46450, Fixtures.GOLDEN).start()) {
       m.create("only");
       assertThatThrownBy(() -> m.create("second"))
           .isInstanceOfSatisfying(CloneException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.PORT_IN_USE);
             assertThat(e.getMessage()).contains("46450-46450");
           });
+    }
+  }
+
+  @Test
+  void aChangedGoldenIsRebuiltAndTheOldOneLivesWhileAClonesUsesIt() {
+    String oldVolume;
+    try (InstanceCloneManager m = Fixtures.manager(storage, portBase()).start()) {
+      oldVolume = storage.volumes().stream().filter(v -> v.startsWith("golden-")).findFirst().orElseThrow();
+      m.create("on-old-golden").protect(true);
+    }
+    Golden changed = Golden.fromScripts(List.of(
+        Script.of("schema.sql", "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL);"),
+        Script.of("seed.sql", "INSERT INTO items SELECT g, 'v2' FROM generate_series(1, 5) g;")));
+    try (InstanceCloneManager m = Fixtures.manager(storage, portBase(), portBase() + 49, changed).start()) {
+      InstanceClone old = m.instance("on-old-golden").orElseThrow();
+      assertThat(old.snapshot().name()).isEqualTo(oldVolume);
+      assertThat(m.snapshots()).extracting(Snapshot::name).containsExactly("golden", oldVolume);
+      assertThat(Fixtures.count(old, "SELECT count(*) FROM items")).isEqualTo(100);
+      assertThat(Fixtures.count(m.create("on-new-golden"), "SELECT count(*) FROM items")).isEqualTo(5);
+      old.destroy();
+      m.destroySnapshot(m.snapshots().get(1));
+      assertThat(storage.volumes()).doesNotContain(oldVolume);
     }
   }
 

@@ -25,9 +25,13 @@ final class Fixtures {
   private Fixtures() {}
 
   static InstanceClones.Builder manager(CowStorage storage, int portFrom) {
+    return manager(storage, portFrom, portFrom + 49, GOLDEN);
+  }
+
+  static InstanceClones.Builder manager(CowStorage storage, int portFrom, int portTo, Golden golden) {
     return InstanceClones.on(storage)
-        .golden(GOLDEN)
-        .portRange(portFrom, portFrom + 49)
+        .golden(golden)
+        .portRange(portFrom, portTo)
         .setting("shared_buffers", "16MB")
         .setting("max_connections", "20")
         .setting("wal_init_zero", "off");

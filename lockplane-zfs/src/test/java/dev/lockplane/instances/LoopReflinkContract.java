@@ -49,6 +49,11 @@ abstract class LoopReflinkContract extends InstanceCloneContract {
   }
 
   @Override
+  Path detectable() {
+    return fs.mount.resolve("detected");
+  }
+
+  @Override
   AutoCloseable fill() throws Exception {
     Path f = fs.mount.resolve("filler");
     Filler.fill(f);

@@ -52,6 +52,11 @@ class ZfsInstanceCloneTest extends InstanceCloneContract {
   }
 
   @Override
+  Path detectable() {
+    return Path.of(Sh.run("zfs", "get", "-H", "-p", "-o", "value", "mountpoint", pool.name + "/lockplane").strip());
+  }
+
+  @Override
   AutoCloseable fill() throws Exception {
     String ds = pool.name + "/filler";
     Sh.run("zfs", "create", ds);

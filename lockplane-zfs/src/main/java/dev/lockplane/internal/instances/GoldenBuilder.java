@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -37,6 +38,54 @@ final class GoldenBuilder {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Reuses the store's golden for this configuration, or builds it (retiring an earlier one). */
+  static void ensure(Manager m) {
+    String volume = GoldenBuilder.volumeFor(m.cfg);
+    Registry.SnapshotRecord current;
+    synchronized (m) {
+      current = m.snapshots.get(Manager.GOLDEN);
+    }
+    if (current != null && current.volume().equals(volume)
+        && m.storage.exists(volume) && m.storage.snapshots(volume).contains(SNAPSHOT)) {
+      m.cfg.listener().progress("golden", "reusing " + volume + " (" + m.cfg.golden().describe() + ")");
+      return;
+    }
+    if (current != null) {
+      retireGolden(m, current);
+    }
+    GoldenBuilder.build(m.cfg, m.storeLock.runtimeDirectory(), volume);
+    synchronized (m) {
+      m.snapshots.put(Manager.GOLDEN, new Registry.SnapshotRecord(
+          Manager.GOLDEN, volume, SNAPSHOT, Instant.now().toString(), m.cfg.golden().describe(), true,
+          m.cfg.golden().contentHash()));
+    }
+    m.save();
+  }
+
+  /** An earlier golden stays as an ordinary snapshot while clones use it, else it goes. */
+  private static void retireGolden(Manager m, Registry.SnapshotRecord old) {
+    boolean used = m.clones.values().stream().anyMatch(e -> Manager.GOLDEN.equals(e.snapshotName));
+    synchronized (m) {
+      m.snapshots.remove(Manager.GOLDEN);
+      if (used) {
+        String renamed = old.volume();
+        m.snapshots.put(renamed, new Registry.SnapshotRecord(
+            renamed, old.volume(), old.storageSnapshot(), old.createdAt(), old.description(), false, old.goldenHash()));
+        for (Entry e : m.clones.values()) {
+          if (Manager.GOLDEN.equals(e.snapshotName)) {
+            e.snapshotName = renamed;
+          }
+        }
+        // the volume goes with the last snapshot of it
+        m.retired.add(old.volume());
+      }
+    }
+    if (!used) {
+      m.dropVolume(old.volume());
+    }
+    m.save();
   }
 
   static void build(ManagerConfig cfg, Path runtimeDir, String volume) {

@@ -33,7 +33,7 @@ public final class Manager implements InstanceCloneManager {
   final ManagerConfig cfg;
   final CowStorage storage;
   final Registry registry;
-  private final StoreLock storeLock;
+  final StoreLock storeLock;
   final ServerStarter starter;
   final PortPool ports;
   final Map<String, Entry> clones = new ConcurrentSkipListMap<>();
@@ -60,7 +60,7 @@ public final class Manager implements InstanceCloneManager {
     try {
       m = new Manager(cfg, lock);
       Recovery.load(m);
-      m.ensureGolden();
+      GoldenBuilder.ensure(m);
       m.idleClones.start();
       return m;
     } catch (RuntimeException e) {
@@ -87,51 +87,6 @@ public final class Manager implements InstanceCloneManager {
   }
 
   // ---- golden and snapshots -------------------------------------------------------------------
-
-  private void ensureGolden() {
-    String volume = GoldenBuilder.volumeFor(cfg);
-    Registry.SnapshotRecord current;
-    synchronized (this) {
-      current = snapshots.get(GOLDEN);
-    }
-    if (current != null && current.volume().equals(volume)
-        && storage.exists(volume) && storage.snapshots(volume).contains(GoldenBuilder.SNAPSHOT)) {
-      cfg.listener().progress("golden", "reusing " + volume + " (" + cfg.golden().describe() + ")");
-      return;
-    }
-    if (current != null) {
-      retireGolden(current);
-    }
-    GoldenBuilder.build(cfg, storeLock.runtimeDirectory(), volume);
-    synchronized (this) {
-      snapshots.put(GOLDEN, new Registry.SnapshotRecord(
-          GOLDEN, volume, GoldenBuilder.SNAPSHOT, Instant.now().toString(), cfg.golden().describe(), true,
-          cfg.golden().contentHash()));
-    }
-    save();
-  }
-
-  /** An earlier golden stays as an ordinary snapshot while clones use it, else it goes. */
-  private void retireGolden(Registry.SnapshotRecord old) {
-    boolean used = clones.values().stream().anyMatch(e -> GOLDEN.equals(e.snapshotName));
-    synchronized (this) {
-      snapshots.remove(GOLDEN);
-      if (used) {
-        String renamed = old.volume();
-        snapshots.put(renamed, new Registry.SnapshotRecord(
-            renamed, old.volume(), old.storageSnapshot(), old.createdAt(), old.description(), false, old.goldenHash()));
-        for (Entry e : clones.values()) {
-          if (GOLDEN.equals(e.snapshotName)) {
-            e.snapshotName = renamed;
-          }
-        }
-      }
-    }
-    if (!used) {
-      dropVolume(old.volume());
-    }
-    save();
-  }
 
   synchronized Snapshot snapshotNamed(String name) {
     Registry.SnapshotRecord r = snapshots.get(name);
