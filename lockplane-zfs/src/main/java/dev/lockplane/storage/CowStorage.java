@@ -53,7 +53,12 @@ public interface CowStorage {
    */
   Path create(String volume);
 
-  /** Returns whether a volume exists. @param volume the name @return whether it exists */
+  /**
+   * Returns whether a volume exists.
+   *
+   * @param volume the volume's name
+   * @return whether it exists
+   */
   boolean exists(String volume);
 
   /**

@@ -67,7 +67,13 @@ public abstract class DirectoryStorage implements CowStorage {
    */
   protected abstract void copyFile(Path source, Path target) throws IOException;
 
-  /** Returns the bytes of a regular file not shared with another file. @param file the file @return bytes */
+  /**
+   * Returns the bytes of a regular file not shared with another file.
+   *
+   * @param file the file
+   * @return its own bytes
+   * @throws IOException on failure
+   */
   protected abstract long ownBytes(Path file) throws IOException;
 
   @Override
@@ -240,7 +246,12 @@ public abstract class DirectoryStorage implements CowStorage {
     return new SpaceUsage(sums[0], sums[1]);
   }
 
-  /** Returns the allocated bytes of a file (its blocks). @param file the file @return bytes */
+  /**
+   * Returns the allocated bytes of a file (its blocks).
+   *
+   * @param file the file
+   * @return the allocated bytes
+   */
   protected static long allocated(Path file) {
     return POSIX.lstat(file.toString()).blocks() * 512;
   }
