@@ -46,6 +46,14 @@ sealed interface CloneServer permits CloneServer.Owned, CloneServer.Adopted {
   /** The last lines of the server log, for FATAL states. */
   String logExcerpt();
 
+  /**
+   * Stops the server at once and removes its runtime files (log, socket directory): for a server
+   * whose data is thrown away, so that a long-lived store does not pile up one log per start.
+   */
+  default void discardAndForget() {
+    discard();
+  }
+
   /** A server this JVM started. */
   record Owned(LocalPostgres pg) implements CloneServer {
     @Override
@@ -71,6 +79,12 @@ sealed interface CloneServer permits CloneServer.Owned, CloneServer.Adopted {
     @Override
     public String logExcerpt() {
       return tail(pg.serverLog(), 30);
+    }
+
+    @Override
+    public void discardAndForget() {
+      discard();
+      dev.lockplane.internal.fs.FileTrees.deleteQuietly(pg.serverLog().getParent());
     }
   }
 

@@ -119,6 +119,8 @@ final class GoldenBuilder {
           }
         }
         cfg.listener().progress("golden", "stopping the golden server for a consistent snapshot");
+        pg.close();
+        dev.lockplane.internal.fs.FileTrees.deleteQuietly(pg.serverLog().getParent());
       }
       Files.deleteIfExists(data.resolve("postmaster.pid"));
       storage.snapshot(volume, SNAPSHOT);

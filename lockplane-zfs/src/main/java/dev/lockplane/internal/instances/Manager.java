@@ -301,7 +301,7 @@ public final class Manager implements InstanceCloneManager {
   private void cleanupFailedCreate(Entry e) {
     try {
       if (e.server != null) {
-        e.server.stop();
+        e.server.discardAndForget();
       }
       dropVolume(e.volume);
     } catch (RuntimeException suppressed) {
@@ -389,7 +389,7 @@ public final class Manager implements InstanceCloneManager {
     try {
       cfg.listener().progress(e.name, "resetting to " + snap.name());
       if (e.server != null) {
-        e.server.discard();
+        e.server.discardAndForget();
       }
       String old = e.volume;
       int gen = e.generation + 1;
@@ -426,7 +426,7 @@ public final class Manager implements InstanceCloneManager {
       save();
       cfg.listener().progress(e.name, "destroying");
       if (e.server != null) {
-        e.server.discard();
+        e.server.discardAndForget();
       }
       dropVolume(e.volume);
       clones.remove(e.name, e);
