@@ -140,6 +140,18 @@ class CopyInstanceCloneTest extends InstanceCloneContract {
   }
 
   @Test
+  void oneManagerAtATimePerStore() {
+    try (InstanceCloneManager m = Fixtures.manager(storage, portBase()).start()) {
+      assertThatThrownBy(() -> Fixtures.manager(storage, portBase()).start())
+          .isInstanceOfSatisfying(dev.lockplane.LockplaneException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.IN_USE);
+            assertThat(e.getMessage()).contains(storage.id());
+          });
+      assertThat(m.golden().name()).isEqualTo("golden");
+    }
+  }
+
+  @Test
   void aMissingZfsCommandIsReported() {
     assertThatThrownBy(() -> CowStorages.zfs("tank/lockplane", Path.of("/nonexistent/zfs")))
         .isInstanceOfSatisfying(dev.lockplane.LockplaneException.class, e -> {

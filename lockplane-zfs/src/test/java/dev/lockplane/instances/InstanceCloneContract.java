@@ -274,8 +274,4 @@ abstract class InstanceCloneContract {
       Thread.currentThread().interrupt();
     }
   }
-
-  static Path tmp(String name) {
-    return Path.of(System.getProperty("java.io.tmpdir"), name);
-  }
 }
