@@ -5,6 +5,7 @@ import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.internal.instances.Manager;
 import dev.lockplane.internal.instances.ManagerConfig;
+import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.storage.CowStorage;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -55,6 +56,7 @@ public final class InstanceClones {
     private Boolean keepClonesOnClose;
     private ProgressListener listener;
     private Duration startTimeout;
+    private LocalPostgres physicalSource;
 
     private Builder(CowStorage storage) {
       this.storage = storage;
@@ -77,6 +79,10 @@ public final class InstanceClones {
      */
     public Builder golden(Golden golden) {
       once(this.golden, "golden");
+      if (physicalSource != null) {
+        throw new LockplaneException(
+            ErrorCode.INVALID_CONFIGURATION, "golden conflicts with goldenCopyOf(" + physicalSource + "), which is already set; use one.");
+      }
       Objects.requireNonNull(golden, "golden");
       if (!(golden instanceof Golden.FromScripts)) {
         throw new LockplaneException(
@@ -85,6 +91,26 @@ public final class InstanceClones {
                 + " golden. Use Golden.fromScripts(...), or database-level clones for a copy of a database.");
       }
       this.golden = golden;
+      return this;
+    }
+
+    /**
+     * Makes the golden a physical copy of a running local cluster ("physical provisioning"): its
+     * data directory is copied between {@code pg_backup_start} and {@code pg_backup_stop}, so the
+     * server keeps running and the copy is consistent. The copy is made anew at every
+     * {@link #start()}; the version defaults to the source's.
+     *
+     * @param running the cluster to copy; this JVM must be able to read its data directory
+     * @return this builder
+     */
+    public Builder goldenCopyOf(LocalPostgres running) {
+      once(physicalSource, "goldenCopyOf");
+      Objects.requireNonNull(running, "running");
+      if (golden != null) {
+        throw new LockplaneException(
+            ErrorCode.INVALID_CONFIGURATION, "goldenCopyOf conflicts with golden(" + golden.describe() + "), which is already set; use one.");
+      }
+      this.physicalSource = running;
       return this;
     }
 
@@ -234,11 +260,18 @@ public final class InstanceClones {
      * @throws LockplaneException with {@code IN_USE} if another manager holds the store
      */
     public InstanceCloneManager start() {
+      if (physicalSource != null && version != null && version != physicalSource.majorVersion()) {
+        throw new LockplaneException(
+            ErrorCode.INVALID_CONFIGURATION,
+            "version(" + version + ") conflicts with goldenCopyOf a PostgreSQL " + physicalSource.majorVersion()
+                + " cluster; a physical copy runs on the same major version. Drop version(...).");
+      }
+      int major = version != null ? version : physicalSource != null ? physicalSource.majorVersion() : 18;
       return Manager.start(
           new ManagerConfig(
               storage,
               golden == null ? Golden.empty() : golden,
-              version == null ? 18 : version,
+              major,
               ports == null ? 46000 : ports[0],
               ports == null ? 46999 : ports[1],
               Map.copyOf(settings),
@@ -247,7 +280,8 @@ public final class InstanceClones {
               keepSnapshots == null ? -1 : keepSnapshots,
               keepClonesOnClose != null && keepClonesOnClose,
               listener == null ? ProgressListener.NONE : listener,
-              startTimeout == null ? Duration.ofSeconds(60) : startTimeout));
+              startTimeout == null ? Duration.ofSeconds(60) : startTimeout,
+              physicalSource));
     }
   }
 

@@ -11,7 +11,9 @@ import dev.lockplane.clone.Snapshot;
 import java.util.List;
 import dev.lockplane.storage.CowStorage;
 import dev.lockplane.storage.CowStorages;
+import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.testing.Requirements;
+import dev.lockplane.testing.SharedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -137,6 +139,32 @@ class CopyInstanceCloneTest extends InstanceCloneContract {
           assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED);
           assertThat(e.getMessage()).contains("cannot make reflinks").contains("mkfs.xfs -m reflink=1");
         });
+  }
+
+  @Test
+  void aGoldenCanBeAPhysicalCopyOfARunningCluster() throws Exception {
+    LocalPostgres source = SharedPostgres.get();
+    try (java.sql.Connection c = source.connect("postgres"); java.sql.Statement s = c.createStatement()) {
+      s.execute("DROP TABLE IF EXISTS lp_physical_golden");
+      s.execute("CREATE TABLE lp_physical_golden AS SELECT g AS id FROM generate_series(1, 42) g");
+    }
+    try (InstanceCloneManager m = InstanceClones.on(storage).goldenCopyOf(source).portRange(46460, 46469)
+        .setting("shared_buffers", "16MB").start()) {
+      // the source goes on while its copy lives
+      try (java.sql.Connection c = source.connect("postgres"); java.sql.Statement s = c.createStatement()) {
+        s.execute("INSERT INTO lp_physical_golden VALUES (43)");
+      }
+      InstanceClone clone = m.create("physical");
+      assertThat(Fixtures.count(clone, "SELECT count(*) FROM lp_physical_golden")).isEqualTo(42);
+      assertThat(clone.port()).isNotEqualTo(source.port());
+      assertThat(m.golden().description()).startsWith("physical copy of");
+    } finally {
+      try (java.sql.Connection c = source.connect("postgres"); java.sql.Statement s = c.createStatement()) {
+        s.execute("DROP TABLE IF EXISTS lp_physical_golden");
+      }
+    }
+    assertThatThrownBy(() -> InstanceClones.on(storage).golden(Fixtures.GOLDEN).goldenCopyOf(source))
+        .hasMessageContaining("already set");
   }
 
   @Test

@@ -29,7 +29,7 @@ final class GoldenBuilder {
 
   /** The volume name of a golden: it changes when anything that shapes the golden's files changes. */
   static String volumeFor(ManagerConfig cfg) {
-    StringBuilder k = new StringBuilder(cfg.golden().contentHash()).append('\n').append(cfg.version()).append('\n').append(cfg.database());
+    StringBuilder k = new StringBuilder(cfg.goldenKey()).append('\n').append(cfg.version()).append('\n').append(cfg.database());
     cfg.settings().entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> k.append('\n').append(e.getKey()).append('=').append(e.getValue()));
     try {
@@ -49,7 +49,7 @@ final class GoldenBuilder {
     }
     if (current != null && current.volume().equals(volume)
         && m.storage.exists(volume) && m.storage.snapshots(volume).contains(SNAPSHOT)) {
-      m.cfg.listener().progress("golden", "reusing " + volume + " (" + m.cfg.golden().describe() + ")");
+      m.cfg.listener().progress("golden", "reusing " + volume + " (" + m.cfg.goldenDescription() + ")");
       return;
     }
     if (current != null) {
@@ -58,8 +58,8 @@ final class GoldenBuilder {
     GoldenBuilder.build(m.cfg, m.storeLock.runtimeDirectory(), volume);
     synchronized (m) {
       m.snapshots.put(Manager.GOLDEN, new Registry.SnapshotRecord(
-          Manager.GOLDEN, volume, SNAPSHOT, Instant.now().toString(), m.cfg.golden().describe(), true,
-          m.cfg.golden().contentHash()));
+          Manager.GOLDEN, volume, SNAPSHOT, Instant.now().toString(), m.cfg.goldenDescription(), true,
+          m.cfg.physicalSource() == null ? m.cfg.golden().contentHash() : null));
     }
     m.save();
   }
@@ -95,8 +95,13 @@ final class GoldenBuilder {
       storage.destroy(volume);
     }
     Path data = storage.create(volume).resolve("data");
-    cfg.listener().progress("golden", "initializing cluster in " + data);
     try {
+      if (cfg.physicalSource() != null) {
+        cfg.listener().progress("golden", "copying " + cfg.physicalSource() + " in backup mode");
+        PhysicalCopy.copy(cfg.physicalSource(), data);
+      } else {
+        cfg.listener().progress("golden", "initializing cluster in " + data);
+      }
       LocalPostgres.Builder b = LocalPostgres.builder()
           .version(cfg.version())
           .dataDirectory(data)
@@ -105,12 +110,14 @@ final class GoldenBuilder {
           .startTimeout(cfg.startTimeout());
       cfg.settings().forEach(b::setting);
       try (LocalPostgres pg = b.start()) {
-        if (!cfg.database().equals("postgres")) {
+        if (cfg.physicalSource() != null) {
+          cfg.listener().progress("golden", "the copy recovered to a consistent state");
+        } else if (!cfg.database().equals("postgres")) {
           try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE \"" + cfg.database() + "\"");
           }
         }
-        if (cfg.golden() instanceof Golden.FromScripts fs && !fs.scripts().isEmpty()) {
+        if (cfg.physicalSource() == null && cfg.golden() instanceof Golden.FromScripts fs && !fs.scripts().isEmpty()) {
           try (Connection c = pg.connect(cfg.database())) {
             for (var script : fs.scripts()) {
               cfg.listener().progress("golden", "running script " + script.name());

@@ -2,6 +2,7 @@ package dev.lockplane.internal.instances;
 
 import dev.lockplane.clone.Golden;
 import dev.lockplane.instances.ProgressListener;
+import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.storage.CowStorage;
 import java.time.Duration;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.Map;
  * @param keepClonesOnClose whether close keeps every clone
  * @param listener the progress listener
  * @param startTimeout how long a server may take to start
+ * @param physicalSource a running cluster to copy as the golden instead of running scripts, or null
  */
 public record ManagerConfig(
     CowStorage storage,
@@ -34,4 +36,18 @@ public record ManagerConfig(
     int keepSnapshots,
     boolean keepClonesOnClose,
     ProgressListener listener,
-    Duration startTimeout) {}
+    Duration startTimeout,
+    LocalPostgres physicalSource) {
+
+  /** Describes the golden, for snapshots and logs. */
+  String goldenDescription() {
+    return physicalSource != null ? "physical copy of " + physicalSource : golden.describe();
+  }
+
+  /** Identifies the golden's content; a physical copy is new at every start. */
+  String goldenKey() {
+    return physicalSource != null
+        ? "physical\n" + physicalSource.dataDirectory() + "\n" + java.time.Instant.now() + "\n" + System.nanoTime()
+        : golden.contentHash();
+  }
+}
