@@ -108,6 +108,8 @@ class CopyInstanceCloneTest extends InstanceCloneContract {
 
   @Test
   void aChangedGoldenIsRebuiltAndTheOldOneLivesWhileAClonesUsesIt() {
+    // a store of its own, so that the other tests keep their golden
+    CowStorage storage = CowStorages.copy(work.resolve("changing-store"));
     String oldVolume;
     try (InstanceCloneManager m = Fixtures.manager(storage, portBase()).start()) {
       oldVolume = storage.volumes().stream().filter(v -> v.startsWith("golden-")).findFirst().orElseThrow();
@@ -148,6 +150,7 @@ class CopyInstanceCloneTest extends InstanceCloneContract {
       s.execute("DROP TABLE IF EXISTS lp_physical_golden");
       s.execute("CREATE TABLE lp_physical_golden AS SELECT g AS id FROM generate_series(1, 42) g");
     }
+    CowStorage storage = CowStorages.copy(work.resolve("physical-store"));
     try (InstanceCloneManager m = InstanceClones.on(storage).goldenCopyOf(source).portRange(46460, 46469)
         .setting("shared_buffers", "16MB").start()) {
       // the source goes on while its copy lives
