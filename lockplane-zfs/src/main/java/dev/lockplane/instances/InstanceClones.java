@@ -1,0 +1,288 @@
+package dev.lockplane.instances;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.clone.Golden;
+import dev.lockplane.internal.instances.Manager;
+import dev.lockplane.internal.instances.ManagerConfig;
+import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.storage.CowStorage;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Makes {@link InstanceCloneManager}s: instance-level clones on copy-on-write storage.
+ *
+ * <pre>{@code
+ * CowStorage zfs = CowStorages.zfs("tank/lockplane");
+ * try (InstanceCloneManager clones = InstanceClones.on(zfs)
+ *         .golden(Golden.fromScripts(Path.of("db/schema.sql"), Path.of("db/seed.sql")))
+ *         .portRange(46000, 46099)
+ *         .start()) {
+ *   InstanceClone c = clones.create("alice");   // own server, port, role and password
+ *   try (Connection conn = c.dataSource().getConnection()) { ... }
+ *   c.reset();                                 // back to the golden snapshot
+ * }
+ * }</pre>
+ */
+public final class InstanceClones {
+  private InstanceClones() {}
+
+  /**
+   * Starts configuring a manager on a store.
+   *
+   * @param storage the copy-on-write storage (see {@link dev.lockplane.storage.CowStorages})
+   * @return a builder
+   */
+  public static Builder on(CowStorage storage) {
+    return new Builder(Objects.requireNonNull(storage, "storage"));
+  }
+
+  /**
+   * Configures an {@link InstanceCloneManager}. Each setting may be given once; a second call fails
+   * with a message naming the first value.
+   */
+  public static final class Builder {
+    private final CowStorage storage;
+    private Golden golden;
+    private Integer version;
+    private int[] ports;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private String database;
+    private Duration idleTimeout;
+    private Integer keepSnapshots;
+    private Boolean keepClonesOnClose;
+    private ProgressListener listener;
+    private Duration startTimeout;
+    private LocalPostgres physicalSource;
+
+    private Builder(CowStorage storage) {
+      this.storage = storage;
+    }
+
+    private static void once(Object current, String what) {
+      if (current != null) {
+        throw new LockplaneException(
+            ErrorCode.INVALID_CONFIGURATION, what + " was already set to " + current + "; set it once.");
+      }
+    }
+
+    /**
+     * What the golden database is made of (default: an empty database). Only
+     * {@link Golden#fromScripts} goldens are supported: the scripts run on a fresh cluster, which is
+     * then snapshotted. A golden with the same content is reused from the store.
+     *
+     * @param golden the golden
+     * @return this builder
+     */
+    public Builder golden(Golden golden) {
+      once(this.golden, "golden");
+      if (physicalSource != null) {
+        throw new LockplaneException(
+            ErrorCode.INVALID_CONFIGURATION, "golden conflicts with goldenCopyOf(" + physicalSource + "), which is already set; use one.");
+      }
+      Objects.requireNonNull(golden, "golden");
+      if (!(golden instanceof Golden.FromScripts)) {
+        throw new LockplaneException(
+            ErrorCode.UNSUPPORTED,
+            "Instance clones build their golden from scripts; " + golden.describe() + " is a database-level"
+                + " golden. Use Golden.fromScripts(...), or database-level clones for a copy of a database.");
+      }
+      this.golden = golden;
+      return this;
+    }
+
+    /**
+     * Makes the golden a physical copy of a running local cluster ("physical provisioning"): its
+     * data directory is copied between {@code pg_backup_start} and {@code pg_backup_stop}, so the
+     * server keeps running and the copy is consistent. The copy is made anew at every
+     * {@link #start()}; the version defaults to the source's.
+     *
+     * @param running the cluster to copy; this JVM must be able to read its data directory
+     * @return this builder
+     */
+    public Builder goldenCopyOf(LocalPostgres running) {
+      once(physicalSource, "goldenCopyOf");
+      Objects.requireNonNull(running, "running");
+      if (golden != null) {
+        throw new LockplaneException(
+            ErrorCode.INVALID_CONFIGURATION, "goldenCopyOf conflicts with golden(" + golden.describe() + "), which is already set; use one.");
+      }
+      this.physicalSource = running;
+      return this;
+    }
+
+    /**
+     * The PostgreSQL major version of the golden and the clones (default 18).
+     *
+     * @param major 13 to 18
+     * @return this builder
+     */
+    public Builder version(int major) {
+      once(version, "version");
+      if (major < 13 || major > 18) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "PostgreSQL " + major + " is not supported; choose 13 to 18.");
+      }
+      this.version = major;
+      return this;
+    }
+
+    /**
+     * The ports clones' servers may listen on, inclusive (default 46000–46999). When all are taken,
+     * {@code create} fails with {@code PORT_IN_USE}.
+     *
+     * @param from the lowest port
+     * @param to the highest port
+     * @return this builder
+     */
+    public Builder portRange(int from, int to) {
+      once(ports == null ? null : ports[0] + "-" + ports[1], "portRange");
+      if (from < 1024 || to > 65535 || from > to) {
+        throw new LockplaneException(
+            ErrorCode.INVALID_CONFIGURATION, "port range " + from + "-" + to + " is invalid; give 1024 <= from <= to <= 65535.");
+      }
+      this.ports = new int[] {from, to};
+      return this;
+    }
+
+    /**
+     * A server setting for the golden's and every clone's server, as in {@code postgresql.conf}.
+     *
+     * @param name the setting
+     * @param value its value
+     * @return this builder
+     */
+    public Builder setting(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      String old = settings.get(name);
+      if (old != null) {
+        throw new LockplaneException(
+            ErrorCode.INVALID_CONFIGURATION, "setting " + name + " was already set to '" + old + "'; set it once.");
+      }
+      settings.put(name, value);
+      return this;
+    }
+
+    /**
+     * The database the golden scripts run in and clones' {@code jdbcUrl} names (default
+     * {@code postgres}); created in the golden when it does not exist.
+     *
+     * @param name the database name
+     * @return this builder
+     */
+    public Builder database(String name) {
+      once(database, "database");
+      if (!Objects.requireNonNull(name, "name").matches("[a-z_][a-z0-9_]{0,62}")) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "'" + name + "' is not a simple database name.");
+      }
+      this.database = name;
+      return this;
+    }
+
+    /**
+     * Destroys clones that had no session for this long (checked periodically), except protected
+     * ones. Default: never.
+     *
+     * @param timeout the idle time
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration timeout) {
+      once(idleTimeout, "idleTimeout");
+      if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "idleTimeout must be positive, not " + timeout + ".");
+      }
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Keeps only the newest {@code count} snapshots besides the golden (default: keep all). A snapshot
+     * a clone was made from is never removed.
+     *
+     * @param count how many to keep, at least 0
+     * @return this builder
+     */
+    public Builder keepSnapshots(int count) {
+      once(keepSnapshots, "keepSnapshots");
+      if (count < 0) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "keepSnapshots must be >= 0, not " + count + ".");
+      }
+      this.keepSnapshots = count;
+      return this;
+    }
+
+    /**
+     * Whether {@link InstanceCloneManager#close()} keeps every clone (stopping its server) instead of
+     * destroying unprotected ones (default false).
+     *
+     * @param keep whether to keep the clones
+     * @return this builder
+     */
+    public Builder keepClonesOnClose(boolean keep) {
+      once(keepClonesOnClose, "keepClonesOnClose");
+      this.keepClonesOnClose = keep;
+      return this;
+    }
+
+    /**
+     * Hears about long work (golden build, snapshots, clone lifecycle).
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(ProgressListener listener) {
+      once(this.listener, "listener");
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * How long a server may take to accept connections (default 60 s).
+     *
+     * @param timeout the limit
+     * @return this builder
+     */
+    public Builder startTimeout(Duration timeout) {
+      once(startTimeout, "startTimeout");
+      this.startTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Opens the store's registry, re-attaches to or restarts the clones of earlier managers, builds
+     * the golden if the store has none with the same content, and returns the manager.
+     *
+     * @return the running manager
+     * @throws dev.lockplane.ScriptException if a golden script fails, naming script and line
+     * @throws LockplaneException with {@code IN_USE} if another manager holds the store
+     */
+    public InstanceCloneManager start() {
+      if (physicalSource != null && version != null && version != physicalSource.majorVersion()) {
+        throw new LockplaneException(
+            ErrorCode.INVALID_CONFIGURATION,
+            "version(" + version + ") conflicts with goldenCopyOf a PostgreSQL " + physicalSource.majorVersion()
+                + " cluster; a physical copy runs on the same major version. Drop version(...).");
+      }
+      int major = version != null ? version : physicalSource != null ? physicalSource.majorVersion() : 18;
+      return Manager.start(
+          new ManagerConfig(
+              storage,
+              golden == null ? Golden.empty() : golden,
+              major,
+              ports == null ? 46000 : ports[0],
+              ports == null ? 46999 : ports[1],
+              Map.copyOf(settings),
+              database == null ? "postgres" : database,
+              idleTimeout,
+              keepSnapshots == null ? -1 : keepSnapshots,
+              keepClonesOnClose != null && keepClonesOnClose,
+              listener == null ? ProgressListener.NONE : listener,
+              startTimeout == null ? Duration.ofSeconds(60) : startTimeout,
+              physicalSource));
+    }
+  }
+
+}

@@ -1,0 +1,94 @@
+package dev.lockplane.internal.storage;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.SaveError;
+
+/** The libc calls the reflink storage needs: open, close and ioctl (FICLONE, FIEMAP). */
+public final class LibC {
+  /** The calls, bound by jnr-ffi. */
+  public interface Calls {
+    @SaveError
+    int open(String path, int flags, int mode);
+
+    @SaveError
+    int close(int fd);
+
+    /** ioctl with an integer or pointer argument (both travel in a register on x86_64 and arm64). */
+    @SaveError
+    int ioctl(int fd, long request, long arg);
+  }
+
+  static final int O_RDONLY = 0;
+  static final int O_WRONLY = 1;
+  static final int O_CREAT = 0100;
+  static final int O_EXCL = 0200;
+  static final int O_CLOEXEC = 02000000;
+  /** {@code _IOW(0x94, 9, int)}: clone all of a file's extents into another file. */
+  static final long FICLONE = 0x40049409L;
+  /** {@code _IOWR('f', 11, struct fiemap)}: map a file's extents. */
+  static final long FS_IOC_FIEMAP = 0xC020660BL;
+
+  static final int EXDEV = 18;
+  static final int EINVAL = 22;
+  static final int ENOSPC = 28;
+  static final int EOPNOTSUPP = 95;
+  static final int ENOTTY = 25;
+  static final int EDQUOT = 122;
+
+  private static volatile Calls calls;
+  private static volatile Runtime runtime;
+
+  private LibC() {}
+
+  /** Returns the bound calls, loading libc on first use. */
+  static Calls calls() {
+    Calls c = calls;
+    if (c == null) {
+      synchronized (LibC.class) {
+        if (calls == null) {
+          try {
+            Calls loaded = LibraryLoader.create(Calls.class).load("c");
+            runtime = Runtime.getRuntime(loaded);
+            calls = loaded;
+          } catch (RuntimeException | LinkageError e) {
+            throw new LockplaneException(
+                ErrorCode.UNSUPPORTED,
+                "Cannot call libc through jnr-ffi (" + e + "); reflink clones need Linux with a"
+                    + " loadable libc. Use CowStorages.copy(path) instead.",
+                e);
+          }
+        }
+        c = calls;
+      }
+    }
+    return c;
+  }
+
+  /** Returns the errno saved by the last call on this thread. */
+  static int errno() {
+    calls();
+    return runtime.getLastError();
+  }
+
+  /** Returns the runtime that allocates native memory. */
+  static Runtime runtime() {
+    calls();
+    return runtime;
+  }
+
+  /** Returns the text of an errno value. */
+  static String describe(int errno) {
+    return switch (errno) {
+      case EXDEV -> "EXDEV (source and target on different filesystems)";
+      case EINVAL -> "EINVAL (the filesystem cannot share these extents)";
+      case ENOSPC -> "ENOSPC (no space left on device)";
+      case EOPNOTSUPP -> "EOPNOTSUPP (the filesystem has no reflink support)";
+      case ENOTTY -> "ENOTTY (the filesystem has no reflink support)";
+      case EDQUOT -> "EDQUOT (disk quota exceeded)";
+      default -> "errno " + errno;
+    };
+  }
+}
