@@ -121,7 +121,7 @@ final class GoldenBuilder {
           try (Connection c = pg.connect(cfg.database())) {
             for (var script : fs.scripts()) {
               cfg.listener().progress("golden", "running script " + script.name());
-              ScriptRunner.run(c, java.util.List.of(script));
+              dev.lockplane.internal.sql.ScriptRunner.run(c, script);
             }
           }
         }
