@@ -350,6 +350,17 @@ public final class Manager implements InstanceCloneManager {
     return "clone-" + clone + "-" + generation;
   }
 
+  /**
+   * Keeps a clone past {@link #close()}: for instance clones that is protection, kept in the
+   * registry, so the next manager on the store finds it again.
+   */
+  @Override
+  public void keep(Clone clone) {
+    if (clone instanceof dev.lockplane.instances.InstanceClone ic) {
+      ic.protect(true);
+    }
+  }
+
   @Override
   public List<Clone> list() {
     return List.copyOf(instances().stream().filter(c -> c.state() != CloneState.FATAL).toList());
