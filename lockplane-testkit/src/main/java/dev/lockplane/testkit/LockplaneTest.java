@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Every attribute has a default in the JUnit configuration parameters
  * ({@code junit-platform.properties}): {@code lockplane.postgres.version}, {@code lockplane.engine},
- * {@code lockplane.pool.size}, {@code lockplane.keep}; and {@code lockplane.jdbcUrl},
+ * {@code lockplane.pool.size}, {@code lockplane.keep}, {@code lockplane.isolation},
+ * {@code lockplane.storage}; and {@code lockplane.jdbcUrl},
  * {@code lockplane.user}, {@code lockplane.password} clone on an existing server instead of the
  * embedded one.
  */
@@ -73,6 +74,13 @@ public @interface LockplaneTest {
    * @return the pool size
    */
   int pool() default -1;
+
+  /**
+   * Whether each test gets a database of its own on a shared server, or a server of its own.
+   *
+   * @return the isolation
+   */
+  Isolation isolation() default Isolation.DEFAULT;
 
   /**
    * Whether to keep the clone of a failed test.

@@ -85,7 +85,10 @@ public final class Resources {
 
     public Golden(Settings s, ExtensionContext.Store root) {
       String prefix = "lpt" + UUID.randomUUID().toString().replace("-", "").substring(0, 6) + "_";
-      if (s.engine() == Engine.SQLITE) {
+      if (s.isolation() == dev.lockplane.testkit.Isolation.INSTANCE) {
+        SqliteDirectory dir = root.getOrComputeIfAbsent("instance-dir", k -> new SqliteDirectory(), SqliteDirectory.class);
+        manager = InstanceManagers.start(s, dir.path());
+      } else if (s.engine() == Engine.SQLITE) {
         SqliteDirectory dir = root.getOrComputeIfAbsent("sqlite-dir", k -> new SqliteDirectory(), SqliteDirectory.class);
         manager = CloneManagers.sqlite(dir.path().resolve(s.golden().contentHash().substring(0, 12))).golden(s.golden()).start();
       } else if (s.jdbcUrl() != null) {

@@ -4,6 +4,7 @@ import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
 import dev.lockplane.testkit.Engine;
+import dev.lockplane.testkit.Isolation;
 import dev.lockplane.testkit.Keep;
 import dev.lockplane.testkit.LockplaneTest;
 import java.nio.file.Files;
@@ -26,9 +27,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @param jdbcUrl an existing server to clone on, or {@code null} for the embedded one
  * @param user the role for {@code jdbcUrl}
  * @param password its password
+ * @param isolation a database or a server per test
+ * @param storage where instance clones live ({@code lockplane.storage}), or {@code null}
  */
 public record Settings(
-    Engine engine, int version, Golden golden, int poolSize, Keep keep, String jdbcUrl, String user, String password) {
+    Engine engine,
+    int version,
+    Golden golden,
+    int poolSize,
+    Keep keep,
+    String jdbcUrl,
+    String user,
+    String password,
+    Isolation isolation,
+    String storage) {
 
   /**
    * Reads the settings of a test class.
@@ -83,7 +95,27 @@ public record Settings(
           where + " sets postgres = " + annotation.postgres() + ", but lockplane.jdbcUrl names an existing server,"
               + " whose version Lockplane cannot choose: drop postgres, or unset lockplane.jdbcUrl.");
     }
-    return new Settings(engine, engine == Engine.SQLITE ? 0 : version, golden(annotation.scripts(), where), pool, keep, url, user, password);
+    Isolation isolation = annotation.isolation();
+    if (isolation == Isolation.DEFAULT) {
+      isolation = param(context, "lockplane.isolation").map(v -> parseEnum(Isolation.class, v, "lockplane.isolation")).orElse(Isolation.DATABASE);
+    }
+    if (isolation == Isolation.INSTANCE) {
+      if (engine == Engine.SQLITE) {
+        throw new ExtensionConfigurationException(where + " asks for isolation = INSTANCE with engine = SQLITE: SQLite has no server; drop one of them.");
+      }
+      if (url != null) {
+        throw new ExtensionConfigurationException(where + " asks for isolation = INSTANCE, which starts servers of its own, but lockplane.jdbcUrl names an existing server: unset one of them.");
+      }
+      try {
+        Class.forName("dev.lockplane.instances.InstanceClones", false, Settings.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new ExtensionConfigurationException(where + " asks for isolation = INSTANCE, which needs the dev.lockplane:lockplane-zfs"
+            + " dependency on the test classpath: add it (scope test).");
+      }
+    }
+    String storage = param(context, "lockplane.storage").orElse(null);
+    return new Settings(engine, engine == Engine.SQLITE ? 0 : version, golden(annotation.scripts(), where), pool, keep, url, user, password,
+        isolation, storage);
   }
 
   private static Golden golden(String[] scripts, String where) {
@@ -141,6 +173,6 @@ public record Settings(
 
   /** Returns the key under which the golden's manager is shared within the JVM. */
   public String managerKey() {
-    return engine + "|" + version + "|" + (jdbcUrl == null ? "embedded" : jdbcUrl + "|" + user) + "|" + golden.contentHash();
+    return engine + "|" + isolation + "|" + version + "|" + (jdbcUrl == null ? "embedded" : jdbcUrl + "|" + user) + "|" + golden.contentHash();
   }
 }
