@@ -1,0 +1,42 @@
+package dev.lockplane.migrate;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Where a multi-phase migration stands, as recorded in {@code lockplane.migration_state}.
+ *
+ * @param migrationId the migration
+ * @param summary the change, such as {@code rename of orders.total → amount}
+ * @param phases expand, migrate and contract, in that order
+ */
+public record MigrationStatus(String migrationId, String summary, List<PhaseState> phases) {
+  /** Validates and copies the components. */
+  public MigrationStatus {
+    Objects.requireNonNull(migrationId, "migrationId");
+    Objects.requireNonNull(summary, "summary");
+    phases = List.copyOf(phases);
+    if (phases.size() != 3) {
+      throw new IllegalArgumentException("a migration status has three phases, not " + phases.size());
+    }
+  }
+
+  /**
+   * Returns one phase's state.
+   *
+   * @param phase which
+   * @return its state
+   */
+  public PhaseState phase(Phase phase) {
+    return phases.get(phase.ordinal());
+  }
+
+  /**
+   * Returns one line for terminals, such as
+   * {@code rename of orders.total → amount: expand done, migrate 43 % (resumable), contract pending}.
+   */
+  public String describe() {
+    return summary + ": " + phases.stream().map(PhaseState::describe).collect(Collectors.joining(", "));
+  }
+}
