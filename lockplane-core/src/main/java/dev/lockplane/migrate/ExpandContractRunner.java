@@ -98,6 +98,41 @@ public final class ExpandContractRunner {
   }
 
   /**
+   * Runs a backfill on its own, outside an expand / contract plan, recorded as the migrate phase of
+   * {@code migrationId}: resumable the same way, and a no-op once completed.
+   *
+   * @param c the database
+   * @param migrationId the id under which the position is recorded
+   * @param fill the backfill
+   * @return the final progress
+   * @throws MigrationException when a batch fails or the thread is interrupted (committed batches stay)
+   */
+  public BackfillProgress backfill(Connection c, String migrationId, Backfill fill) {
+    ExpandContractPlan plan = new ExpandContractPlan(migrationId,
+        new Change.SetNotNull(fill.table(), fill.keyColumn(), fill.keyColumn(), "NULL"),
+        "backfill of " + fill.table() + " (" + fill.assignments() + ")",
+        new PhasePlan(Phase.EXPAND, java.util.List.of(), java.util.Optional.empty(), java.util.List.of(),
+            java.util.List.of()),
+        new PhasePlan(Phase.MIGRATE, java.util.List.of(), java.util.Optional.of(fill), java.util.List.of(),
+            java.util.List.of()),
+        new PhasePlan(Phase.CONTRACT, java.util.List.of(), java.util.Optional.empty(), java.util.List.of(),
+            java.util.List.of()));
+    try {
+      c.setAutoCommit(true);
+      StateTable.ensure(c);
+      if (StateTable.read(c, migrationId, plan.summary()).phase(Phase.EXPAND).status() != PhaseStatus.COMPLETED) {
+        // A standalone backfill has no expand step; recording it as done lets migrate's ordering check pass.
+        StateTable.start(c, migrationId, Phase.EXPAND, plan.summary());
+        StateTable.complete(c, migrationId, Phase.EXPAND);
+      }
+    } catch (SQLException e) {
+      throw new MigrationException(ErrorCode.DATABASE_ERROR, migrationId, Phase.MIGRATE, "could not prepare "
+          + StateTable.TABLE + ": " + e.getMessage() + "; the role needs CREATE on the database", e);
+    }
+    return migrate(c, plan);
+  }
+
+  /**
    * Runs the contract phase, which removes the old shape: run it only once no old application version runs.
    *
    * @param c the database

@@ -67,15 +67,18 @@ public final class ChangeSql {
       contract.addAll(SafeRewrites.setNotNull(c.table(), c.to()));
     }
     contract.addAll(sync.drop());
-    contract.add(dropColumn(t, a, c.from()));
+    contract.add(dropKeepingNotNullName(c.table(), c.from(), c.to()));
     List<SqlStep> contractRollback = new ArrayList<>();
+    if (c.notNull()) {
+      // First, so the re-created column's NOT NULL gets its old name back (PostgreSQL 18 names them).
+      contractRollback.add(dropNotNull(t, b, c.to()));
+    }
     contractRollback.add(SqlStep.of("ALTER TABLE " + t + " ADD COLUMN " + a + " " + c.type())
         .describedAs("re-create " + c.from()));
     contractRollback.add(SqlStep.of("UPDATE " + t + " SET " + a + " = " + b)
         .describedAs("copy " + c.to() + " back into " + c.from() + " (one statement over the whole table)"));
     if (c.notNull()) {
       contractRollback.addAll(SafeRewrites.setNotNull(c.table(), c.from()));
-      contractRollback.add(dropNotNull(t, b, c.to()));
     }
     contractRollback.addAll(sync.create(c.from() + " and " + c.to()));
     return List.of(
@@ -140,19 +143,21 @@ public final class ChangeSql {
       contract.addAll(SafeRewrites.setNotNull(c.table(), c.shadowColumn()));
     }
     contract.addAll(sync.drop());
-    contract.add(dropColumn(t, col, c.column()));
+    contract.add(dropKeepingNotNullName(c.table(), c.column(), c.shadowColumn()));
     contract.add(SqlStep.of("ALTER TABLE " + t + " RENAME COLUMN " + shadow + " TO " + col)
         .describedAs("give " + c.shadowColumn() + " the name " + c.column()));
     List<SqlStep> contractRollback = new ArrayList<>();
     contractRollback.add(SqlStep.of("ALTER TABLE " + t + " RENAME COLUMN " + col + " TO " + shadow)
         .describedAs("give the new column its transition name " + c.shadowColumn()));
+    if (c.notNull()) {
+      contractRollback.add(dropNotNull(t, shadow, c.shadowColumn()));
+    }
     contractRollback.add(SqlStep.of("ALTER TABLE " + t + " ADD COLUMN " + col + " " + c.oldType())
         .describedAs("re-create " + c.column() + " " + c.oldType()));
     contractRollback.add(SqlStep.of("UPDATE " + t + " SET " + col + " = " + conv(c.toOld(), shadow))
         .describedAs("convert the values back (one statement over the whole table)"));
     if (c.notNull()) {
       contractRollback.addAll(SafeRewrites.setNotNull(c.table(), c.column()));
-      contractRollback.add(dropNotNull(t, shadow, c.shadowColumn()));
     }
     contractRollback.addAll(sync.create(c.column() + " and " + c.shadowColumn()));
     return List.of(
@@ -218,6 +223,24 @@ public final class ChangeSql {
 
   private static SqlStep dropColumn(String table, String column, String name) {
     return SqlStep.of("ALTER TABLE " + table + " DROP COLUMN " + column).describedAs("drop " + name);
+  }
+
+  /**
+   * Drops the old column and gives the new column's NOT NULL constraint the old one's name, which is what
+   * the direct change (a rename or a type change in place) leaves on PostgreSQL 18, where NOT NULL
+   * constraints have names; on earlier versions neither has a constraint and only the drop happens.
+   */
+  private static SqlStep dropKeepingNotNullName(String table, String oldColumn, String newColumn) {
+    String rel = "'" + q(table).replace("'", "''") + "'::regclass";
+    String byColumn = "SELECT k.conname INTO %s FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid"
+        + " AND a.attnum = k.conkey[1] WHERE k.conrelid = " + rel + " AND k.contype = 'n' AND a.attname = '%s';\n";
+    return SqlStep.of("DO $lockplane$\nDECLARE old_name name; new_name name;\nBEGIN\n  "
+        + String.format(byColumn, "old_name", oldColumn.replace("'", "''"))
+        + "  ALTER TABLE " + q(table) + " DROP COLUMN " + q(oldColumn) + ";\n  "
+        + String.format(byColumn, "new_name", newColumn.replace("'", "''"))
+        + "  IF old_name IS NOT NULL AND new_name IS NOT NULL AND old_name <> new_name THEN\n"
+        + "    EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', " + rel + ", new_name, old_name);\n"
+        + "  END IF;\nEND\n$lockplane$").describedAs("drop " + oldColumn + " (its NOT NULL name passes to " + newColumn + ")");
   }
 
   private static SqlStep dropNotNull(String table, String column, String name) {

@@ -1,0 +1,258 @@
+package dev.lockplane.migrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lockplane.clone.Clone;
+import dev.lockplane.clone.CloneManager;
+import dev.lockplane.clone.Golden;
+import dev.lockplane.clone.Script;
+import dev.lockplane.clones.CloneManagers;
+import dev.lockplane.internal.safety.SchemaFingerprint;
+import dev.lockplane.testing.SharedPostgres;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each of the five changes, on a clone with data: expand, check old and new application queries (writes
+ * through either shape appear in the other), roll expand back to the original shape and expand again,
+ * migrate, roll it back and again, contract, roll it back to the transition shape and contract again, and
+ * compare the end schema with the direct change applied to a second clone.
+ */
+class ExpandContractTest {
+  private static final Golden SHOP = Golden.fromScripts(List.of(Script.of("shop.sql", """
+      CREATE TABLE orders (
+        id bigserial PRIMARY KEY,
+        customer text NOT NULL,
+        total numeric(12,2) NOT NULL,
+        note text,
+        legacy_code text NOT NULL
+      );
+      INSERT INTO orders (customer, total, note, legacy_code)
+        SELECT 'c' || g, g * 1.25, CASE WHEN g % 3 = 0 THEN NULL ELSE 'n' || g END, 'L' || g
+        FROM generate_series(1, 3000) g;
+      ANALYZE orders;
+      """)));
+
+  private static CloneManager clones;
+  private final ExpandContractRunner runner = ExpandContractRunner.builder().batchSize(700).build();
+
+  @BeforeAll
+  static void start() {
+    String prefix = "ec" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+    clones = CloneManagers.databases(SharedPostgres.get()).golden(SHOP).databasePrefix(prefix).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (clones != null) {
+      clones.close();
+    }
+  }
+
+  @FunctionalInterface
+  interface Check {
+    void run(Connection c) throws SQLException;
+  }
+
+  @Test
+  void renameColumn() throws Exception {
+    exercise(new Change.RenameColumn("orders", "id", "total", "amount", "numeric(12,2)", true),
+        c -> {
+          long old = insert(c, "INSERT INTO orders (customer, total, legacy_code) VALUES ('old', 10.50, 'x') RETURNING id");
+          assertThat(decimal(c, "SELECT amount FROM orders WHERE id = " + old)).isEqualByComparingTo("10.50");
+          long fresh = insert(c, "INSERT INTO orders (customer, amount, legacy_code) VALUES ('new', 7.25, 'x') RETURNING id");
+          assertThat(decimal(c, "SELECT total FROM orders WHERE id = " + fresh)).isEqualByComparingTo("7.25");
+          exec(c, "UPDATE orders SET total = 99 WHERE id = 1");
+          assertThat(decimal(c, "SELECT amount FROM orders WHERE id = 1")).isEqualByComparingTo("99");
+          exec(c, "UPDATE orders SET amount = 98 WHERE id = 2");
+          assertThat(decimal(c, "SELECT total FROM orders WHERE id = 2")).isEqualByComparingTo("98");
+        },
+        c -> assertThat(count(c, "SELECT count(*) FROM orders WHERE amount IS DISTINCT FROM total")).isZero(),
+        "ALTER TABLE orders RENAME COLUMN total TO amount",
+        c -> assertThat(decimal(c, "SELECT amount FROM orders WHERE id = 4")).isEqualByComparingTo("5.00"));
+  }
+
+  @Test
+  void renameTable() throws Exception {
+    exercise(new Change.RenameTable("orders", "purchases"),
+        c -> {
+          long old = insert(c, "INSERT INTO orders (customer, total, legacy_code) VALUES ('old', 1, 'x') RETURNING id");
+          assertThat(count(c, "SELECT count(*) FROM purchases WHERE id = " + old + " AND customer = 'old'")).isOne();
+          long fresh = insert(c, "INSERT INTO purchases (customer, total, legacy_code) VALUES ('new', 2, 'x') RETURNING id");
+          assertThat(count(c, "SELECT count(*) FROM orders WHERE id = " + fresh)).isOne();
+          exec(c, "UPDATE orders SET customer = 'changed' WHERE id = 1");
+          assertThat(count(c, "SELECT count(*) FROM purchases WHERE id = 1 AND customer = 'changed'")).isOne();
+          exec(c, "DELETE FROM orders WHERE id = " + old);
+          assertThat(count(c, "SELECT count(*) FROM purchases WHERE id = " + old)).isZero();
+        },
+        c -> assertThat(count(c, "SELECT count(*) FROM purchases")).isEqualTo(count(c, "SELECT count(*) FROM orders")),
+        "ALTER TABLE orders RENAME TO purchases",
+        c -> assertThat(count(c, "SELECT count(*) FROM pg_views WHERE viewname = 'orders'")).isZero());
+  }
+
+  @Test
+  void changeColumnType() throws Exception {
+    exercise(new Change.ChangeColumnType("orders", "id", "total", "numeric(12,2)", "bigint",
+            "round({} * 100)::bigint", "({}::numeric / 100)", "total_cents", true),
+        c -> {
+          long old = insert(c, "INSERT INTO orders (customer, total, legacy_code) VALUES ('old', 3.57, 'x') RETURNING id");
+          assertThat(count(c, "SELECT total_cents FROM orders WHERE id = " + old)).isEqualTo(357);
+          long fresh = insert(c, "INSERT INTO orders (customer, total_cents, legacy_code) VALUES ('new', 1234, 'x') RETURNING id");
+          assertThat(decimal(c, "SELECT total FROM orders WHERE id = " + fresh)).isEqualByComparingTo("12.34");
+          exec(c, "UPDATE orders SET total_cents = 4321 WHERE id = 3");
+          assertThat(decimal(c, "SELECT total FROM orders WHERE id = 3")).isEqualByComparingTo("43.21");
+        },
+        c -> assertThat(count(c, "SELECT count(*) FROM orders WHERE total_cents IS DISTINCT FROM round(total * 100)"))
+            .isZero(),
+        "ALTER TABLE orders ALTER COLUMN total TYPE bigint USING round(total * 100)::bigint",
+        c -> assertThat(count(c, "SELECT total FROM orders WHERE id = 4")).isEqualTo(500));
+  }
+
+  @Test
+  void setNotNull() throws Exception {
+    exercise(new Change.SetNotNull("orders", "id", "note", "'none'"),
+        c -> {
+          long old = insert(c, "INSERT INTO orders (customer, total, note, legacy_code) VALUES ('old', 1, NULL, 'x') RETURNING id");
+          assertThat(text(c, "SELECT note FROM orders WHERE id = " + old)).isEqualTo("none");
+          exec(c, "UPDATE orders SET note = NULL WHERE id = 1");
+          assertThat(text(c, "SELECT note FROM orders WHERE id = 1")).isEqualTo("none");
+          long fresh = insert(c, "INSERT INTO orders (customer, total, note, legacy_code) VALUES ('new', 1, 'n', 'x') RETURNING id");
+          assertThat(text(c, "SELECT note FROM orders WHERE id = " + fresh)).isEqualTo("n");
+        },
+        c -> assertThat(count(c, "SELECT count(*) FROM orders WHERE note IS NULL")).isZero(),
+        "UPDATE orders SET note = 'none' WHERE note IS NULL; ALTER TABLE orders ALTER COLUMN note SET NOT NULL",
+        c -> assertThatThrownBy(() -> exec(c, "INSERT INTO orders (customer, total, legacy_code) VALUES ('x', 1, 'x')"))
+            .hasMessageContaining("null value"));
+  }
+
+  @Test
+  void dropColumn() throws Exception {
+    try (Clone before = clones.create(); Connection c = before.dataSource().getConnection()) {
+      // What the expand phase is for: the new version no longer writes legacy_code.
+      assertThatThrownBy(() -> exec(c, "INSERT INTO orders (customer, total) VALUES ('new', 1)"))
+          .hasMessageContaining("legacy_code");
+    }
+    exercise(new Change.DropColumn("orders", "legacy_code", "text", true),
+        c -> {
+          long old = insert(c, "INSERT INTO orders (customer, total, legacy_code) VALUES ('old', 1, 'y') RETURNING id");
+          assertThat(text(c, "SELECT legacy_code FROM orders WHERE id = " + old)).isEqualTo("y");
+          long fresh = insert(c, "INSERT INTO orders (customer, total) VALUES ('new', 1) RETURNING id");
+          assertThat(count(c, "SELECT count(*) FROM orders WHERE id = " + fresh)).isOne();
+          // The expand rollback restores NOT NULL, which needs the new version's rows gone.
+          exec(c, "DELETE FROM orders WHERE id = " + fresh);
+        },
+        // Nothing to backfill; after the contract rollback the column is back but empty (lossy, documented).
+        c -> assertThat(count(c, "SELECT count(*) FROM orders")).isGreaterThanOrEqualTo(3000),
+        "ALTER TABLE orders DROP COLUMN legacy_code",
+        c -> assertThat(count(c, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'legacy_code'"))
+            .isZero());
+  }
+
+  private void exercise(Change change, Check transition, Check migrated, String direct, Check after) throws Exception {
+    ExpandContractPlan plan = ExpandContract.plan("test-" + change.getClass().getSimpleName(), change);
+    String end;
+    try (Clone target = clones.create(); Connection c = target.dataSource().getConnection()) {
+      String original = shape(c);
+      runner.expand(c, plan);
+      String expanded = shape(c);
+      assertThat(expanded).isNotEqualTo(original);
+      runner.rollback(c, plan, Phase.EXPAND);
+      assertThat(shape(c)).as("shape after the expand rollback").isEqualTo(original);
+      runner.expand(c, plan);
+      assertThat(shape(c)).isEqualTo(expanded);
+      assertThat(runner.status(c, plan).describe()).isEqualTo(plan.summary()
+          + ": expand done, migrate pending, contract pending");
+
+      transition.run(c);
+
+      assertThatThrownBy(() -> runner.contract(c, plan)).isInstanceOf(MigrationException.class)
+          .hasMessageContaining("run migrate first");
+      runner.migrate(c, plan);
+      migrated.run(c);
+      assertThat(shape(c)).isEqualTo(expanded);
+      runner.rollback(c, plan, Phase.MIGRATE);
+      assertThat(shape(c)).as("shape after the migrate rollback").isEqualTo(expanded);
+      runner.migrate(c, plan);
+      migrated.run(c);
+      transition.run(c);
+
+      runner.contract(c, plan);
+      end = shape(c);
+      assertThat(runner.status(c, plan).describe()).isEqualTo(plan.summary()
+          + ": expand done, migrate done, contract done");
+      assertThatThrownBy(() -> runner.rollback(c, plan, Phase.MIGRATE)).isInstanceOf(MigrationException.class)
+          .hasMessageContaining("roll back contract first");
+      runner.rollback(c, plan, Phase.CONTRACT);
+      assertThat(shape(c)).as("shape after the contract rollback").isEqualTo(expanded);
+      migrated.run(c);
+      runner.contract(c, plan);
+      assertThat(shape(c)).isEqualTo(end);
+      after.run(c);
+    }
+    try (Clone directly = clones.create(); Connection c = directly.dataSource().getConnection()) {
+      for (String sql : direct.split("; ")) {
+        exec(c, sql);
+      }
+      assertThat(end).as("end schema of the expand/contract plan vs the direct change").isEqualTo(shape(c));
+    }
+  }
+
+  /** The user schema (columns, types, nullability, defaults, constraints, indexes) plus triggers and sync functions. */
+  static String shape(Connection c) throws SQLException {
+    List<String> lines = new ArrayList<>(Arrays.stream(SchemaFingerprint.describe(c).split("\n"))
+        .filter(l -> !l.contains(" lockplane.") && !l.startsWith("index lockplane "))
+        .collect(Collectors.toList()));
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT 'trigger ' || tgname || ' on ' || tgrelid::regclass FROM pg_trigger WHERE NOT tgisinternal"
+            + " UNION ALL SELECT 'function ' || p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+            + " WHERE n.nspname = 'lockplane' ORDER BY 1")) {
+      while (rs.next()) {
+        lines.add(rs.getString(1));
+      }
+    }
+    return String.join("\n", lines);
+  }
+
+  static void exec(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  static long insert(Connection c, String sql) throws SQLException {
+    return count(c, sql);
+  }
+
+  static long count(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static BigDecimal decimal(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getBigDecimal(1);
+    }
+  }
+
+  static String text(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}
