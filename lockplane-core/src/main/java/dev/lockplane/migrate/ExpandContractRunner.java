@@ -70,36 +70,27 @@ public final class ExpandContractRunner {
    */
   public BackfillProgress migrate(Connection c, ExpandContractPlan plan) {
     PhasePlan p = plan.migrate();
-    MigrationStatus before = status(c, plan);
-    if (before.phase(Phase.MIGRATE).status() == PhaseStatus.COMPLETED) {
-      PhaseState s = before.phase(Phase.MIGRATE);
-      return new BackfillProgress(plan.id(), plan.change().table(), s.rowsUpdated(), s.rowsScanned(), s.batches(),
-          s.lastKey(), Duration.ZERO, s.estimatedRows());
+    String table = p.backfill().map(Backfill::table).orElse(plan.change().table());
+    PhaseState before = status(c, plan).phase(Phase.MIGRATE);
+    if (before.status() == PhaseStatus.COMPLETED) {
+      return recorded(plan.id(), table, before);
     }
     runSteps(c, plan, Phase.MIGRATE, false);
-    BackfillProgress done = new BackfillProgress(plan.id(), plan.change().table(), 0, 0, 0,
-        java.util.Optional.empty(), Duration.ZERO, -1);
-    if (p.backfill().isPresent()) {
-      try {
-        done = backfill.run(c, plan.id(), p.backfill().get());
-      } catch (SQLException e) {
-        String message = "the backfill of " + p.backfill().get().table() + " for migration " + plan.id()
-            + " failed (" + e.getSQLState() + "): " + e.getMessage()
-            + "; committed batches are recorded: fix the cause and run the migrate phase again to resume";
-        recordFailure(c, plan, Phase.MIGRATE, message);
-        throw new MigrationException(ErrorCode.DATABASE_ERROR, plan.id(), Phase.MIGRATE, message, e);
-      } catch (MigrationException e) {
-        recordFailure(c, plan, Phase.MIGRATE, e.getMessage());
-        throw e;
-      }
+    if (p.backfill().isEmpty()) {
+      record(c, plan.id(), Phase.MIGRATE, () -> StateTable.complete(c, plan.id(), Phase.MIGRATE));
+      return recorded(plan.id(), table, PhaseState.pending(Phase.MIGRATE));
     }
-    record(c, plan, Phase.MIGRATE, () -> StateTable.complete(c, plan.id(), Phase.MIGRATE));
-    return done;
+    return runBackfill(c, plan.id(), p.backfill().get());
   }
 
   /**
    * Runs a backfill on its own, outside an expand / contract plan, recorded as the migrate phase of
-   * {@code migrationId}: resumable the same way, and a no-op once completed.
+   * {@code migrationId} (the only phase recorded for it): resumable the same way, and a no-op once completed.
+   *
+   * <pre>{@code
+   * runner.backfill(connection, "orders-currency", Backfill.of("orders", "id", "currency = 'EUR'")
+   *     .where("currency IS NULL"));
+   * }</pre>
    *
    * @param c the database
    * @param migrationId the id under which the position is recorded
@@ -108,28 +99,46 @@ public final class ExpandContractRunner {
    * @throws MigrationException when a batch fails or the thread is interrupted (committed batches stay)
    */
   public BackfillProgress backfill(Connection c, String migrationId, Backfill fill) {
-    ExpandContractPlan plan = new ExpandContractPlan(migrationId,
-        new Change.SetNotNull(fill.table(), fill.keyColumn(), fill.keyColumn(), "NULL"),
-        "backfill of " + fill.table() + " (" + fill.assignments() + ")",
-        new PhasePlan(Phase.EXPAND, java.util.List.of(), java.util.Optional.empty(), java.util.List.of(),
-            java.util.List.of()),
-        new PhasePlan(Phase.MIGRATE, java.util.List.of(), java.util.Optional.of(fill), java.util.List.of(),
-            java.util.List.of()),
-        new PhasePlan(Phase.CONTRACT, java.util.List.of(), java.util.Optional.empty(), java.util.List.of(),
-            java.util.List.of()));
+    Objects.requireNonNull(c, "connection");
+    Objects.requireNonNull(migrationId, "migrationId");
+    Objects.requireNonNull(fill, "fill");
+    String summary = "backfill of " + fill.table() + " (" + fill.assignments() + ")";
+    PhaseState before;
     try {
       c.setAutoCommit(true);
       StateTable.ensure(c);
-      if (StateTable.read(c, migrationId, plan.summary()).phase(Phase.EXPAND).status() != PhaseStatus.COMPLETED) {
-        // A standalone backfill has no expand step; recording it as done lets migrate's ordering check pass.
-        StateTable.start(c, migrationId, Phase.EXPAND, plan.summary());
-        StateTable.complete(c, migrationId, Phase.EXPAND);
-      }
+      before = StateTable.read(c, migrationId, summary).phase(Phase.MIGRATE);
     } catch (SQLException e) {
       throw new MigrationException(ErrorCode.DATABASE_ERROR, migrationId, Phase.MIGRATE, "could not prepare "
           + StateTable.TABLE + ": " + e.getMessage() + "; the role needs CREATE on the database", e);
     }
-    return migrate(c, plan);
+    if (before.status() == PhaseStatus.COMPLETED) {
+      return recorded(migrationId, fill.table(), before);
+    }
+    record(c, migrationId, Phase.MIGRATE, () -> StateTable.start(c, migrationId, Phase.MIGRATE, summary));
+    return runBackfill(c, migrationId, fill);
+  }
+
+  private static BackfillProgress recorded(String id, String table, PhaseState s) {
+    return new BackfillProgress(id, table, s.rowsUpdated(), s.rowsScanned(), s.batches(), s.lastKey(), Duration.ZERO,
+        s.estimatedRows());
+  }
+
+  private BackfillProgress runBackfill(Connection c, String id, Backfill fill) {
+    BackfillProgress done;
+    try {
+      done = backfill.run(c, id, fill);
+    } catch (SQLException e) {
+      String message = "the backfill of " + fill.table() + " for migration " + id + " failed (" + e.getSQLState()
+          + "): " + e.getMessage() + "; committed batches are recorded: fix the cause and run it again to resume";
+      recordFailure(c, id, Phase.MIGRATE, message);
+      throw new MigrationException(ErrorCode.DATABASE_ERROR, id, Phase.MIGRATE, message, e);
+    } catch (MigrationException e) {
+      recordFailure(c, id, Phase.MIGRATE, e.getMessage());
+      throw e;
+    }
+    record(c, id, Phase.MIGRATE, () -> StateTable.complete(c, id, Phase.MIGRATE));
+    return done;
   }
 
   /**
@@ -172,7 +181,7 @@ public final class ExpandContractRunner {
       throw new MigrationException(e.code(), plan.id(), phase, "the rollback of " + phase.label() + " of "
           + plan.summary() + " failed: " + e.getMessage() + "; the steps before it stay applied", e);
     }
-    record(c, plan, phase, () -> StateTable.rolledBack(c, plan.id(), phase));
+    record(c, plan.id(), phase, () -> StateTable.rolledBack(c, plan.id(), phase));
   }
 
   /**
@@ -238,17 +247,17 @@ public final class ExpandContractRunner {
     if (complete && s.phase(phase).status() == PhaseStatus.COMPLETED) {
       return;
     }
-    record(c, plan, phase, () -> StateTable.start(c, plan.id(), phase, plan.summary()));
+    record(c, plan.id(), phase, () -> StateTable.start(c, plan.id(), phase, plan.summary()));
     try {
       executor.run(c, plan.phase(phase).steps());
     } catch (StepFailedException e) {
-      recordFailure(c, plan, phase, e.getMessage());
+      recordFailure(c, plan.id(), phase, e.getMessage());
       throw new MigrationException(e.code(), plan.id(), phase, phase.label() + " of " + plan.summary()
           + " failed: " + e.getMessage() + "; the steps before it stay applied, run the phase again or roll it back",
           e);
     }
     if (complete) {
-      record(c, plan, phase, () -> StateTable.complete(c, plan.id(), phase));
+      record(c, plan.id(), phase, () -> StateTable.complete(c, plan.id(), phase));
     }
   }
 
@@ -257,18 +266,18 @@ public final class ExpandContractRunner {
     void run() throws SQLException;
   }
 
-  private static void record(Connection c, ExpandContractPlan plan, Phase phase, Write w) {
+  private static void record(Connection c, String id, Phase phase, Write w) {
     try {
       w.run();
     } catch (SQLException e) {
-      throw new MigrationException(ErrorCode.DATABASE_ERROR, plan.id(), phase, "could not record "
-          + phase.label() + " of migration " + plan.id() + " in " + StateTable.TABLE + ": " + e.getMessage(), e);
+      throw new MigrationException(ErrorCode.DATABASE_ERROR, id, phase, "could not record "
+          + phase.label() + " of migration " + id + " in " + StateTable.TABLE + ": " + e.getMessage(), e);
     }
   }
 
-  private static void recordFailure(Connection c, ExpandContractPlan plan, Phase phase, String message) {
+  private static void recordFailure(Connection c, String id, Phase phase, String message) {
     try {
-      StateTable.fail(c, plan.id(), phase, message);
+      StateTable.fail(c, id, phase, message);
     } catch (SQLException ignored) {
       // The connection may be the one that broke; the phase stays "running", which resumes the same way.
     }

@@ -34,9 +34,22 @@ public record MigrationStatus(String migrationId, String summary, List<PhaseStat
 
   /**
    * Returns one line for terminals, such as
-   * {@code rename of orders.total → amount: expand done, migrate 43 % (resumable), contract pending}.
+   * {@code rename of orders.total → amount: expand done, migrate 43 % (resumable), contract pending};
+   * for a standalone backfill only its phase, such as {@code backfill of events (n = n + 1): migrate done}.
    */
   public String describe() {
+    if (isStandaloneBackfill()) {
+      return summary + ": " + phase(Phase.MIGRATE).describe();
+    }
     return summary + ": " + phases.stream().map(PhaseState::describe).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * Returns whether only the migrate phase was ever recorded: a backfill run on its own
+   * ({@link ExpandContractRunner#backfill}), since a plan always records expand first.
+   */
+  public boolean isStandaloneBackfill() {
+    return phase(Phase.EXPAND).startedAt().isEmpty() && phase(Phase.CONTRACT).startedAt().isEmpty()
+        && phase(Phase.MIGRATE).startedAt().isPresent();
   }
 }
