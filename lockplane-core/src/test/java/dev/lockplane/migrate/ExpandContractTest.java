@@ -10,7 +10,9 @@ import dev.lockplane.clone.Script;
 import dev.lockplane.clones.CloneManagers;
 import dev.lockplane.internal.safety.SchemaFingerprint;
 import dev.lockplane.testing.SharedPostgres;
+import dev.lockplane.postgres.LocalPostgres;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -68,7 +70,11 @@ class ExpandContractTest {
 
   @Test
   void renameColumn() throws Exception {
-    exercise(new Change.RenameColumn("orders", "id", "total", "amount", "numeric(12,2)", true),
+    renameColumn(clones);
+  }
+
+  private void renameColumn(CloneManager clones) throws Exception {
+    exercise(clones, new Change.RenameColumn("orders", "id", "total", "amount", "numeric(12,2)", true),
         c -> {
           long old = insert(c, "INSERT INTO orders (customer, total, legacy_code) VALUES ('old', 10.50, 'x') RETURNING id");
           assertThat(decimal(c, "SELECT amount FROM orders WHERE id = " + old)).isEqualByComparingTo("10.50");
@@ -86,7 +92,11 @@ class ExpandContractTest {
 
   @Test
   void renameTable() throws Exception {
-    exercise(new Change.RenameTable("orders", "purchases"),
+    renameTable(clones);
+  }
+
+  private void renameTable(CloneManager clones) throws Exception {
+    exercise(clones, new Change.RenameTable("orders", "purchases"),
         c -> {
           long old = insert(c, "INSERT INTO orders (customer, total, legacy_code) VALUES ('old', 1, 'x') RETURNING id");
           assertThat(count(c, "SELECT count(*) FROM purchases WHERE id = " + old + " AND customer = 'old'")).isOne();
@@ -104,7 +114,11 @@ class ExpandContractTest {
 
   @Test
   void changeColumnType() throws Exception {
-    exercise(new Change.ChangeColumnType("orders", "id", "total", "numeric(12,2)", "bigint",
+    changeColumnType(clones);
+  }
+
+  private void changeColumnType(CloneManager clones) throws Exception {
+    exercise(clones, new Change.ChangeColumnType("orders", "id", "total", "numeric(12,2)", "bigint",
             "round({} * 100)::bigint", "({}::numeric / 100)", "total_cents", true),
         c -> {
           long old = insert(c, "INSERT INTO orders (customer, total, legacy_code) VALUES ('old', 3.57, 'x') RETURNING id");
@@ -122,7 +136,11 @@ class ExpandContractTest {
 
   @Test
   void setNotNull() throws Exception {
-    exercise(new Change.SetNotNull("orders", "id", "note", "'none'"),
+    setNotNull(clones);
+  }
+
+  private void setNotNull(CloneManager clones) throws Exception {
+    exercise(clones, new Change.SetNotNull("orders", "id", "note", "'none'"),
         c -> {
           long old = insert(c, "INSERT INTO orders (customer, total, note, legacy_code) VALUES ('old', 1, NULL, 'x') RETURNING id");
           assertThat(text(c, "SELECT note FROM orders WHERE id = " + old)).isEqualTo("none");
@@ -139,12 +157,16 @@ class ExpandContractTest {
 
   @Test
   void dropColumn() throws Exception {
+    dropColumn(clones);
+  }
+
+  private void dropColumn(CloneManager clones) throws Exception {
     try (Clone before = clones.create(); Connection c = before.dataSource().getConnection()) {
       // What the expand phase is for: the new version no longer writes legacy_code.
       assertThatThrownBy(() -> exec(c, "INSERT INTO orders (customer, total) VALUES ('new', 1)"))
           .hasMessageContaining("legacy_code");
     }
-    exercise(new Change.DropColumn("orders", "legacy_code", "text", true),
+    exercise(clones, new Change.DropColumn("orders", "legacy_code", "text", true),
         c -> {
           long old = insert(c, "INSERT INTO orders (customer, total, legacy_code) VALUES ('old', 1, 'y') RETURNING id");
           assertThat(text(c, "SELECT legacy_code FROM orders WHERE id = " + old)).isEqualTo("y");
@@ -160,7 +182,7 @@ class ExpandContractTest {
             .isZero());
   }
 
-  private void exercise(Change change, Check transition, Check migrated, String direct, Check after) throws Exception {
+  private void exercise(CloneManager clones, Change change, Check transition, Check migrated, String direct, Check after) throws Exception {
     ExpandContractPlan plan = ExpandContract.plan("test-" + change.getClass().getSimpleName(), change);
     String end;
     try (Clone target = clones.create(); Connection c = target.dataSource().getConnection()) {
@@ -206,6 +228,21 @@ class ExpandContractTest {
         exec(c, sql);
       }
       assertThat(end).as("end schema of the expand/contract plan vs the direct change").isEqualTo(shape(c));
+    }
+  }
+
+  /**
+   * The changes whose contract carries a NOT NULL constraint's name over (named only from PostgreSQL 18)
+   * and all sync triggers, on PostgreSQL 15.
+   */
+  @Test
+  void onPostgres15() throws Exception {
+    Path extra = Path.of(System.getProperty("lockplane.test.extraBinaries", "target/postgres-binaries"));
+    try (LocalPostgres older = LocalPostgres.builder().version(15).binariesFrom(extra).start();
+        CloneManager onOlder = CloneManagers.databases(older).golden(SHOP).databasePrefix("ec15_").start()) {
+      renameColumn(onOlder);
+      changeColumnType(onOlder);
+      setNotNull(onOlder);
     }
   }
 
