@@ -231,6 +231,32 @@ class ExpandContractTest {
     }
   }
 
+  @Test
+  void quotedAndSchemaQualifiedNames() throws Exception {
+    try (Clone db = clones.create(); Connection c = db.dataSource().getConnection()) {
+      exec(c, "CREATE SCHEMA sales");
+      exec(c, "CREATE TABLE sales.\"Order\" (\"Id\" int PRIMARY KEY, \"user\" text NOT NULL, \"Price\" numeric(8,2) NOT NULL)");
+      exec(c, "INSERT INTO sales.\"Order\" SELECT g, 'u' || g, g FROM generate_series(1, 500) g");
+      List<Change> changes = List.of(
+          new Change.RenameColumn("sales.Order", "Id", "user", "Owner", "text", true),
+          new Change.ChangeColumnType("sales.Order", "Id", "Price", "numeric(8,2)", "bigint",
+              "round({} * 100)::bigint", "({}::numeric / 100)", "Price cents", true),
+          new Change.RenameTable("sales.Order", "Purchase"));
+      int n = 0;
+      for (Change change : changes) {
+        ExpandContractPlan plan = ExpandContract.plan("quoted-" + n++, change);
+        runner.expand(c, plan);
+        runner.migrate(c, plan);
+        runner.contract(c, plan);
+        runner.rollback(c, plan, Phase.CONTRACT);
+        runner.contract(c, plan);
+      }
+      assertThat(text(c, "SELECT \"Owner\" || ' ' || \"Price\" FROM sales.\"Purchase\" WHERE \"Id\" = 7"))
+          .isEqualTo("u7 700");
+      assertThat(count(c, "SELECT count(*) FROM pg_proc WHERE pronamespace = 'lockplane'::regnamespace")).isZero();
+    }
+  }
+
   /**
    * The changes whose contract carries a NOT NULL constraint's name over (named only from PostgreSQL 18)
    * and all sync triggers, on PostgreSQL 15.

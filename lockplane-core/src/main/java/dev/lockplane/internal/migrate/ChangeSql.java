@@ -50,8 +50,10 @@ public final class ChangeSql {
         "IF TG_OP = 'INSERT' THEN\n"
         + "    IF NEW." + b + " IS NULL THEN NEW." + b + " := NEW." + a + ";\n"
         + "    ELSIF NEW." + a + " IS NULL THEN NEW." + a + " := NEW." + b + "; END IF;\n"
-        + "  ELSIF NEW." + a + " IS DISTINCT FROM OLD." + a + " THEN NEW." + b + " := NEW." + a + ";\n"
-        + "  ELSIF NEW." + b + " IS DISTINCT FROM OLD." + b + " THEN NEW." + a + " := NEW." + b + ";\n"
+        + "  ELSIF NEW." + a + " IS DISTINCT FROM OLD." + a + " AND NEW." + a + " IS DISTINCT FROM NEW." + b + " THEN\n"
+        + "    NEW." + b + " := NEW." + a + ";\n"
+        + "  ELSIF NEW." + b + " IS DISTINCT FROM OLD." + b + " AND NEW." + b + " IS DISTINCT FROM NEW." + a + " THEN\n"
+        + "    NEW." + a + " := NEW." + b + ";\n"
         + "  END IF;");
     List<SqlStep> expand = new ArrayList<>();
     expand.add(SCHEMA);
@@ -75,12 +77,13 @@ public final class ChangeSql {
     }
     contractRollback.add(SqlStep.of("ALTER TABLE " + t + " ADD COLUMN " + a + " " + c.type())
         .describedAs("re-create " + c.from()));
+    // The trigger first, so rows written while the copy runs are kept in step too.
+    contractRollback.addAll(sync.create(c.from() + " and " + c.to()));
     contractRollback.add(SqlStep.of("UPDATE " + t + " SET " + a + " = " + b)
         .describedAs("copy " + c.to() + " back into " + c.from() + " (one statement over the whole table)"));
     if (c.notNull()) {
       contractRollback.addAll(SafeRewrites.setNotNull(c.table(), c.from()));
     }
-    contractRollback.addAll(sync.create(c.from() + " and " + c.to()));
     return List.of(
         phase(Phase.EXPAND, expand, expandRollback),
         migrate(fill),
@@ -118,14 +121,17 @@ public final class ChangeSql {
     String col = q(c.column());
     String shadow = q(c.shadowColumn());
     String toNewOfNew = conv(c.toNew(), "NEW." + col);
+    String toOldOfNew = conv(c.toOld(), "NEW." + shadow);
     Sync sync = new Sync(c.table(), c.column(),
         "IF TG_OP = 'INSERT' THEN\n"
         + "    IF NEW." + shadow + " IS NULL THEN NEW." + shadow + " := " + toNewOfNew + ";\n"
         + "    ELSIF NEW." + col + " IS NULL THEN NEW." + col + " := " + conv(c.toOld(), "NEW." + shadow) + "; END IF;\n"
-        + "  ELSIF NEW." + col + " IS DISTINCT FROM OLD." + col + " THEN NEW." + shadow + " := " + toNewOfNew + ";\n"
-        // The backfill writes the converted value; converting it back would round the old column.
+        // A write that is already the conversion of the other column (the backfill, the contract rollback's
+        // copy) is left alone: converting it back would round the other column on a lossy conversion.
+        + "  ELSIF NEW." + col + " IS DISTINCT FROM OLD." + col + " AND NEW." + col + " IS DISTINCT FROM " + toOldOfNew
+        + " THEN\n    NEW." + shadow + " := " + toNewOfNew + ";\n"
         + "  ELSIF NEW." + shadow + " IS DISTINCT FROM OLD." + shadow + " AND NEW." + shadow + " IS DISTINCT FROM "
-        + toNewOfNew + " THEN\n    NEW." + col + " := " + conv(c.toOld(), "NEW." + shadow) + ";\n"
+        + toNewOfNew + " THEN\n    NEW." + col + " := " + toOldOfNew + ";\n"
         + "  END IF;");
     List<SqlStep> expand = new ArrayList<>();
     expand.add(SCHEMA);
@@ -154,12 +160,12 @@ public final class ChangeSql {
     }
     contractRollback.add(SqlStep.of("ALTER TABLE " + t + " ADD COLUMN " + col + " " + c.oldType())
         .describedAs("re-create " + c.column() + " " + c.oldType()));
+    contractRollback.addAll(sync.create(c.column() + " and " + c.shadowColumn()));
     contractRollback.add(SqlStep.of("UPDATE " + t + " SET " + col + " = " + conv(c.toOld(), shadow))
         .describedAs("convert the values back (one statement over the whole table)"));
     if (c.notNull()) {
       contractRollback.addAll(SafeRewrites.setNotNull(c.table(), c.column()));
     }
-    contractRollback.addAll(sync.create(c.column() + " and " + c.shadowColumn()));
     return List.of(
         phase(Phase.EXPAND, expand, expandRollback),
         migrate(fill),
