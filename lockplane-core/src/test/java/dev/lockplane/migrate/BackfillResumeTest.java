@@ -1,7 +1,9 @@
 package dev.lockplane.migrate;
 
 import static dev.lockplane.migrate.ExpandContractTest.count;
+import static dev.lockplane.migrate.ExpandContractTest.exec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lockplane.clone.Clone;
 import dev.lockplane.clone.CloneManager;
@@ -10,6 +12,7 @@ import dev.lockplane.clone.Script;
 import dev.lockplane.clones.CloneManagers;
 import dev.lockplane.testing.SharedPostgres;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,12 +40,49 @@ class BackfillResumeTest {
   private static final String ID = "events-counter";
   private static final Backfill INCREMENT = Backfill.of("events", "id", "n = n + 1");
 
+  private static CloneManager clones;
+
+  @BeforeAll
+  static void start() {
+    String prefix = "bf" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+    clones = CloneManagers.databases(SharedPostgres.get()).golden(EVENTS).databasePrefix(prefix).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (clones != null) {
+      clones.close();
+    }
+  }
+
+  @Test
+  void aBatchBlockedByARowLockGivesUpWithinItsLockTimeoutAndResumesLater() throws Exception {
+    ExpandContractRunner runner = ExpandContractRunner.builder().batchSize(50_000)
+        .batchLockTimeout(Duration.ofMillis(100)).batchAttempts(2).build();
+    try (Clone db = clones.create(); Connection holder = db.dataSource().getConnection();
+        Connection c = db.dataSource().getConnection()) {
+      holder.setAutoCommit(false);
+      // A long transaction holds one row of the third batch.
+      exec(holder, "SELECT * FROM events WHERE id = 3 * 120000 FOR UPDATE");
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> runner.backfill(c, "blocked", INCREMENT)).isInstanceOf(MigrationException.class)
+          .hasMessageContaining("55P03").hasMessageContaining("run it again to resume");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+      PhaseState stopped = ExpandContractRunner.status(c, "blocked").phase(Phase.MIGRATE);
+      assertThat(stopped.status()).isEqualTo(PhaseStatus.FAILED);
+      assertThat(stopped.rowsScanned()).isEqualTo(100_000);
+      assertThat(count(c, "SELECT count(*) FROM events WHERE n = 1")).isEqualTo(100_000);
+      holder.rollback();
+
+      assertThat(runner.backfill(c, "blocked", INCREMENT).rowsScanned()).isEqualTo(ROWS);
+      assertThat(count(c, "SELECT count(*) FROM events WHERE n <> 1")).isZero();
+    }
+  }
+
   @Test
   void interruptedBackfillResumesWithoutDuplicateOrLostRows() throws Exception {
-    String prefix = "bf" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (CloneManager clones = CloneManagers.databases(SharedPostgres.get()).golden(EVENTS).databasePrefix(prefix).start();
-        Clone db = clones.create();
+    try (Clone db = clones.create();
         Connection monitor = db.dataSource().getConnection()) {
       List<BackfillProgress> seen = new CopyOnWriteArrayList<>();
       AtomicBoolean interruptAt30 = new AtomicBoolean(true);
