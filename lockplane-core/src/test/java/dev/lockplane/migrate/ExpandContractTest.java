@@ -11,6 +11,11 @@ import dev.lockplane.clones.CloneManagers;
 import dev.lockplane.internal.safety.SchemaFingerprint;
 import dev.lockplane.testing.SharedPostgres;
 import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.safety.LockMode;
+import dev.lockplane.safety.ReportFormat;
+import dev.lockplane.safety.ShadowValidation;
+import dev.lockplane.safety.SqlStep;
+import dev.lockplane.safety.ValidationReport;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -229,6 +234,23 @@ class ExpandContractTest {
       }
       assertThat(end).as("end schema of the expand/contract plan vs the direct change").isEqualTo(shape(c));
     }
+  }
+
+  /** Shadow validation side by side: the expand phase of a type change rewrites nothing, the direct change does. */
+  @Test
+  void expandPhaseRewritesNothingWhereTheDirectChangeRewrites() {
+    ExpandContractPlan plan = ExpandContract.plan("shadow", new Change.ChangeColumnType("orders", "id", "total",
+        "numeric(12,2)", "bigint", "round({} * 100)::bigint", "({}::numeric / 100)", "total_cents", true));
+    ValidationReport expand = ShadowValidation.on(clones).steps(plan.expand().steps())
+        .rollback(plan.expand().rollback()).build().run();
+    assertThat(expand.passed()).as(expand.render(ReportFormat.TEXT)).isTrue();
+    assertThat(expand.steps()).allMatch(r -> r.rewritten().isEmpty());
+    ValidationReport direct = ShadowValidation.on(clones).steps(List.of(
+        SqlStep.of("ALTER TABLE orders ALTER COLUMN total TYPE bigint USING round(total * 100)::bigint"))).build().run();
+    assertThat(direct.steps()).singleElement().satisfies(r -> {
+      assertThat(r.rewritten()).contains("orders");
+      assertThat(r.lockOn("orders")).hasValue(LockMode.ACCESS_EXCLUSIVE);
+    });
   }
 
   @Test
