@@ -74,6 +74,13 @@ class MisuseAndKeepTest {
   }
 
   @Test
+  void instanceIsolationNeedsAServerEngine() {
+    assertThat(failureOf(run(Fixtures.InstanceWithSqlite.class)))
+        .isInstanceOf(ExtensionConfigurationException.class)
+        .hasMessageContaining("isolation = INSTANCE with engine = SQLITE");
+  }
+
+  @Test
   void jdbcUrlOnANonStringParameterIsRefused() {
     assertThat(failureOf(run(Fixtures.JdbcUrlOnWrongType.class)))
         .isInstanceOf(ExtensionConfigurationException.class)

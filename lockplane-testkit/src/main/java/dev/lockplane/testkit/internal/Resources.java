@@ -49,15 +49,19 @@ public final class Resources {
     }
   }
 
-  /** A directory for SQLite files, removed at the end of the run. */
+  /**
+   * A scratch directory (SQLite files, instance-clone stores), removed at the end of the run. Mode
+   * 0711: a server running as another user must traverse it, nobody needs to list it.
+   */
   @SuppressWarnings("deprecation")
-  public static final class SqliteDirectory implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  public static final class ScratchDirectory implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private final Path dir;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    SqliteDirectory() {
+    ScratchDirectory() {
       try {
-        this.dir = Files.createTempDirectory("lockplane-sqlite");
+        this.dir = Files.createTempDirectory("lockplane-scratch");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -86,10 +90,10 @@ public final class Resources {
     public Golden(Settings s, ExtensionContext.Store root) {
       String prefix = "lpt" + UUID.randomUUID().toString().replace("-", "").substring(0, 6) + "_";
       if (s.isolation() == dev.lockplane.testkit.Isolation.INSTANCE) {
-        SqliteDirectory dir = root.getOrComputeIfAbsent("instance-dir", k -> new SqliteDirectory(), SqliteDirectory.class);
+        ScratchDirectory dir = root.getOrComputeIfAbsent("instance-dir", k -> new ScratchDirectory(), ScratchDirectory.class);
         manager = InstanceManagers.start(s, dir.path());
       } else if (s.engine() == Engine.SQLITE) {
-        SqliteDirectory dir = root.getOrComputeIfAbsent("sqlite-dir", k -> new SqliteDirectory(), SqliteDirectory.class);
+        ScratchDirectory dir = root.getOrComputeIfAbsent("sqlite-dir", k -> new ScratchDirectory(), ScratchDirectory.class);
         manager = CloneManagers.sqlite(dir.path().resolve(s.golden().contentHash().substring(0, 12))).golden(s.golden()).start();
       } else if (s.jdbcUrl() != null) {
         manager = CloneManagers.databases(s.jdbcUrl(), s.user(), s.password())
