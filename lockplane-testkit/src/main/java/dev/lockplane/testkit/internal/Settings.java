@@ -82,19 +82,6 @@ public record Settings(
     String url = param(context, "lockplane.jdbcUrl").orElse(null);
     String user = param(context, "lockplane.user").orElse(null);
     String password = param(context, "lockplane.password").orElse("");
-    if (url != null && engine == Engine.SQLITE) {
-      throw new ExtensionConfigurationException(
-          where + " uses engine SQLITE, but lockplane.jdbcUrl names a PostgreSQL server: remove one of them.");
-    }
-    if (url != null && user == null) {
-      throw new ExtensionConfigurationException(
-          "lockplane.jdbcUrl is set but lockplane.user is not: give the role (with CREATEDB) to clone with.");
-    }
-    if (url != null && annotation.postgres() != 0) {
-      throw new ExtensionConfigurationException(
-          where + " sets postgres = " + annotation.postgres() + ", but lockplane.jdbcUrl names an existing server,"
-              + " whose version Lockplane cannot choose: drop postgres, or unset lockplane.jdbcUrl.");
-    }
     Isolation isolation = annotation.isolation();
     if (isolation == Isolation.DEFAULT) {
       isolation = param(context, "lockplane.isolation").map(v -> parseEnum(Isolation.class, v, "lockplane.isolation")).orElse(Isolation.DATABASE);
@@ -112,6 +99,19 @@ public record Settings(
         throw new ExtensionConfigurationException(where + " asks for isolation = INSTANCE, which needs the dev.lockplane:lockplane-zfs"
             + " dependency on the test classpath: add it (scope test).");
       }
+    }
+    if (url != null && engine == Engine.SQLITE) {
+      throw new ExtensionConfigurationException(
+          where + " uses engine SQLITE, but lockplane.jdbcUrl names a PostgreSQL server: remove one of them.");
+    }
+    if (url != null && user == null) {
+      throw new ExtensionConfigurationException(
+          "lockplane.jdbcUrl is set but lockplane.user is not: give the role (with CREATEDB) to clone with.");
+    }
+    if (url != null && annotation.postgres() != 0) {
+      throw new ExtensionConfigurationException(
+          where + " sets postgres = " + annotation.postgres() + ", but lockplane.jdbcUrl names an existing server,"
+              + " whose version Lockplane cannot choose: drop postgres, or unset lockplane.jdbcUrl.");
     }
     String storage = param(context, "lockplane.storage").orElse(null);
     return new Settings(engine, engine == Engine.SQLITE ? 0 : version, golden(annotation.scripts(), where), pool, keep, url, user, password,
