@@ -88,9 +88,10 @@ public interface CloneManager extends AutoCloseable {
   void destroySnapshot(Snapshot snapshot);
 
   /**
-   * Stops managing a clone without destroying it: {@link #close()} leaves it in place, so that it can
-   * be inspected later (for example the clone of a failed test, on a server that outlives the JVM).
-   * The clone is no longer listed; its handle stays usable.
+   * Keeps a clone past {@link #close()}, so that it can be inspected later (for example the clone of
+   * a failed test, on a server that outlives the JVM). Database-level and SQLite managers stop
+   * tracking it (it is no longer listed; its handle stays usable); instance-level managers protect
+   * it, and the next manager on the same store finds it again.
    *
    * @param clone a clone of this manager
    */
