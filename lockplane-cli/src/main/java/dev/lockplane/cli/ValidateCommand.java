@@ -65,7 +65,7 @@ final class ValidateCommand {
       return Main.OK;
     }
     // A fresh prefix: a golden of the same database name from an earlier run would be stale.
-    String prefix = "lockplane_validate_" + UUID.randomUUID().toString().substring(0, 8) + "_";
+    String prefix = "lpv_" + UUID.randomUUID().toString().substring(0, 8) + "_";
     ValidationReport report;
     String goldenName = null;
     try (CloneManager clones = CloneManagers.databases(adminUrl, o.user == null ? "" : o.user,

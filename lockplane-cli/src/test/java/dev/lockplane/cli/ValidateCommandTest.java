@@ -55,7 +55,7 @@ class ValidateCommandTest {
   private List<String> leftoverDatabases() throws Exception {
     List<String> names = new ArrayList<>();
     try (Connection c = pg.connect("postgres"); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'lockplane_validate_%'")) {
+        ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE starts_with(datname, 'lpv_')")) {
       while (rs.next()) {
         names.add(rs.getString(1));
       }
