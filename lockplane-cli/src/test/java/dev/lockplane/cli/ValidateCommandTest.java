@@ -68,6 +68,7 @@ class ValidateCommandTest {
     Result r = validate(BASE + "CREATE INDEX orders_customer_idx ON orders (customer);\n"
         + "ALTER TABLE orders ADD COLUMN note text DEFAULT 'none';\n", "--safety", "strict");
     assertThat(r.code()).as(r.err() + r.out()).isEqualTo(Main.OK);
+
     assertThat(r.out()).contains("CREATE INDEX CONCURRENTLY orders_customer_idx")
         .contains("-- risk: SAFE").contains("-- shadow validation");
     assertThat(leftoverDatabases()).isEmpty();

@@ -245,8 +245,10 @@ public final class Planner {
     if (current.dialect() != desired.dialect()) {
       return plan(current, desired);
     }
-    PlanAssessor assessor = new PlanAssessor(LockCatalogue.forVersion(major), safety, c, current, desired);
-    Plan plan = PlanBuilder.plan(current, desired, assessor::assess);
+    LockCatalogue catalogue = LockCatalogue.forVersion(major);
+    PlanAssessor assessor = new PlanAssessor(catalogue, safety, c, current, desired);
+    Plan plan = PlanBuilder.plan(current, desired, assessor::assess,
+        (from, to) -> new PlanAssessor(catalogue, safety, c, from, to, false)::assess);
     assessor.checkAllowed();
     return plan;
   }

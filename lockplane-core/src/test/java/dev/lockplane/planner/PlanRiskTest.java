@@ -131,6 +131,13 @@ class PlanRiskTest {
     // The oracle: the database now has exactly the desired schema, the same as the naive plan's target.
     assertThat(strict.plan(pg.dataSource(db), Desired.sql("d.sql", desired)).isEmpty()).isTrue();
     assertThat(Planner.hash(strict.introspect(pg.dataSource(db)))).isEqualTo(naive.targetHash());
+
+    // The rollback has its report too, its index drop in the safe form, and restores the source schema.
+    assertThat(plan.rollbackSteps()).allSatisfy(s -> assertThat(s.risk()).isNotNull());
+    assertThat(plan.rollbackSteps()).anySatisfy(s ->
+        assertThat(s.sql()).containsExactly("DROP INDEX CONCURRENTLY public.orders_customer_idx"));
+    strict.rollback(plan, pg.dataSource(db));
+    assertThat(Planner.hash(strict.introspect(pg.dataSource(db)))).isEqualTo(plan.sourceHash());
   }
 
   @Test

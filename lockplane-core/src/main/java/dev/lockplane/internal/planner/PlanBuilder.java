@@ -25,9 +25,21 @@ public final class PlanBuilder {
   /** Plans, passing each forward step with its operation through {@code decorate} (the risk assessment). */
   public static Plan plan(DatabaseSchema current, DatabaseSchema desired,
       java.util.function.BiFunction<Operation, Step, Step> decorate) {
+    return plan(current, desired, decorate, (from, to) -> (op, step) -> step);
+  }
+
+  /**
+   * Plans, passing forward steps through {@code decorate} and rollback steps through the decorator
+   * {@code reverseDecorator} makes for the rollback's source and target models.
+   */
+  public static Plan plan(DatabaseSchema current, DatabaseSchema desired,
+      java.util.function.BiFunction<Operation, Step, Step> decorate,
+      java.util.function.BiFunction<DatabaseSchema, DatabaseSchema,
+          java.util.function.BiFunction<Operation, Step, Step>> reverseDecorator) {
     List<Step> forward = steps(current, desired, decorate);
     DatabaseSchema desiredPlain = withoutHints(desired);
-    List<Step> reverse = steps(desiredPlain, invertHints(current, desired));
+    DatabaseSchema back = invertHints(current, desired);
+    List<Step> reverse = steps(desiredPlain, back, reverseDecorator.apply(desiredPlain, back));
     return new Plan(desired.dialect(), SchemaHash.of(current), SchemaHash.of(desiredPlain), forward, reverse,
         current);
   }

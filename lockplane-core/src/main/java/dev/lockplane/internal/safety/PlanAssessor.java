@@ -62,6 +62,7 @@ public final class PlanAssessor {
   private final DatabaseSchema desired;
   private final Map<String, TableStatistics> statistics = new HashMap<>();
   private final List<String> refusals = new ArrayList<>();
+  private final boolean judge;
   private int stepNumber;
 
   /**
@@ -73,6 +74,16 @@ public final class PlanAssessor {
    */
   public PlanAssessor(LockCatalogue catalogue, SafetyLevel level, Connection target, DatabaseSchema current,
       DatabaseSchema desired) {
+    this(catalogue, level, target, current, desired, true);
+  }
+
+  /**
+   * @param judge false for a plan's rollback steps: they get their report and, under strict, their
+   *     safe forms, but are never refused or warned about (undoing an added column drops it)
+   */
+  public PlanAssessor(LockCatalogue catalogue, SafetyLevel level, Connection target, DatabaseSchema current,
+      DatabaseSchema desired, boolean judge) {
+    this.judge = judge;
     this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
     this.level = Objects.requireNonNull(level, "level");
     this.target = target;
@@ -120,6 +131,9 @@ public final class PlanAssessor {
       }
       for (Finding f : a.findings()) {
         findings.add(new StepFinding(f.ruleId(), f.risk().name(), f.message(), f.saferAlternative()));
+      }
+      if (!judge) {
+        continue;
       }
       boolean refused = !a.allowed() || (level == SafetyLevel.STRICT && e.risk() == RiskClass.LOSSY);
       if (refused) {
