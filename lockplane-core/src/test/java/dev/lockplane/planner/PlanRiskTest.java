@@ -183,4 +183,22 @@ class PlanRiskTest {
     assertThat(PlanReport.render(risky, ReportFormat.TEXT)).contains("-- risk: DANGEROUS, ACCESS EXCLUSIVE, rewrite")
         .contains("-- estimate: rewrites `orders`").contains("-- [add-column-volatile-default]");
   }
+
+  @Test
+  void strictKeepsThePlainIndexBuildOnAPartitionedTableAndItApplies() throws Exception {
+    String parts = "CREATE TABLE events (id int, at date) PARTITION BY RANGE (at);"
+        + "CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');";
+    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+      s.execute(parts);
+    }
+    String desired = BASE + parts + "CREATE INDEX events_at ON events (at);";
+    Plan p = strict.plan(pg.dataSource(db), Desired.sql("d.sql", desired));
+    assertThat(p.steps()).anySatisfy(s -> {
+      assertThat(s.sql().get(0)).startsWith("CREATE INDEX events_at");
+      assertThat(s.risk().kinds()).containsExactly("CREATE_INDEX");
+    });
+    assertThat(p.steps()).noneSatisfy(s -> assertThat(s.sql().toString()).contains("CONCURRENTLY"));
+    strict.apply(p, pg.dataSource(db));
+    assertThat(strict.plan(pg.dataSource(db), Desired.sql("d.sql", desired)).isEmpty()).isTrue();
+  }
 }

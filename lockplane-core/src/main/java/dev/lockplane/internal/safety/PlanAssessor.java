@@ -223,7 +223,7 @@ public final class PlanAssessor {
         return Mapped.of(s, null);
       }
       Table t = tableOf(o.schema(), o.relation());
-      if (level == SafetyLevel.STRICT && s.sql().size() == 1) {
+      if (rewritable(t) && s.sql().size() == 1) {
         String sql = s.sql().get(0);
         String head = o.index().unique() ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
         if (sql.startsWith(head)) {
@@ -235,7 +235,7 @@ public final class PlanAssessor {
     }
     if (op instanceof DropIndex o) {
       Table t = tableOf(o.schema(), o.relation());
-      if (level == SafetyLevel.STRICT && s.sql().size() == 1 && s.sql().get(0).startsWith("DROP INDEX ")) {
+      if (rewritable(t) && s.sql().size() == 1 && s.sql().get(0).startsWith("DROP INDEX ")) {
         return new Mapped(List.of(DdlKind.DROP_INDEX_CONCURRENTLY),
             List.of("DROP INDEX CONCURRENTLY " + s.sql().get(0).substring("DROP INDEX ".length())), false,
             "drop-index", t, null);
@@ -261,6 +261,14 @@ public final class PlanAssessor {
     }
     // Creations of new objects, drops of objects without data, comments: catalog-only changes.
     return Mapped.of(s, null);
+  }
+
+  /**
+   * Whether strict mode may use a safe form on this relation: not on a partitioned table, where
+   * PostgreSQL refuses {@code CONCURRENTLY} and {@code USING INDEX}.
+   */
+  private boolean rewritable(Table t) {
+    return level == SafetyLevel.STRICT && (t == null || t.partitionKey() == null);
   }
 
   private boolean isNewQualified(Constraint.ForeignKey f) {
@@ -303,7 +311,7 @@ public final class PlanAssessor {
           : to.type().equals("text") ? DdlKind.ALTER_COLUMN_TYPE_VARCHAR_TO_TEXT : DdlKind.ALTER_COLUMN_TYPE_VARCHAR_WIDEN);
     }
     boolean setNotNull = to.notNull() && !from.notNull();
-    if (setNotNull && !rewrites && level == SafetyLevel.STRICT && s.sql().size() == 1) {
+    if (setNotNull && !rewrites && rewritable(o.table()) && s.sql().size() == 1) {
       List<SqlStep> safe = SafeRewrites.setNotNull(o.table().schema() + "." + o.table().name(), to.name());
       kinds.addAll(List.of(DdlKind.ADD_CHECK_NOT_VALID, DdlKind.VALIDATE_CHECK, DdlKind.SET_NOT_NULL_WITH_VALID_CHECK));
       // The original statement keeps its other parts (default, identity); its SET NOT NULL is proven by the check.
@@ -319,7 +327,7 @@ public final class PlanAssessor {
   private Mapped addConstraint(AddConstraint o, Step s) {
     Constraint c = o.constraint();
     Table t = o.table();
-    boolean strict = level == SafetyLevel.STRICT && s.sql().size() == 1;
+    boolean strict = rewritable(t) && s.sql().size() == 1;
     String table = quoted(t);
     String name = quote(c.name());
     if (c instanceof Constraint.Check) {
