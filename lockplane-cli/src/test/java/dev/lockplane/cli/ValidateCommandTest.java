@@ -90,6 +90,17 @@ class ValidateCommandTest {
         "--format", "markdown", "--max-risk", "dangerous");
     assertThat(md.code()).as(md.err()).isEqualTo(Main.OK);
     assertThat(md.out()).contains("| # | Step | Risk | Lock | Effect | Estimate |").contains("rewrites `orders`");
+    // plan renders the same risk table, and --safety is checked.
+    Path schema = dir.resolve("volatile.sql");
+    Files.writeString(schema, BASE.replace("amount int", "amount int, noise float8 DEFAULT random()"));
+    String[] common = {"--url", pg.jdbcUrl(db), "--user", pg.user(), "--password", pg.password(),
+        "--scratch-url", pg.jdbcUrl("postgres"), "--schema", schema.toString()};
+    Result plan = MainTest.run(concat(new String[] {"plan", "--format", "markdown", "--safety", "permissive"}, common));
+    assertThat(plan.code()).as(plan.err()).isEqualTo(Main.CHANGES);
+    assertThat(plan.out()).contains("**dangerous** ⚠ | ACCESS EXCLUSIVE | rewrite | rewrites `orders`");
+    Result bad = MainTest.run(concat(new String[] {"plan", "--safety", "reckless"}, common));
+    assertThat(bad.code()).isEqualTo(Main.ERROR);
+    assertThat(bad.err()).contains("--safety is strict, moderate or permissive, not reckless");
     assertThat(leftoverDatabases()).isEmpty();
   }
 
@@ -115,5 +126,12 @@ class ValidateCommandTest {
         s.execute("DROP ROLE IF EXISTS " + role);
       }
     }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] r = new String[a.length + b.length];
+    System.arraycopy(a, 0, r, 0, a.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
   }
 }
