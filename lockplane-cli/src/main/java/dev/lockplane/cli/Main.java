@@ -1,6 +1,7 @@
 package dev.lockplane.cli;
 
 import dev.lockplane.LockplaneException;
+import dev.lockplane.backup.cli.BackupCommand;
 import dev.lockplane.plan.ApplyResult;
 import dev.lockplane.plan.DriftReport;
 import dev.lockplane.plan.Plan;
@@ -26,6 +27,7 @@ import java.time.Duration;
  * lockplane plan --url jdbc:postgresql://host/db --schema schema/ --format json --out plan.json
  * lockplane apply --url ... --plan plan.json
  * lockplane validate --url ... --schema schema/ --safety strict --format markdown
+ * lockplane backup create --repo /backups --pgdata ...   (see docs/backups.md)
  * </pre>
  */
 public final class Main {
@@ -56,6 +58,10 @@ public final class Main {
    * @return the exit code
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("backup")) {
+      // the backup commands have their own options and exit codes (see docs/backups.md)
+      return BackupCommand.run(java.util.Arrays.asList(args).subList(1, args.length), out, err);
+    }
     Options o;
     try {
       o = Options.parse(args);

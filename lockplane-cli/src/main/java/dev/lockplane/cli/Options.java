@@ -12,6 +12,8 @@ final class Options {
         validate     plan to --schema, then run the plan and its rollback on a thin clone of the
                      database (same server; the role needs CREATEDB) and print the measurements;
                      exit 2 when a step is above --max-risk, fails, or the rollback does not restore
+        backup ...   backups: create|list|show|verify|restore|extract|compare|prune|keys
+                     (run 'lockplane backup help' for its options)
       options:
         --url URL               the target database (jdbc:postgresql://... or jdbc:sqlite:...)
         --user USER --password PASSWORD
