@@ -46,5 +46,7 @@ public enum ErrorCode {
   /** The database's schema is no longer the one a plan was made from. */
   SCHEMA_CHANGED,
   /** A step of a plan failed while being applied. */
-  APPLY_FAILED
+  APPLY_FAILED,
+  /** The safety level refuses a plan step (a dangerous, multi-phase or lossy change). */
+  UNSAFE_CHANGE
 }

@@ -91,6 +91,29 @@ public record Plan(
       if (s.renamedFrom() != null) {
         b.append("-- lockplane: renamed from ").append(s.renamedFrom()).append('\n');
       }
+      StepRisk r = s.risk();
+      if (r != null) {
+        b.append("-- risk: ").append(r.risk());
+        if (!r.lock().isEmpty()) {
+          b.append(", ").append(r.lock());
+        }
+        if (!"NONE".equals(r.effect())) {
+          b.append(", ").append(r.effect().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (!r.rewrittenFrom().isEmpty()) {
+          b.append(" (safe form of ").append(r.rewrittenFrom()).append(')');
+        }
+        b.append('\n');
+        if (!r.estimate().isEmpty()) {
+          b.append("-- estimate: ").append(r.estimate()).append('\n');
+        }
+        for (StepFinding f : r.findings()) {
+          b.append("-- [").append(f.ruleId()).append("] ").append(f.message()).append('\n');
+          if (!f.saferAlternative().isEmpty()) {
+            b.append("--   safer: ").append(f.saferAlternative()).append('\n');
+          }
+        }
+      }
       for (String sql : s.sql()) {
         b.append(sql).append(";\n");
       }

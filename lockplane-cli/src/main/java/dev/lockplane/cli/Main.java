@@ -7,7 +7,10 @@ import dev.lockplane.plan.DriftReport;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.planner.Desired;
 import dev.lockplane.planner.Lockplane;
+import dev.lockplane.planner.PlanReport;
 import dev.lockplane.planner.Planner;
+import dev.lockplane.safety.ReportFormat;
+import dev.lockplane.safety.SafetyLevel;
 import dev.lockplane.schema.DatabaseSchema;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,6 +26,7 @@ import java.time.Duration;
  * <pre>
  * lockplane plan --url jdbc:postgresql://host/db --schema schema/ --format json --out plan.json
  * lockplane apply --url ... --plan plan.json
+ * lockplane validate --url ... --schema schema/ --safety strict --format markdown
  * lockplane backup create --repo /backups --pgdata ...   (see docs/backups.md)
  * </pre>
  */
@@ -31,7 +35,7 @@ public final class Main {
   public static final int OK = 0;
   /** Exit code: an error. */
   public static final int ERROR = 1;
-  /** Exit code: the plan has changes, or drift was found. */
+  /** Exit code: the plan has changes, drift was found, or validation found steps above the accepted risk. */
   public static final int CHANGES = 2;
 
   private Main() {}
@@ -92,6 +96,13 @@ public final class Main {
     if (o.scratchUrl != null) {
       b.scratchServer(o.scratchUrl, o.user, o.password);
     }
+    if (o.safety != null) {
+      try {
+        b.safety(SafetyLevel.valueOf(o.safety.toUpperCase(java.util.Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--safety is strict, moderate or permissive, not " + o.safety);
+      }
+    }
     Planner planner = b.build();
     UrlDataSource target = new UrlDataSource(o.require("url", o.url), o.user, o.password);
     switch (o.command) {
@@ -102,7 +113,7 @@ public final class Main {
       }
       case "plan" -> {
         Plan plan = planner.plan(target, desired(o));
-        String text = o.json() ? Planner.toJson(plan) : plan.toText();
+        String text = PlanReport.render(plan, ReportFormat.valueOf(o.format.toUpperCase(java.util.Locale.ROOT)));
         if (o.out != null) {
           Files.writeString(Path.of(o.out), Planner.toJson(plan), StandardCharsets.UTF_8);
         }
@@ -129,6 +140,9 @@ public final class Main {
         out.println("applied " + r.stepsApplied() + " step(s) in " + r.duration().toMillis() + " ms; schema "
             + r.resultHash() + " (history id " + r.historyId() + ")");
         return OK;
+      }
+      case "validate" -> {
+        return ValidateCommand.run(o, planner, target, desired(o), out, err);
       }
       case "drift" -> {
         DriftReport r = planner.drift(target, desired(o));

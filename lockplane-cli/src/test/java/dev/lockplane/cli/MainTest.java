@@ -55,7 +55,7 @@ class MainTest {
       Result rollback = run(concat(new String[] {"rollback", "--plan", planFile.toString()}, auth));
       assertThat(rollback.code()).as(rollback.err()).isEqualTo(Main.OK);
       assertThat(run(concat(new String[] {"bogus"}, auth)).code()).isEqualTo(Main.ERROR);
-      assertThat(run("plan", "--format", "xml").err()).contains("--format is text or json");
+      assertThat(run("plan", "--format", "xml").err()).contains("--format is text, json or markdown");
     } finally {
       try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
         s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");

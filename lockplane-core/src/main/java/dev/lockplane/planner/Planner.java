@@ -12,12 +12,15 @@ import dev.lockplane.internal.planner.ScriptRunner;
 import dev.lockplane.internal.planner.pg.PgIntrospector;
 import dev.lockplane.internal.planner.pg.PgScratch;
 import dev.lockplane.internal.planner.sqlite.SqliteIntrospector;
+import dev.lockplane.internal.safety.PlanAssessor;
 import dev.lockplane.plan.ApplyListener;
 import dev.lockplane.plan.ApplyResult;
 import dev.lockplane.plan.DriftReport;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.plan.Step;
 import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.safety.LockCatalogue;
+import dev.lockplane.safety.SafetyLevel;
 import dev.lockplane.schema.DatabaseSchema;
 import dev.lockplane.schema.Dialect;
 import java.sql.Connection;
@@ -43,8 +46,10 @@ public final class Planner {
   private final String scratchUrl;
   private final String scratchUser;
   private final String scratchPassword;
+  private final SafetyLevel safety;
 
   private Planner(Builder b) {
+    this.safety = b.safety == null ? SafetyLevel.MODERATE : b.safety;
     this.lockTimeout = b.lockTimeout == null ? Duration.ofSeconds(5) : b.lockTimeout;
     this.statementTimeout = b.statementTimeout == null ? Duration.ZERO : b.statementTimeout;
     this.scratchServer = b.scratchServer;
@@ -193,19 +198,64 @@ public final class Planner {
   }
 
   /**
-   * Reads a live database and the desired state, and plans the change.
+   * Reads a live database and the desired state, and plans the change. For PostgreSQL (13 and later)
+   * each forward step carries its risk report ({@link Step#risk()}): catalogue kinds, locks, rewrite
+   * or scan, risk class, findings, and the size estimate from the target's statistics. Under {@link
+   * SafetyLevel#STRICT} steps with a safe form are replaced by it, and dangerous, multi-phase and lossy
+   * steps are refused; under {@link SafetyLevel#MODERATE} each finding is logged as a warning.
    *
    * @param target the database
    * @param desired the desired state
    * @return the plan
+   * @throws LockplaneException ({@link ErrorCode#UNSAFE_CHANGE}) when the safety level refuses a step
    */
   public Plan plan(DataSource target, Desired desired) {
     try (Connection c = target.getConnection()) {
       DatabaseSchema current = introspect(c);
-      return plan(current, load(desired, current.dialect(), majorVersion(c)));
+      int major = majorVersion(c);
+      DatabaseSchema wanted = load(desired, current.dialect(), major);
+      if (current.dialect() != Dialect.POSTGRESQL || (major < 13 && safety != SafetyLevel.STRICT)) {
+        return plan(current, wanted);
+      }
+      return assessed(current, wanted, c, major);
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the target database: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Plans the change from a live PostgreSQL database's schema to a desired model, with a risk report
+   * on each step (see {@link #plan(DataSource, Desired)}).
+   *
+   * @param connection a connection to the target, for its statistics and catalog; the caller keeps it
+   * @param current the target's schema, as {@link #introspect(Connection)} read it
+   * @param desired the desired schema
+   * @return the plan, each forward step with its {@link dev.lockplane.plan.StepRisk}
+   * @throws LockplaneException ({@link ErrorCode#UNSAFE_CHANGE}) when the safety level refuses a step
+   */
+  public Plan plan(Connection connection, DatabaseSchema current, DatabaseSchema desired) {
+    try {
+      return assessed(current, desired, connection, majorVersion(connection));
+    } catch (SQLException e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the target database: " + e.getMessage(), e);
+    }
+  }
+
+  private Plan assessed(DatabaseSchema current, DatabaseSchema desired, Connection c, int major) {
+    if (current.dialect() != desired.dialect()) {
+      return plan(current, desired);
+    }
+    LockCatalogue catalogue = LockCatalogue.forVersion(major);
+    PlanAssessor assessor = new PlanAssessor(catalogue, safety, c, current, desired);
+    Plan plan = PlanBuilder.plan(current, desired, assessor::assess,
+        (from, to) -> new PlanAssessor(catalogue, safety, c, from, to, false)::assess);
+    assessor.checkAllowed();
+    return plan;
+  }
+
+  /** Returns the safety level of this planner (default {@link SafetyLevel#MODERATE}). */
+  public SafetyLevel safety() {
+    return safety;
   }
 
   /**
@@ -402,8 +452,28 @@ public final class Planner {
     private String scratchUrl;
     private String scratchUser;
     private String scratchPassword;
+    private SafetyLevel safety;
 
     Builder() {}
+
+    /**
+     * Sets how risky steps are treated when planning against a live PostgreSQL database (default
+     * {@link SafetyLevel#MODERATE}): {@code STRICT} uses the safe form of a step where one exists
+     * ({@code CREATE INDEX CONCURRENTLY}, {@code NOT VALID} then {@code VALIDATE}, {@code SET NOT NULL}
+     * through a check, unique and primary keys through a concurrent index) and refuses dangerous,
+     * multi-phase and lossy steps; {@code MODERATE} logs a warning per finding; {@code PERMISSIVE}
+     * only documents them in the plan.
+     *
+     * @param level the level
+     * @return this builder
+     */
+    public Builder safety(SafetyLevel level) {
+      if (safety != null) {
+        throw conflict("safety", safety);
+      }
+      safety = Objects.requireNonNull(level, "level");
+      return this;
+    }
 
     /**
      * Sets PostgreSQL's {@code lock_timeout} while applying (default 5 s).

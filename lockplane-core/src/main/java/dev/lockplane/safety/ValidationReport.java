@@ -49,6 +49,47 @@ public record ValidationReport(
   }
 
   /**
+   * Asserts, for tests and CI, that no step held a lock of at least {@code mode} on any relation for
+   * longer than {@code max}, and that every step succeeded.
+   *
+   * @param mode the weakest mode that counts, e.g. {@link LockMode#SHARE} (blocks writes) or {@link
+   *     LockMode#ACCESS_EXCLUSIVE} (blocks reads)
+   * @param max the longest accepted hold
+   * @return this report
+   * @throws AssertionError naming each offending step, relation, mode and measured duration
+   */
+  public ValidationReport assertNoLockLongerThan(LockMode mode, java.time.Duration max) {
+    java.util.Objects.requireNonNull(mode, "mode");
+    java.util.Objects.requireNonNull(max, "max");
+    List<String> bad = new java.util.ArrayList<>();
+    for (StepResult r : steps) {
+      r.error().ifPresent(e -> bad.add("step " + r.number() + " failed: " + e));
+      for (LockHold h : r.locks()) {
+        if (h.mode().compareTo(mode) >= 0 && h.heldFor().compareTo(max) > 0) {
+          bad.add("step " + r.number() + " (" + r.step().sql() + ") held " + h.mode().sqlName() + " on " + h.relation()
+              + " for " + h.heldFor().toMillis() + " ms");
+        }
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw new AssertionError("Expected no " + mode.sqlName() + " (or stronger) lock held longer than "
+          + max.toMillis() + " ms, but:\n  - " + String.join("\n  - ", bad));
+    }
+    return this;
+  }
+
+  /**
+   * Asserts that no step held an {@code ACCESS EXCLUSIVE} lock longer than {@code max} (see {@link
+   * #assertNoLockLongerThan(LockMode, java.time.Duration)}).
+   *
+   * @param max the longest accepted hold
+   * @return this report
+   */
+  public ValidationReport assertNoLockLongerThan(java.time.Duration max) {
+    return assertNoLockLongerThan(LockMode.ACCESS_EXCLUSIVE, max);
+  }
+
+  /**
    * Renders the report.
    *
    * @param format text, JSON or Markdown

@@ -47,7 +47,14 @@ class PlannerCorpusTest {
     String version = System.getProperty("lockplane.corpus.postgres");
     LocalPostgres pg = version == null ? SharedPostgres.get()
         : (ownServer = LocalPostgres.builder().version(Integer.parseInt(version)).start());
-    Planner planner = Lockplane.planner().scratchServer(pg).build();
+    // -Dlockplane.corpus.safety=strict|moderate|permissive plans against the live database with the risk
+    // report (strict: safe forms; a refused case only checks that the refusal is an UNSAFE_CHANGE).
+    String safety = System.getProperty("lockplane.corpus.safety");
+    Planner.Builder builder = Lockplane.planner().scratchServer(pg);
+    if (safety != null) {
+      builder.safety(dev.lockplane.safety.SafetyLevel.valueOf(safety.toUpperCase(java.util.Locale.ROOT)));
+    }
+    Planner planner = builder.build();
     List<Path> all;
     try (Stream<Path> s = Files.list(CORPUS)) {
       all = s.filter(Files::isDirectory).sorted().toList();
@@ -59,7 +66,7 @@ class PlannerCorpusTest {
     // Cases are independent databases on the one server: run three at a time, report in order.
     ExecutorService pool = Executors.newFixedThreadPool(3);
     List<Future<?>> results = cases.stream().map(dir -> pool.submit(() -> {
-      runCase(pg, planner, dir);
+      runCase(pg, planner, dir, safety != null);
       return null;
     })).collect(java.util.stream.Collectors.toList());
     pool.shutdown();
@@ -74,6 +81,10 @@ class PlannerCorpusTest {
   }
 
   static void runCase(LocalPostgres pg, Planner planner, Path dir) throws Exception {
+    runCase(pg, planner, dir, false);
+  }
+
+  static void runCase(LocalPostgres pg, Planner planner, Path dir, boolean live) throws Exception {
     String before = Files.readString(dir.resolve("before.sql"));
     String after = Files.readString(dir.resolve("after.sql"));
     String db = "corpus_" + dir.getFileName().toString().substring(0, 3);
@@ -84,7 +95,21 @@ class PlannerCorpusTest {
       DatabaseSchema start = planner.introspect(a);
       DatabaseSchema desired = planner.load(Desired.sql(dir.resolve("after.sql").toString(), after),
           Dialect.POSTGRESQL, pg.majorVersion());
-      Plan plan = planner.plan(start, desired);
+      Plan plan;
+      if (live) {
+        try {
+          plan = planner.plan(a, start, desired);
+        } catch (dev.lockplane.LockplaneException e) {
+          assertThat(e.code()).as(e.getMessage()).isEqualTo(dev.lockplane.ErrorCode.UNSAFE_CHANGE);
+          System.out.println("corpus " + dir.getFileName() + ": refused");
+          return;
+        }
+        assertThat(plan.steps()).allSatisfy(st -> assertThat(st.risk()).isNotNull());
+        System.out.println("corpus " + dir.getFileName() + ": " + plan.steps().stream()
+            .filter(st -> !st.risk().rewrittenFrom().isEmpty()).count() + " safe form(s)");
+      } else {
+        plan = planner.plan(start, desired);
+      }
       planner.apply(plan, a);
       DatabaseSchema reached = planner.introspect(a);
       assertThat(planner.drift(reached, desired).toText()).as("drift after apply\n" + plan.toText())

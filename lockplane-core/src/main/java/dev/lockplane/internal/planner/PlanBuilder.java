@@ -19,14 +19,37 @@ public final class PlanBuilder {
   private PlanBuilder() {}
 
   public static Plan plan(DatabaseSchema current, DatabaseSchema desired) {
-    List<Step> forward = steps(current, desired);
+    return plan(current, desired, (op, step) -> step);
+  }
+
+  /** Plans, passing each forward step with its operation through {@code decorate} (the risk assessment). */
+  public static Plan plan(DatabaseSchema current, DatabaseSchema desired,
+      java.util.function.BiFunction<Operation, Step, Step> decorate) {
+    return plan(current, desired, decorate, (from, to) -> (op, step) -> step);
+  }
+
+  /**
+   * Plans, passing forward steps through {@code decorate} and rollback steps through the decorator
+   * {@code reverseDecorator} makes for the rollback's source and target models.
+   */
+  public static Plan plan(DatabaseSchema current, DatabaseSchema desired,
+      java.util.function.BiFunction<Operation, Step, Step> decorate,
+      java.util.function.BiFunction<DatabaseSchema, DatabaseSchema,
+          java.util.function.BiFunction<Operation, Step, Step>> reverseDecorator) {
+    List<Step> forward = steps(current, desired, decorate);
     DatabaseSchema desiredPlain = withoutHints(desired);
-    List<Step> reverse = steps(desiredPlain, invertHints(current, desired));
+    DatabaseSchema back = invertHints(current, desired);
+    List<Step> reverse = steps(desiredPlain, back, reverseDecorator.apply(desiredPlain, back));
     return new Plan(desired.dialect(), SchemaHash.of(current), SchemaHash.of(desiredPlain), forward, reverse,
         current);
   }
 
   public static List<Step> steps(DatabaseSchema from, DatabaseSchema to) {
+    return steps(from, to, (op, step) -> step);
+  }
+
+  static List<Step> steps(DatabaseSchema from, DatabaseSchema to,
+      java.util.function.BiFunction<Operation, Step, Step> decorate) {
     List<OperationInfo> infos = new ArrayList<>();
     for (Operation op : Differ.diff(from, to)) {
       infos.add(OperationInfo.of(op));
@@ -34,8 +57,8 @@ public final class PlanBuilder {
     List<Step> steps = new ArrayList<>();
     for (OperationInfo i : Ordering.order(infos)) {
       List<String> sql = to.dialect() == Dialect.SQLITE ? SqliteSql.render(i.op) : PgSql.render(i.op);
-      steps.add(new Step(i.name, i.description, sql, List.copyOf(i.objects), i.transactional, i.destructive,
-          i.reversible, i.renamedFrom));
+      steps.add(decorate.apply(i.op, new Step(i.name, i.description, sql, List.copyOf(i.objects), i.transactional,
+          i.destructive, i.reversible, i.renamedFrom)));
     }
     return steps;
   }
