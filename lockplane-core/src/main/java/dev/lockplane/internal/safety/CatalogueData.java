@@ -254,7 +254,15 @@ public final class CatalogueData {
         "add a CHECK matching the bound to the table first (NOT VALID, VALIDATE): the attach then skips the scan",
         "ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
         "parent", SHARE_UPDATE_EXCLUSIVE, "partition", ACCESS_EXCLUSIVE);
+    // PostgreSQL 13 takes only SHARE UPDATE EXCLUSIVE on the detached partition (seen by experiment);
+    // 14 and later take ACCESS EXCLUSIVE on it
     t.add(13, DdlKind.DETACH_PARTITION, "detach-partition", NONE, true, REVIEW,
+        "ACCESS EXCLUSIVE on the parent (SHARE UPDATE EXCLUSIVE on the partition): every query on the"
+            + " partitioned table waits.",
+        "upgrade to PostgreSQL 14 or later for DETACH PARTITION … CONCURRENTLY",
+        "ALTER TABLE events DETACH PARTITION events_2024",
+        "parent", ACCESS_EXCLUSIVE, "partition", SHARE_UPDATE_EXCLUSIVE);
+    t.add(14, DdlKind.DETACH_PARTITION, "detach-partition", NONE, true, REVIEW,
         "ACCESS EXCLUSIVE on the parent and the partition: every query on the partitioned table waits.",
         "DETACH PARTITION … CONCURRENTLY (PostgreSQL 14 and later)",
         "ALTER TABLE events DETACH PARTITION events_2024",
