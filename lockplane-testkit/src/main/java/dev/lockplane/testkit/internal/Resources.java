@@ -50,60 +50,54 @@ public final class Resources {
   }
 
   /**
-   * A scratch directory (SQLite files, instance-clone stores), removed at the end of the run. Mode
-   * 0711: a server running as another user must traverse it, nobody needs to list it.
+   * A golden's clone manager, its pool of spare clones, and the scratch directory its files live in
+   * (SQLite files, an instance-clone store). It owns that directory, so that the directory goes
+   * only after the manager is closed: JUnit closes store entries in an order this class must not
+   * depend on.
    */
-  @SuppressWarnings("deprecation")
-  public static final class ScratchDirectory implements ExtensionContext.Store.CloseableResource, AutoCloseable {
-    private final Path dir;
-    private final AtomicBoolean closed = new AtomicBoolean();
-
-    ScratchDirectory() {
-      try {
-        this.dir = Files.createTempDirectory("lockplane-scratch");
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    /** Returns the directory. */
-    public Path path() {
-      return dir;
-    }
-
-    @Override
-    public void close() {
-      if (closed.compareAndSet(false, true)) {
-        FileTrees.deleteQuietly(dir);
-      }
-    }
-  }
-
-  /** A golden's clone manager and its pool of spare clones, shared by every class with the same golden. */
   @SuppressWarnings("deprecation")
   public static final class Golden implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private final CloneManager manager;
     private final ClonePool pool;
+    private final Path scratch;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public Golden(Settings s, ExtensionContext.Store root) {
       String prefix = "lpt" + UUID.randomUUID().toString().replace("-", "").substring(0, 6) + "_";
-      if (s.isolation() == dev.lockplane.testkit.Isolation.INSTANCE) {
-        ScratchDirectory dir = root.getOrComputeIfAbsent("instance-dir", k -> new ScratchDirectory(), ScratchDirectory.class);
-        manager = InstanceManagers.start(s, dir.path());
-      } else if (s.engine() == Engine.SQLITE) {
-        ScratchDirectory dir = root.getOrComputeIfAbsent("sqlite-dir", k -> new ScratchDirectory(), ScratchDirectory.class);
-        manager = CloneManagers.sqlite(dir.path().resolve(s.golden().contentHash().substring(0, 12))).golden(s.golden()).start();
-      } else if (s.jdbcUrl() != null) {
-        manager = CloneManagers.databases(s.jdbcUrl(), s.user(), s.password())
-            .golden(s.golden()).databasePrefix(prefix).adminConnections(4).start();
-      } else {
-        Server server = root.getOrComputeIfAbsent("server-" + s.version(), k -> new Server(s.version()), Server.class);
-        manager = CloneManagers.databases(server.postgres())
-            .golden(s.golden()).databasePrefix(prefix).adminConnections(4).start();
+      String key = s.golden().contentHash().substring(0, 12);
+      boolean files = s.isolation() == dev.lockplane.testkit.Isolation.INSTANCE || s.engine() == Engine.SQLITE;
+      scratch = files ? scratchDirectory() : null;
+      try {
+        if (s.isolation() == dev.lockplane.testkit.Isolation.INSTANCE) {
+          manager = InstanceManagers.start(s, scratch);
+        } else if (s.engine() == Engine.SQLITE) {
+          manager = CloneManagers.sqlite(scratch.resolve(key)).golden(s.golden()).start();
+        } else if (s.jdbcUrl() != null) {
+          manager = CloneManagers.databases(s.jdbcUrl(), s.user(), s.password())
+              .golden(s.golden()).databasePrefix(prefix).adminConnections(4).start();
+        } else {
+          Server server = root.getOrComputeIfAbsent("server-" + s.version(), k -> new Server(s.version()), Server.class);
+          manager = CloneManagers.databases(server.postgres())
+              .golden(s.golden()).databasePrefix(prefix).adminConnections(4).start();
+        }
+      } catch (RuntimeException e) {
+        if (scratch != null) {
+          FileTrees.deleteQuietly(scratch);
+        }
+        throw e;
       }
       pool = new ClonePool(manager, s.poolSize());
+    }
+
+    /** A temporary directory of mode 0711: a server running as another user must traverse it. */
+    private static Path scratchDirectory() {
+      try {
+        Path dir = Files.createTempDirectory("lockplane-scratch");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        return dir;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     /** Returns the pool. */
@@ -117,7 +111,13 @@ public final class Resources {
         try {
           pool.close();
         } finally {
-          manager.close();
+          try {
+            manager.close();
+          } finally {
+            if (scratch != null) {
+              FileTrees.deleteQuietly(scratch);
+            }
+          }
         }
       }
     }
