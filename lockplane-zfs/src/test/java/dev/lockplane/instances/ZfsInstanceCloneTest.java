@@ -61,6 +61,19 @@ class ZfsInstanceCloneTest extends InstanceCloneContract {
     String ds = pool.name + "/filler";
     Sh.run("zfs", "create", ds);
     Filler.fill(Path.of(Sh.run("zfs", "get", "-H", "-p", "-o", "value", "mountpoint", ds).strip(), "fill"));
-    return () -> Sh.run("zfs", "destroy", ds);
+    // zfs-fuse reports a dataset that was just written through FUSE as busy for a moment
+    return () -> {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        dev.lockplane.internal.os.ProcessRunner.Result r = Sh.tryRun("zfs", "destroy", ds);
+        if (r.ok()) {
+          return;
+        }
+        if (!r.output().contains("busy") || System.nanoTime() > deadline) {
+          throw new IllegalStateException("zfs destroy " + ds + " failed (exit " + r.exitCode() + "): " + r.output());
+        }
+        Thread.sleep(250);
+      }
+    };
   }
 }
