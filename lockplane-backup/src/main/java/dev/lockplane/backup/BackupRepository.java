@@ -2,12 +2,12 @@ package dev.lockplane.backup;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
-import dev.lockplane.backup.internal.DataWriter;
-import dev.lockplane.backup.internal.Manifest;
-import dev.lockplane.backup.internal.ManifestCodec;
-import dev.lockplane.backup.internal.ProgressTracker;
-import dev.lockplane.backup.internal.RepositoryEngine;
-import dev.lockplane.backup.internal.Verifier;
+import dev.lockplane.internal.backup.DataWriter;
+import dev.lockplane.internal.backup.Manifest;
+import dev.lockplane.internal.backup.ManifestCodec;
+import dev.lockplane.internal.backup.ProgressTracker;
+import dev.lockplane.internal.backup.RepositoryEngine;
+import dev.lockplane.internal.backup.Verifier;
 import dev.lockplane.postgres.LocalPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -169,7 +169,7 @@ public final class BackupRepository {
    * @return the differences
    */
   public CompareReport compare(String id, java.sql.Connection live, String database) {
-    return dev.lockplane.backup.internal.Comparer.compare(engine.manifest(id), live, database);
+    return dev.lockplane.internal.backup.Comparer.compare(engine.manifest(id), live, database);
   }
 
   /**

@@ -2,12 +2,12 @@ package dev.lockplane.backup;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
-import dev.lockplane.backup.internal.LogicalSource;
-import dev.lockplane.backup.internal.Manifest;
-import dev.lockplane.backup.internal.PhysicalSource;
-import dev.lockplane.backup.internal.ProgressTracker;
-import dev.lockplane.backup.internal.RepositoryEngine;
-import dev.lockplane.backup.internal.SqliteSource;
+import dev.lockplane.internal.backup.LogicalSource;
+import dev.lockplane.internal.backup.Manifest;
+import dev.lockplane.internal.backup.PhysicalSource;
+import dev.lockplane.internal.backup.ProgressTracker;
+import dev.lockplane.internal.backup.RepositoryEngine;
+import dev.lockplane.internal.backup.SqliteSource;
 import dev.lockplane.postgres.LocalPostgres;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -26,7 +26,7 @@ public interface BackupStorage {
    * @return the storage
    */
   static BackupStorage localDirectory(java.nio.file.Path root) {
-    return new dev.lockplane.backup.internal.LocalDirectoryStorage(root);
+    return new dev.lockplane.internal.backup.LocalDirectoryStorage(root);
   }
 
   /**

@@ -2,11 +2,11 @@ package dev.lockplane.backup;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
-import dev.lockplane.backup.internal.Extractor;
-import dev.lockplane.backup.internal.Manifest;
-import dev.lockplane.backup.internal.ProgressTracker;
-import dev.lockplane.backup.internal.RepositoryEngine;
-import dev.lockplane.backup.internal.Scratch;
+import dev.lockplane.internal.backup.Extractor;
+import dev.lockplane.internal.backup.Manifest;
+import dev.lockplane.internal.backup.ProgressTracker;
+import dev.lockplane.internal.backup.RepositoryEngine;
+import dev.lockplane.internal.backup.Scratch;
 import dev.lockplane.postgres.LocalPostgres;
 import java.io.Writer;
 import java.sql.Connection;

@@ -1,12 +1,12 @@
 package dev.lockplane.backup;
 
 import dev.lockplane.ErrorCode;
-import dev.lockplane.backup.internal.LogicalRestore;
-import dev.lockplane.backup.internal.Manifest;
-import dev.lockplane.backup.internal.ProgressTracker;
-import dev.lockplane.backup.internal.RepositoryEngine;
-import dev.lockplane.backup.internal.Restorer;
-import dev.lockplane.backup.internal.SqliteSource;
+import dev.lockplane.internal.backup.LogicalRestore;
+import dev.lockplane.internal.backup.Manifest;
+import dev.lockplane.internal.backup.ProgressTracker;
+import dev.lockplane.internal.backup.RepositoryEngine;
+import dev.lockplane.internal.backup.Restorer;
+import dev.lockplane.internal.backup.SqliteSource;
 import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clones.CloneManagers;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lockplane.ErrorCode;
-import dev.lockplane.backup.internal.Manifest;
-import dev.lockplane.backup.internal.ManifestCodec;
-import dev.lockplane.backup.internal.StoredObject;
+import dev.lockplane.internal.backup.Manifest;
+import dev.lockplane.internal.backup.ManifestCodec;
+import dev.lockplane.internal.backup.StoredObject;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.lockplane.testkit;
 
 import dev.lockplane.clone.Clone;
-import dev.lockplane.testkit.internal.Resources;
-import dev.lockplane.testkit.internal.Settings;
+import dev.lockplane.internal.testkit.Resources;
+import dev.lockplane.internal.testkit.Settings;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

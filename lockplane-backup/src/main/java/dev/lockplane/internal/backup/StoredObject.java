@@ -1,4 +1,4 @@
-package dev.lockplane.backup.internal;
+package dev.lockplane.internal.backup;
 
 /**
  * One stored object as the manifest records it.

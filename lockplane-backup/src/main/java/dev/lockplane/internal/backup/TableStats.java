@@ -1,4 +1,4 @@
-package dev.lockplane.backup.internal;
+package dev.lockplane.internal.backup;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

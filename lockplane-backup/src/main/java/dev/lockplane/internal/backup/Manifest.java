@@ -1,4 +1,4 @@
-package dev.lockplane.backup.internal;
+package dev.lockplane.internal.backup;
 
 import java.util.List;
 import java.util.Map;

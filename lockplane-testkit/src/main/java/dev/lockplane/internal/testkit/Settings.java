@@ -1,4 +1,4 @@
-package dev.lockplane.testkit.internal;
+package dev.lockplane.internal.testkit;
 
 import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;

@@ -1,4 +1,4 @@
-package dev.lockplane.testkit.internal;
+package dev.lockplane.internal.testkit;
 
 import dev.lockplane.clone.Clone;
 import dev.lockplane.clone.CloneManager;

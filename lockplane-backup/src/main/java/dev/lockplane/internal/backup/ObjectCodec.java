@@ -1,4 +1,4 @@
-package dev.lockplane.backup.internal;
+package dev.lockplane.internal.backup;
 
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;

@@ -1,4 +1,4 @@
-package dev.lockplane.backup.internal;
+package dev.lockplane.internal.backup;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
