@@ -17,7 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * The bookkeeping every clone manager shares — unique names, snapshots and who uses them, the
@@ -28,7 +27,6 @@ import java.util.regex.Pattern;
  */
 abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManager {
   private static final System.Logger LOG = System.getLogger(ManagedCloneManager.class.getName());
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
 
   private final CloneStrategy strategy;
   private final Snapshot golden;
@@ -90,7 +88,7 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
   @Override
   public final Clone create(String name, Snapshot snapshot) {
     checkOpen();
-    checkName(name, "clone");
+    CloneNames.check(name, "clone");
     String from = location(snapshot);
     C clone = newClone(name, snapshot);
     if (clones.putIfAbsent(name, clone) != null) {
@@ -164,7 +162,7 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
   @Override
   public final Snapshot snapshot(String name, Clone source) {
     checkOpen();
-    checkName(name, "snapshot");
+    CloneNames.check(name, "snapshot");
     if (!(source instanceof ManagedClone mc) || clones.get(mc.name()) != mc) {
       throw new CloneException(ErrorCode.NOT_FOUND, source.name(),
           "Clone '" + source.name() + "' does not belong to this manager.", null);
@@ -248,14 +246,6 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
           "Snapshot '" + s.name() + "' does not belong to this manager (or was removed). Use one from snapshots().", null);
     }
     return where;
-  }
-
-  private static void checkName(String name, String what) {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new CloneException(ErrorCode.INVALID_CONFIGURATION, String.valueOf(name),
-          "'" + name + "' is not a valid " + what + " name: use 1 to 40 lower-case letters, digits, '_' or"
-              + " '-', starting with a letter.", null);
-    }
   }
 
   final void checkOpen() {

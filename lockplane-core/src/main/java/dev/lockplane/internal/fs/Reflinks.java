@@ -1,14 +1,11 @@
 package dev.lockplane.internal.fs;
 
+import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.CopyMethod;
-import dev.lockplane.internal.os.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * File copies that share blocks (reflinks) where the filesystem can, found out by trying: the
@@ -24,20 +21,85 @@ public final class Reflinks {
    * @return whether a reflink copy succeeded there
    */
   public static boolean supported(Path dir) {
+    return probe(dir) == null;
+  }
+
+  /**
+   * Tries a reflink in a directory.
+   *
+   * @param dir a writable directory on the filesystem to test
+   * @return {@code null} when reflinks work there, else why not
+   */
+  public static String probe(Path dir) {
     Path a = null;
     Path b = null;
     try {
       a = Files.createTempFile(dir, ".lockplane-reflink-probe", ".a");
-      Files.write(a, new byte[4096]);
+      Files.write(a, new byte[8192]);
       b = a.resolveSibling(a.getFileName() + ".b");
-      return ProcessRunner.run(
-              List.of("cp", "--reflink=always", a.toString(), b.toString()), null, Map.of(), Duration.ofSeconds(10))
-          .ok();
-    } catch (IOException | RuntimeException e) {
-      return false;
+      cloneFile(a, b);
+      return null;
+    } catch (IOException | LockplaneException e) {
+      return e.getMessage();
     } finally {
-      FileTrees.deleteQuietly(b == null ? Path.of("/nonexistent") : b);
-      FileTrees.deleteQuietly(a == null ? Path.of("/nonexistent") : a);
+      deleteQuietly(b);
+      deleteQuietly(a);
+    }
+  }
+
+  /**
+   * Clones one file with the {@code FICLONE} ioctl: the target shares the source's extents. The
+   * target must not exist; it is created 0600.
+   *
+   * @param source the file to clone
+   * @param target the new file
+   * @throws IOException naming the errno when the filesystem refuses (EXDEV, EOPNOTSUPP, ENOSPC …)
+   */
+  public static void cloneFile(Path source, Path target) throws IOException {
+    LibC.Calls c = LibC.calls();
+    int in = c.open(source.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+    if (in < 0) {
+      throw new IOException("cannot open " + source + ": " + LibC.describe(LibC.errno()));
+    }
+    try {
+      int out = c.open(target.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0600);
+      if (out < 0) {
+        throw new IOException("cannot create " + target + ": " + LibC.describe(LibC.errno()));
+      }
+      int rc;
+      int errno = 0;
+      try {
+        rc = c.ioctl(out, LibC.FICLONE, in);
+        if (rc != 0) {
+          errno = LibC.errno();
+        }
+      } finally {
+        c.close(out);
+      }
+      if (rc != 0) {
+        Files.deleteIfExists(target);
+        String text = LibC.describe(errno);
+        throw new IOException(
+            "FICLONE " + source + " -> " + target + " failed: "
+                + (errno == LibC.ENOSPC ? "No space left on device" : text));
+      }
+    } finally {
+      c.close(in);
+    }
+  }
+  private static void deleteQuietly(Path p) {
+    if (p != null) {
+      FileTrees.deleteQuietly(p);
+    }
+  }
+
+
+  private static boolean tryClone(Path source, Path target) {
+    try {
+      cloneFile(source, target);
+      return true;
+    } catch (IOException | LockplaneException e) {
+      return false;
     }
   }
 
@@ -64,10 +126,7 @@ public final class Reflinks {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + System.nanoTime());
     try {
       CopyMethod how = CopyMethod.COPY;
-      if (tryReflink
-          && ProcessRunner.run(
-                  List.of("cp", "--reflink=always", source.toString(), tmp.toString()), null, Map.of(), Duration.ofMinutes(5))
-              .ok()) {
+      if (tryReflink && tryClone(source, tmp)) {
         how = CopyMethod.REFLINK;
       } else {
         Files.deleteIfExists(tmp);

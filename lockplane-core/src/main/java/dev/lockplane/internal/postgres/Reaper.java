@@ -9,7 +9,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import jnr.constants.platform.Signal;
 
 /**
  * Stops and removes servers whose owning JVM is gone (killed, crashed), found through the records
@@ -128,54 +127,9 @@ public final class Reaper {
 
   private static void stopAbandoned(InstanceRecord r) {
     long pid = r.postmasterPid();
-    if (!isPostmasterOf(pid, r.dataDirectory())) {
-      return;
+    if (Postmasters.isPostmasterOf(pid, Path.of(r.dataDirectory()))) {
+      Postmasters.stop(pid, 15_000);
     }
-    Posix.kill(pid, Signal.SIGINT);
-    if (waitGone(pid, 15_000)) {
-      return;
-    }
-    Posix.kill(pid, Signal.SIGQUIT);
-    if (waitGone(pid, 5_000)) {
-      return;
-    }
-    Posix.kill(pid, Signal.SIGKILL);
-    waitGone(pid, 5_000);
   }
 
-  /** Whether {@code pid} is a live postgres process serving {@code dataDirectory}. */
-  static boolean isPostmasterOf(long pid, String dataDirectory) {
-    if (!Posix.isAlive(pid)) {
-      return false;
-    }
-    try {
-      Path pidFile = Path.of(dataDirectory, "postmaster.pid");
-      if (Files.isRegularFile(pidFile)) {
-        String first = Files.readAllLines(pidFile).get(0).trim();
-        return Long.parseLong(first) == pid;
-      }
-    } catch (IOException | RuntimeException e) {
-      // unreadable: fall back to the command line
-    }
-    return ProcessHandle.of(pid)
-        .flatMap(h -> h.info().command())
-        .map(c -> c.endsWith("/postgres"))
-        .orElse(false);
-  }
-
-  static boolean waitGone(long pid, long millis) {
-    long deadline = System.currentTimeMillis() + millis;
-    while (System.currentTimeMillis() < deadline) {
-      if (!Posix.isAlive(pid)) {
-        return true;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return !Posix.isAlive(pid);
-      }
-    }
-    return !Posix.isAlive(pid);
-  }
 }

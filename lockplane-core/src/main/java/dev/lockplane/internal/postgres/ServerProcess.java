@@ -8,10 +8,7 @@ import dev.lockplane.internal.os.OsUser;
 import dev.lockplane.internal.os.Posix;
 import dev.lockplane.postgres.Installation;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,7 +139,7 @@ public final class ServerProcess {
       ServerException last = null;
       for (int attempt = 0; attempt < (config.port() != null ? 1 : PORT_ATTEMPTS); attempt++) {
         int port = config.port() != null ? config.port() : freePort(config.portFrom(), config.portTo());
-        if (config.port() != null && !isFree(port)) {
+        if (config.port() != null && !Postmasters.portFree(port)) {
           throw new ServerException(
               ErrorCode.PORT_IN_USE,
               "Port " + port + " on 127.0.0.1 is already in use by another process. Choose another"
@@ -256,7 +253,7 @@ public final class ServerProcess {
     try {
       List<String> lines = Files.readAllLines(pidFile);
       long pid = Long.parseLong(lines.get(0).trim());
-      if (Reaper.isPostmasterOf(pid, dataDir.toString())) {
+      if (Postmasters.isPostmasterOf(pid, dataDir)) {
         String port = lines.size() > 3 ? lines.get(3).trim() : "?";
         throw new ServerException(
             ErrorCode.DATA_DIRECTORY_IN_USE,
@@ -416,7 +413,7 @@ public final class ServerProcess {
 
   private static ServerException startFailure(
       Config config, Path logFile, long logStart, Path dataDir, int port, String what) {
-    String log = tail(logFile, logStart, 40);
+    String log = Postmasters.logTail(logFile, logStart, 40);
     ErrorCode code = ErrorCode.SERVER_START_FAILED;
     String advice = "Read the server log below; fix the setting or the data directory it names.";
     if (log.contains("Address already in use") || log.contains("could not bind")) {
@@ -447,42 +444,18 @@ public final class ServerProcess {
     }
   }
 
-  /** The last {@code maxLines} lines of a log, from byte {@code from} on. */
-  static String tail(Path logFile, long from, int maxLines) {
-    try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
-      long start = Math.max(from, f.length() - 64 * 1024);
-      f.seek(start);
-      byte[] b = new byte[(int) (f.length() - start)];
-      f.readFully(b);
-      String[] lines = new String(b, StandardCharsets.UTF_8).split("\n");
-      int first = Math.max(0, lines.length - maxLines);
-      return String.join("\n", java.util.Arrays.copyOfRange(lines, first, lines.length));
-    } catch (IOException e) {
-      return "<server log unreadable: " + e + ">";
-    }
-  }
-
   private static int freePort(int from, int to) {
     int span = to - from + 1;
     int startAt = ThreadLocalRandom.current().nextInt(span);
     for (int i = 0; i < span; i++) {
       int port = from + (startAt + i) % span;
-      if (isFree(port)) {
+      if (Postmasters.portFree(port)) {
         return port;
       }
     }
     throw new ServerException(
         ErrorCode.PORT_IN_USE,
         "No free TCP port in " + from + "-" + to + " on 127.0.0.1. Widen portRange(...).", null, null);
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
-      s.setReuseAddress(false);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private void register() {

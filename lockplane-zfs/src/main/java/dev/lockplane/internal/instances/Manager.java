@@ -9,6 +9,7 @@ import dev.lockplane.clone.Snapshot;
 import dev.lockplane.instances.CloneState;
 import dev.lockplane.instances.InstanceClone;
 import dev.lockplane.instances.InstanceCloneManager;
+import dev.lockplane.internal.clone.CloneNames;
 import dev.lockplane.internal.postgres.ClusterCache;
 import dev.lockplane.storage.CowStorage;
 import java.lang.System.Logger.Level;
@@ -22,12 +23,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.regex.Pattern;
 
 /** The instance clone manager: registry, golden, snapshots and the lifecycle of clones. */
 public final class Manager implements InstanceCloneManager {
   private static final System.Logger LOG = System.getLogger(Manager.class.getName());
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
   static final String GOLDEN = "golden";
 
   final ManagerConfig cfg;
@@ -141,7 +140,7 @@ public final class Manager implements InstanceCloneManager {
   @Override
   public Snapshot snapshot(String name, Clone source) {
     checkOpen();
-    checkName(name, "snapshot");
+    CloneNames.check(name, "snapshot");
     Entry e = own(source);
     synchronized (this) {
       if (snapshots.containsKey(name)) {
@@ -263,7 +262,7 @@ public final class Manager implements InstanceCloneManager {
   @Override
   public InstanceClone create(String name, Snapshot snapshot) {
     checkOpen();
-    checkName(name, "clone");
+    CloneNames.check(name, "clone");
     Registry.SnapshotRecord snap = snapshotRecord(snapshot.name());
     Entry e = new Entry(this, name, name.replace('-', '_'), ClusterCache.newPassword(), cfg.database());
     e.snapshotName = snap.name();
@@ -492,14 +491,6 @@ public final class Manager implements InstanceCloneManager {
   private void checkOpen() {
     if (closed) {
       throw new LockplaneException(ErrorCode.CLOSED, "This clone manager on " + storage.id() + " is closed.");
-    }
-  }
-
-  private static void checkName(String name, String kind) {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new LockplaneException(
-          ErrorCode.INVALID_CONFIGURATION,
-          "'" + name + "' is not a valid " + kind + " name: 1 to 40 characters of a-z 0-9 _ -, starting with a letter.");
     }
   }
 

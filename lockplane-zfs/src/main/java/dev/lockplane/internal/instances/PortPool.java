@@ -2,9 +2,7 @@ package dev.lockplane.internal.instances;
 
 import dev.lockplane.CloneException;
 import dev.lockplane.ErrorCode;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.lockplane.internal.postgres.Postmasters;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -26,7 +24,7 @@ final class PortPool {
 
   /** Returns whether a port is free for us and on the machine, and takes it if so. */
   synchronized boolean tryTake(int port) {
-    if (port < from || port > to || taken.contains(port) || !bindable(port)) {
+    if (port < from || port > to || taken.contains(port) || !Postmasters.portFree(port)) {
       return false;
     }
     taken.add(port);
@@ -36,7 +34,7 @@ final class PortPool {
   /** Takes the lowest free port. */
   synchronized int take(String clone) {
     for (int p = from; p <= to; p++) {
-      if (!taken.contains(p) && bindable(p)) {
+      if (!taken.contains(p) && Postmasters.portFree(p)) {
         taken.add(p);
         return p;
       }
@@ -52,13 +50,5 @@ final class PortPool {
 
   synchronized void release(int port) {
     taken.remove(port);
-  }
-
-  private static boolean bindable(int port) {
-    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

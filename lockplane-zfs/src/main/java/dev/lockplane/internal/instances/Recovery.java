@@ -2,6 +2,7 @@ package dev.lockplane.internal.instances;
 
 import dev.lockplane.LockplaneException;
 import dev.lockplane.instances.CloneState;
+import dev.lockplane.internal.postgres.Postmasters;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -62,7 +63,7 @@ final class Recovery {
         }
         case OK -> {
           Path data = m.storage.path(e.volume).resolve("data");
-          if (CloneServer.isPostmasterOf(pid, data)) {
+          if (Postmasters.isPostmasterOf(pid, data)) {
             m.starter.adopt(data);
             e.server = new CloneServer.Adopted(pid, e.port, data);
             m.cfg.listener().progress(e.name, "re-attached to the running server (pid " + pid + ", port " + e.port + ")");
@@ -87,7 +88,7 @@ final class Recovery {
   private static void stopFoundServer(Manager m, Entry e, long pid) {
     try {
       Path data = m.storage.path(e.volume).resolve("data");
-      if (CloneServer.isPostmasterOf(pid, data)) {
+      if (Postmasters.isPostmasterOf(pid, data)) {
         m.starter.adopt(data);
         new CloneServer.Adopted(pid, e.port, data).stop();
       }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.postgres.ClusterCache;
+import dev.lockplane.internal.postgres.Postmasters;
 import dev.lockplane.internal.postgres.Reaper;
 import dev.lockplane.postgres.LocalPostgres;
 import java.io.IOException;
@@ -70,8 +71,8 @@ final class ServerStarter {
    * {@code postmaster.pid}; PostgreSQL would refuse to start while that pid lives.
    */
   private static void removeStalePidFile(Path data) {
-    long pid = CloneServer.pidFileOwner(data);
-    if (pid > 0 && CloneServer.isPostmasterOf(pid, data)) {
+    long pid = Postmasters.pidFileOwner(data);
+    if (pid > 0 && Postmasters.isPostmasterOf(pid, data)) {
       throw new LockplaneException(
           ErrorCode.DATA_DIRECTORY_IN_USE, "Data directory " + data + " is served by a running postmaster (pid " + pid + ").");
     }

@@ -3,6 +3,8 @@ package dev.lockplane.internal.storage;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.CopyMethod;
+import dev.lockplane.internal.fs.LibC;
+import dev.lockplane.internal.fs.Reflinks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,27 +51,9 @@ public final class ReflinkStorage extends DirectoryStorage {
    * @return {@code null} when reflinks work, else why not
    */
   public static String probe(Path dir) {
-    Path a = dir.resolve(".lockplane-reflink-probe-a");
-    Path b = dir.resolve(".lockplane-reflink-probe-b");
-    try {
-      Files.deleteIfExists(a);
-      Files.deleteIfExists(b);
-      Files.write(a, new byte[8192]);
-      clone(a, b);
-      return null;
-    } catch (IOException e) {
-      return e.getMessage();
-    } catch (LockplaneException e) {
-      return e.getMessage();
-    } finally {
-      try {
-        Files.deleteIfExists(a);
-        Files.deleteIfExists(b);
-      } catch (IOException ignored) {
-        // a leftover probe file is harmless
-      }
-    }
+    return Reflinks.probe(dir);
   }
+
 
   /** Returns the filesystem type of a path, as the kernel names it. */
   static String fsType(Path p) {
@@ -102,41 +86,10 @@ public final class ReflinkStorage extends DirectoryStorage {
 
   @Override
   protected void copyFile(Path source, Path target) throws IOException {
-    clone(source, target);
+    Reflinks.cloneFile(source, target);
   }
 
-  private static void clone(Path source, Path target) throws IOException {
-    LibC.Calls c = LibC.calls();
-    int in = c.open(source.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
-    if (in < 0) {
-      throw new IOException("cannot open " + source + ": " + LibC.describe(LibC.errno()));
-    }
-    try {
-      int out = c.open(target.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0600);
-      if (out < 0) {
-        throw new IOException("cannot create " + target + ": " + LibC.describe(LibC.errno()));
-      }
-      int rc;
-      int errno = 0;
-      try {
-        rc = c.ioctl(out, LibC.FICLONE, in);
-        if (rc != 0) {
-          errno = LibC.errno();
-        }
-      } finally {
-        c.close(out);
-      }
-      if (rc != 0) {
-        Files.deleteIfExists(target);
-        String text = LibC.describe(errno);
-        throw new IOException(
-            "FICLONE " + source + " -> " + target + " failed: "
-                + (errno == LibC.ENOSPC ? "No space left on device" : text));
-      }
-    } finally {
-      c.close(in);
-    }
-  }
+
 
   @Override
   protected long ownBytes(Path file) throws IOException {

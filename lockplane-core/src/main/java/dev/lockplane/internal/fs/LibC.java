@@ -1,4 +1,4 @@
-package dev.lockplane.internal.storage;
+package dev.lockplane.internal.fs;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
@@ -6,7 +6,7 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
-/** The libc calls the reflink storage needs: open, close and ioctl (FICLONE, FIEMAP). */
+/** The libc calls that reflinks and extent maps need: open, close and ioctl (FICLONE, FIEMAP). */
 public final class LibC {
   /** The calls, bound by jnr-ffi. */
   public interface Calls {
@@ -21,22 +21,22 @@ public final class LibC {
     int ioctl(int fd, long request, long arg);
   }
 
-  static final int O_RDONLY = 0;
-  static final int O_WRONLY = 1;
-  static final int O_CREAT = 0100;
-  static final int O_EXCL = 0200;
-  static final int O_CLOEXEC = 02000000;
+  public static final int O_RDONLY = 0;
+  public static final int O_WRONLY = 1;
+  public static final int O_CREAT = 0100;
+  public static final int O_EXCL = 0200;
+  public static final int O_CLOEXEC = 02000000;
   /** {@code _IOW(0x94, 9, int)}: clone all of a file's extents into another file. */
-  static final long FICLONE = 0x40049409L;
+  public static final long FICLONE = 0x40049409L;
   /** {@code _IOWR('f', 11, struct fiemap)}: map a file's extents. */
-  static final long FS_IOC_FIEMAP = 0xC020660BL;
+  public static final long FS_IOC_FIEMAP = 0xC020660BL;
 
-  static final int EXDEV = 18;
-  static final int EINVAL = 22;
-  static final int ENOSPC = 28;
-  static final int EOPNOTSUPP = 95;
-  static final int ENOTTY = 25;
-  static final int EDQUOT = 122;
+  public static final int EXDEV = 18;
+  public static final int EINVAL = 22;
+  public static final int ENOSPC = 28;
+  public static final int EOPNOTSUPP = 95;
+  public static final int ENOTTY = 25;
+  public static final int EDQUOT = 122;
 
   private static volatile Calls calls;
   private static volatile Runtime runtime;
@@ -44,7 +44,7 @@ public final class LibC {
   private LibC() {}
 
   /** Returns the bound calls, loading libc on first use. */
-  static Calls calls() {
+  public static Calls calls() {
     Calls c = calls;
     if (c == null) {
       synchronized (LibC.class) {
@@ -57,7 +57,7 @@ public final class LibC {
             throw new LockplaneException(
                 ErrorCode.UNSUPPORTED,
                 "Cannot call libc through jnr-ffi (" + e + "); reflink clones need Linux with a"
-                    + " loadable libc. Use CowStorages.copy(path) instead.",
+                    + " loadable libc. Use plain copies instead (CowStorages.copy(path) for instance clones).",
                 e);
           }
         }
@@ -68,19 +68,19 @@ public final class LibC {
   }
 
   /** Returns the errno saved by the last call on this thread. */
-  static int errno() {
+  public static int errno() {
     calls();
     return runtime.getLastError();
   }
 
   /** Returns the runtime that allocates native memory. */
-  static Runtime runtime() {
+  public static Runtime runtime() {
     calls();
     return runtime;
   }
 
   /** Returns the text of an errno value. */
-  static String describe(int errno) {
+  public static String describe(int errno) {
     return switch (errno) {
       case EXDEV -> "EXDEV (source and target on different filesystems)";
       case EINVAL -> "EINVAL (the filesystem cannot share these extents)";

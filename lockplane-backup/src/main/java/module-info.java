@@ -1,0 +1,21 @@
+/**
+ * The BackupRepository: physical, logical and SQLite backups that are compressed, encrypted,
+ * checksummed, verified, pruned by retention and restorable into thin clones.
+ */
+module dev.lockplane.backup {
+  requires transitive dev.lockplane.api;
+  requires transitive dev.lockplane.core;
+  requires java.logging;
+  requires com.fasterxml.jackson.databind;
+  requires com.github.luben.zstd_jni;
+  requires com.google.crypto.tink;
+  requires org.apache.commons.compress;
+  requires org.postgresql.jdbc;
+  requires org.xerial.sqlitejdbc;
+
+  exports dev.lockplane.backup;
+  exports dev.lockplane.backup.cli to dev.lockplane.cli;
+
+  // Manifests are JSON read and written with Jackson.
+  opens dev.lockplane.internal.backup to com.fasterxml.jackson.databind;
+}

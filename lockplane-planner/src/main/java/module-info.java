@@ -1,0 +1,22 @@
+/**
+ * The planner: introspection, diff, lock-aware plans, apply with history, rollback, drift, the lock
+ * catalogue and safety levels, shadow validation, expand/contract. A client of clones.
+ */
+module dev.lockplane.planner {
+  requires transitive dev.lockplane.api;
+  requires transitive dev.lockplane.core;
+  requires java.logging;
+  requires com.fasterxml.jackson.databind;
+  requires org.jdbi.v3.core;
+  requires org.postgresql.jdbc;
+  requires org.xerial.sqlitejdbc;
+
+  exports dev.lockplane.planner;
+  exports dev.lockplane.safety;
+  exports dev.lockplane.migrate;
+
+  // Plans, schemas and catalogue documents are JSON read and written with Jackson; Jdbi maps rows.
+  opens dev.lockplane.internal.planner to com.fasterxml.jackson.databind, org.jdbi.v3.core;
+  opens dev.lockplane.internal.safety to com.fasterxml.jackson.databind, org.jdbi.v3.core;
+  opens dev.lockplane.internal.migrate to com.fasterxml.jackson.databind, org.jdbi.v3.core;
+}
