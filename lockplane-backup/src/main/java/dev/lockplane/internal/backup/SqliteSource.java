@@ -68,6 +68,13 @@ public final class SqliteSource {
       writer.awaitAll();
       return new Result(version, tables);
     } catch (SQLException e) {
+      // SQLITE_FULL: the staged copy filled the repository's filesystem, where staging lives
+      if (e.getErrorCode() == 13 || DataWriter.isDiskFull(e)) {
+        throw new BackupException(ErrorCode.DISK_FULL, "SQLite backup " + backupId + " of " + database
+            + " stopped: the filesystem of the repository's staging area " + staging.directory()
+            + " is full (" + Redaction.message(e) + "). The partial backup was removed; free space or choose another"
+            + " repository.", backupId, null, Redaction.cause(e));
+      }
       throw new BackupException(ErrorCode.DATABASE_ERROR,
           "SQLite backup " + backupId + " of " + database + " failed: " + Redaction.message(e), backupId, null, Redaction.cause(e));
     } catch (IOException e) {
