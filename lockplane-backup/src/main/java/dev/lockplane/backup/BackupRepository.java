@@ -204,8 +204,8 @@ public final class BackupRepository {
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbc, props)) {
       return dev.lockplane.internal.backup.Comparer.compare(m, c, database);
     } catch (java.sql.SQLException e) {
-      throw new BackupException(ErrorCode.DATABASE_ERROR, "Cannot compare backup " + id + " with "
-          + dev.lockplane.internal.sql.JdbcUrls.redact(url) + ": " + dev.lockplane.internal.backup.Redaction.message(e)
+      throw new BackupException(ErrorCode.DATABASE_ERROR, "Cannot compare backup " + id + " with '"
+          + dev.lockplane.internal.sql.JdbcUrls.redact(url) + "': " + dev.lockplane.internal.backup.Redaction.message(e)
           + ". Check the URL, that the server is reachable, and the user and password.", id, null, e);
     }
   }

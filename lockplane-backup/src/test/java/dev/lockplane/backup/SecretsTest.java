@@ -119,6 +119,26 @@ class SecretsTest {
   }
 
   @Test
+  void aWrongPassphraseOrKeysetIsNeverEchoed() throws Exception {
+    Path file = tmp.resolve("keys.json");
+    Keyset keys = Keyset.generate();
+    keys.writeTo(file, "the right passphrase".toCharArray());
+    List<Throwable> failures = new ArrayList<>();
+    failures.add(failure(() -> Keyset.fromFile(file, SECRET.toCharArray())));
+    Path db = tmp.resolve("app.db");
+    TestData.createSqlite(db, 20);
+    Backup b = BackupRepository.at(tmp.resolve("repo")).encryptWith(keys).open().backup().sqlite(db).run();
+    BackupRepository other = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
+    failures.add(failure(() -> other.restore(b.id()).toFile(tmp.resolve("r.db"))));
+    String keyJson = keys.toJson(null);
+    assertThat(keys.toString()).doesNotContain(keyJson);
+    for (Throwable t : failures) {
+      assertThat(printed(t)).doesNotContain(keyJson).doesNotContain("right passphrase");
+    }
+    assertNoSecretAnywhere(failures);
+  }
+
+  @Test
   void backupAndRestoreFailuresNeverEchoThePassword() throws Exception {
     LocalPostgres pg15 = LocalPostgres.builder().version(15).start();
     try {
