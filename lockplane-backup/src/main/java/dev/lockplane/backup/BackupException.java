@@ -2,6 +2,7 @@ package dev.lockplane.backup;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
+import dev.lockplane.internal.backup.Redaction;
 import java.util.Optional;
 
 /**
@@ -15,7 +16,8 @@ public class BackupException extends LockplaneException {
   private final String objectKey;
 
   /**
-   * Creates an exception.
+   * Creates an exception. Secrets (passwords in URLs or driver messages) are removed from the
+   * message and from the messages of the cause's chain, so no caller can leak one by accident.
    *
    * @param code the kind of failure
    * @param message what happened, to what, and what to do
@@ -24,7 +26,7 @@ public class BackupException extends LockplaneException {
    * @param cause the underlying failure, or {@code null}
    */
   public BackupException(ErrorCode code, String message, String backupId, String objectKey, Throwable cause) {
-    super(code, message, cause);
+    super(code, Redaction.text(message), Redaction.cause(cause));
     this.backupId = backupId;
     this.objectKey = objectKey;
   }

@@ -35,7 +35,11 @@ import java.util.Objects;
  *
  * <p>Layout: each backup is a set of write-once objects under {@code backups/ID/}: data objects
  * first, then {@code manifest.copy.json}, then {@code manifest.json}. A backup exists once its
- * manifest exists; the copy stands in for a damaged manifest. Every object records its plaintext
+ * manifest exists; the copy stands in for a damaged manifest. While a backup runs, a lease object
+ * under {@code backups/ID/lease/} is refreshed every 10 seconds, and prune leaves the backup alone
+ * while the lease is fresh. Plaintext intermediate copies live in {@code staging/}, cleaned of
+ * entries of dead processes when the repository is opened. In a local directory every file is
+ * created with mode 0600 and every directory with 0700. Every object records its plaintext
  * and stored sizes and SHA-256 digests; encrypted objects bind the backup id and object key as
  * associated data, so objects cannot be swapped or truncated unnoticed.
  *
@@ -173,6 +177,40 @@ public final class BackupRepository {
   }
 
   /**
+   * Compares a backup with a live database reached by URL. Connection failures are reported
+   * without the password, whether it was given here or inside the URL.
+   *
+   * @param id the backup id
+   * @param url a {@code jdbc:} URL, or a libpq {@code postgres://user:password@host:port/db} URL
+   * @param user the user, or {@code null} for the one in the URL
+   * @param password the password, or {@code null} for the one in the URL
+   * @param database which database of the backup to compare, or {@code null} for the only or first one
+   * @return the differences
+   * @throws BackupException {@code DATABASE_ERROR} when the database cannot be reached or read
+   */
+  public CompareReport compare(String id, String url, String user, String password, String database) {
+    Objects.requireNonNull(url, "url");
+    Manifest m = engine.manifest(id);
+    String jdbc = dev.lockplane.internal.sql.JdbcUrls.toJdbc(url);
+    java.util.Properties props = new java.util.Properties();
+    String u = user != null ? user : dev.lockplane.internal.sql.JdbcUrls.userOf(url);
+    String p = password != null ? password : dev.lockplane.internal.sql.JdbcUrls.passwordOf(url);
+    if (u != null) {
+      props.setProperty("user", u);
+    }
+    if (p != null) {
+      props.setProperty("password", p);
+    }
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbc, props)) {
+      return dev.lockplane.internal.backup.Comparer.compare(m, c, database);
+    } catch (java.sql.SQLException e) {
+      throw new BackupException(ErrorCode.DATABASE_ERROR, "Cannot compare backup " + id + " with '"
+          + dev.lockplane.internal.sql.JdbcUrls.redact(url) + "': " + dev.lockplane.internal.backup.Redaction.message(e)
+          + ". Check the URL, that the server is reachable, and the user and password.", id, null, e);
+    }
+  }
+
+  /**
    * Plans or runs a prune.
    *
    * @param policy which backups to keep
@@ -297,6 +335,8 @@ public final class BackupRepository {
           keyset == null ? 0 : Integer.toUnsignedLong(keyset.primaryKeyId()),
           partSize == null ? 16L << 20 : partSize,
           parallelism == null ? Runtime.getRuntime().availableProcessors() : parallelism);
+      // a plaintext copy left by a backup whose process died is removed here, at the latest
+      engine.staging().removeStale();
       return new BackupRepository(engine, keyset);
     }
   }
@@ -306,6 +346,7 @@ public final class BackupRepository {
     private final RepositoryEngine engine;
     private final Retention policy;
     private Duration incompleteGrace = Duration.ofHours(1);
+    private Duration leaseExpiry = dev.lockplane.internal.backup.Lease.DEFAULT_EXPIRY;
     private Instant now;
 
     private PruneRequest(RepositoryEngine engine, Retention policy) {
@@ -322,6 +363,22 @@ public final class BackupRepository {
      */
     public PruneRequest incompleteOlderThan(Duration grace) {
       this.incompleteGrace = Objects.requireNonNull(grace, "grace");
+      return this;
+    }
+
+    /**
+     * Treats a backup whose lease was last refreshed longer ago than this as abandoned (default 15
+     * minutes; a running backup refreshes its lease every 10 seconds). A backup with a fresher
+     * lease is running, and none of its objects is touched, whatever its age.
+     *
+     * @param expiry the age after which a lease no longer protects its backup
+     * @return this request
+     */
+    public PruneRequest leaseExpiry(Duration expiry) {
+      if (Objects.requireNonNull(expiry, "expiry").isNegative()) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "leaseExpiry must not be negative, not " + expiry + ".");
+      }
+      this.leaseExpiry = expiry;
       return this;
     }
 
@@ -365,7 +422,7 @@ public final class BackupRepository {
           continue;
         }
         Instant started = startOf(id);
-        if (started == null || started.isBefore(t.minus(incompleteGrace))) {
+        if ((started == null || started.isBefore(t.minus(incompleteGrace))) && !leased(id, objects.get(id), t)) {
           incomplete.add(id);
         }
       }
@@ -379,7 +436,13 @@ public final class BackupRepository {
           for (String id : removed) {
             engine.delete(id, objects.getOrDefault(id, List.of()));
           }
-          for (String id : incomplete) {
+          for (java.util.Iterator<String> it = incomplete.iterator(); it.hasNext(); ) {
+            String id = it.next();
+            // the listing above is not atomic: look at the lease again right before deleting
+            if (leased(id, engine.storage().list(DataWriter.prefix(id)), Instant.now())) {
+              it.remove();
+              continue;
+            }
             engine.delete(id, objects.get(id));
           }
         } catch (IOException e) {
@@ -388,6 +451,11 @@ public final class BackupRepository {
         }
       }
       return new PruneResult(dry, decisions, removed, incomplete);
+    }
+
+    private boolean leased(String id, List<String> keys, Instant at) {
+      Instant lease = dev.lockplane.internal.backup.Lease.newest(id, keys);
+      return lease != null && !lease.isBefore(at.minus(leaseExpiry));
     }
 
     private static Instant startOf(String id) {

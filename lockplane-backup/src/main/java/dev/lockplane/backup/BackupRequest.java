@@ -166,13 +166,13 @@ public final class BackupRequest {
             Map.of("source", sourceDescription));
       }
       case LOGICAL -> {
-        LogicalSource.Result r = LogicalSource.run(server, database, jobs, id, writer, tracker);
+        LogicalSource.Result r = LogicalSource.run(server, database, jobs, id, writer, engine.staging(), tracker);
         yield new RepositoryEngine.Facts(kind, "postgresql", r.serverVersion(), r.major(), List.of(database),
             r.systemIdentifier(), null, null, null, List.of(), r.tables(),
             Map.of("source", sourceDescription, "format", r.format()));
       }
       case SQLITE -> {
-        SqliteSource.Result r = SqliteSource.run(sqliteFile, id, writer, tracker);
+        SqliteSource.Result r = SqliteSource.run(sqliteFile, id, writer, engine.staging(), tracker);
         yield new RepositoryEngine.Facts(kind, "sqlite", r.libraryVersion(), 0, List.of("main"), null, null, null,
             null, List.of(), r.tables(), Map.of("source", sourceDescription));
       }

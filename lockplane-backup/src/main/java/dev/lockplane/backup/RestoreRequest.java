@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -202,9 +201,10 @@ public final class RestoreRequest {
     ProgressTracker tracker = new ProgressTracker(listener);
     try {
       Files.createDirectories(target.getParent());
-      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
+      try (OutputStream out = Restorer.newPrivateFile(tmp)) {
         Restorer.copyPlaintext(engine, codec, manifest, entry, out, tracker);
       }
+      Restorer.applyMode(tmp, entry);
       Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       return target;
     } catch (IOException | RuntimeException e) {

@@ -177,4 +177,62 @@ class CorruptionTest {
     StoredObject unused = first.parts().get(0);
     assertThat(unused.key()).startsWith("backups/");
   }
+
+  private byte[] original;
+
+  private void forge(java.util.function.UnaryOperator<StoredObject> change) throws Exception {
+    Path dir = repoDir.resolve("backups").resolve(backup.id());
+    if (original == null) {
+      original = Files.readAllBytes(dir.resolve("manifest.json"));
+    }
+    Manifest m = ManifestCodec.decode(original);
+    List<Manifest.FileEntry> files = new ArrayList<>();
+    for (Manifest.FileEntry f : m.files()) {
+      List<StoredObject> parts = new ArrayList<>(f.parts());
+      parts.set(0, change.apply(parts.get(0)));
+      files.add(new Manifest.FileEntry(f.path(), f.size(), parts, f.mode()));
+    }
+    Manifest evil = new Manifest(m.formatVersion(), m.id(), m.kind(), m.engine(), m.serverVersion(), m.serverMajor(),
+        m.databases(), m.systemIdentifier(), m.startTime(), m.stopTime(), m.startWal(), m.stopWal(), m.timeline(),
+        m.parent(), m.compression(), m.encryption(), m.tags(), m.attributes(), m.directories(), files, m.tables());
+    // an attacker with write access rewrites both manifests, with valid checksums
+    for (String name : List.of("manifest.json", "manifest.copy.json")) {
+      Files.delete(dir.resolve(name));
+      Files.write(dir.resolve(name), ManifestCodec.encode(evil));
+    }
+  }
+
+  @Test
+  void objectKeysEscapingTheBackupAreReportedAsCorruptionEverywhere() throws Exception {
+    for (String key : List.of("backups/../../outside", "/etc/passwd", "backups/" + backup.id() + "/data/../../x",
+        "backups/20000101T000000Z-abcdef/data/0000001")) {
+      forge(o -> new StoredObject(key, o.size(), o.storedSize(), o.sha256(), o.storedSha256()));
+      java.util.function.Consumer<Throwable> corruption = e -> {
+        assertThat(e).isInstanceOf(BackupException.class).hasMessageContaining(backup.id()).hasMessageContaining(key);
+        assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.CORRUPTED);
+        assertThat(((BackupException) e).backupId()).contains(backup.id());
+        assertThat(((BackupException) e).objectKey()).contains(key);
+      };
+      assertThatThrownBy(() -> repo.verify(backup.id(), VerifyDepth.STRUCTURE)).satisfies(corruption);
+      assertThatThrownBy(() -> repo.verify(backup.id(), VerifyDepth.DATA)).satisfies(corruption);
+      assertThatThrownBy(() -> repo.restore(backup.id()).toFile(tmp.resolve("r.db"))).satisfies(corruption);
+      assertThatThrownBy(() -> repo.show(backup.id())).satisfies(corruption);
+      assertThat(tmp.resolve("r.db")).doesNotExist();
+
+      List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.logging.Handler h = new java.util.logging.Handler() {
+        @Override public void publish(java.util.logging.LogRecord r) { records.add(r); }
+        @Override public void flush() {}
+        @Override public void close() {}
+      };
+      java.util.logging.Logger.getLogger("").addHandler(h);
+      try {
+        assertThat(repo.list()).isEmpty();
+      } finally {
+        java.util.logging.Logger.getLogger("").removeHandler(h);
+      }
+      assertThat(records).extracting(java.util.logging.LogRecord::getMessage)
+          .anySatisfy(m -> assertThat(m).contains(backup.id()).contains("CORRUPTED").contains(key));
+    }
+  }
 }

@@ -50,7 +50,9 @@ class KilledBackupTest {
     Backup earlier = repo.backup().sqlite(db).tag("earlier").run();
 
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), BackupChild.class.getName(),
+    Path childTmp = Files.createDirectories(tmp.resolve("child-tmp"));
+    Process child = new ProcessBuilder(java, "-Djava.io.tmpdir=" + childTmp, "-cp", System.getProperty("java.class.path"),
+        BackupChild.class.getName(),
         repoDir.toString(), db.toString(), keyFile.toString()).redirectErrorStream(true).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
@@ -69,6 +71,18 @@ class KilledBackupTest {
     }
     assertThat(child.exitValue()).isEqualTo(137);
 
+    // the plaintext copy of the killed run is in the repository's private staging area, not in the temp directory
+    try (Stream<Path> s = Files.list(childTmp)) {
+      assertThat(s.filter(p -> p.getFileName().toString().startsWith("lockplane")).toList()).isEmpty();
+    }
+    List<Path> staged;
+    try (Stream<Path> s = Files.list(repoDir.resolve("staging"))) {
+      staged = s.toList();
+    }
+    assertThat(staged).singleElement().satisfies(p -> assertThat(p.resolve("copy.sqlite")).exists());
+    repo = BackupRepository.at(repoDir).encryptWith(keys).open();
+    assertThat(staged.get(0)).as("the next open removes the dead run's copy").doesNotExist();
+
     // objects of the killed backup are on disk, but it is not a backup
     List<Path> leftovers;
     try (Stream<Path> s = Files.list(repoDir.resolve("backups"))) {
@@ -82,7 +96,12 @@ class KilledBackupTest {
     // a recent incomplete backup may still be running elsewhere: prune leaves it for an hour
     PruneResult young = repo.prune(Retention.policy().keepLast(5)).run();
     assertThat(young.incomplete()).isEmpty();
-    PruneResult old = repo.prune(Retention.policy().keepLast(5)).incompleteOlderThan(Duration.ZERO).run();
+    // its lease was refreshed seconds ago: until it expires, the killed backup looks like a running one
+    PruneResult leased = repo.prune(Retention.policy().keepLast(5)).incompleteOlderThan(Duration.ZERO).run();
+    assertThat(leased.incomplete()).isEmpty();
+    assertThat(leftovers.get(0)).exists();
+    PruneResult old = repo.prune(Retention.policy().keepLast(5)).incompleteOlderThan(Duration.ZERO)
+        .leaseExpiry(Duration.ZERO).run();
     assertThat(old.incomplete()).containsExactly(leftovers.get(0).getFileName().toString());
     assertThat(leftovers.get(0)).doesNotExist();
     assertThat(repo.list()).extracting(Backup::id).containsExactly(earlier.id());

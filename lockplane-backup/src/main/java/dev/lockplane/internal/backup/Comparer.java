@@ -34,7 +34,8 @@ public final class Comparer {
       Map<String, Manifest.TableInfo> read = sqlite ? TableStats.sqlite(live) : TableStats.postgres(live, db);
       read.forEach((k, v) -> now.put(k.substring(prefix.length()), v));
     } catch (SQLException e) {
-      throw new BackupException(ErrorCode.DATABASE_ERROR, "Cannot read the live database's tables: " + e.getMessage(), m.id(), null, e);
+      throw new BackupException(ErrorCode.DATABASE_ERROR, "Cannot read the live database's tables: " + Redaction.message(e)
+          + ". Check the connection and the user's rights.", m.id(), null, Redaction.cause(e));
     }
     List<CompareReport.RowCountDifference> counts = new ArrayList<>();
     List<String> onlyBackup = new ArrayList<>();

@@ -41,6 +41,7 @@ public final class DataWriter implements AutoCloseable {
   private final List<Pending> pending = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Boolean> written = new ConcurrentHashMap<>();
   private final Map<String, Boolean> vanished = new ConcurrentHashMap<>();
+  private final Map<String, String> modes = new ConcurrentHashMap<>();
 
   private record Pending(String path, int index, Future<StoredObject> future, boolean lastOfStream, long size) {}
 
@@ -88,6 +89,20 @@ public final class DataWriter implements AutoCloseable {
    * @param mayVanish whether a missing file is skipped rather than an error
    */
   public void addFile(String path, Path file, long size, boolean mayVanish) {
+    addFile(path, file, size, mayVanish, file);
+  }
+
+  /**
+   * Schedules a file whose recorded mode is another file's (a staged copy stands for its source).
+   *
+   * @param path the path recorded in the manifest
+   * @param file the file to read
+   * @param size its size when listed
+   * @param mayVanish whether a missing file is skipped rather than an error
+   * @param modeOf the file whose permission bits a restore gives the file
+   */
+  public void addFile(String path, Path file, long size, boolean mayVanish, Path modeOf) {
+    modes.put(path, modeOf(modeOf));
     long parts = Math.max(1, (size + partSize - 1) / partSize);
     for (int i = 0; i < parts; i++) {
       long offset = i * partSize;
@@ -122,6 +137,7 @@ public final class DataWriter implements AutoCloseable {
    * @throws IOException when reading fails
    */
   public long addStream(String path, InputStream in) throws IOException {
+    modes.put(path, Manifest.modeText(Manifest.DEFAULT_MODE));
     long total = 0;
     int index = 0;
     while (true) {
@@ -208,7 +224,8 @@ public final class DataWriter implements AutoCloseable {
         continue;
       }
       long size = e.getValue().stream().mapToLong(StoredObject::size).sum();
-      files.add(new Manifest.FileEntry(e.getKey(), size, List.copyOf(e.getValue())));
+      files.add(new Manifest.FileEntry(e.getKey(), size, List.copyOf(e.getValue()),
+          modes.getOrDefault(e.getKey(), Manifest.modeText(Manifest.DEFAULT_MODE))));
     }
     return files;
   }
@@ -225,8 +242,22 @@ public final class DataWriter implements AutoCloseable {
           backupId, null, cause);
     }
     return new BackupException(ErrorCode.IO_ERROR,
-        "Backup " + backupId + " " + what + " while writing to " + storage.describe() + ": " + cause
-            + ". The partial backup was removed.", backupId, null, cause);
+        "Backup " + backupId + " " + what + " while writing to " + storage.describe() + ": " + Redaction.text(cause)
+            + ". The partial backup was removed.", backupId, null, Redaction.cause(cause));
+  }
+
+  /** Returns a file's permission bits as the manifest records them; 0600 where they cannot be read. */
+  private static String modeOf(Path file) {
+    try {
+      int bits = 0;
+      for (java.nio.file.attribute.PosixFilePermission p : java.nio.file.Files.getPosixFilePermissions(file)) {
+        bits |= 1 << (8 - p.ordinal());
+      }
+      return Manifest.modeText(bits);
+    } catch (IOException | UnsupportedOperationException e) {
+      // a file that vanished is left out anyway; a non-POSIX source gets the private default
+      return Manifest.modeText(Manifest.DEFAULT_MODE);
+    }
   }
 
   /** Returns whether an exception, or one of its causes, reports a full filesystem. */

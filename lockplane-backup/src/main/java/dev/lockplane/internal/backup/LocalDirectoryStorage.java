@@ -11,13 +11,25 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.channels.Channels;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Objects as files under a directory; a key's slashes become subdirectories. */
+/**
+ * Objects as files under a directory; a key's slashes become subdirectories. Files are created
+ * with mode 0600 and directories with 0700 (passed at creation, so no moment exists with wider
+ * permissions): a backup holds the data of the database it copies, whatever the process umask.
+ */
 public final class LocalDirectoryStorage implements BackupStorage {
+  /** Mode of every directory the storage creates. */
+  public static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
+  /** Mode of every object file. */
+  public static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
   private final Path root;
 
   /**
@@ -28,21 +40,40 @@ public final class LocalDirectoryStorage implements BackupStorage {
   public LocalDirectoryStorage(Path root) {
     this.root = root.toAbsolutePath().normalize();
     try {
-      Files.createDirectories(this.root);
+      createPrivateDirectories(this.root);
     } catch (IOException e) {
       throw new LockplaneException(ErrorCode.IO_ERROR,
           "Cannot create the backup repository directory " + this.root + ": " + e + ". Check the path and its permissions.", e);
     }
   }
 
-  private Path path(String key) {
-    if (key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.contains("//")) {
-      throw new IllegalArgumentException("invalid object key '" + key + "'");
+  /** Returns the directory the objects live in. */
+  public Path root() {
+    return root;
+  }
+
+  /**
+   * Creates a directory and its missing parents with mode 0700 (existing ones are left as they are).
+   *
+   * @param dir the directory
+   * @throws IOException when it cannot be created
+   */
+  public static void createPrivateDirectories(Path dir) throws IOException {
+    if (posix(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
+    } else {
+      Files.createDirectories(dir);
     }
-    for (String part : key.split("/")) {
-      if (part.equals(".") || part.equals("..")) {
-        throw new IllegalArgumentException("invalid object key '" + key + "'");
-      }
+  }
+
+  private static boolean posix(Path p) {
+    return p.getFileSystem().supportedFileAttributeViews().contains("posix");
+  }
+
+  private Path path(String key) throws IOException {
+    if (!ObjectKeys.isSafe(key)) {
+      // callers check keys read from manifests first; this guards the filesystem whatever the caller
+      throw new InvalidKeyException(key);
     }
     return root.resolve(key);
   }
@@ -50,8 +81,29 @@ public final class LocalDirectoryStorage implements BackupStorage {
   @Override
   public OutputStream create(String key) throws IOException {
     Path p = path(key);
-    Files.createDirectories(p.getParent());
-    return Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    for (int attempt = 1; ; attempt++) {
+      createPrivateDirectories(p.getParent());
+      try {
+        return Channels.newOutputStream(posix(p)
+            ? Files.newByteChannel(p, options, PosixFilePermissions.asFileAttribute(FILE_MODE))
+            : Files.newByteChannel(p, options));
+      } catch (NoSuchFileException e) {
+        // a concurrent delete tidied the empty parent away between the two calls: create it again
+        if (attempt >= 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** An object key that would leave the repository directory. */
+  public static final class InvalidKeyException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidKeyException(String key) {
+      super("invalid object key '" + key + "': it would leave the repository directory");
+    }
   }
 
   @Override

@@ -57,7 +57,7 @@ public final class LogicalRestore {
     progress.phase(Progress.Phase.RESTORING, m.size(), m.files().size());
     try {
       if (directory) {
-        Path spool = Files.createTempDirectory("lockplane-restore-");
+        Path spool = engine.staging().newEntry("restore");
         try {
           Restorer.restoreFiles(engine, m, spool.resolve("r"), p -> true, false, progress);
           Path dir = spool.resolve("r").resolve(LogicalSource.dumpPath(m.databases().get(0), 2));
@@ -89,7 +89,8 @@ public final class LogicalRestore {
       }
     } catch (IOException e) {
       throw new BackupException(ErrorCode.IO_ERROR,
-          "Restoring backup " + m.id() + " into database '" + database + "' failed: " + e, m.id(), null, e);
+          "Restoring backup " + m.id() + " into database '" + database + "' failed: " + Redaction.text(e), m.id(), null,
+          Redaction.cause(e));
     }
   }
 
@@ -111,7 +112,7 @@ public final class LogicalRestore {
       }
     } catch (SQLException e) {
       throw new BackupException(ErrorCode.DATABASE_ERROR,
-          "Cannot prepare database '" + database + "' on " + pg + ": " + e.getMessage(), backupId, null, e);
+          "Cannot prepare database '" + database + "' on " + pg + ": " + Redaction.message(e), backupId, null, Redaction.cause(e));
     }
     try (Connection c = pg.connect(database); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace"
@@ -120,7 +121,7 @@ public final class LogicalRestore {
       return rs.getLong(1) > 0;
     } catch (SQLException e) {
       throw new BackupException(ErrorCode.DATABASE_ERROR,
-          "Cannot inspect database '" + database + "' on " + pg + ": " + e.getMessage(), backupId, null, e);
+          "Cannot inspect database '" + database + "' on " + pg + ": " + Redaction.message(e), backupId, null, Redaction.cause(e));
     }
   }
 }

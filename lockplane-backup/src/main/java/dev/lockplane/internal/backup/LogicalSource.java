@@ -44,11 +44,12 @@ public final class LogicalSource {
    * @param jobs 1 for custom format, more for directory format with that many jobs
    * @param backupId the backup id
    * @param writer the data writer
+   * @param staging the repository's staging area, where a parallel dump is spooled
    * @param progress the progress tracker
    * @return the recorded facts
    */
   public static Result run(LocalPostgres pg, String database, int jobs, String backupId, DataWriter writer,
-      ProgressTracker progress) {
+      Staging staging, ProgressTracker progress) {
     Path pgDump = PgTools.tool(pg, "pg_dump");
     try (Connection c = pg.connect(database)) {
       c.setAutoCommit(false);
@@ -79,7 +80,7 @@ public final class LogicalSource {
         waitFor(p, err, "pg_dump", database, backupId);
         writer.awaitAll();
       } else {
-        Path spool = Files.createTempDirectory("lockplane-dump-");
+        Path spool = staging.newEntry("dump");
         try {
           Path dir = spool.resolve("dump");
           cmd.addAll(List.of("-Fd", "-j", String.valueOf(jobs), "-f", dir.toString()));
@@ -102,10 +103,12 @@ public final class LogicalSource {
       return new Result(version, major, sysid, tables, jobs > 1 ? "directory" : "custom");
     } catch (SQLException e) {
       throw new BackupException(ErrorCode.DATABASE_ERROR,
-          "Logical backup " + backupId + " of database '" + database + "' failed: " + e.getMessage(), backupId, null, e);
+          "Logical backup " + backupId + " of database '" + database + "' failed: " + Redaction.message(e), backupId, null,
+          Redaction.cause(e));
     } catch (IOException e) {
       throw new BackupException(DataWriter.isDiskFull(e) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR,
-          "Logical backup " + backupId + " of database '" + database + "' failed: " + e, backupId, null, e);
+          "Logical backup " + backupId + " of database '" + database + "' failed: " + Redaction.text(e), backupId, null,
+          Redaction.cause(e));
     }
   }
 
@@ -122,7 +125,7 @@ public final class LogicalSource {
     if (code != 0) {
       throw new BackupException(ErrorCode.DATABASE_ERROR,
           tool + " exited with code " + code + " for database '" + database + "' (backup " + backupId + "): "
-              + err.text(), backupId, null, null);
+              + Redaction.text(err.text()), backupId, null, null);
     }
   }
 

@@ -72,14 +72,39 @@ public record Manifest(
    */
   public record EncryptionInfo(String algorithm, long keysetId, long keyId) {}
 
+  /** The mode of a restored file whose manifest records none (manifests written before modes were kept). */
+  public static final int DEFAULT_MODE = 0600;
+
   /**
    * One restored file.
    *
    * @param path its path relative to the restore target, with forward slashes
    * @param size its size in bytes
    * @param parts the objects holding it, in order
+   * @param mode the source file's permission bits in octal, such as {@code 0640}, or {@code null}
+   *     when not recorded ({@link #DEFAULT_MODE} applies)
    */
-  public record FileEntry(String path, long size, List<StoredObject> parts) {}
+  public record FileEntry(String path, long size, List<StoredObject> parts, String mode) {
+    /** A file whose mode is not recorded. */
+    public FileEntry(String path, long size, List<StoredObject> parts) {
+      this(path, size, parts, null);
+    }
+  }
+
+  /**
+   * Returns a file's permission bits: the recorded mode, or {@link #DEFAULT_MODE}.
+   *
+   * @param f the file
+   * @return the bits (0 to 0777)
+   */
+  public static int modeBits(FileEntry f) {
+    return f.mode() == null ? DEFAULT_MODE : Integer.parseInt(f.mode(), 8) & 0777;
+  }
+
+  /** Returns the octal text of permission bits, as the manifest records them. */
+  public static String modeText(int bits) {
+    return String.format("%04o", bits & 0777);
+  }
 
   /**
    * One table as seen at backup time.

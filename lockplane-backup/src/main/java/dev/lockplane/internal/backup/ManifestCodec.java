@@ -72,10 +72,44 @@ public final class ManifestCodec {
       throw new InvalidManifest("has format version " + version + "; this Lockplane reads version "
           + Manifest.FORMAT_VERSION + ". Use a Lockplane version that knows it.");
     }
+    Manifest m;
     try {
-      return JSON.treeToValue(tree, Manifest.class);
+      m = JSON.treeToValue(tree, Manifest.class);
     } catch (IOException e) {
       throw new InvalidManifest("does not have the expected fields (" + firstLine(e) + ")");
+    }
+    if (m.id() == null || !m.id().matches("[0-9A-Za-z_.-]+") || m.files() == null || m.directories() == null) {
+      throw new InvalidManifest("does not have the expected fields (id, files, directories)");
+    }
+    checkNames(m);
+    return m;
+  }
+
+  /**
+   * Refuses a manifest naming an object outside its own backup or a path leaving the restore
+   * target. Such a manifest has a valid checksum, so it was written on purpose: it is refused
+   * outright, never replaced by its copy.
+   */
+  private static void checkNames(Manifest m) throws UnsafeManifest {
+    for (String d : m.directories()) {
+      if (!ObjectKeys.isRelativePath(d)) {
+        throw new UnsafeManifest(d, "names the directory '" + d + "', which escapes the restore target");
+      }
+    }
+    for (Manifest.FileEntry f : m.files()) {
+      if (!ObjectKeys.isRelativePath(f.path())) {
+        throw new UnsafeManifest(f.path(), "names the path '" + f.path() + "', which escapes the restore target");
+      }
+      if (f.mode() != null && !f.mode().matches("0?[0-7]{3}")) {
+        throw new UnsafeManifest(f.path(), "records the mode '" + f.mode() + "' for '" + f.path() + "', which is not a permission mode");
+      }
+      for (StoredObject o : f.parts() == null ? java.util.List.<StoredObject>of() : f.parts()) {
+        if (o == null || !ObjectKeys.isDataObjectOf(m.id(), o.key())) {
+          String key = o == null ? "null" : o.key();
+          throw new UnsafeManifest(key, "names the object key '" + key + "', which is outside the backup's own data ("
+              + DataWriter.prefix(m.id()) + "data/)");
+        }
+      }
     }
   }
 
@@ -91,11 +125,27 @@ public final class ManifestCodec {
   }
 
   /** A manifest that cannot be trusted; the message says why. */
-  public static final class InvalidManifest extends Exception {
+  public static class InvalidManifest extends Exception {
     private static final long serialVersionUID = 1L;
 
     InvalidManifest(String message) {
       super(message);
+    }
+  }
+
+  /** A manifest with a valid checksum that names a key or path escaping the repository or the target. */
+  public static final class UnsafeManifest extends InvalidManifest {
+    private static final long serialVersionUID = 1L;
+    private final String name;
+
+    UnsafeManifest(String name, String message) {
+      super(message);
+      this.name = name;
+    }
+
+    /** Returns the offending object key or path. */
+    public String name() {
+      return name;
     }
   }
 }

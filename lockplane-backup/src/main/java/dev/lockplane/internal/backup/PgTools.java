@@ -32,10 +32,15 @@ public final class PgTools {
             + " (Debian/Ubuntu), or take a physical backup instead.", null, null, null));
   }
 
-  /** Returns the connection arguments for a server (the password goes through the environment). */
+  /**
+   * Returns the connection arguments for a server (the password goes through the environment). The
+   * database goes in as a quoted {@code dbname=} connection string: a bare name containing
+   * {@code =} would be read as a connection string of its own, with whatever options it names.
+   */
   public static List<String> connectionArgs(LocalPostgres pg, String database) {
+    String quoted = "'" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
     return new ArrayList<>(List.of("-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(),
-        "-d", database, "--no-password"));
+        "-d", "dbname=" + quoted, "--no-password"));
   }
 
   /** Starts a tool with the server's password in its environment, not on its command line. */

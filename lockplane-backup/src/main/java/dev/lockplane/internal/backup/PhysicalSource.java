@@ -160,10 +160,10 @@ public final class PhysicalSource {
       }
     } catch (SQLException e) {
       throw new BackupException(ErrorCode.DATABASE_ERROR,
-          "Physical backup " + backupId + " of " + pg + " failed: " + e.getMessage(), backupId, null, e);
+          "Physical backup " + backupId + " of " + pg + " failed: " + Redaction.message(e), backupId, null, Redaction.cause(e));
     } catch (IOException e) {
       throw new BackupException(DataWriter.isDiskFull(e) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR,
-          "Physical backup " + backupId + " cannot read " + dataDir + ": " + e, backupId, null, e);
+          "Physical backup " + backupId + " cannot read " + dataDir + ": " + Redaction.text(e), backupId, null, Redaction.cause(e));
     }
   }
 

@@ -44,6 +44,8 @@ public final class RepositoryEngine {
   private final long keyId;
   private final long partSize;
   private final int parallelism;
+  private final Staging staging;
+  private static final System.Logger LOG = System.getLogger(RepositoryEngine.class.getName());
 
   /**
    * Creates an engine.
@@ -65,6 +67,12 @@ public final class RepositoryEngine {
     this.keyId = keyId;
     this.partSize = partSize;
     this.parallelism = parallelism;
+    this.staging = Staging.of(storage);
+  }
+
+  /** Returns the local staging area for plaintext intermediate copies. */
+  public Staging staging() {
+    return staging;
   }
 
   /** Returns the storage. */
@@ -108,8 +116,9 @@ public final class RepositoryEngine {
       Map<String, Manifest.TableInfo> tables, Map<String, String> attributes) {}
 
   /**
-   * Takes a backup: runs the source, then writes the manifest and its copy. On any failure every
-   * object of the backup is removed.
+   * Takes a backup: takes a lease, runs the source, checks that every object it wrote is in
+   * storage with its recorded size, then writes the manifest and its copy and drops the lease. On
+   * any failure every object of the backup is removed and no manifest is written.
    *
    * @param tags the tags
    * @param parent the parent backup, or {@code null}
@@ -122,7 +131,15 @@ public final class RepositoryEngine {
     Instant start = Instant.now();
     String id = newId(start);
     progress.phase(Progress.Phase.PREPARING, -1, -1);
-    try (DataWriter writer = new DataWriter(storage, new ObjectCodec(compression, aead), id, partSize, parallelism, progress)) {
+    Lease lease;
+    try {
+      lease = Lease.take(storage, id);
+    } catch (IOException e) {
+      throw new BackupException(DataWriter.isDiskFull(e) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR,
+          "Cannot start backup " + id + ": its lease cannot be written to " + storage.describe() + ": "
+              + Redaction.text(e) + ". Nothing was written; check the repository and retry.", id, null, Redaction.cause(e));
+    }
+    try (lease; DataWriter writer = new DataWriter(storage, new ObjectCodec(compression, aead), id, partSize, parallelism, progress)) {
       Facts f;
       List<Manifest.FileEntry> files;
       try {
@@ -130,7 +147,7 @@ public final class RepositoryEngine {
         files = writer.finish();
       } catch (RuntimeException e) {
         writer.abort();
-        throw e;
+        throw Redaction.safe(e, id);
       }
       Manifest m = new Manifest(Manifest.FORMAT_VERSION, id, f.kind().name().toLowerCase(java.util.Locale.ROOT), f.engine(),
           f.serverVersion(), f.serverMajor(), f.databases(), f.systemIdentifier(), start.toString(),
@@ -139,6 +156,7 @@ public final class RepositoryEngine {
           aead == null ? null : new Manifest.EncryptionInfo(dev.lockplane.backup.Keyset.KEY_TEMPLATE, keysetId, keyId),
           List.copyOf(new TreeSet<>(tags)), new TreeMap<>(f.attributes()), f.directories(), files, new TreeMap<>(f.tables()));
       progress.phase(Progress.Phase.MANIFEST, -1, -1);
+      checkStored(id, files, writer);
       byte[] bytes = ManifestCodec.encode(m);
       String prefix = DataWriter.prefix(id);
       try {
@@ -150,12 +168,41 @@ public final class RepositoryEngine {
         deleteQuietly(prefix + MANIFEST_COPY);
         writer.abort();
         throw new BackupException(DataWriter.isDiskFull(e) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR,
-            "Cannot write the manifest of backup " + id + " to " + storage.describe() + ": " + e
+            "Cannot write the manifest of backup " + id + " to " + storage.describe() + ": " + Redaction.text(e)
                 + (DataWriter.isDiskFull(e) ? ". The filesystem is full; the partial backup was removed. Free space and retry."
-                    : ". The partial backup was removed."), id, prefix + MANIFEST, e);
+                    : ". The partial backup was removed."), id, prefix + MANIFEST, Redaction.cause(e));
       }
       progress.phase(Progress.Phase.DONE, m.size(), files.size());
       return m;
+    }
+  }
+
+  /**
+   * Refuses to publish a backup one of whose objects is no longer in storage as written (removed
+   * by a prune that did not see the lease, or by anyone else): the manifest would describe data
+   * that is not there.
+   */
+  private void checkStored(String id, List<Manifest.FileEntry> files, DataWriter writer) {
+    for (Manifest.FileEntry f : files) {
+      for (StoredObject o : f.parts()) {
+        String problem;
+        try {
+          long size = storage.size(o.key());
+          problem = size == o.storedSize() ? null
+              : "has " + size + " bytes in storage where " + o.storedSize() + " were written";
+        } catch (java.nio.file.NoSuchFileException e) {
+          problem = "is missing from storage";
+        } catch (IOException e) {
+          problem = "cannot be checked (" + Redaction.text(e) + ")";
+        }
+        if (problem != null) {
+          writer.abort();
+          throw new BackupException(ErrorCode.CORRUPTED, "Backup " + id + " was not completed: its object " + o.key()
+              + " (of " + f.path() + ") " + problem + " in " + storage.describe() + ", removed or changed while the"
+              + " backup ran (by a prune or another process). No manifest was written and the partial backup was"
+              + " removed; take the backup again.", id, o.key(), null);
+        }
+      }
     }
   }
 
@@ -200,6 +247,7 @@ public final class RepositoryEngine {
       }
       try {
         Manifest m = ManifestCodec.decode(readObject(prefix + name));
+        // a manifest naming foreign or escaping keys was forged: refused, never replaced by its copy
         if (!m.id().equals(id)) {
           reasons.add(name + " belongs to backup " + m.id());
           continue;
@@ -208,7 +256,9 @@ public final class RepositoryEngine {
       } catch (java.nio.file.NoSuchFileException e) {
         reasons.add(name + " is missing");
       } catch (IOException e) {
-        reasons.add(name + " cannot be read: " + e);
+        reasons.add(name + " cannot be read: " + Redaction.text(e));
+      } catch (ManifestCodec.UnsafeManifest e) {
+        throw unsafe(id, prefix + name, e);
       } catch (ManifestCodec.InvalidManifest e) {
         reasons.add(name + " " + e.getMessage());
       }
@@ -217,6 +267,20 @@ public final class RepositoryEngine {
     throw new BackupException(none ? ErrorCode.NOT_FOUND : ErrorCode.CORRUPTED,
         none ? "No backup '" + id + "' in " + storage.describe() + ". List backups to see the ids."
             : "Backup " + id + " has no usable manifest: " + String.join("; ", reasons), id, prefix + MANIFEST, null);
+  }
+
+  /**
+   * Returns the error for a manifest that names an object key or path escaping the backup.
+   *
+   * @param id the backup
+   * @param manifestKey the manifest's key
+   * @param e what the codec found
+   * @return a {@code CORRUPTED} exception naming the backup and the key
+   */
+  public static BackupException unsafe(String id, String manifestKey, ManifestCodec.UnsafeManifest e) {
+    return new BackupException(ErrorCode.CORRUPTED, "Backup " + id + " is corrupted: " + manifestKey + " " + e.getMessage()
+        + ". It was refused and nothing was read or written; the manifest was tampered with or is not a Lockplane"
+        + " manifest. Remove the backup, or restore the repository from a trusted copy.", id, e.name(), null);
   }
 
   /** Returns the ids that have objects, complete or not, sorted. */
@@ -244,13 +308,16 @@ public final class RepositoryEngine {
         try {
           out.add(summary(manifest(e.getKey()), e.getValue()));
         } catch (BackupException ex) {
-          // a backup whose manifests are both damaged is listed by verify and prune, not here
+          // a damaged backup is left out of the list (verify and show name it); the log says why
+          LOG.log(System.Logger.Level.WARNING, "Backup " + e.getKey() + " is not listed: " + ex.code() + ": "
+              + Redaction.text(ex.getMessage()));
         }
       }
       out.sort(Comparator.comparing(Backup::startTime).thenComparing(Backup::id));
       return out;
     } catch (IOException e) {
-      throw new BackupException(ErrorCode.IO_ERROR, "Cannot list " + storage.describe() + ": " + e, null, null, e);
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot list " + storage.describe() + ": " + Redaction.text(e), null, null,
+          Redaction.cause(e));
     }
   }
 
@@ -260,7 +327,8 @@ public final class RepositoryEngine {
     try {
       return summary(m, storage.list(DataWriter.prefix(id) + "verified/"));
     } catch (IOException e) {
-      throw new BackupException(ErrorCode.IO_ERROR, "Cannot list " + storage.describe() + ": " + e, id, null, e);
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot list " + storage.describe() + ": " + Redaction.text(e), id, null,
+          Redaction.cause(e));
     }
   }
 
@@ -287,7 +355,8 @@ public final class RepositoryEngine {
     try {
       writeObject(key, ("{\"depth\":\"" + depth + "\"}\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new BackupException(ErrorCode.IO_ERROR, "Cannot record the verification of " + id + ": " + e, id, key, e);
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot record the verification of " + id + ": " + Redaction.text(e), id, key,
+          Redaction.cause(e));
     }
   }
 

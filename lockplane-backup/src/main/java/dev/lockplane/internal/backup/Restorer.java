@@ -86,7 +86,7 @@ public final class Restorer {
         }
         return false;
       }
-      Files.createDirectories(target);
+      LocalDirectoryStorage.createPrivateDirectories(target);
       return true;
     } catch (IOException e) {
       throw new BackupException(ErrorCode.IO_ERROR, "Cannot prepare the restore target " + target + ": " + e, backupId, null, e);
@@ -127,17 +127,18 @@ public final class Restorer {
     try {
       for (String d : m.directories()) {
         if (filter.test(d)) {
-          Files.createDirectories(inside(root, d, m.id()));
+          LocalDirectoryStorage.createPrivateDirectories(inside(root, d, m.id()));
         }
       }
       List<Future<?>> futures = new ArrayList<>();
       for (Manifest.FileEntry f : files) {
         futures.add(pool.submit(() -> {
           Path p = inside(root, f.path(), m.id());
-          Files.createDirectories(p.getParent());
-          try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW)) {
+          LocalDirectoryStorage.createPrivateDirectories(p.getParent());
+          try (OutputStream out = newPrivateFile(p)) {
             copyPlaintext(engine, codec, m, f, out, progress);
           }
+          applyMode(p, f);
           progress.fileDone();
           return null;
         }));
@@ -161,6 +162,45 @@ public final class Restorer {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Creates a new file of mode 0600 for restored data: nobody else can read it while it is written,
+   * whatever the umask; {@link #applyMode} gives it its recorded mode once complete.
+   *
+   * @param p the file, which must not exist
+   * @return a stream writing it
+   * @throws IOException when it cannot be created
+   */
+  public static OutputStream newPrivateFile(Path p) throws IOException {
+    java.util.Set<StandardOpenOption> options = java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    if (!p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return Files.newOutputStream(p, StandardOpenOption.CREATE_NEW);
+    }
+    return java.nio.channels.Channels.newOutputStream(Files.newByteChannel(p, options,
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(LocalDirectoryStorage.FILE_MODE)));
+  }
+
+  /**
+   * Gives a restored file the mode its source had (0600 when the manifest records none).
+   *
+   * @param p the restored file
+   * @param f its manifest entry
+   * @throws IOException when the mode cannot be set
+   */
+  public static void applyMode(Path p, Manifest.FileEntry f) throws IOException {
+    if (!p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    int bits = Manifest.modeBits(f);
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.util.EnumSet.noneOf(
+        java.nio.file.attribute.PosixFilePermission.class);
+    for (java.nio.file.attribute.PosixFilePermission perm : java.nio.file.attribute.PosixFilePermission.values()) {
+      if ((bits & (1 << (8 - perm.ordinal()))) != 0) {
+        perms.add(perm);
+      }
+    }
+    Files.setPosixFilePermissions(p, perms);
   }
 
   /** Streams one file's plaintext, part after part. */

@@ -51,8 +51,14 @@ public final class Scratch implements AutoCloseable {
       ProgressTracker progress) {
     Path tmp = null;
     try {
-      tmp = Files.createTempDirectory("lockplane-scratch-");
-      Posixish.allowTraverse(tmp);
+      if (m.kind().equals("sqlite")) {
+        // an SQLite file is read in this process: its plaintext stays in the private staging area
+        tmp = engine.staging().newEntry("scratch");
+      } else {
+        // a server running as another account must reach a physical restore: it cannot live in the 0700 repository
+        tmp = Files.createTempDirectory("lockplane-scratch-");
+        Posixish.allowTraverse(tmp);
+      }
       switch (m.kind()) {
         case "physical" -> {
           Path data = tmp.resolve("data");
@@ -92,7 +98,7 @@ public final class Scratch implements AutoCloseable {
       if (tmp != null) {
         FileTrees.deleteQuietly(tmp);
       }
-      throw new BackupException(ErrorCode.IO_ERROR, "Cannot create a scratch directory: " + e, m.id(), null, e);
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot create a scratch directory: " + Redaction.text(e), m.id(), null, e);
     } catch (RuntimeException e) {
       if (tmp != null) {
         FileTrees.deleteQuietly(tmp);

@@ -59,6 +59,9 @@ public final class Verifier {
         if (m == null) {
           m = parsed;
         }
+      } catch (ManifestCodec.UnsafeManifest e) {
+        // a forged manifest is refused outright, as restore refuses it, not replaced by its copy
+        throw RepositoryEngine.unsafe(id, prefix + candidate[0], e);
       } catch (ManifestCodec.InvalidManifest e) {
         problems.add(new Problem(prefix + candidate[0], candidate[0] + " " + e.getMessage()));
       }
@@ -82,7 +85,7 @@ public final class Verifier {
       } catch (NoSuchFileException e) {
         problems.add(new Problem(o.key(), "missing"));
       } catch (IOException e) {
-        problems.add(new Problem(o.key(), "cannot be read: " + e));
+        problems.add(new Problem(o.key(), "cannot be read: " + Redaction.text(e)));
       }
     }
     int checked = 0;
@@ -120,7 +123,7 @@ public final class Verifier {
             if (e.getCause() instanceof BackupException be) {
               throw be;
             }
-            throw new BackupException(ErrorCode.IO_ERROR, "Verifying backup " + id + " failed: " + e.getCause(), id, null, e.getCause());
+            throw new BackupException(ErrorCode.IO_ERROR, "Verifying backup " + id + " failed: " + Redaction.text(e.getCause()), id, null, e.getCause());
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackupException(ErrorCode.IO_ERROR, "Verifying backup " + id + " was interrupted", id, null, e);
@@ -152,14 +155,14 @@ public final class Verifier {
           }
         }
       } catch (java.sql.SQLException e) {
-        problems.add(new Problem("drill", "querying the restored backup failed: " + e.getMessage()));
+        problems.add(new Problem("drill", "querying the restored backup failed: " + Redaction.message(e)));
       } catch (BackupException e) {
         if (e.code() == ErrorCode.KEY_UNAVAILABLE) {
           throw e;
         }
-        problems.add(new Problem(e.objectKey().orElse("drill"), "restore failed: " + e.getMessage()));
+        problems.add(new Problem(e.objectKey().orElse("drill"), "restore failed: " + Redaction.message(e)));
       } catch (dev.lockplane.LockplaneException e) {
-        problems.add(new Problem("drill", "restored server failed: " + e.getMessage()));
+        problems.add(new Problem("drill", "restored server failed: " + Redaction.message(e)));
       }
     }
     if (problems.isEmpty() && depth != VerifyDepth.STRUCTURE && plaintext && samplePercent >= 100) {
@@ -188,7 +191,7 @@ public final class Verifier {
       }
       found.add(new Problem(o.key(), e.getMessage()));
     } catch (IOException e) {
-      found.add(new Problem(o.key(), "cannot be read: " + e));
+      found.add(new Problem(o.key(), "cannot be read: " + Redaction.text(e)));
     }
   }
 
@@ -208,7 +211,7 @@ public final class Verifier {
       problems.add(new Problem(key, "missing"));
       return null;
     } catch (IOException e) {
-      problems.add(new Problem(key, "cannot be read: " + e));
+      problems.add(new Problem(key, "cannot be read: " + Redaction.text(e)));
       return null;
     }
   }
