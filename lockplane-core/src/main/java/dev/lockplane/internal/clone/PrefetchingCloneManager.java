@@ -153,9 +153,15 @@ public final class PrefetchingCloneManager implements CloneManager {
         maker.execute(() -> {
           try {
             if (!closed.get()) {
-              Clone spare = manager.create();
-              hidden.add(spare.name());
-              ready.add(spare);
+              // named here, so that it is hidden before the decorated manager lists it
+              String name = "clone-" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+              hidden.add(name);
+              try {
+                ready.add(manager.create(name));
+              } catch (RuntimeException e) {
+                hidden.remove(name);
+                throw e;
+              }
             }
           } catch (RuntimeException e) {
             if (!closed.get()) {
