@@ -117,7 +117,7 @@ public final class OrphanSweeper {
       return Optional.empty();
     }
     String reason;
-    if (r.host().equals(OwnerRecord.currentHost())) {
+    if (r.sameHost()) {
       Optional<ProcessHandle> p = ProcessHandle.of(r.pid()).filter(ProcessHandle::isAlive);
       if (p.isEmpty()) {
         reason = "process " + r.pid() + " on " + r.host() + " is gone";

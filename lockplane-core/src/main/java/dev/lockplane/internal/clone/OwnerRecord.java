@@ -30,10 +30,12 @@ import java.util.UUID;
  * @param created when the database was made
  * @param kept whether the owner asked to keep the database after it closes
  * @param golden for goldens, the content hash; else {@code null}
+ * @param pidNamespace the owning process's pid namespace ({@code pid:[4026531836]}), or {@code null}
+ *     where there is none: containers that share a host name (host networking) see different pids
  */
 public record OwnerRecord(
     String kind, String name, long pid, String host, String started, String manager, Instant created, boolean kept,
-    String golden) {
+    String golden, String pidNamespace) {
   /** A clone (a spare is one too). */
   public static final String CLONE = "clone";
   /** A snapshot's template database. */
@@ -45,6 +47,23 @@ public record OwnerRecord(
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HOST = hostName();
+  private static final String PID_NAMESPACE = readPidNamespace();
+
+  private static String readPidNamespace() {
+    try {
+      return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/pid")).toString();
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether the owner ran where this process runs: same host name and same pid namespace, so that its
+   * pid can be checked here.
+   */
+  public boolean sameHost() {
+    return host.equals(HOST) && java.util.Objects.equals(pidNamespace, PID_NAMESPACE);
+  }
 
   /** Returns this machine's host name, as records name it. */
   public static String currentHost() {
@@ -70,7 +89,7 @@ public record OwnerRecord(
    */
   public static OwnerRecord current(String kind, String name, String manager) {
     return new OwnerRecord(kind, name, ProcessHandle.current().pid(), HOST, Reaper.currentOwnerStart(), manager,
-        Instant.now(), false, null);
+        Instant.now(), false, null, PID_NAMESPACE);
   }
 
   /** Returns a new manager id. */
@@ -80,12 +99,12 @@ public record OwnerRecord(
 
   /** Returns this record marked as kept. */
   public OwnerRecord asKept() {
-    return new OwnerRecord(kind, name, pid, host, started, manager, created, true, golden);
+    return new OwnerRecord(kind, name, pid, host, started, manager, created, true, golden, pidNamespace);
   }
 
   /** Returns this record as a prepared golden of the given content. */
   public OwnerRecord asGolden(String contentHash, Instant at) {
-    return new OwnerRecord(GOLDEN, name, pid, host, started, manager, at, false, contentHash);
+    return new OwnerRecord(GOLDEN, name, pid, host, started, manager, at, false, contentHash, pidNamespace);
   }
 
   /** Returns the record as JSON with sorted keys. */
@@ -104,6 +123,9 @@ public record OwnerRecord(
     }
     if (golden != null) {
       m.put("golden", golden);
+    }
+    if (pidNamespace != null) {
+      m.put("pidns", pidNamespace);
     }
     try {
       return JSON.writeValueAsString(m);
@@ -130,7 +152,8 @@ public record OwnerRecord(
       return Optional.of(new OwnerRecord(
           n.path("kind").asText(), n.path("name").asText(""), n.path("pid").asLong(-1), n.path("host").asText(""),
           n.path("started").asText(""), n.path("manager").asText(""), Instant.parse(n.path("created").asText()),
-          n.path("kept").asBoolean(false), n.hasNonNull("golden") ? n.path("golden").asText() : null));
+          n.path("kept").asBoolean(false), n.hasNonNull("golden") ? n.path("golden").asText() : null,
+          n.hasNonNull("pidns") ? n.path("pidns").asText() : null));
     } catch (JsonProcessingException | RuntimeException e) {
       return Optional.empty();
     }
