@@ -6,7 +6,6 @@ import dev.lockplane.backup.Keyset;
 import dev.lockplane.backup.RestoredServer;
 import dev.lockplane.backup.VerifyDepth;
 import dev.lockplane.backup.VerifyReport;
-import dev.lockplane.internal.fs.FileTrees;
 import dev.lockplane.postgres.LocalPostgres;
 
 import java.nio.file.Files;
@@ -59,7 +58,7 @@ public final class BackupBenchmark {
       long t = System.nanoTime();
       long dbBytes = load(pg, sizeMb);
       System.err.printf(Locale.ROOT, "loaded %d MB in %.1f s%n", dbBytes >> 20, secs(t));
-      long clusterBytes = FileTrees.size(pg.dataDirectory());
+      long clusterBytes = BenchFiles.size(pg.dataDirectory());
       rows.add(new Row("database size (pg_database_size) / cluster size", 0, dbBytes, "cluster " + mb(clusterBytes) + " MB"));
 
       Keyset keys = Keyset.generate();
@@ -70,8 +69,8 @@ public final class BackupBenchmark {
       // and warm up the JIT on both paths, so neither pays for compilation
       Backup warm = plain.backup().physical(pg).run();
       enc.backup().physical(pg).run();
-      FileTrees.delete(work.resolve("repo-plain"));
-      FileTrees.delete(work.resolve("repo-enc"));
+      BenchFiles.delete(work.resolve("repo-plain"));
+      BenchFiles.delete(work.resolve("repo-enc"));
       plain = BackupRepository.at(work.resolve("repo-plain")).unencrypted().open();
       enc = BackupRepository.at(work.resolve("repo-enc")).encryptWith(keys).open();
 
@@ -142,7 +141,7 @@ public final class BackupBenchmark {
         throw new IllegalStateException("verification failed: " + vk.problems() + vn.problems());
       }
     } finally {
-      FileTrees.deleteQuietly(work);
+      BenchFiles.deleteQuietly(work);
     }
     System.out.println();
     System.out.printf(Locale.ROOT, "| %-55s | %9s | %11s | %s |%n", "operation", "seconds", "MB", "note");
@@ -167,8 +166,8 @@ public final class BackupBenchmark {
     }
     double s = secs(t);
     Path out = Path.of(command.get(command.size() - 1));
-    long size = Files.isDirectory(out) ? FileTrees.size(out) : Files.size(out);
-    FileTrees.deleteQuietly(out);
+    long size = Files.isDirectory(out) ? BenchFiles.size(out) : Files.size(out);
+    BenchFiles.deleteQuietly(out);
     return new Row(what, s, size, "");
   }
 

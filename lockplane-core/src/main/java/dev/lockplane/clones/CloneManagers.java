@@ -1,5 +1,10 @@
 package dev.lockplane.clones;
 
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.clone.CloneManager;
+import dev.lockplane.internal.clone.PrefetchingCloneManager;
+import dev.lockplane.internal.clone.ServerEndpoint;
 import dev.lockplane.postgres.LocalPostgres;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -55,5 +60,67 @@ public final class CloneManagers {
    */
   public static SqliteClonesBuilder sqlite(Path directory) {
     return new SqliteClonesBuilder(Objects.requireNonNull(directory, "directory"));
+  }
+
+  /**
+   * Decorates a manager so that {@link CloneManager#create()} hands out a clone made in advance: the
+   * decorator keeps {@code spares} clones of the golden ready, made in the background, and drops the
+   * clones it handed out in the background when they are destroyed. A test suite, a preview
+   * environment or a request handler then waits for a queue poll, not for {@code CREATE DATABASE}.
+   *
+   * <p>Only {@code create()} uses the spares; {@code create(name)} and clones of other snapshots are
+   * made by the decorated manager at once. Spares are not listed by {@code list()}. Closing the
+   * decorator destroys the spares first, then closes the decorated manager.
+   *
+   * <pre>{@code
+   * try (CloneManager clones = CloneManagers.prefetching(
+   *     CloneManagers.databases(pg).golden(Golden.fromScripts(Path.of("db/schema.sql"))).start(), 2)) {
+   *   Clone c = clones.create();      // a spare: ready in microseconds
+   *   ...
+   *   c.destroy();                    // returns at once; the database is dropped in the background
+   * }
+   * }</pre>
+   *
+   * @param manager any manager (database-level, SQLite, instance-level); closed with the decorator
+   * @param spares how many clones to keep ready, 0 to 64 (0: made on demand, destroyed in the background)
+   * @return the decorating manager
+   */
+  public static CloneManager prefetching(CloneManager manager, int spares) {
+    Objects.requireNonNull(manager, "manager");
+    if (spares < 0 || spares > 64) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "spares must be 0 to 64, not " + spares + ".");
+    }
+    return new PrefetchingCloneManager(manager, spares);
+  }
+
+  /**
+   * The orphaned clones on a PostgreSQL server: databases that clone managers made and whose process
+   * was killed before it dropped them. See {@link Orphans}.
+   *
+   * @param jdbcUrl a URL such as {@code jdbc:postgresql://db:5432/postgres}
+   * @param user a role that may drop the orphans (their owner, or a superuser)
+   * @param password its password
+   * @return the orphans of that server; nothing is connected until a method is called
+   * @throws LockplaneException with {@code INVALID_CONFIGURATION} for a URL that is not a PostgreSQL JDBC URL
+   */
+  public static Orphans orphans(String jdbcUrl, String user, String password) {
+    ServerEndpoint ep = ServerEndpoint.parse(
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl"), Objects.requireNonNull(user, "user"),
+        Objects.requireNonNull(password, "password"));
+    return new Orphans(ep, null);
+  }
+
+  /**
+   * The orphaned clones on a server started by Lockplane. See {@link Orphans}.
+   *
+   * @param server the server
+   * @return the orphans of that server
+   */
+  public static Orphans orphans(LocalPostgres server) {
+    return new Orphans(endpoint(Objects.requireNonNull(server, "server")), null);
+  }
+
+  static ServerEndpoint endpoint(LocalPostgres server) {
+    return new ServerEndpoint(server.jdbcUrl("postgres"), server.user(), server.password());
   }
 }

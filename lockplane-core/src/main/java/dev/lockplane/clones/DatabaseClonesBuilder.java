@@ -9,6 +9,7 @@ import dev.lockplane.internal.clone.DatabaseCloneManager;
 import dev.lockplane.internal.clone.ServerEndpoint;
 import dev.lockplane.internal.fs.Reflinks;
 import dev.lockplane.postgres.LocalPostgres;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -26,6 +27,7 @@ public final class DatabaseClonesBuilder {
   private CopyMethod method;
   private String prefix;
   private Integer connections;
+  private Duration otherHostOrphans;
 
   DatabaseClonesBuilder(LocalPostgres server) {
     this.server = server;
@@ -107,6 +109,25 @@ public final class DatabaseClonesBuilder {
   }
 
   /**
+   * When the manager starts, it drops the databases that managers of dead processes left on the
+   * server (see {@link Orphans}). Whether a process on another host is alive cannot be checked from
+   * here, so by default the databases of other hosts are never dropped; with this setting they are
+   * once their owner record is older than {@code age}.
+   *
+   * @param age a positive age, longer than any clone of another host lives
+   * @return this builder
+   */
+  public DatabaseClonesBuilder orphansOfOtherHostsAfter(Duration age) {
+    once(this.otherHostOrphans, "orphansOfOtherHostsAfter");
+    Objects.requireNonNull(age, "age");
+    if (age.isNegative() || age.isZero()) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "orphansOfOtherHostsAfter must be positive, not " + age + ".");
+    }
+    this.otherHostOrphans = age;
+    return this;
+  }
+
+  /**
    * Prepares the golden database (or reuses it) and returns the manager.
    *
    * @return a thread-safe manager; close it to drop its clones and snapshots
@@ -117,22 +138,16 @@ public final class DatabaseClonesBuilder {
     String p = prefix == null ? "lp_" : prefix;
     int n = connections == null ? 4 : connections;
     if (server != null) {
-      ServerEndpoint ep = new ServerEndpoint(
-          "jdbc:postgresql://" + server.host() + ":" + server.port() + "/", "", server.user(), server.password(), "postgres");
+      ServerEndpoint ep = CloneManagers.endpoint(server);
       boolean reflink = Reflinks.supported(server.dataDirectory());
       String fs = Reflinks.filesystemType(server.dataDirectory());
       String note = reflink
           ? "reflink: the data directory is on " + fs + " with reflink support, so a clone costs constant time"
           : "the data directory is on " + fs + ", which has no reflink: the kernel copies the bytes (linear in size);"
               + " put the data directory on XFS (mkfs.xfs -m reflink=1) or btrfs for constant-time clones";
-      return DatabaseCloneManager.start(ep, g, p, method, note, n);
+      return DatabaseCloneManager.start(ep, g, p, method, note, n, otherHostOrphans);
     }
-    ServerEndpoint ep;
-    try {
-      ep = ServerEndpoint.parse(jdbcUrl, user, password);
-    } catch (IllegalArgumentException e) {
-      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, e.getMessage(), e);
-    }
-    return DatabaseCloneManager.start(ep, g, p, method, null, n);
+    ServerEndpoint ep = ServerEndpoint.parse(jdbcUrl, user, password);
+    return DatabaseCloneManager.start(ep, g, p, method, null, n, otherHostOrphans);
   }
 }

@@ -286,4 +286,38 @@ class DatabaseClonesTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void prefetchingHandsOutSparesHidesThemAndClosesTheManager() throws Exception {
+    String prefix = prefix();
+    CloneManager inner = CloneManagers.databases(SharedPostgres.get()).golden(SHOP).databasePrefix(prefix).start();
+    CloneManager m = CloneManagers.prefetching(inner, 2);
+    for (int i = 0; i < 500 && inner.list().size() < 2; i++) {
+      Thread.sleep(20);
+    }
+    assertThat(inner.list()).as("two spares made in the background").hasSize(2);
+    assertThat(m.list()).as("spares are not listed").isEmpty();
+    Clone a = m.create();
+    assertThat(count(a.dataSource(), "SELECT count(*) FROM orders")).isEqualTo(1000);
+    assertThat(m.list()).containsExactly(a);
+    assertThat(m.get(a.name())).contains(a);
+    exec(a.dataSource(), "DELETE FROM orders");
+    a.reset();
+    assertThat(count(a.dataSource(), "SELECT count(*) FROM orders")).isEqualTo(1000);
+    Clone named = m.create("named");
+    assertThat(m.snapshot("from-named", named).name()).isEqualTo("from-named");
+    a.destroy();
+    assertThat(a.isDestroyed()).isTrue();
+    assertThat(m.list()).containsExactly(named);
+    assertThatThrownBy(a::reset).hasMessageContaining("destroyed");
+    for (int i = 0; i < 500 && inner.get(a.name()).isPresent(); i++) {
+      Thread.sleep(20); // dropped in the background
+    }
+    assertThat(inner.get(a.name())).isEmpty();
+    m.close();
+    m.close();
+    assertThat(databasesWithPrefix(prefix)).as("spares, clones and snapshots dropped").isZero();
+    assertThatThrownBy(inner::create).hasMessageContaining("closed");
+    assertThatThrownBy(() -> CloneManagers.prefetching(inner, -1)).hasMessageContaining("0 to 64");
+  }
 }

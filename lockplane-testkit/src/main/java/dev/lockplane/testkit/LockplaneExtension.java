@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
@@ -84,7 +85,7 @@ public final class LockplaneExtension
     Resources.TestClone tc = context.getStore(NS).get("clone", Resources.TestClone.class);
     if (tc != null && context.getExecutionException().isPresent() && settings(context).keep() == Keep.ON_FAILURE) {
       tc.keep("failed test " + context.getDisplayName() + " in " + context.getRequiredTestClass().getName());
-      context.publishReportEntry("lockplane.keptClone", tc.clone().name() + " " + tc.clone().jdbcUrl());
+      context.publishReportEntry("lockplane.keptClone", tc.clone().name() + " " + Resources.displayUrl(tc.clone()));
     }
   }
 
@@ -107,15 +108,23 @@ public final class LockplaneExtension
 
   // ---------------------------------------------------------------------------------------------
 
+  /**
+   * The settings of the innermost class carrying {@code @LockplaneTest}: the test class itself, or
+   * for a {@code @Nested} class without one of its own, the enclosing class that has it.
+   */
   private static Settings settings(ExtensionContext context) {
     Class<?> type = context.getRequiredTestClass();
-    LockplaneTest annotation = AnnotationSupport.findAnnotation(type, LockplaneTest.class)
-        .or(() -> context.getParent().flatMap(p -> p.getTestClass()).flatMap(c -> AnnotationSupport.findAnnotation(c, LockplaneTest.class)))
-        .orElseThrow(() -> new ExtensionConfigurationException(
-            type.getName() + " uses LockplaneExtension without @LockplaneTest: annotate the class with"
-                + " @LockplaneTest(scripts = ...) instead of @ExtendWith."));
+    Class<?> annotated = type;
+    Optional<LockplaneTest> annotation = Optional.empty();
+    for (Class<?> c = type; c != null && annotation.isEmpty(); c = c.getEnclosingClass()) {
+      annotation = AnnotationSupport.findAnnotation(c, LockplaneTest.class);
+      annotated = c;
+    }
+    LockplaneTest found = annotation.orElseThrow(() -> new ExtensionConfigurationException(
+        type.getName() + " uses LockplaneExtension without @LockplaneTest: annotate the class (or, for a @Nested"
+            + " class, an enclosing class) with @LockplaneTest(scripts = ...) instead of @ExtendWith."));
     ExtensionContext.Store classStore = context.getStore(NS);
-    return classStore.getOrComputeIfAbsent("settings:" + type.getName(), k -> Settings.of(annotation, context), Settings.class);
+    return classStore.getOrComputeIfAbsent("settings:" + annotated.getName(), k -> Settings.of(found, context), Settings.class);
   }
 
   private static Resources.Golden golden(ExtensionContext context, Settings settings) {

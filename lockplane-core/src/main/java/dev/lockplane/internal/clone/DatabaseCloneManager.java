@@ -8,6 +8,7 @@ import dev.lockplane.clone.CopyMethod;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
 import dev.lockplane.clone.Snapshot;
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.internal.sql.ScriptRunner;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,6 +32,8 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   private final ServerEndpoint endpoint;
   private final AdminConnections admin;
   private final String prefix;
+  /** This manager's id in the owner records of its databases. */
+  private final String id;
 
   /**
    * Prepares (or reuses) the golden database and returns a ready manager.
@@ -40,22 +44,31 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
    * @param method the copy method, or {@code null} to choose
    * @param localFilesystemNote what is known about the server's filesystem, or {@code null}
    * @param poolSize how many admin connections to keep
+   * @param otherHostOrphans after how long databases made on other hosts count as orphaned; null: never
    * @return the manager
    */
   public static DatabaseCloneManager start(
-      ServerEndpoint endpoint, Golden golden, String prefix, CopyMethod method, String localFilesystemNote, int poolSize) {
+      ServerEndpoint endpoint, Golden golden, String prefix, CopyMethod method, String localFilesystemNote, int poolSize,
+      Duration otherHostOrphans) {
     AdminConnections admin = new AdminConnections(endpoint.dataSource(endpoint.maintenanceDatabase()), poolSize);
     try {
       CloneStrategy strategy = chooseStrategy(admin, method, localFilesystemNote);
-      Snapshot g = prepareGolden(admin, endpoint, golden, prefix);
-      return new DatabaseCloneManager(endpoint, admin, prefix, strategy, g);
+      removeOrphans(admin, otherHostOrphans);
+      String id = OwnerRecord.newManagerId();
+      Snapshot g = prepareGolden(admin, endpoint, golden, prefix, id);
+      return new DatabaseCloneManager(endpoint, admin, prefix, strategy, g, id);
     } catch (SQLException e) {
       admin.close();
+      String why = "28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState())
+          ? "Check the user and password."
+          : e.getSQLState() != null && e.getSQLState().startsWith("08")
+              ? "Check that the server runs and that host and port are right."
+              : "The role '" + endpoint.user() + "' needs the CREATEDB privilege.";
       throw new LockplaneException(
           ErrorCode.DATABASE_ERROR,
-          "Cannot prepare clones on " + endpoint.url(endpoint.maintenanceDatabase()) + ": " + e.getMessage()
-              + ". The role '" + endpoint.user() + "' needs the CREATEDB privilege.",
-          e);
+          "Cannot prepare clones on " + endpoint.redactedUrl(endpoint.maintenanceDatabase()) + ": "
+              + Secrets.scrub(e.getMessage(), endpoint.password()) + ". " + why,
+          Secrets.cause(e, endpoint.password()));
     } catch (RuntimeException e) {
       admin.close();
       throw e;
@@ -63,11 +76,26 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   }
 
   private DatabaseCloneManager(
-      ServerEndpoint endpoint, AdminConnections admin, String prefix, CloneStrategy strategy, Snapshot golden) {
+      ServerEndpoint endpoint, AdminConnections admin, String prefix, CloneStrategy strategy, Snapshot golden, String id) {
     super(strategy, golden, golden.name());
     this.endpoint = endpoint;
     this.admin = admin;
     this.prefix = prefix;
+    this.id = id;
+  }
+
+  /** Drops what killed processes left on the server; a failure here must not stop the manager. */
+  private static void removeOrphans(AdminConnections admin, Duration otherHosts) {
+    try {
+      admin.with(c -> OrphanSweeper.dropAll(c, otherHosts, true));
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "Cannot look for orphaned clones: " + Secrets.scrub(e.getMessage(), null));
+    }
+  }
+
+  /** Records who owns a database this manager made, so that its orphans can be found if this process dies. */
+  private static void record(Connection c, String db, OwnerRecord r) throws SQLException {
+    exec(c, "COMMENT ON DATABASE " + q(db) + " IS " + lit(r.toJson()));
   }
 
   private static CloneStrategy chooseStrategy(AdminConnections admin, CopyMethod method, String fsNote) throws SQLException {
@@ -112,25 +140,28 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
             + ": files are copied byte by byte, linear in size");
   }
 
-  private static Snapshot prepareGolden(AdminConnections admin, ServerEndpoint endpoint, Golden golden, String prefix)
-      throws SQLException {
+  private static Snapshot prepareGolden(
+      AdminConnections admin, ServerEndpoint endpoint, Golden golden, String prefix, String id) throws SQLException {
     String hash = golden.contentHash();
     String name = prefix + "golden_" + hash.substring(0, 16);
-    String marker = "lockplane golden " + hash;
-    Optional<Instant> existing = admin.with(c -> goldenCreatedAt(c, name, marker));
+    OwnerRecord building = OwnerRecord.current(OwnerRecord.BUILDING, name, id);
+    Optional<Instant> existing = admin.with(c -> goldenCreatedAt(c, name, hash));
     if (existing.isPresent()) {
       LOG.log(Level.DEBUG, "Reusing golden database {0} ({1})", name, golden.describe());
       return new Snapshot(name, existing.get(), golden.describe());
     }
-    String building = prefix + "building_" + UUID.randomUUID().toString().substring(0, 8);
+    String buildDb = prefix + "building_" + UUID.randomUUID().toString().substring(0, 8);
     try {
-      if (golden instanceof Golden.FromDatabase fd) {
-        admin.with(c -> exec(c, "CREATE DATABASE " + q(building) + " TEMPLATE " + q(fd.database()) + " STRATEGY FILE_COPY"));
-      } else {
-        admin.with(c -> exec(c, "CREATE DATABASE " + q(building) + " TEMPLATE template0"));
-        try (Connection c = endpoint.dataSource(building).getConnection()) {
+      String from = golden instanceof Golden.FromDatabase fd ? q(fd.database()) + " STRATEGY FILE_COPY" : "template0";
+      admin.with(c -> {
+        exec(c, "CREATE DATABASE " + q(buildDb) + " TEMPLATE " + from);
+        record(c, buildDb, building);
+        return true;
+      });
+      if (golden instanceof Golden.FromScripts scripts) {
+        try (Connection c = endpoint.dataSource(buildDb).getConnection()) {
           c.setAutoCommit(true);
-          for (Script s : ((Golden.FromScripts) golden).scripts()) {
+          for (Script s : scripts.scripts()) {
             ScriptRunner.run(c, s);
           }
         }
@@ -138,8 +169,8 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
       Instant now = Instant.now();
       boolean won = admin.with(c -> {
         try {
-          exec(c, "ALTER DATABASE " + q(building) + " RENAME TO " + q(name));
-          exec(c, "COMMENT ON DATABASE " + q(name) + " IS " + lit(marker + " " + now));
+          exec(c, "ALTER DATABASE " + q(buildDb) + " RENAME TO " + q(name));
+          record(c, name, building.asGolden(hash, now));
           exec(c, "ALTER DATABASE " + q(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
           return true;
         } catch (SQLException e) {
@@ -159,18 +190,18 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
         }
       }
       if (!won) {
-        dropQuietly(admin, building);
-        Instant at = admin.with(c -> goldenCreatedAt(c, name, marker)).orElse(now);
+        dropQuietly(admin, buildDb);
+        Instant at = admin.with(c -> goldenCreatedAt(c, name, hash)).orElse(now);
         return new Snapshot(name, at, golden.describe());
       }
       return new Snapshot(name, now, golden.describe());
     } catch (SQLException | RuntimeException e) {
-      dropQuietly(admin, building);
+      dropQuietly(admin, buildDb);
       throw e;
     }
   }
 
-  private static Optional<Instant> goldenCreatedAt(Connection c, String name, String marker) throws SQLException {
+  private static Optional<Instant> goldenCreatedAt(Connection c, String name, String hash) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?")) {
       ps.setString(1, name);
@@ -178,17 +209,14 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
         if (!rs.next()) {
           return Optional.empty();
         }
-        String comment = rs.getString(1);
-        if (comment == null || !comment.startsWith(marker + " ")) {
-          // a database with our name but not finished or of other content: replace it
+        Optional<OwnerRecord> r = OwnerRecord.parse(rs.getString(1));
+        if (r.isEmpty() || !OwnerRecord.GOLDEN.equals(r.get().kind()) || !hash.equals(r.get().golden())) {
+          // a database with our name but not finished, of other content or of an older format: replace it
+          exec(c, "ALTER DATABASE " + q(name) + " WITH IS_TEMPLATE false");
           exec(c, "DROP DATABASE IF EXISTS " + q(name) + " WITH (FORCE)");
           return Optional.empty();
         }
-        try {
-          return Optional.of(Instant.parse(comment.substring(marker.length() + 1).trim()));
-        } catch (RuntimeException e) {
-          return Optional.of(Instant.EPOCH);
-        }
+        return Optional.of(r.get().created());
       }
     }
   }
@@ -197,7 +225,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     try {
       admin.with(c -> exec(c, "DROP DATABASE IF EXISTS " + q(db) + " WITH (FORCE)"));
     } catch (SQLException | RuntimeException e) {
-      LOG.log(Level.WARNING, "Cannot drop database " + db + ": " + e.getMessage());
+      LOG.log(Level.WARNING, "Cannot drop database " + db + ": " + Secrets.scrub(e.getMessage(), null));
     }
   }
 
@@ -209,11 +237,11 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   }
 
   static String q(String ident) {
-    return "\"" + ident.replace("\"", "\"\"") + "\"";
+    return Identifiers.quote(ident);
   }
 
   static String lit(String s) {
-    return "'" + s.replace("'", "''") + "'";
+    return Identifiers.literal(s);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -225,13 +253,26 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
 
   @Override
   void copyInto(DatabaseClone clone, String snapshotDatabase) {
-    copy(snapshotDatabase, clone.database(), clone.name());
+    copy(snapshotDatabase, clone.database(), clone.name(), OwnerRecord.CLONE);
   }
 
   @Override
   void replace(DatabaseClone clone, String snapshotDatabase) {
     dropDatabase(clone.database(), clone.name(), "drop clone database " + clone.database() + " for a reset");
-    copy(snapshotDatabase, clone.database(), clone.name());
+    copy(snapshotDatabase, clone.database(), clone.name(), OwnerRecord.CLONE);
+  }
+
+  @Override
+  void kept(DatabaseClone clone) {
+    try {
+      admin.with(c -> {
+        record(c, clone.database(), OwnerRecord.current(OwnerRecord.CLONE, clone.name(), id).asKept());
+        return true;
+      });
+    } catch (SQLException | RuntimeException e) {
+      LOG.log(Level.WARNING, "Cannot mark clone " + clone.name() + " as kept; once this process ends it counts as"
+          + " orphaned: " + Secrets.scrub(e.getMessage(), endpoint.password()));
+    }
   }
 
   @Override
@@ -254,7 +295,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
         return true;
       });
       try {
-        copy(source.database(), db, name);
+        copy(source.database(), db, name, OwnerRecord.SNAPSHOT);
         admin.with(c -> exec(c, "ALTER DATABASE " + q(db) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"));
       } finally {
         admin.with(c -> exec(c, "ALTER DATABASE " + q(source.database()) + " WITH ALLOW_CONNECTIONS true"));
@@ -290,12 +331,17 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     }
   }
 
-  private void copy(String fromDb, String toDb, String what) {
+  private void copy(String fromDb, String toDb, String what, String kind) {
+    OwnerRecord owner = OwnerRecord.current(kind, what, id);
     String sql = "CREATE DATABASE " + q(toDb) + " TEMPLATE " + q(fromDb) + " STRATEGY "
         + (strategy().method() == CopyMethod.WAL_LOG ? "WAL_LOG" : "FILE_COPY");
     for (int attempt = 0; ; attempt++) {
       try {
-        admin.with(c -> exec(c, sql));
+        admin.with(c -> {
+          exec(c, sql);
+          record(c, toDb, owner);
+          return true;
+        });
         return;
       } catch (SQLException e) {
         // 55006: the template has other sessions (autovacuum, or a snapshot being taken); it passes
@@ -322,14 +368,14 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     }
   }
 
-  private static CloneException failure(String target, String what, SQLException e) {
-    String msg = e.getMessage();
+  private CloneException failure(String target, String what, SQLException e) {
+    String msg = Secrets.scrub(e.getMessage(), endpoint.password());
     ErrorCode code = msg != null && msg.contains("No space left") ? ErrorCode.DISK_FULL : ErrorCode.DATABASE_ERROR;
-    return new CloneException(code, target, "Cannot " + what + ": " + msg, e);
+    return new CloneException(code, target, "Cannot " + what + ": " + msg, Secrets.cause(e, endpoint.password()));
   }
 
   @Override
   public String toString() {
-    return "DatabaseCloneManager[" + endpoint.urlPrefix() + ", golden " + golden().name() + ", " + strategy().method() + "]";
+    return "DatabaseCloneManager[" + endpoint.redactedUrl(endpoint.maintenanceDatabase()) + ", golden " + golden().name() + ", " + strategy().method() + "]";
   }
 }

@@ -62,6 +62,9 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
   /** Removes a snapshot's storage. */
   abstract void dropSnapshot(String location);
 
+  /** Tells the backend that a clone is kept past close (a record to update); nothing by default. */
+  void kept(C clone) {}
+
   /** Releases what the backend holds (connections); called once by {@link #close()}. */
   abstract void release();
 
@@ -142,8 +145,8 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
 
   @Override
   public final void keep(Clone clone) {
-    if (clone instanceof ManagedClone mc) {
-      clones.remove(mc.name(), mc);
+    if (clone instanceof ManagedClone mc && clones.remove(mc.name(), mc)) {
+      kept(own(mc));
     }
   }
 

@@ -1,66 +1,81 @@
 package dev.lockplane.internal.clone;
 
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.internal.sql.JdbcUrls;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * How to reach a PostgreSQL server: its JDBC URL prefix and a role that may create databases.
+ * How to reach a PostgreSQL server: a JDBC URL whose database is the maintenance database (the one
+ * administrative statements run in), and a role that may create databases. Its text forms never
+ * show the password.
  *
- * @param urlPrefix {@code jdbc:postgresql://host:port/}
- * @param urlSuffix what follows the database name in the URL (query parameters), possibly empty
+ * @param jdbcUrl {@code jdbc:postgresql://host:port/db?params}
  * @param user the role
  * @param password its password
- * @param maintenanceDatabase the database admin connections use
  */
-public record ServerEndpoint(
-    String urlPrefix, String urlSuffix, String user, String password, String maintenanceDatabase) {
+public record ServerEndpoint(String jdbcUrl, String user, String password) {
 
   /** Validates the components. */
   public ServerEndpoint {
-    Objects.requireNonNull(urlPrefix, "urlPrefix");
-    Objects.requireNonNull(urlSuffix, "urlSuffix");
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(password, "password");
-    Objects.requireNonNull(maintenanceDatabase, "maintenanceDatabase");
   }
 
   /**
-   * Parses a JDBC URL such as {@code jdbc:postgresql://db.example:5432/app?sslmode=require}.
+   * Checks a JDBC URL such as {@code jdbc:postgresql://db.example:5432/app?sslmode=require}.
    *
    * @param jdbcUrl the URL
    * @param user the role
    * @param password its password
-   * @return the endpoint, whose maintenance database is the URL's database
+   * @return the endpoint, whose maintenance database is the URL's database ({@code postgres} if none)
+   * @throws LockplaneException with {@code INVALID_CONFIGURATION} naming the redacted URL
    */
   public static ServerEndpoint parse(String jdbcUrl, String user, String password) {
-    String prefix = "jdbc:postgresql://";
-    if (!jdbcUrl.startsWith(prefix)) {
-      throw new IllegalArgumentException(
-          "'" + jdbcUrl + "' is not a PostgreSQL JDBC URL; give one like jdbc:postgresql://host:5432/postgres");
+    boolean postgres = jdbcUrl.startsWith("jdbc:postgresql://");
+    if (!postgres || org.postgresql.Driver.parseURL(jdbcUrl, null) == null) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
+          "'" + Secrets.scrub(jdbcUrl, password) + "' is not a "
+              + (postgres ? "valid " : "") + "PostgreSQL JDBC URL; give one like jdbc:postgresql://host:5432/postgres");
     }
-    int slash = jdbcUrl.indexOf('/', prefix.length());
-    if (slash < 0) {
-      return new ServerEndpoint(jdbcUrl + "/", "", user, password, "postgres");
-    }
-    int q = jdbcUrl.indexOf('?', slash);
-    String db = q < 0 ? jdbcUrl.substring(slash + 1) : jdbcUrl.substring(slash + 1, q);
-    String suffix = q < 0 ? "" : jdbcUrl.substring(q);
-    return new ServerEndpoint(
-        jdbcUrl.substring(0, slash + 1), suffix, user, password, db.isEmpty() ? "postgres" : db);
+    return new ServerEndpoint(jdbcUrl, user, password);
   }
 
-  /** Returns the JDBC URL of a database on this server. */
+  /** Returns the database administrative statements run in. */
+  public String maintenanceDatabase() {
+    return JdbcUrls.databaseOf(jdbcUrl);
+  }
+
+  /** Returns the JDBC URL of a database on this server, with the same host, port and parameters. */
   public String url(String database) {
-    return urlPrefix + database + urlSuffix;
+    return JdbcUrls.withDatabase(jdbcUrl, database);
+  }
+
+  /** Returns the URL of a database with every secret replaced, for messages and logs. */
+  public String redactedUrl(String database) {
+    return Secrets.scrub(url(database), password);
   }
 
   /** Returns a non-pooled data source for a database on this server. */
   public DataSource dataSource(String database) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setURL(url(database));
+    try {
+      ds.setURL(url(database));
+    } catch (IllegalArgumentException e) {
+      // the driver's message quotes the whole URL, password included
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
+          "'" + redactedUrl(database) + "' is not a valid PostgreSQL JDBC URL.");
+    }
     ds.setUser(user);
     ds.setPassword(password);
     return ds;
+  }
+
+  @Override
+  public String toString() {
+    return "ServerEndpoint[" + redactedUrl(maintenanceDatabase()) + ", user " + user + "]";
   }
 }

@@ -3,8 +3,6 @@ package dev.lockplane.internal.testkit;
 import dev.lockplane.clone.Clone;
 import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clones.CloneManagers;
-import dev.lockplane.internal.clone.ClonePool;
-import dev.lockplane.internal.fs.FileTrees;
 import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.testkit.Engine;
 import java.io.IOException;
@@ -26,10 +24,16 @@ public final class Resources {
 
   private Resources() {}
 
-  /** The embedded server of one major version, shared by the whole test run. */
+  /**
+   * The embedded server of one major version, shared by the whole test run, and the goldens whose
+   * clones live on it. It closes those goldens (their spare clones, their managers) before it stops
+   * the server: JUnit may close store entries in any order, and spares dropped after the server
+   * stopped would fail.
+   */
   @SuppressWarnings("deprecation")
   public static final class Server implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private final LocalPostgres pg;
+    private final List<Golden> goldens = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     Server(int version) {
@@ -41,24 +45,33 @@ public final class Resources {
       return pg;
     }
 
+    void adopt(Golden golden) {
+      goldens.add(golden);
+    }
+
     @Override
     public void close() {
       if (closed.compareAndSet(false, true)) {
-        pg.close();
+        try {
+          for (Golden g : goldens) {
+            g.close();
+          }
+        } finally {
+          pg.close();
+        }
       }
     }
   }
 
   /**
-   * A golden's clone manager, its pool of spare clones, and the scratch directory its files live in
+   * A golden's clone manager (prefetching spare clones), and the scratch directory its files live in
    * (SQLite files, an instance-clone store). It owns that directory, so that the directory goes
    * only after the manager is closed: JUnit closes store entries in an order this class must not
-   * depend on.
+   * depend on. For the same reason the embedded server it clones on closes it first.
    */
   @SuppressWarnings("deprecation")
   public static final class Golden implements ExtensionContext.Store.CloseableResource, AutoCloseable {
-    private final CloneManager manager;
-    private final ClonePool pool;
+    private final CloneManager pool;
     private final Path scratch;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -67,6 +80,8 @@ public final class Resources {
       String key = s.golden().contentHash().substring(0, 12);
       boolean files = s.isolation() == dev.lockplane.testkit.Isolation.INSTANCE || s.engine() == Engine.SQLITE;
       scratch = files ? scratchDirectory() : null;
+      Server server = null;
+      CloneManager manager;
       try {
         if (s.isolation() == dev.lockplane.testkit.Isolation.INSTANCE) {
           manager = InstanceManagers.start(s, scratch);
@@ -76,17 +91,20 @@ public final class Resources {
           manager = CloneManagers.databases(s.jdbcUrl(), s.user(), s.password())
               .golden(s.golden()).databasePrefix(prefix).adminConnections(4).start();
         } else {
-          Server server = root.getOrComputeIfAbsent("server-" + s.version(), k -> new Server(s.version()), Server.class);
+          server = root.getOrComputeIfAbsent("server-" + s.version(), k -> new Server(s.version()), Server.class);
           manager = CloneManagers.databases(server.postgres())
               .golden(s.golden()).databasePrefix(prefix).adminConnections(4).start();
         }
       } catch (RuntimeException e) {
         if (scratch != null) {
-          FileTrees.deleteQuietly(scratch);
+          ScratchDirectories.deleteQuietly(scratch);
         }
         throw e;
       }
-      pool = new ClonePool(manager, s.poolSize());
+      pool = CloneManagers.prefetching(manager, s.poolSize());
+      if (server != null) {
+        server.adopt(this);
+      }
     }
 
     /** A temporary directory of mode 0711: a server running as another user must traverse it. */
@@ -100,8 +118,8 @@ public final class Resources {
       }
     }
 
-    /** Returns the pool. */
-    public ClonePool pool() {
+    /** Returns the manager, which hands out prefetched clones from {@code create()}. */
+    public CloneManager pool() {
       return pool;
     }
 
@@ -109,32 +127,41 @@ public final class Resources {
     public void close() {
       if (closed.compareAndSet(false, true)) {
         try {
-          pool.close();
+          pool.close(); // the spares first, then the manager it decorates
         } finally {
-          try {
-            manager.close();
-          } finally {
-            if (scratch != null) {
-              FileTrees.deleteQuietly(scratch);
-            }
+          if (scratch != null) {
+            ScratchDirectories.deleteQuietly(scratch);
           }
         }
       }
     }
   }
 
+  /**
+   * A clone's URL for a log or a report: without its query string, where a password may be (the
+   * user's {@code lockplane.jdbcUrl} may carry {@code ?password=}).
+   *
+   * @param clone the clone
+   * @return the URL up to its database name
+   */
+  public static String displayUrl(Clone clone) {
+    String url = clone.jdbcUrl();
+    int q = url.indexOf('?');
+    return q < 0 ? url : url.substring(0, q);
+  }
+
   /** The clone of one test (or of one class, for static fields), with the connections handed out. */
   @SuppressWarnings("deprecation")
   public static final class TestClone implements ExtensionContext.Store.CloseableResource, AutoCloseable {
-    private final ClonePool pool;
+    private final CloneManager pool;
     private final Clone clone;
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String keepReason;
 
-    public TestClone(ClonePool pool) {
+    public TestClone(CloneManager pool) {
       this.pool = pool;
-      this.clone = pool.take();
+      this.clone = pool.create();
     }
 
     /** Returns the clone. */
@@ -167,10 +194,10 @@ public final class Resources {
         }
       }
       if (keepReason != null) {
-        pool.manager().keep(clone);
-        LOG.log(Level.WARNING, "Kept clone ''{0}'' of {1}: {2} (user {3})", clone.name(), keepReason, clone.jdbcUrl(), clone.user());
+        pool.keep(clone);
+        LOG.log(Level.WARNING, "Kept clone ''{0}'' of {1}: {2} (user {3})", clone.name(), keepReason, displayUrl(clone), clone.user());
       } else {
-        pool.giveBack(clone);
+        clone.destroy(); // returns at once: the prefetching manager drops it in the background
       }
     }
   }

@@ -1,0 +1,315 @@
+package dev.lockplane.internal.clone;
+
+import dev.lockplane.CloneException;
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.clone.Clone;
+import dev.lockplane.clone.CloneManager;
+import dev.lockplane.clone.CloneStrategy;
+import dev.lockplane.clone.Snapshot;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * Keeps spare clones of a manager's golden ready, made in the background, so that {@link #create()}
+ * costs a queue poll; and destroys the clones it handed out in the background. A decorator around
+ * any {@link CloneManager}, not a mode of one (as zonky's prefetching provider wraps a provider).
+ *
+ * <p>Named clones ({@link #create(String)}) and clones of other snapshots are made by the decorated
+ * manager directly: spares have generated names. Spares are not listed.
+ */
+public final class PrefetchingCloneManager implements CloneManager {
+  private static final System.Logger LOG = System.getLogger(PrefetchingCloneManager.class.getName());
+
+  private final CloneManager manager;
+  private final int spares;
+  private final BlockingQueue<Clone> ready = new LinkedBlockingQueue<>();
+  /** Names the decorated manager still lists but users must not see: ready spares, clones being dropped. */
+  private final Set<String> hidden = ConcurrentHashMap.newKeySet();
+  private final Map<String, Handout> handedOut = new ConcurrentHashMap<>();
+  private final AtomicInteger pending = new AtomicInteger();
+  private final ExecutorService maker;
+  private final ExecutorService destroyer;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * Decorates a manager and starts filling the spares.
+   *
+   * @param manager the manager whose golden is cloned; closed with this one
+   * @param spares how many clones to keep ready (0: none, clones are made on demand)
+   */
+  public PrefetchingCloneManager(CloneManager manager, int spares) {
+    this.manager = manager;
+    this.spares = spares;
+    this.maker = Executors.newSingleThreadExecutor(daemon("lockplane-clone-prefetch"));
+    this.destroyer = Executors.newSingleThreadExecutor(daemon("lockplane-clone-destroy"));
+    refill();
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public Snapshot golden() {
+    return manager.golden();
+  }
+
+  @Override
+  public CloneStrategy strategy() {
+    return manager.strategy();
+  }
+
+  /** Hands out a spare if one is ready, else a clone made now; either way the spares are refilled. */
+  @Override
+  public Clone create() {
+    if (closed.get()) {
+      throw new LockplaneException(ErrorCode.CLOSED, "This clone manager is closed; start a new one.");
+    }
+    Clone c = ready.poll();
+    if (c != null) {
+      hidden.remove(c.name());
+    }
+    refill();
+    Handout h = new Handout(c != null ? c : manager.create());
+    handedOut.put(h.name(), h);
+    return h;
+  }
+
+  @Override
+  public Clone create(String name) {
+    return manager.create(name);
+  }
+
+  @Override
+  public Clone create(String name, Snapshot snapshot) {
+    return manager.create(name, snapshot);
+  }
+
+  @Override
+  public List<Clone> list() {
+    return manager.list().stream().filter(c -> !hidden.contains(c.name())).map(this::visible).toList();
+  }
+
+  @Override
+  public Optional<Clone> get(String name) {
+    return hidden.contains(name) ? Optional.empty() : manager.get(name).map(this::visible);
+  }
+
+  private Clone visible(Clone inner) {
+    Handout h = handedOut.get(inner.name());
+    return h != null && h.inner == inner ? h : inner;
+  }
+
+  @Override
+  public Snapshot snapshot(String name, Clone source) {
+    return manager.snapshot(name, unwrap(source));
+  }
+
+  @Override
+  public List<Snapshot> snapshots() {
+    return manager.snapshots();
+  }
+
+  @Override
+  public void destroySnapshot(Snapshot snapshot) {
+    manager.destroySnapshot(snapshot);
+  }
+
+  @Override
+  public void keep(Clone clone) {
+    Clone inner = unwrap(clone);
+    handedOut.remove(inner.name());
+    manager.keep(inner);
+  }
+
+  private static Clone unwrap(Clone c) {
+    return c instanceof Handout h ? h.inner : c;
+  }
+
+  private void refill() {
+    while (!closed.get() && ready.size() + pending.get() < spares) {
+      pending.incrementAndGet();
+      try {
+        maker.execute(() -> {
+          try {
+            if (!closed.get()) {
+              // named here, so that it is hidden before the decorated manager lists it
+              String name = "clone-" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+              hidden.add(name);
+              try {
+                ready.add(manager.create(name));
+              } catch (RuntimeException e) {
+                hidden.remove(name);
+                throw e;
+              }
+            }
+          } catch (RuntimeException e) {
+            if (!closed.get()) {
+              LOG.log(Level.WARNING, "Cannot prefetch a clone: " + e.getMessage());
+            }
+          } finally {
+            pending.decrementAndGet();
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        pending.decrementAndGet();
+        return;
+      }
+    }
+  }
+
+  private void destroyLater(Handout h) {
+    handedOut.remove(h.name(), h);
+    hidden.add(h.name());
+    try {
+      destroyer.execute(() -> {
+        try {
+          h.inner.destroy();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "Cannot destroy clone " + h.name() + ": " + e.getMessage());
+        } finally {
+          hidden.remove(h.name());
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // closing: the decorated manager's close drops it
+      hidden.remove(h.name());
+    }
+  }
+
+  /**
+   * Stops prefetching, waits for background work, destroys the spares, then closes the decorated
+   * manager (which drops the clones handed out). Closing twice is safe.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      maker.shutdown();
+      destroyer.shutdown();
+      try {
+        maker.awaitTermination(2, TimeUnit.MINUTES);
+        destroyer.awaitTermination(2, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Clone c;
+      while ((c = ready.poll()) != null) {
+        try {
+          c.destroy();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "Cannot destroy spare clone " + c.name() + ": " + e.getMessage());
+        }
+      }
+    } finally {
+      manager.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Prefetching[" + spares + " spares, " + manager + "]";
+  }
+
+  /** A clone handed out by {@link #create()}: destroying it returns at once, the drop runs in the background. */
+  private final class Handout implements Clone {
+    private final Clone inner;
+    private final AtomicBoolean destroyed = new AtomicBoolean();
+
+    Handout(Clone inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public String name() {
+      return inner.name();
+    }
+
+    @Override
+    public Snapshot snapshot() {
+      return inner.snapshot();
+    }
+
+    @Override
+    public String jdbcUrl() {
+      return inner.jdbcUrl();
+    }
+
+    @Override
+    public String user() {
+      return inner.user();
+    }
+
+    @Override
+    public String password() {
+      return inner.password();
+    }
+
+    @Override
+    public DataSource dataSource() {
+      return inner.dataSource();
+    }
+
+    @Override
+    public Instant createdAt() {
+      return inner.createdAt();
+    }
+
+    @Override
+    public void reset() {
+      reset(inner.snapshot());
+    }
+
+    @Override
+    public void reset(Snapshot snapshot) {
+      if (destroyed.get()) {
+        throw new CloneException(ErrorCode.NOT_FOUND, name(), "Clone '" + name() + "' was destroyed; create a new one.", null);
+      }
+      inner.reset(snapshot);
+    }
+
+    @Override
+    public void destroy() {
+      if (!destroyed.compareAndSet(false, true)) {
+        return;
+      }
+      if (closed.get()) {
+        inner.destroy();
+      } else {
+        destroyLater(this);
+      }
+    }
+
+    @Override
+    public boolean isDestroyed() {
+      return destroyed.get() || inner.isDestroyed();
+    }
+
+    @Override
+    public String toString() {
+      return inner.toString();
+    }
+  }
+}
