@@ -66,6 +66,7 @@ final class ApplyCommand extends BaseCommand {
     if (plan != null) {
       p = Planner.planFromJson(Files.readString(plan, StandardCharsets.UTF_8), plan.toString());
     } else {
+      reporter().progress("planning " + target.shown() + " to " + schema.schema);
       p = planner.plan(target.dataSource(), schema.desired());
       if (!p.isEmpty() && !autoApprove && !confirm(p, target)) {
         throw new LockplaneException(ErrorCode.INVALID_INPUT, "Not applied: the answer was not yes.");

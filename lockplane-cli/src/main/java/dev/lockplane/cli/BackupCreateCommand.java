@@ -89,6 +89,7 @@ final class BackupCreateCommand extends BaseCommand {
     if (sqlite != null) {
       backup = r.sqlite(sqlite).run();
     } else {
+      reporter().progress("starting the cluster in " + pgdata.pgdata);
       try (LocalPostgres pg = pgdata.start()) {
         backup = physical ? r.physical(pg).run() : r.logical(pg, database, jobs).run();
       }

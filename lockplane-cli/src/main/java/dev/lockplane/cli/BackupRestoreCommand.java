@@ -51,6 +51,7 @@ final class BackupRestoreCommand extends BaseCommand {
     } else if (toFile != null) {
       where = r.toFile(toFile).toString();
     } else {
+      reporter().progress("starting the cluster in " + pgdata.pgdata);
       try (LocalPostgres pg = pgdata.start()) {
         r.intoDatabase(pg, database);
       }

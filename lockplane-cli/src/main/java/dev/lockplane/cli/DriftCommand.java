@@ -19,6 +19,7 @@ final class DriftCommand extends BaseCommand {
     Planners.requireSchema(spec, schema);
     Target target = connection.target(cli, spec).requireExisting("drift");
     Planner planner = Planners.build(cli, spec, connection, schema, null, null);
+    reporter().progress("comparing " + target.shown() + " with " + schema.schema);
     DriftReport r = planner.drift(target.dataSource(), schema.desired());
     cli.out().print(format == Format.JSON ? Planner.toJson(r) : r.toText());
     return r.isEmpty() ? Main.OK : Main.CHANGES;

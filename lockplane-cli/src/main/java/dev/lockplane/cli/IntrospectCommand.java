@@ -17,6 +17,7 @@ final class IntrospectCommand extends BaseCommand {
   int execute() {
     Format format = output.format(spec, Format.TEXT, Format.JSON);
     Target target = connection.target(cli, spec).requireExisting("introspect");
+    reporter().progress("reading the schema of " + target.shown());
     DatabaseSchema schema = Lockplane.planner().build().introspect(target.dataSource());
     cli.out().print(format == Format.JSON ? Planner.toJson(schema) : Planner.toSql(schema));
     return Main.OK;

@@ -65,7 +65,20 @@ public final class Main {
    * @return the exit code
    */
   public static int run(String[] args, PrintStream out, PrintStream err, InputStream in, Map<String, String> env) {
-    return run(new Cli(out, err, in, env, System.console() != null && out == System.out), args);
+    return run(new Cli(out, err, in, env, out == System.out && terminal()), args);
+  }
+
+  // Java 22+ returns a console even when redirected; its isTerminal() says whether it is one.
+  private static boolean terminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true; // before Java 22 a console exists only on a terminal
+    }
   }
 
   static int run(Cli cli, String[] args) {

@@ -34,7 +34,7 @@ final class PlanCommand extends BaseCommand {
     Planners.requireSchema(spec, schema);
     Target target = connection.target(cli, spec).requireExisting("plan");
     Planner planner = Planners.build(cli, spec, connection, schema, safety, null);
-    reporter().detail("planning " + target.shown() + " to " + schema.schema);
+    reporter().progress("planning " + target.shown() + " to " + schema.schema);
     Plan plan = planner.plan(target.dataSource(), schema.desired());
     if (out != null) {
       Files.writeString(out, Planner.toJson(plan), StandardCharsets.UTF_8);

@@ -14,7 +14,10 @@ final class Reporter {
   private final Verbosity verbosity;
   private final long started = System.nanoTime();
   private String lastProgress;
+  private String pending;
   private boolean lineOpen;
+  private boolean finished;
+  private java.util.Timer timer;
 
   Reporter(Cli cli, Verbosity verbosity) {
     this.cli = cli;
@@ -41,14 +44,40 @@ final class Reporter {
       return;
     }
     boolean verbose = verbosity.verbose || verbosity.debug;
-    if (!verbose && System.nanoTime() - started < QUIET_NANOS) {
+    long elapsed = System.nanoTime() - started;
+    if (!verbose && elapsed < QUIET_NANOS) {
+      // Shown only if the work is still going on two seconds in, and still at this line.
+      pending = line;
+      if (timer == null) {
+        timer = new java.util.Timer("lockplane-progress", true);
+        timer.schedule(new java.util.TimerTask() {
+          @Override
+          public void run() {
+            showPending();
+          }
+        }, Math.max(1, (QUIET_NANOS - elapsed) / 1_000_000));
+      }
       return;
     }
+    pending = null;
+    show(line);
+  }
+
+  private synchronized void showPending() {
+    if (!finished && pending != null) {
+      String line = pending;
+      pending = null;
+      show(line);
+    }
+  }
+
+  private void show(String line) {
     lastProgress = line;
     PrintStream err = cli.err();
     if (cli.terminal()) {
-      String shown = line.length() > 78 ? line.substring(0, 77) + "…" : line;
-      err.print("\r" + cli.mask(shown) + " ".repeat(Math.max(0, 79 - shown.length())));
+      String masked = cli.mask(line);
+      String shown = masked.length() > 78 ? masked.substring(0, 77) + "…" : masked;
+      err.print("\r" + shown + " ".repeat(Math.max(0, 79 - shown.length())));
       err.flush();
       lineOpen = true;
     } else {
@@ -58,6 +87,14 @@ final class Reporter {
 
   /** Ends a progress line drawn in place. */
   synchronized void finish() {
+    finished = true;
+    if (timer != null) {
+      timer.cancel();
+    }
+    endLine();
+  }
+
+  private void endLine() {
     if (lineOpen) {
       cli.err().println();
       lineOpen = false;
@@ -65,7 +102,7 @@ final class Reporter {
   }
 
   private void print(String line) {
-    finish();
+    endLine();
     cli.error(line);
   }
 }

@@ -71,6 +71,7 @@ final class ValidateCommand extends BaseCommand {
     requireCreatedb(adminUrl, user, password);
     Plan plan;
     try {
+      reporter().progress("planning " + target.shown() + " to " + schema.schema);
       plan = planner.plan(target.dataSource(), schema.desired());
     } catch (LockplaneException e) {
       if (e.code() == ErrorCode.UNSAFE_CHANGE) {
@@ -89,6 +90,7 @@ final class ValidateCommand extends BaseCommand {
     ValidationReport report;
     String goldenName = null;
     Reporter reporter = reporter();
+    reporter.progress("cloning " + database + " for validation");
     try (CloneManager clones = CloneManagers.databases(adminUrl, user == null ? "" : user,
         password == null ? "" : password).golden(Golden.fromDatabase(database)).databasePrefix(prefix).start()) {
       goldenName = clones.golden().name();
