@@ -37,8 +37,13 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
   @Override
   public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
     String name = cmd.getCommandSpec().qualifiedName();
+    Throwable cause = ex instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : ex;
     if (ex instanceof LockplaneException e) {
       cli.error(name + ": " + e.code() + ": " + e.getMessage());
+    } else if (cause instanceof java.nio.file.NoSuchFileException e) {
+      cli.error(name + ": No file at " + e.getFile() + ". Check the path.");
+    } else if (cause instanceof java.nio.file.AccessDeniedException e) {
+      cli.error(name + ": Permission denied: " + e.getFile() + ".");
     } else {
       // Not one of ours: the type says more than a bare message (NoSuchFileException: plan.json).
       cli.error(name + ": " + ex.getClass().getSimpleName() + ": " + ex.getMessage()

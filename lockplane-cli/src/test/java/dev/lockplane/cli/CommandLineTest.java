@@ -134,7 +134,7 @@ class CommandLineTest {
       Result r = MainTest.run("rollback", "--url", "jdbc:sqlite:" + tmp.resolve("d.db"), "--plan", missingPlan.toString(),
           "--lock-timeout", good);
       assertThat(r.code()).as(good + ": " + r.err()).isEqualTo(Main.ERROR);
-      assertThat(r.err()).contains("missing.json").doesNotContain("\tat ");
+      assertThat(r.err()).contains("No file at " + missingPlan).doesNotContain("\tat ");
     }
     for (String bad : List.of("5x", "five", "-5s", "PT", "5")) {
       Result r = MainTest.run("rollback", "--url", "jdbc:sqlite:x.db", "--plan", "p.json", "--lock-timeout", bad);
