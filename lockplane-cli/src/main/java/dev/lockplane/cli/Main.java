@@ -1,160 +1,123 @@
 package dev.lockplane.cli;
 
-import dev.lockplane.LockplaneException;
-import dev.lockplane.backup.cli.BackupCommand;
-import dev.lockplane.plan.ApplyResult;
-import dev.lockplane.plan.DriftReport;
-import dev.lockplane.plan.Plan;
-import dev.lockplane.planner.Desired;
-import dev.lockplane.planner.Lockplane;
-import dev.lockplane.planner.PlanReport;
-import dev.lockplane.planner.Planner;
-import dev.lockplane.safety.ReportFormat;
-import dev.lockplane.safety.SafetyLevel;
-import dev.lockplane.schema.DatabaseSchema;
-import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Map;
+import picocli.CommandLine;
 
 /**
- * The {@code lockplane} command. Exit codes: 0 nothing to do (or applied), 2 changes or drift
- * found, 1 error.
+ * The {@code lockplane} command line: one parser (picocli) for every command.
  *
  * <pre>
- * lockplane plan --url jdbc:postgresql://host/db --schema schema/ --format json --out plan.json
+ * lockplane plan --url postgres://app@db/app --schema schema/ --format json --out plan.json
  * lockplane apply --url ... --plan plan.json
  * lockplane validate --url ... --schema schema/ --safety strict --format markdown
- * lockplane backup create --repo /backups --pgdata ...   (see docs/backups.md)
+ * lockplane backup create --repo /backups --keyset keys.json --sqlite app.db
  * </pre>
+ *
+ * <p>Exit codes: {@value #OK} nothing to do or done, {@value #CHANGES} changes, drift or findings,
+ * {@value #ERROR} a runtime error, {@value #USAGE} a command line that does not make sense.
  */
 public final class Main {
-  /** Exit code: no change, no drift, or the apply succeeded. */
+  /** Exit code: no change, no drift, or the work is done. */
   public static final int OK = 0;
-  /** Exit code: an error. */
+  /** Exit code: a runtime error. */
   public static final int ERROR = 1;
-  /** Exit code: the plan has changes, drift was found, or validation found steps above the accepted risk. */
+  /** Exit code: the plan has changes, drift was found, or validation/verification found problems. */
   public static final int CHANGES = 2;
+  /** Exit code: a usage error (BSD's EX_USAGE): an unknown option, a bad value, a missing argument. */
+  public static final int USAGE = 64;
 
   private Main() {}
 
   /**
-   * Runs the command and exits with its code.
+   * Runs the command with the process's streams and environment, and exits with its code.
    *
    * @param args the arguments
    */
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(args, System.out, System.err, System.in, System.getenv()));
   }
 
   /**
-   * Runs the command.
+   * Runs the command with the process's environment and standard input.
    *
    * @param args the arguments
    * @param out where results go
-   * @param err where errors go
+   * @param err where errors, progress and information go
    * @return the exit code
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length > 0 && args[0].equals("backup")) {
-      // the backup commands have their own options and exit codes (see docs/backups.md)
-      return BackupCommand.run(java.util.Arrays.asList(args).subList(1, args.length), out, err);
+    return run(args, out, err, System.in, System.getenv());
+  }
+
+  /**
+   * Runs the command in this JVM with the given streams and environment; a person is taken to be
+   * at a terminal only when {@code out} is {@link System#out} and the JVM has a console.
+   *
+   * @param args the arguments
+   * @param out where results go
+   * @param err where errors, progress and information go
+   * @param in where answers to prompts come from
+   * @param env the environment variables ({@code LOCKPLANE_PASSWORD}, {@code PGPASSWORD}, …)
+   * @return the exit code
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err, InputStream in, Map<String, String> env) {
+    return run(new Cli(out, err, in, env, out == System.out && terminal()), args);
+  }
+
+  // Java 22+ returns a console even when redirected; its isTerminal() says whether it is one.
+  private static boolean terminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
     }
-    Options o;
     try {
-      o = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("lockplane: " + e.getMessage());
-      err.println(Options.USAGE);
-      return ERROR;
-    }
-    if (o.command == null || o.command.equals("help")) {
-      out.println(Options.USAGE);
-      return o.command == null ? ERROR : OK;
-    }
-    try {
-      return execute(o, out, err);
-    } catch (LockplaneException e) {
-      err.println("lockplane: " + e.getMessage());
-      return ERROR;
-    } catch (IOException | IllegalArgumentException | java.time.format.DateTimeParseException e) {
-      err.println("lockplane: " + e.getMessage());
-      return ERROR;
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true; // before Java 22 a console exists only on a terminal
     }
   }
 
-  private static int execute(Options o, PrintStream out, PrintStream err) throws IOException {
-    Planner.Builder b = Lockplane.planner();
-    if (o.lockTimeout != null) {
-      b.lockTimeout(Duration.parse(o.lockTimeout));
-    }
-    if (o.statementTimeout != null) {
-      b.statementTimeout(Duration.parse(o.statementTimeout));
-    }
-    if (o.scratchUrl != null) {
-      b.scratchServer(o.scratchUrl, o.user, o.password);
-    }
-    if (o.safety != null) {
-      try {
-        b.safety(SafetyLevel.valueOf(o.safety.toUpperCase(java.util.Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--safety is strict, moderate or permissive, not " + o.safety);
-      }
-    }
-    Planner planner = b.build();
-    UrlDataSource target = new UrlDataSource(o.require("url", o.url), o.user, o.password);
-    switch (o.command) {
-      case "introspect" -> {
-        DatabaseSchema s = planner.introspect(target);
-        out.print(o.json() ? Planner.toJson(s) : Planner.toSql(s));
-        return OK;
-      }
-      case "plan" -> {
-        Plan plan = planner.plan(target, desired(o));
-        String text = PlanReport.render(plan, ReportFormat.valueOf(o.format.toUpperCase(java.util.Locale.ROOT)));
-        if (o.out != null) {
-          Files.writeString(Path.of(o.out), Planner.toJson(plan), StandardCharsets.UTF_8);
-        }
-        out.print(text);
-        return plan.isEmpty() ? OK : CHANGES;
-      }
-      case "apply", "rollback" -> {
-        Plan plan;
-        if (o.plan != null) {
-          plan = Planner.planFromJson(Files.readString(Path.of(o.plan), StandardCharsets.UTF_8), o.plan);
-          if (o.command.equals("rollback")) {
-            plan = plan.reverse();
-          }
-        } else if (o.command.equals("apply")) {
-          plan = planner.plan(target, desired(o));
-        } else {
-          throw new IllegalArgumentException("rollback needs --plan FILE (the plan that was applied)");
-        }
-        if (plan.isEmpty()) {
-          out.println("nothing to apply");
-          return OK;
-        }
-        ApplyResult r = planner.apply(plan, target);
-        out.println("applied " + r.stepsApplied() + " step(s) in " + r.duration().toMillis() + " ms; schema "
-            + r.resultHash() + " (history id " + r.historyId() + ")");
-        return OK;
-      }
-      case "validate" -> {
-        return ValidateCommand.run(o, planner, target, desired(o), out, err);
-      }
-      case "drift" -> {
-        DriftReport r = planner.drift(target, desired(o));
-        out.print(o.json() ? Planner.toJson(r) : r.toText());
-        return r.isEmpty() ? OK : CHANGES;
-      }
-      default -> throw new IllegalArgumentException("unknown command " + o.command);
-    }
+  static int run(Cli cli, String[] args) {
+    rememberSecrets(cli, args);
+    Logging.configure(Logging.DEFAULT);
+    CommandLine cl = commandLine(cli);
+    return cl.execute(args);
   }
 
-  private static Desired desired(Options o) {
-    Path p = Path.of(o.require("schema", o.schema));
-    return p.toString().endsWith(".json") ? Desired.json(p) : Desired.sqlFiles(p);
+  static CommandLine commandLine(Cli cli) {
+    CommandLine cl = new CommandLine(LockplaneCommand.class, new CommandFactory(cli));
+    cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(cli.out(), StandardCharsets.UTF_8), true));
+    cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(cli.err(), StandardCharsets.UTF_8), true));
+    ErrorHandler handler = new ErrorHandler(cli);
+    cl.setParameterExceptionHandler(handler);
+    cl.setExecutionExceptionHandler(handler);
+    cl.setUsageHelpAutoWidth(false);
+    return cl;
+  }
+
+  // A usage error can quote any argument (an unknown option's value, say), so every password the
+  // command line names is known before parsing, not only once a command resolves its credentials.
+  private static void rememberSecrets(Cli cli, String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--password") && i + 1 < args.length) {
+        cli.secret(args[i + 1]);
+      } else if (a.startsWith("--password=")) {
+        cli.secret(a.substring("--password=".length()));
+      }
+      if (a.contains("://") || a.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+        try {
+          cli.secret(dev.lockplane.internal.sql.JdbcUrls.passwordOf(a));
+        } catch (IllegalArgumentException e) {
+          // not a URL after all (a bad %-escape): redaction still covers its password= parameter
+        }
+      }
+    }
+    cli.secret(cli.env("LOCKPLANE_PASSWORD"));
+    cli.secret(cli.env("PGPASSWORD"));
   }
 }

@@ -22,7 +22,14 @@ final class UrlDataSource implements DataSource {
 
   @Override
   public Connection getConnection() throws SQLException {
-    return user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+    java.util.Properties props = new java.util.Properties();
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    return DriverManager.getConnection(url, props);
   }
 
   @Override

@@ -1,22 +1,22 @@
 package dev.lockplane.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
+import dev.lockplane.cli.OutputOptions.Format;
 import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clones.CloneManagers;
+import dev.lockplane.internal.sql.JdbcUrls;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.plan.Step;
-import dev.lockplane.planner.Desired;
 import dev.lockplane.planner.PlanReport;
 import dev.lockplane.planner.PlanValidation;
 import dev.lockplane.planner.Planner;
 import dev.lockplane.safety.ReportFormat;
 import dev.lockplane.safety.RiskClass;
-import dev.lockplane.safety.ValidationListener;
+import dev.lockplane.safety.SafetyLevel;
 import dev.lockplane.safety.ValidationReport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,37 +29,58 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code lockplane validate}: plan against the target, then shadow-validate on a thin clone of it. */
-final class ValidateCommand {
-  private ValidateCommand() {}
+@Command(name = "validate", description = {
+    "Plan to --schema, then run the plan and its rollback on a thin clone of the database (same",
+    "server; the role needs CREATEDB) and print the measurements.",
+    "Exit 0: passed; 2: a step is above --max-risk, fails, or the rollback does not restore."})
+final class ValidateCommand extends BaseCommand {
+  @Mixin ConnectionOptions connection;
+  @Mixin SchemaOptions schema;
+  @Mixin OutputOptions output;
 
-  static int run(Options o, Planner planner, UrlDataSource target, Desired desired, PrintStream out, PrintStream err)
-      throws IOException {
-    ReportFormat format = ReportFormat.valueOf(o.format.toUpperCase(Locale.ROOT));
-    RiskClass max;
-    try {
-      max = RiskClass.valueOf(o.maxRisk.toUpperCase(Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--max-risk is safe, review, lossy, dangerous or multi_phase, not " + o.maxRisk);
+  @Option(names = "--safety", paramLabel = "LEVEL", converter = LowercaseEnum.Safety.class,
+      description = "How risky steps are treated: strict, moderate (default) or permissive.")
+  SafetyLevel safety;
+
+  @Option(names = "--max-risk", paramLabel = "CLASS", converter = LowercaseEnum.Risk.class, defaultValue = "review",
+      description = "The highest accepted risk class: safe, review (default), lossy, dangerous, multi_phase.")
+  RiskClass max;
+
+  @Option(names = "--admin-db", paramLabel = "NAME", defaultValue = "postgres",
+      description = "The database used to create clones (default postgres).")
+  String adminDb;
+
+  @Override
+  int execute() throws IOException {
+    ReportFormat format = ReportFormat.valueOf(output.format(spec, Format.TEXT, Format.JSON, Format.MARKDOWN).name());
+    Planners.requireSchema(spec, schema);
+    Target target = connection.target(cli, spec);
+    if (!target.postgres()) {
+      throw usage("validate needs a PostgreSQL target (jdbc:postgresql://... or postgres://...), not " + target.shown());
     }
-    String url = o.require("url", o.url);
-    if (!url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("validate needs a PostgreSQL target (jdbc:postgresql://...), not " + url);
-    }
-    String database = databaseOf(url);
-    String adminUrl = withDatabase(url, o.adminDb);
-    requireCreatedb(adminUrl, o.user, o.password);
+    Planner planner = Planners.build(cli, spec, connection, schema, safety, null);
+    String database = JdbcUrls.databaseOf(target.url());
+    String adminUrl = JdbcUrls.withDatabase(target.url(), adminDb);
+    String user = target.user();
+    String password = target.password();
+    requireCreatedb(adminUrl, user, password);
     Plan plan;
     try {
-      plan = planner.plan(target, desired);
+      reporter().progress("planning " + target.shown() + " to " + schema.schema);
+      plan = planner.plan(target.dataSource(), schema.desired());
     } catch (LockplaneException e) {
       if (e.code() == ErrorCode.UNSAFE_CHANGE) {
-        err.println("lockplane: " + e.getMessage());
+        cli.error("lockplane validate: " + e.getMessage());
         return Main.CHANGES;
       }
       throw e;
     }
+    PrintStream out = cli.out();
     if (plan.isEmpty()) {
       out.print(PlanReport.render(plan, format));
       return Main.OK;
@@ -68,12 +89,15 @@ final class ValidateCommand {
     String prefix = "lpv_" + UUID.randomUUID().toString().substring(0, 8) + "_";
     ValidationReport report;
     String goldenName = null;
-    try (CloneManager clones = CloneManagers.databases(adminUrl, o.user == null ? "" : o.user,
-        o.password == null ? "" : o.password).golden(Golden.fromDatabase(database)).databasePrefix(prefix).start()) {
+    Reporter reporter = reporter();
+    reporter.progress("cloning " + database + " for validation");
+    try (CloneManager clones = CloneManagers.databases(adminUrl, user == null ? "" : user,
+        password == null ? "" : password).golden(Golden.fromDatabase(database)).databasePrefix(prefix).start()) {
       goldenName = clones.golden().name();
-      report = PlanValidation.run(plan, clones, ValidationListener.NONE);
+      report = PlanValidation.run(plan, clones, (phase, result) -> reporter.progress(
+          "validating: " + phase + " step " + result.number() + " (" + result.wallTime().toMillis() + " ms)"));
     } finally {
-      dropGolden(adminUrl, o.user, o.password, prefix, goldenName, err);
+      dropGolden(adminUrl, user, password, prefix, goldenName);
     }
     List<String> above = new ArrayList<>();
     int n = 1;
@@ -85,9 +109,9 @@ final class ValidateCommand {
     }
     out.print(render(plan, report, format));
     if (!above.isEmpty() || !report.passed()) {
-      above.forEach(a -> err.println("lockplane: " + a + ", above --max-risk " + max.name().toLowerCase(Locale.ROOT)));
+      above.forEach(a -> cli.error("lockplane validate: " + a + ", above --max-risk " + max.name().toLowerCase(Locale.ROOT)));
       if (!report.passed()) {
-        err.println("lockplane: the shadow run " + (report.stepsSucceeded() ? "did not restore the schema on rollback"
+        cli.error("lockplane validate: the shadow run " + (report.stepsSucceeded() ? "did not restore the schema on rollback"
             : "had a failing step"));
       }
       return Main.CHANGES;
@@ -100,8 +124,7 @@ final class ValidateCommand {
       String sep = format == ReportFormat.MARKDOWN ? "\n" : "\n-- shadow validation\n";
       return PlanReport.render(plan, format) + sep + report.render(format);
     }
-    ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    ObjectMapper m = Json.MAPPER;
     ObjectNode doc = m.createObjectNode();
     doc.set("plan", m.readTree(PlanReport.render(plan, ReportFormat.JSON)));
     doc.set("validation", m.readTree(report.render(ReportFormat.JSON)));
@@ -117,36 +140,22 @@ final class ValidateCommand {
             + "ALTER ROLE " + rs.getString(1) + " CREATEDB, or pass --user with a role that has it.");
       }
     } catch (SQLException e) {
-      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot connect to " + adminUrl
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot connect to " + JdbcUrls.redact(adminUrl)
           + " to create the clone: " + e.getMessage() + " (use --admin-db to name another database)", e);
     }
   }
 
-  private static void dropGolden(String adminUrl, String user, String password, String prefix, String golden,
-      PrintStream err) {
+  private void dropGolden(String adminUrl, String user, String password, String prefix, String golden) {
     if (golden == null || !golden.startsWith(prefix)) {
       return;
     }
-    String q = '"' + golden.replace("\"", "\"\"") + '"';
+    String q = dev.lockplane.internal.sql.Identifiers.quote(golden);
     try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement s = c.createStatement()) {
       s.execute("ALTER DATABASE " + q + " WITH IS_TEMPLATE false");
       s.execute("DROP DATABASE IF EXISTS " + q);
     } catch (SQLException e) {
-      err.println("lockplane: could not drop the validation golden " + golden + ": " + e.getMessage()
+      cli.error("lockplane validate: could not drop the validation golden " + golden + ": " + e.getMessage()
           + " (drop it by hand)");
     }
-  }
-
-  static String withDatabase(String url, String db) {
-    int q = url.indexOf('?');
-    String base = q < 0 ? url : url.substring(0, q);
-    String rest = q < 0 ? "" : url.substring(q);
-    return base.substring(0, base.lastIndexOf('/') + 1) + db + rest;
-  }
-
-  static String databaseOf(String url) {
-    int q = url.indexOf('?');
-    String base = q < 0 ? url : url.substring(0, q);
-    return base.substring(base.lastIndexOf('/') + 1);
   }
 }

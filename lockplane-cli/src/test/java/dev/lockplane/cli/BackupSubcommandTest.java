@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code lockplane backup …} reaches the backup commands: a SQLite round trip through the one CLI. */
 class BackupSubcommandTest {
   private static int run(ByteArrayOutputStream out, String... args) {
-    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new java.io.ByteArrayInputStream(new byte[0]), Map.of());
   }
 
   @Test
@@ -43,7 +45,7 @@ class BackupSubcommandTest {
       assertThat(rs.getInt(1)).isEqualTo(6);
     }
     ByteArrayOutputStream help = new ByteArrayOutputStream();
-    run(help, "help");
-    assertThat(help.toString(StandardCharsets.UTF_8)).contains("backup ...");
+    assertThat(run(help, "help")).isZero();
+    assertThat(help.toString(StandardCharsets.UTF_8)).contains("backup", "Backups: compressed, encrypted");
   }
 }

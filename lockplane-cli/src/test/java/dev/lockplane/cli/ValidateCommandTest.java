@@ -99,8 +99,8 @@ class ValidateCommandTest {
     assertThat(plan.code()).as(plan.err()).isEqualTo(Main.CHANGES);
     assertThat(plan.out()).contains("**dangerous** ⚠ | ACCESS EXCLUSIVE | rewrite | rewrites `orders`");
     Result bad = MainTest.run(concat(new String[] {"plan", "--safety", "reckless"}, common));
-    assertThat(bad.code()).isEqualTo(Main.ERROR);
-    assertThat(bad.err()).contains("--safety is strict, moderate or permissive, not reckless");
+    assertThat(bad.code()).isEqualTo(Main.USAGE);
+    assertThat(bad.err()).contains("Invalid value for option '--safety': 'reckless' is not one of strict, moderate, permissive");
     assertThat(leftoverDatabases()).isEmpty();
   }
 

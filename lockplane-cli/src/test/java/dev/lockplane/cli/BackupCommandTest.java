@@ -1,10 +1,7 @@
-package dev.lockplane.backup.cli;
+package dev.lockplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,20 +9,27 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The backup commands through the one command line (moved here from the backup library). */
 class BackupCommandTest {
   @TempDir Path tmp;
 
   record Run(int code, String out, String err) {}
 
   static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = BackupCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return run(Map.of(), args);
+  }
+
+  /** {@code lockplane backup ARGS} in this JVM, with the given environment. */
+  static Run run(Map<String, String> env, String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "backup";
+    System.arraycopy(args, 0, all, 1, args.length);
+    MainTest.Result r = MainTest.run(env, all);
+    return new Run(r.code(), r.out(), r.err());
   }
 
   @Test
@@ -88,21 +92,20 @@ class BackupCommandTest {
     String repo = tmp.resolve("repo").toString();
     String id = dev.lockplane.backup.BackupRepository.at(Path.of(repo)).encryptWith(keys).open().backup().sqlite(db).run().id();
 
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), BackupCommand.class.getName(),
-        "verify", "--repo", repo, "--keyset-env", "TEST_BACKUP_KEYSET", "--passphrase-env", "TEST_BACKUP_PASSPHRASE", id)
-        .redirectErrorStream(true);
-    pb.environment().put("TEST_BACKUP_KEYSET", keys.toJson("s3cret".toCharArray()));
-    pb.environment().put("TEST_BACKUP_PASSPHRASE", "s3cret");
-    Process p = pb.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(output).isZero();
-    assertThat(output).contains("OK " + id).doesNotContain("no keyset");
+    Map<String, String> env = Map.of("TEST_BACKUP_KEYSET", keys.toJson("s3cret".toCharArray()),
+        "TEST_BACKUP_PASSPHRASE", "s3cret");
+    Run ok = run(env, "verify", "--repo", repo, "--keyset-env", "TEST_BACKUP_KEYSET", "--passphrase-env",
+        "TEST_BACKUP_PASSPHRASE", id);
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("OK " + id).doesNotContain("no keyset");
 
-    pb.environment().put("TEST_BACKUP_PASSPHRASE", "wrong");
-    Process bad = pb.start();
-    String badOutput = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(bad.waitFor()).isEqualTo(1);
-    assertThat(badOutput).contains("KEY_UNAVAILABLE", "passphrase does not open the keyset in environment variable TEST_BACKUP_KEYSET");
+    Map<String, String> wrong = Map.of("TEST_BACKUP_KEYSET", env.get("TEST_BACKUP_KEYSET"), "TEST_BACKUP_PASSPHRASE", "wrong");
+    Run bad = run(wrong, "verify", "--repo", repo, "--keyset-env", "TEST_BACKUP_KEYSET", "--passphrase-env",
+        "TEST_BACKUP_PASSPHRASE", id);
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("KEY_UNAVAILABLE", "passphrase does not open the keyset in environment variable TEST_BACKUP_KEYSET");
+    Run unset = run(Map.of(), "verify", "--repo", repo, "--keyset-env", "TEST_BACKUP_KEYSET", id);
+    assertThat(unset.code()).isEqualTo(1);
+    assertThat(unset.err()).contains("TEST_BACKUP_KEYSET (--keyset-env) is not set");
   }
 }

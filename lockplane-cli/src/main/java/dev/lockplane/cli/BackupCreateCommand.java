@@ -1,0 +1,100 @@
+package dev.lockplane.cli;
+
+import dev.lockplane.backup.Backup;
+import dev.lockplane.backup.BackupRepository;
+import dev.lockplane.backup.BackupRequest;
+import dev.lockplane.backup.Compression;
+import dev.lockplane.cli.OutputOptions.Format;
+import dev.lockplane.postgres.LocalPostgres;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lockplane backup create}: take a backup of a SQLite file or of a Lockplane cluster. */
+@Command(name = "create", description = {"Take a backup: --sqlite FILE, --physical --pgdata DIR, or --logical --pgdata DIR",
+    "--database DB. Prints the new backup's id."})
+final class BackupCreateCommand extends BaseCommand {
+  @Mixin RepositoryOptions repository;
+  @Mixin PgdataOptions pgdata;
+  @Mixin OutputOptions output;
+
+  @Option(names = "--sqlite", paramLabel = "FILE", description = "Back up this SQLite database.")
+  Path sqlite;
+
+  @Option(names = "--physical", description = "A physical backup of the cluster in --pgdata.")
+  boolean physical;
+
+  @Option(names = "--logical", description = "A logical backup (pg_dump) of --database in the cluster in --pgdata.")
+  boolean logical;
+
+  @Option(names = "--database", paramLabel = "DB", description = "With --logical: the database.")
+  String database;
+
+  @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "With --logical: parallel pg_dump jobs (default 1).")
+  int jobs;
+
+  @Option(names = "--tag", paramLabel = "TAG", description = "A tag (repeatable).")
+  List<String> tags = new ArrayList<>();
+
+  @Option(names = "--compression", paramLabel = "ALGO", description = "zstd (default), gzip or none.")
+  String compression;
+
+  @Option(names = "--level", paramLabel = "N", description = "The compression level.")
+  Integer level;
+
+  @Option(names = "--parallelism", paramLabel = "N", description = "Threads that compress and encrypt (default: cores).")
+  Integer parallelism;
+
+  @Option(names = "--part-size", paramLabel = "BYTES", description = "The size of stored parts (default 16 MiB).")
+  Long partSize;
+
+  @Override
+  int execute() {
+    Format format = output.format(spec, Format.TEXT, Format.JSON);
+    int sources = (sqlite != null ? 1 : 0) + (physical ? 1 : 0) + (logical ? 1 : 0);
+    if (sources != 1) {
+      throw usage("give one source: --sqlite FILE, --physical --pgdata DIR, or --logical --pgdata DIR --database DB");
+    }
+    if ((physical || logical) && pgdata.pgdata == null) {
+      throw usage("--" + (physical ? "physical" : "logical") + " needs --pgdata DIR");
+    }
+    if (logical && database == null) {
+      throw usage("--logical needs --database DB");
+    }
+    BackupRepository.Builder b = repository.builder(cli, spec, false, true);
+    if (compression != null) {
+      b.compression(switch (compression.toLowerCase(Locale.ROOT)) {
+        case "zstd" -> level == null ? Compression.zstd() : Compression.zstd(level);
+        case "gzip" -> level == null ? Compression.gzip() : new Compression(Compression.Algorithm.GZIP, level);
+        case "none" -> Compression.none();
+        default -> throw usage("Invalid value for option '--compression': '" + compression + "' is not one of zstd, gzip, none");
+      });
+    } else if (level != null) {
+      throw usage("--level goes with --compression zstd|gzip");
+    }
+    if (parallelism != null) {
+      b.parallelism(parallelism);
+    }
+    if (partSize != null) {
+      b.partSize(partSize);
+    }
+    BackupRequest r = b.open().backup();
+    tags.forEach(r::tag);
+    r.progress(new BackupProgress(reporter()));
+    Backup backup;
+    if (sqlite != null) {
+      backup = r.sqlite(sqlite).run();
+    } else {
+      reporter().progress("starting the cluster in " + pgdata.pgdata);
+      try (LocalPostgres pg = pgdata.start()) {
+        backup = physical ? r.physical(pg).run() : r.logical(pg, database, jobs).run();
+      }
+    }
+    cli.out().print(format == Format.JSON ? Json.write(BackupJson.of(backup)) : backup.id() + "\n");
+    return Main.OK;
+  }
+}
