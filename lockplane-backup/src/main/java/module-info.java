@@ -14,7 +14,6 @@ module dev.lockplane.backup {
   requires org.xerial.sqlitejdbc;
 
   exports dev.lockplane.backup;
-  exports dev.lockplane.backup.cli to dev.lockplane.cli;
 
   // Manifests are JSON read and written with Jackson.
   opens dev.lockplane.internal.backup to com.fasterxml.jackson.databind;

@@ -5,6 +5,11 @@ module dev.lockplane.cli {
   requires dev.lockplane.planner;
   requires dev.lockplane.backup;
   requires com.fasterxml.jackson.databind;
+  requires info.picocli;
+  requires java.logging;
 
   exports dev.lockplane.cli;
+
+  // picocli reads the commands' annotated fields and creates the command objects reflectively.
+  opens dev.lockplane.cli to info.picocli;
 }
