@@ -1,6 +1,7 @@
 package dev.lockplane.internal.backup;
 
 import dev.lockplane.backup.ExtractFormat;
+import dev.lockplane.internal.sql.Identifiers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -30,7 +31,7 @@ public final class Extractor {
    */
   public static long extract(Connection c, String schema, String table, String where, ExtractFormat format, Writer out)
       throws SQLException {
-    String name = (schema == null ? "" : TableStats.quote(schema) + ".") + TableStats.quote(table);
+    String name = (schema == null ? "" : Identifiers.quote(schema) + ".") + Identifiers.quote(table);
     String sql = "SELECT * FROM " + name + (where == null ? "" : " WHERE " + where);
     // a stable order makes the output diffable: by every column, left to right
     long rows = 0;
@@ -44,7 +45,7 @@ public final class Extractor {
       if (format == ExtractFormat.CSV) {
         out.write(String.join(",", cols.stream().map(Extractor::csv).toList()) + "\n");
       }
-      String prefix = "INSERT INTO " + name + " (" + String.join(", ", cols.stream().map(TableStats::quote).toList()) + ") VALUES (";
+      String prefix = "INSERT INTO " + name + " (" + String.join(", ", cols.stream().map(Identifiers::quote).toList()) + ") VALUES (";
       while (rs.next()) {
         StringBuilder line = new StringBuilder();
         if (format == ExtractFormat.INSERTS) {

@@ -4,10 +4,10 @@ import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
 import dev.lockplane.backup.Progress;
 import dev.lockplane.internal.fs.FileTrees;
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.postgres.LocalPostgres;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -106,7 +106,7 @@ public final class LogicalRestore {
       }
       if (!exists) {
         try (Statement s = c.createStatement()) {
-          s.execute("CREATE DATABASE " + TableStats.quote(database));
+          s.execute("CREATE DATABASE " + Identifiers.quote(database));
         }
         return false;
       }

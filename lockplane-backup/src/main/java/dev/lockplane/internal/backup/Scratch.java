@@ -3,6 +3,7 @@ package dev.lockplane.internal.backup;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
 import dev.lockplane.internal.fs.FileTrees;
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.postgres.LocalPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -151,7 +152,7 @@ public final class Scratch implements AutoCloseable {
           server.close();
         } else if (scratchDatabase != null) {
           try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + TableStats.quote(scratchDatabase) + " WITH (FORCE)");
+            s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(scratchDatabase) + " WITH (FORCE)");
           } catch (SQLException ignored) {
             // the scratch database stays; its name says what it is
           }

@@ -1,5 +1,6 @@
 package dev.lockplane.internal.backup;
 
+import dev.lockplane.internal.sql.Identifiers;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,7 +42,7 @@ public final class TableStats {
       String[] st = e.getKey().split("\u0000", 2);
       long rows;
       try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quote(st[0]) + "." + quote(st[1]))) {
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM " + Identifiers.quote(st[0]) + "." + Identifiers.quote(st[1]))) {
         rs.next();
         rows = rs.getLong(1);
       }
@@ -69,23 +70,18 @@ public final class TableStats {
     Map<String, Manifest.TableInfo> out = new TreeMap<>();
     for (String t : tables) {
       List<String> cols = new ArrayList<>();
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(" + quote(t) + ")")) {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(" + Identifiers.quote(t) + ")")) {
         while (rs.next()) {
           cols.add(rs.getString("name") + " " + rs.getString("type").toLowerCase(java.util.Locale.ROOT));
         }
       }
       long rows;
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quote(t))) {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + Identifiers.quote(t))) {
         rs.next();
         rows = rs.getLong(1);
       }
       out.put("main." + t, new Manifest.TableInfo(rows, List.copyOf(cols)));
     }
     return out;
-  }
-
-  /** Quotes an identifier for SQL. */
-  public static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 }
