@@ -20,6 +20,7 @@ import java.util.Locale;
  *   <li>bodies with semicolons of their own: PostgreSQL's {@code BEGIN ATOMIC … END} (SQL-standard
  *       function bodies, PostgreSQL 14+) and SQLite's {@code CREATE [TEMP] TRIGGER … BEGIN … END},
  *       with {@code CASE … END} nested inside;
+ *   <li>semicolons inside parentheses, as in a rule's {@code DO INSTEAD (…; …)} action list;
  *   <li>{@code COPY … FROM stdin}: the lines after the statement up to a line {@code \.} are its
  *       {@linkplain SqlStatement#copyData() data}, as in a {@code pg_dump} script.
  * </ul>
@@ -51,6 +52,8 @@ public final class SqlSplitter {
     private int i;
     /** Nesting of BEGIN/CASE … END inside a body that has semicolons of its own; 0 outside. */
     private int depth;
+    /** Open parentheses: a rule's action list {@code DO INSTEAD (…; …)} has semicolons inside them. */
+    private int parens;
     private String previousWord = "";
     private boolean fromStdin;
 
@@ -81,7 +84,10 @@ public final class SqlSplitter {
           }
           word(s.substring(i, j).toUpperCase(Locale.ROOT));
           token(j);
-        } else if (c == ';' && depth == 0) {
+        } else if (c == '(' || c == ')') {
+          parens += c == '(' ? 1 : -1;
+          token(i + 1);
+        } else if (c == ';' && depth == 0 && parens <= 0) {
           i++;
           end();
         } else if (Character.isWhitespace(c)) {
@@ -164,6 +170,7 @@ public final class SqlSplitter {
       head.clear();
       startLine = -1;
       depth = 0;
+      parens = 0;
       previousWord = "";
       fromStdin = false;
     }

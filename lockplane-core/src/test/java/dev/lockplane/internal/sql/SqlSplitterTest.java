@@ -181,4 +181,16 @@ class SqlSplitterTest {
     assertThat(s.get(3).isCopyFromStdin()).isFalse();
     assertThat(s.get(4).isCopyFromStdin()).isFalse();
   }
+
+  @Test
+  void ruleActionListsInParenthesesStayWhole() {
+    List<SqlStatement> s = SqlSplitter.split("""
+        CREATE RULE r AS ON INSERT TO t DO INSTEAD (
+          INSERT INTO a VALUES (new.id);
+          INSERT INTO b VALUES (new.id)
+        );
+        SELECT (1);""");
+    assertThat(s).extracting(SqlStatement::line).containsExactly(1, 5);
+    assertThat(s.get(0).sql()).endsWith("VALUES (new.id)\n)");
+  }
 }

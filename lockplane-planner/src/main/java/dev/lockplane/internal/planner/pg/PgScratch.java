@@ -80,7 +80,10 @@ public final class PgScratch implements AutoCloseable {
         return "postgres";
       }
     };
-    return open(admin, CloneManagers.databases(server), server.majorVersion(), server.toString());
+    // by URL rather than as a LocalPostgres: the filesystem probe that describes the clone strategy
+    // is not worth its cost for a database that lives for one load
+    return open(admin, CloneManagers.databases(server.jdbcUrl("postgres"), server.user(), server.password()),
+        server.majorVersion(), server.toString());
   }
 
   /**
