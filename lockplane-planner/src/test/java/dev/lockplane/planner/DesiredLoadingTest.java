@@ -68,6 +68,23 @@ class DesiredLoadingTest {
   }
 
   @Test
+  void aScratchServerGivenByUrlAlsoRunsDesiredSqlAsTheScratchRole() {
+    // credentials in the URL must not win over the scratch role's
+    String url = pg.jdbcUrl("postgres") + "?user=" + pg.user() + "&password=" + pg.password() + "&ApplicationName=lp";
+    Planner byUrl = Lockplane.planner().scratchServer(url, pg.user(), pg.password()).build();
+    DatabaseSchema s = byUrl.load(Desired.sql("who.sql", """
+        CREATE TABLE t (id int);
+        DO $$ BEGIN
+          EXECUTE format('COMMENT ON TABLE t IS %L', current_user || ' '
+            || (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)::text);
+        END $$;
+        """), Dialect.POSTGRESQL, pg.majorVersion());
+    String[] who = s.table("public", "t").orElseThrow().comment().split(" ");
+    assertThat(who[0]).startsWith("lp_scratch_");
+    assertThat(who[1]).isEqualTo("false");
+  }
+
+  @Test
   void dropDatabaseIsRefusedWithFileAndLineAndTheOtherDatabaseSurvives(@TempDir Path dir) throws Exception {
     String other = "other_" + UUID.randomUUID().toString().substring(0, 8);
     exec("CREATE DATABASE " + other);

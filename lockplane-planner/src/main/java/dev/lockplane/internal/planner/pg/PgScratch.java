@@ -146,7 +146,7 @@ public final class PgScratch implements AutoCloseable {
           s.execute("ALTER SCHEMA public OWNER TO " + Identifiers.quote(role));
         }
       }
-      Connection owner = DriverManager.getConnection(clone.jdbcUrl(), role, password);
+      Connection owner = DriverManager.getConnection(withoutCredentials(clone.jdbcUrl()), role, password);
       return new PgScratch(admin, manager, clone, database, role, owner);
     } catch (SQLException | RuntimeException e) {
       List<AutoCloseable> undo = new ArrayList<>();
@@ -173,6 +173,25 @@ public final class PgScratch implements AutoCloseable {
           + " to turn desired SQL into a schema: " + e.getMessage()
           + ". The scratch server's user needs CREATEDB and CREATEROLE.", e);
     }
+  }
+
+  /**
+   * The URL without {@code user} and {@code password} parameters: the driver lets them override the
+   * ones given beside the URL, and the desired SQL must run as the scratch role, not as the admin.
+   */
+  static String withoutCredentials(String url) {
+    int q = url.indexOf('?');
+    if (q < 0) {
+      return url;
+    }
+    List<String> kept = new ArrayList<>();
+    for (String param : url.substring(q + 1).split("&")) {
+      String key = param.contains("=") ? param.substring(0, param.indexOf('=')) : param;
+      if (!key.equalsIgnoreCase("user") && !key.equalsIgnoreCase("password") && !param.isEmpty()) {
+        kept.add(param);
+      }
+    }
+    return url.substring(0, q) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
   }
 
   private static byte[] bytes(int n) {
