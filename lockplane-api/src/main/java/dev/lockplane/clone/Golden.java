@@ -84,13 +84,15 @@ public sealed interface Golden permits Golden.FromScripts, Golden.FromDatabase {
   String describe();
 
   /**
-   * A golden built from SQL script files, run in the order given.
+   * A golden built from SQL script files, run in the order given. A directory stands for every
+   * {@code .sql} file below it, versioned files ({@code V2__x.sql} before {@code V10__y.sql}) first
+   * and then the others by path (see {@link Script#directory(Path)}).
    *
-   * @param files the script files
+   * @param files the script files or directories
    * @return the golden
    */
   static Golden fromScripts(Path... files) {
-    return new FromScripts(Arrays.stream(files).map(Script::file).toList());
+    return new FromScripts(Arrays.stream(files).flatMap(f -> Script.files(f).stream()).toList());
   }
 
   /**

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * A SQL script: a name (shown in errors) and its text. Made from a file, a classpath resource or a
@@ -45,6 +47,51 @@ public record Script(String name, String sql) {
               + ". Check that the file exists and is readable.",
           e);
     }
+  }
+
+  /**
+   * Reads every {@code .sql} file below a directory (UTF-8), in the order they run: Flyway-style
+   * versioned files ({@code V<version>__<description>.sql}, with a version such as {@code 2}, {@code
+   * 1.10} or {@code 2_1} compared part by part as numbers, so {@code V2__x.sql} comes before {@code
+   * V10__y.sql}) first, by version; then every other file, by its path relative to the directory.
+   *
+   * <pre>{@code
+   * List<Script> migrations = Script.directory(Path.of("db/migration"));
+   * }</pre>
+   *
+   * @param directory the directory
+   * @return the scripts, in run order; empty when there is no {@code .sql} file
+   * @throws dev.lockplane.LockplaneException with {@code IO_ERROR} if the directory or a file cannot
+   *     be read
+   */
+  public static List<Script> directory(Path directory) {
+    Objects.requireNonNull(directory, "directory");
+    try (Stream<Path> files = Files.walk(directory)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".sql") && Files.isRegularFile(f))
+          .sorted(new ScriptOrder(directory))
+          .map(Script::file)
+          .toList();
+    } catch (IOException | UncheckedIOException e) {
+      throw new dev.lockplane.LockplaneException(
+          dev.lockplane.ErrorCode.IO_ERROR,
+          "Cannot read the SQL scripts of directory " + directory.toAbsolutePath() + ": " + e
+              + ". Check that it exists and is readable.",
+          e);
+    }
+  }
+
+  /**
+   * Reads a script from a file, or every script of a directory in run order (see {@link
+   * #directory(Path)}).
+   *
+   * @param fileOrDirectory a script file or a directory of them
+   * @return the scripts
+   * @throws dev.lockplane.LockplaneException with {@code IO_ERROR} if something cannot be read
+   */
+  public static List<Script> files(Path fileOrDirectory) {
+    return Files.isDirectory(Objects.requireNonNull(fileOrDirectory, "fileOrDirectory"))
+        ? directory(fileOrDirectory)
+        : List.of(file(fileOrDirectory));
   }
 
   /**

@@ -86,6 +86,33 @@ class DatabaseClonesTest {
   }
 
   @Test
+  void aGoldenScriptWithCopyDataAndFunctionBodiesRunsWhole() throws Exception {
+    Golden dump = Golden.fromScripts(List.of(Script.of("dump.sql", """
+        CREATE TABLE items (id int PRIMARY KEY, name text);
+        COPY public.items (id, name) FROM stdin;
+        1\tsemi;colon
+        2\t\\\\N is not null here
+        3\t\\N
+        \\.
+        CREATE FUNCTION item_count() RETURNS bigint LANGUAGE sql
+        BEGIN ATOMIC
+          SELECT CASE WHEN true THEN count(*) END FROM items;
+        END;
+        CREATE FUNCTION label(i int) RETURNS text LANGUAGE plpgsql AS $fn$
+        BEGIN
+          RETURN (SELECT name FROM items WHERE id = i) || ';';
+        END $fn$;
+        """)));
+    try (CloneManager m = CloneManagers.databases(SharedPostgres.get()).golden(dump).databasePrefix(prefix()).start()) {
+      Clone c = m.create("dumped");
+      assertThat(count(c.dataSource(), "SELECT item_count()")).isEqualTo(3);
+      assertThat(count(c.dataSource(), "SELECT count(*) FROM items WHERE name IS NULL")).isEqualTo(1);
+      assertThat(count(c.dataSource(), "SELECT count(*) FROM items WHERE label(id) = 'semi;colon;'")).isEqualTo(1);
+      assertThat(count(c.dataSource(), "SELECT count(*) FROM items WHERE name = '\\N is not null here'")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void resetRestoresTheSnapshotAndKeepsTheConnectionDetails() throws Exception {
     try (CloneManager m = CloneManagers.databases(SharedPostgres.get()).golden(SHOP).databasePrefix(prefix()).start()) {
       Clone a = m.create("resettable");

@@ -65,6 +65,41 @@ class SqliteClonesTest {
   }
 
   @Test
+  void aGoldenScriptWithATriggerBodyRunsWhole(@TempDir Path dir) throws Exception {
+    Golden audited = Golden.fromScripts(List.of(Script.of("audit.sql", """
+        CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+        CREATE TABLE audit (note_id INTEGER, what TEXT);
+        CREATE TRIGGER notes_audit AFTER INSERT ON notes
+        BEGIN
+          INSERT INTO audit VALUES (new.id, CASE WHEN new.body LIKE '%;%' THEN 'semi; colon' ELSE 'plain' END);
+          UPDATE notes SET body = upper(new.body) WHERE id = new.id;
+        END;
+        INSERT INTO notes VALUES (1, 'a;b');
+        """)));
+    try (CloneManager m = CloneManagers.sqlite(dir).golden(audited).start()) {
+      Clone c = m.create("c");
+      assertThat(count(c.dataSource(), "SELECT count(*) FROM audit WHERE what = 'semi; colon'")).isEqualTo(1);
+      exec(c.dataSource(), "INSERT INTO notes VALUES (2, 'x')");
+      assertThat(count(c.dataSource(), "SELECT count(*) FROM audit")).isEqualTo(2);
+      assertThat(count(c.dataSource(), "SELECT count(*) FROM notes WHERE body = 'X'")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aGoldenFromADirectoryRunsVersionedScriptsInVersionOrder(@TempDir Path dir) throws Exception {
+    Path scripts = Files.createDirectories(dir.resolve("db"));
+    Files.writeString(scripts.resolve("V10__more.sql"), "INSERT INTO t VALUES (10);");
+    Files.writeString(scripts.resolve("V9__first_row.sql"), "INSERT INTO t VALUES (9);");
+    Files.writeString(scripts.resolve("V1__create.sql"), "CREATE TABLE t (v INTEGER);");
+    Files.writeString(scripts.resolve("seed.sql"), "INSERT INTO t SELECT max(v) + 1 FROM t;");
+    try (CloneManager m = CloneManagers.sqlite(dir.resolve("clones-home")).golden(Golden.fromScripts(scripts)).start()) {
+      Clone c = m.create("c");
+      assertThat(count(c.dataSource(), "SELECT count(*) FROM t")).isEqualTo(3);
+      assertThat(count(c.dataSource(), "SELECT max(v) FROM t")).isEqualTo(11);
+    }
+  }
+
+  @Test
   void scriptErrorsNameTheLine(@TempDir Path dir) {
     Golden bad = Golden.fromScripts(List.of(Script.of("bad.sql", "CREATE TABLE t (x);\nINSERT INTO nowhere VALUES (1);")));
     assertThatThrownBy(() -> CloneManagers.sqlite(dir).golden(bad).start())

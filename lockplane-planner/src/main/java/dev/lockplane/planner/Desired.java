@@ -2,6 +2,7 @@ package dev.lockplane.planner;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
+import dev.lockplane.clone.Script;
 import dev.lockplane.schema.DatabaseSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,31 +11,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * The desired state of a database: SQL files, Lockplane JSON, or a model built in code.
  *
  * <pre>{@code
- * Desired d = Desired.sqlFiles(Path.of("schema/"));   // every *.sql below, in path order
+ * Desired d = Desired.sqlFiles(Path.of("schema/"));   // every *.sql below, V1__, V2__, … first
  * Desired j = Desired.json(Path.of("schema.json"));
  * }</pre>
  */
 public final class Desired {
-  /**
-   * One named SQL script.
-   *
-   * @param name the name used in error messages (a file path)
-   * @param sql the script text
-   */
-  public record Script(String name, String sql) {
-    /** Validates the record. */
-    public Script {
-      Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(sql, "sql");
-    }
-  }
-
   private final List<Script> scripts;
   private final String json;
   private final String jsonName;
@@ -48,27 +34,18 @@ public final class Desired {
   }
 
   /**
-   * Reads SQL files; a directory contributes every {@code .sql} file below it, sorted by path.
+   * Reads SQL files. A directory contributes every {@code .sql} file below it: Flyway-style
+   * versioned files ({@code V<version>__<description>.sql}) first, in numeric version order ({@code
+   * V2__x.sql} before {@code V10__y.sql}), then the others by path (see {@link Script#directory(Path)}).
    *
    * @param paths files or directories
    * @return the desired state
+   * @throws LockplaneException ({@link ErrorCode#IO_ERROR}) if a file cannot be read
    */
   public static Desired sqlFiles(Path... paths) {
     List<Script> scripts = new ArrayList<>();
     for (Path p : paths) {
-      try {
-        if (Files.isDirectory(p)) {
-          try (Stream<Path> s = Files.walk(p)) {
-            for (Path f : s.filter(f -> f.toString().endsWith(".sql") && Files.isRegularFile(f)).sorted().toList()) {
-              scripts.add(new Script(f.toString(), Files.readString(f, StandardCharsets.UTF_8)));
-            }
-          }
-        } else {
-          scripts.add(new Script(p.toString(), Files.readString(p, StandardCharsets.UTF_8)));
-        }
-      } catch (IOException e) {
-        throw new LockplaneException(ErrorCode.IO_ERROR, "Cannot read desired schema file " + p + ": " + e.getMessage(), e);
-      }
+      scripts.addAll(Script.files(p));
     }
     return new Desired(List.copyOf(scripts), null, null, null);
   }
@@ -81,7 +58,21 @@ public final class Desired {
    * @return the desired state
    */
   public static Desired sql(String name, String sql) {
-    return new Desired(List.of(new Script(name, sql)), null, null, null);
+    return new Desired(List.of(Script.of(name, sql)), null, null, null);
+  }
+
+  /**
+   * Uses scripts (files, classpath resources or text), run in the order given.
+   *
+   * <pre>{@code
+   * Desired d = Desired.scripts(Script.classpath("db/schema.sql"), Script.of("extra", "CREATE INDEX …"));
+   * }</pre>
+   *
+   * @param scripts the scripts
+   * @return the desired state
+   */
+  public static Desired scripts(Script... scripts) {
+    return new Desired(List.of(scripts), null, null, null);
   }
 
   /**

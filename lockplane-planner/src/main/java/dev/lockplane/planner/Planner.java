@@ -3,14 +3,12 @@ package dev.lockplane.planner;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.planner.Applier;
+import dev.lockplane.internal.planner.DesiredLoader;
 import dev.lockplane.internal.planner.DriftComputer;
 import dev.lockplane.internal.planner.PlanBuilder;
-import dev.lockplane.internal.planner.RenameHints;
 import dev.lockplane.internal.planner.SchemaHash;
 import dev.lockplane.internal.planner.SchemaJson;
-import dev.lockplane.internal.planner.ScriptRunner;
 import dev.lockplane.internal.planner.pg.PgIntrospector;
-import dev.lockplane.internal.planner.pg.PgScratch;
 import dev.lockplane.internal.planner.sqlite.SqliteIntrospector;
 import dev.lockplane.internal.safety.PlanAssessor;
 import dev.lockplane.plan.ApplyListener;
@@ -24,11 +22,9 @@ import dev.lockplane.safety.SafetyLevel;
 import dev.lockplane.schema.DatabaseSchema;
 import dev.lockplane.schema.Dialect;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -36,8 +32,11 @@ import javax.sql.DataSource;
  * Lockplane#planner()}.
  *
  * <p>Desired SQL is never parsed: it is applied to an empty scratch database and introspected. For
- * PostgreSQL the scratch database is created on the configured scratch server, or else on an
- * embedded server of the target's major version started for the occasion.
+ * PostgreSQL the scratch database is a clone of an empty golden database on the configured scratch
+ * server, or else on an embedded server of the target's major version started for the occasion. It
+ * is owned by a role made for the load (no superuser, no CREATEDB, no CREATEROLE), and statements
+ * that act outside a database ({@code CREATE DATABASE}, {@code ALTER SYSTEM}, {@code CREATE ROLE},
+ * {@code COPY … PROGRAM}, …) are refused; both are dropped after the load.
  */
 public final class Planner {
   private final Duration lockTimeout;
@@ -47,6 +46,7 @@ public final class Planner {
   private final String scratchUser;
   private final String scratchPassword;
   private final SafetyLevel safety;
+  private final DesiredLoader loader;
 
   private Planner(Builder b) {
     this.safety = b.safety == null ? SafetyLevel.MODERATE : b.safety;
@@ -56,6 +56,7 @@ public final class Planner {
     this.scratchUrl = b.scratchUrl;
     this.scratchUser = b.scratchUser;
     this.scratchPassword = b.scratchPassword;
+    this.loader = new DesiredLoader(scratchServer, scratchUrl, scratchUser, scratchPassword);
   }
 
   /**
@@ -95,91 +96,12 @@ public final class Planner {
   public DatabaseSchema load(Desired desired, Dialect dialect, int postgresMajorVersion) {
     if (desired.json() != null) {
       DatabaseSchema fromJson = SchemaJson.read(desired.json(), "schema", DatabaseSchema.class, desired.jsonName());
-      return normalize(fromJson, dialect, postgresMajorVersion);
+      return loader.normalize(fromJson, dialect, postgresMajorVersion);
     }
     if (desired.schema() != null) {
-      return normalize(desired.schema(), dialect, postgresMajorVersion);
+      return loader.normalize(desired.schema(), dialect, postgresMajorVersion);
     }
-    return loadScripts(desired, dialect, postgresMajorVersion);
-  }
-
-  private DatabaseSchema normalize(DatabaseSchema model, Dialect dialect, int major) {
-    DatabaseSchema withHints = model;
-    String sql = toSql(new DatabaseSchema(dialect, model.schemas(), model.extensions(), model.enums(),
-        model.domains(), model.compositeTypes(), model.sequences(), model.tables(), model.views(), model.routines()));
-    DatabaseSchema normalized = loadScripts(Desired.sql("(generated from the JSON model)", sql), dialect, major);
-    // Keep the model's rename hints: they are not SQL.
-    java.util.Map<String, dev.lockplane.schema.Table> hinted = new java.util.HashMap<>();
-    withHints.tables().forEach(t -> hinted.put(t.qualifiedName(), t));
-    var tables = normalized.tables().stream().map(t -> {
-      var h = hinted.get(t.qualifiedName());
-      if (h == null) {
-        return t;
-      }
-      var cols = t.columns().stream().map(c -> h.columns().stream().filter(x -> x.name().equals(c.name()))
-          .findFirst().map(x -> new dev.lockplane.schema.Column(c.name(), c.type(), c.notNull(), c.defaultValue(),
-              c.identity(), c.generated(), c.collation(), c.comment(), x.renamedFrom())).orElse(c)).toList();
-      return t.with(cols, h.renamedFrom());
-    }).toList();
-    return new DatabaseSchema(normalized.dialect(), normalized.schemas(), normalized.extensions(), normalized.enums(),
-        normalized.domains(), normalized.compositeTypes(), normalized.sequences(), tables, normalized.views(),
-        normalized.routines());
-  }
-
-  private DatabaseSchema loadScripts(Desired desired, Dialect dialect, int major) {
-    RenameHints hints = new RenameHints();
-    if (dialect == Dialect.SQLITE) {
-      try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:")) {
-        for (Desired.Script s : desired.scripts()) {
-          ScriptRunner.run(c, s.name(), s.sql(), hints, "main");
-        }
-        return hints.apply(SqliteIntrospector.introspect(c));
-      } catch (SQLException e) {
-        throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot open a scratch SQLite database: " + e.getMessage(), e);
-      }
-    }
-    if (scratchServer != null) {
-      return loadOn(desired, hints, db -> scratchServer.connect(db), "postgres");
-    }
-    if (scratchUrl != null) {
-      return loadOn(desired, hints, db -> {
-        try {
-          return DriverManager.getConnection(withDatabase(scratchUrl, db), scratchUser, scratchPassword);
-        } catch (SQLException e) {
-          throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot connect to the scratch server "
-              + scratchUrl + ": " + e.getMessage(), e);
-        }
-      }, databaseOf(scratchUrl));
-    }
-    try (LocalPostgres pg = LocalPostgres.builder().version(major).start()) {
-      return loadOn(desired, hints, db -> pg.connect(db), "postgres");
-    }
-  }
-
-  private static DatabaseSchema loadOn(Desired desired, RenameHints hints, Function<String, Connection> connector,
-      String adminDb) {
-    try (PgScratch scratch = PgScratch.create(connector, adminDb); Connection c = scratch.connect()) {
-      for (Desired.Script s : desired.scripts()) {
-        ScriptRunner.run(c, s.name(), s.sql(), hints, "public");
-      }
-      return hints.apply(PgIntrospector.introspect(c));
-    } catch (SQLException e) {
-      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Scratch database failed: " + e.getMessage(), e);
-    }
-  }
-
-  static String withDatabase(String url, String db) {
-    int q = url.indexOf('?');
-    String base = q < 0 ? url : url.substring(0, q);
-    String rest = q < 0 ? "" : url.substring(q);
-    int slash = base.lastIndexOf('/');
-    return base.substring(0, slash + 1) + db + rest;
-  }
-
-  static String databaseOf(String url) {
-    int q = url.indexOf('?');
-    String base = q < 0 ? url : url.substring(0, q);
-    return base.substring(base.lastIndexOf('/') + 1);
+    return loader.load(desired.scripts(), dialect, postgresMajorVersion);
   }
 
   /**
@@ -366,17 +288,7 @@ public final class Planner {
    * @return the statements, each ending with a semicolon
    */
   public static String toSql(DatabaseSchema schema) {
-    StringBuilder b = new StringBuilder();
-    DatabaseSchema empty = DatabaseSchema.empty(schema.dialect());
-    DatabaseSchema base = schema.dialect() == Dialect.POSTGRESQL && schema.schemas().contains("public")
-        ? new DatabaseSchema(Dialect.POSTGRESQL, java.util.List.of("public"), null, null, null, null, null, null, null, null)
-        : empty;
-    for (Step s : PlanBuilder.steps(base, PlanBuilder.withoutHints(schema))) {
-      for (String sql : s.sql()) {
-        b.append(sql).append(";\n");
-      }
-    }
-    return b.toString();
+    return DesiredLoader.createSql(schema);
   }
 
   /**
@@ -518,9 +430,11 @@ public final class Planner {
     }
 
     /**
-     * Creates scratch databases on a server reached by JDBC (the user needs CREATEDB).
+     * Creates scratch databases on a server reached by JDBC (the user needs CREATEDB and CREATEROLE:
+     * each load runs as a role made for it, which owns only its scratch database).
      *
-     * @param jdbcUrl a URL of an existing database on that server, used for CREATE/DROP DATABASE
+     * @param jdbcUrl a URL of an existing database on that server, used for CREATE/DROP DATABASE and
+     *     CREATE/DROP ROLE
      * @param user the user
      * @param password the password
      * @return this builder

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.ScriptException;
-import dev.lockplane.internal.planner.ScriptRunner;
+import dev.lockplane.clone.Script;
+import dev.lockplane.internal.sql.ScriptRunner;
 import dev.lockplane.plan.ApplyResult;
 import dev.lockplane.plan.DriftReport;
 import dev.lockplane.plan.Plan;
@@ -176,9 +177,9 @@ class PlannerBehaviourTest {
   void sqliteAddsColumnsInPlaceAndRebuildsOtherwise(@TempDir Path dir) throws Exception {
     String url = "jdbc:sqlite:" + dir.resolve("app.db");
     try (Connection c = DriverManager.getConnection(url)) {
-      ScriptRunner.run(c, "before", "CREATE TABLE p (id INTEGER PRIMARY KEY);\n"
+      ScriptRunner.run(c, Script.of("before", "CREATE TABLE p (id INTEGER PRIMARY KEY);\n"
           + "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, p_id INTEGER REFERENCES p(id));\n"
-          + "CREATE INDEX t_a ON t (a);\nINSERT INTO p VALUES (1);\nINSERT INTO t VALUES (1, 'x', 1);", null, "main");
+          + "CREATE INDEX t_a ON t (a);\nINSERT INTO p VALUES (1);\nINSERT INTO t VALUES (1, 'x', 1);"));
       DatabaseSchema current = planner.introspect(c);
       DatabaseSchema add = planner.load(Desired.sql("add", "CREATE TABLE p (id INTEGER PRIMARY KEY);\n"
           + "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, p_id INTEGER REFERENCES p(id), b INTEGER DEFAULT 3);\n"

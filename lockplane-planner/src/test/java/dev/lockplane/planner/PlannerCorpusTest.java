@@ -2,7 +2,8 @@ package dev.lockplane.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lockplane.internal.planner.ScriptRunner;
+import dev.lockplane.clone.Script;
+import dev.lockplane.internal.sql.ScriptRunner;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.schema.DatabaseSchema;
@@ -91,7 +92,7 @@ class PlannerCorpusTest {
     exec(pg, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
     exec(pg, "CREATE DATABASE " + db + " TEMPLATE template0");
     try (Connection a = pg.connect(db)) {
-      ScriptRunner.run(a, "before.sql", before, null, "public");
+      ScriptRunner.run(a, Script.of("before.sql", before));
       DatabaseSchema start = planner.introspect(a);
       DatabaseSchema desired = planner.load(Desired.sql(dir.resolve("after.sql").toString(), after),
           Dialect.POSTGRESQL, pg.majorVersion());

@@ -3,7 +3,8 @@ package dev.lockplane.planner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockplane.internal.os.ProcessRunner;
-import dev.lockplane.internal.planner.ScriptRunner;
+import dev.lockplane.clone.Script;
+import dev.lockplane.internal.sql.ScriptRunner;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.schema.Dialect;
@@ -83,10 +84,10 @@ class PlannerPgDumpOracleTest {
     PlannerCorpusTest.exec(pg, "CREATE DATABASE " + b + " TEMPLATE template0");
     try {
       try (Connection cb = pg.connect(b)) {
-        ScriptRunner.run(cb, "after.sql", after, null, "public");
+        ScriptRunner.run(cb, Script.of("after.sql", after));
       }
       try (Connection ca = pg.connect(a)) {
-        ScriptRunner.run(ca, "before.sql", before, null, "public");
+        ScriptRunner.run(ca, Script.of("before.sql", before));
         Plan plan = planner.plan(planner.introspect(ca),
             planner.load(Desired.sql("after.sql", after), Dialect.POSTGRESQL, pg.majorVersion()));
         planner.apply(plan, ca);

@@ -2,7 +2,8 @@ package dev.lockplane.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lockplane.internal.planner.ScriptRunner;
+import dev.lockplane.clone.Script;
+import dev.lockplane.internal.sql.ScriptRunner;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.schema.DatabaseSchema;
 import dev.lockplane.schema.Dialect;
@@ -37,7 +38,7 @@ class SqliteCorpusTest {
     String before = Files.readString(c.resolve("before.sql"));
     String after = Files.readString(c.resolve("after.sql"));
     try (Connection a = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(c.getFileName() + ".db"))) {
-      ScriptRunner.run(a, "before.sql", before, null, "main");
+      ScriptRunner.run(a, Script.of("before.sql", before));
       try (var s = a.createStatement()) {
         s.execute("INSERT INTO lockplane_probe_absent SELECT 1 WHERE 0");
       } catch (java.sql.SQLException expected) {
