@@ -3,6 +3,7 @@ package dev.lockplane.internal.testkit;
 import dev.lockplane.clone.Clone;
 import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clones.CloneManagers;
+import dev.lockplane.internal.fs.FileTrees;
 import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.testkit.Engine;
 import java.io.IOException;
@@ -97,7 +98,7 @@ public final class Resources {
         }
       } catch (RuntimeException e) {
         if (scratch != null) {
-          ScratchDirectories.deleteQuietly(scratch);
+          FileTrees.deleteQuietly(scratch);
         }
         throw e;
       }
@@ -130,7 +131,7 @@ public final class Resources {
           pool.close(); // the spares first, then the manager it decorates
         } finally {
           if (scratch != null) {
-            ScratchDirectories.deleteQuietly(scratch);
+            FileTrees.deleteQuietly(scratch);
           }
         }
       }
