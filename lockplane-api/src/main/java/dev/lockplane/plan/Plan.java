@@ -94,11 +94,11 @@ public record Plan(
       StepRisk r = s.risk();
       if (r != null) {
         b.append("-- risk: ").append(r.risk());
-        if (!r.lock().isEmpty()) {
-          b.append(", ").append(r.lock());
+        if (r.lock() != null) {
+          b.append(", ").append(r.lock().sqlName());
         }
-        if (!"NONE".equals(r.effect())) {
-          b.append(", ").append(r.effect().toLowerCase(java.util.Locale.ROOT));
+        if (r.effect() != TableEffect.NONE) {
+          b.append(", ").append(r.effect().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (!r.rewrittenFrom().isEmpty()) {
           b.append(" (safe form of ").append(r.rewrittenFrom()).append(')');

@@ -15,7 +15,7 @@ import dev.lockplane.planner.PlanReport;
 import dev.lockplane.planner.PlanValidation;
 import dev.lockplane.planner.Planner;
 import dev.lockplane.safety.ReportFormat;
-import dev.lockplane.safety.RiskClass;
+import dev.lockplane.plan.RiskClass;
 import dev.lockplane.safety.ValidationListener;
 import dev.lockplane.safety.ValidationReport;
 import java.io.IOException;
@@ -78,7 +78,7 @@ final class ValidateCommand {
     List<String> above = new ArrayList<>();
     int n = 1;
     for (Step s : plan.steps()) {
-      if (s.risk() != null && RiskClass.valueOf(s.risk().risk()).compareTo(max) > 0) {
+      if (s.risk() != null && s.risk().risk().compareTo(max) > 0) {
         above.add("step " + n + " (" + s.description() + ") is " + s.risk().risk());
       }
       n++;

@@ -1,5 +1,7 @@
 package dev.lockplane.safety;
 
+import dev.lockplane.plan.RiskClass;
+
 import java.util.List;
 import java.util.Objects;
 

@@ -1,5 +1,7 @@
 package dev.lockplane.safety;
 
+import dev.lockplane.plan.RiskClass;
+
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.safety.CatalogueData;

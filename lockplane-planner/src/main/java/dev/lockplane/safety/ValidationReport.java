@@ -1,5 +1,7 @@
 package dev.lockplane.safety;
 
+import dev.lockplane.plan.LockMode;
+
 import dev.lockplane.internal.safety.ReportRenderer;
 import java.util.List;
 import java.util.Objects;

@@ -11,7 +11,7 @@ import dev.lockplane.clones.CloneManagers;
 import dev.lockplane.internal.safety.SchemaFingerprint;
 import dev.lockplane.testing.SharedPostgres;
 import dev.lockplane.postgres.LocalPostgres;
-import dev.lockplane.safety.LockMode;
+import dev.lockplane.plan.LockMode;
 import dev.lockplane.safety.ReportFormat;
 import dev.lockplane.safety.ShadowValidation;
 import dev.lockplane.safety.SqlStep;

@@ -8,7 +8,7 @@ import dev.lockplane.clone.Golden;
 import dev.lockplane.clones.CloneManagers;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.postgres.LocalPostgres;
-import dev.lockplane.safety.LockMode;
+import dev.lockplane.plan.LockMode;
 import dev.lockplane.safety.ReportFormat;
 import dev.lockplane.safety.SafetyLevel;
 import dev.lockplane.safety.ValidationListener;

@@ -1,5 +1,8 @@
 package dev.lockplane.safety;
 
+import dev.lockplane.plan.LockMode;
+import dev.lockplane.plan.TableEffect;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

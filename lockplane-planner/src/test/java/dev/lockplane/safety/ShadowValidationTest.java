@@ -1,5 +1,7 @@
 package dev.lockplane.safety;
 
+import dev.lockplane.plan.LockMode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -6,7 +6,7 @@ import dev.lockplane.clone.Clone;
 import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clone.Snapshot;
 import dev.lockplane.safety.LockHold;
-import dev.lockplane.safety.LockMode;
+import dev.lockplane.plan.LockMode;
 import dev.lockplane.safety.SqlStep;
 import dev.lockplane.safety.StepResult;
 import dev.lockplane.safety.ValidationListener;
