@@ -19,6 +19,9 @@ import java.util.stream.Stream;
  * Desired d = Desired.sqlFiles(Path.of("schema/"));   // every *.sql below, in path order
  * Desired j = Desired.json(Path.of("schema.json"));
  * }</pre>
+ *
+ * <p>A desired state that defines nothing is refused at plan time, because against a live database
+ * it means "drop everything"; {@link #empty()} is the way to ask for that on purpose.
  */
 public final class Desired {
   /**
@@ -47,11 +50,16 @@ public final class Desired {
     this.schema = schema;
   }
 
+  /** The explicitly empty desired state: the only one allowed to define nothing. */
+  private static final Desired EMPTY = new Desired(List.of(), null, null, null);
+
   /**
    * Reads SQL files; a directory contributes every {@code .sql} file below it, sorted by path.
    *
    * @param paths files or directories
    * @return the desired state
+   * @throws LockplaneException ({@link ErrorCode#INVALID_INPUT}) when a directory holds no {@code .sql}
+   *     file
    */
   public static Desired sqlFiles(Path... paths) {
     List<Script> scripts = new ArrayList<>();
@@ -59,7 +67,13 @@ public final class Desired {
       try {
         if (Files.isDirectory(p)) {
           try (Stream<Path> s = Files.walk(p)) {
-            for (Path f : s.filter(f -> f.toString().endsWith(".sql") && Files.isRegularFile(f)).sorted().toList()) {
+            List<Path> files = s.filter(f -> f.toString().endsWith(".sql") && Files.isRegularFile(f)).sorted().toList();
+            if (files.isEmpty()) {
+              throw new LockplaneException(ErrorCode.INVALID_INPUT, "The desired schema directory " + p
+                  + " holds no .sql file; planned against a database it would drop everything. Point at the "
+                  + "directory that holds the schema files, or use Desired.empty() to ask for an empty database.");
+            }
+            for (Path f : files) {
               scripts.add(new Script(f.toString(), Files.readString(f, StandardCharsets.UTF_8)));
             }
           }
@@ -117,6 +131,33 @@ public final class Desired {
    */
   public static Desired schema(DatabaseSchema schema) {
     return new Desired(null, null, null, Objects.requireNonNull(schema, "schema"));
+  }
+
+  /**
+   * The empty desired state, for when a database with no objects is really what is wanted: planned
+   * against a database it drops everything (and apply still refuses to drop tables holding rows
+   * unless the planner allows data loss).
+   *
+   * @return the empty desired state
+   */
+  public static Desired empty() {
+    return EMPTY;
+  }
+
+  boolean isExplicitlyEmpty() {
+    return this == EMPTY;
+  }
+
+  /** Names the source in messages: its files, its JSON document, or "(a model)". */
+  String describe() {
+    if (jsonName != null) {
+      return jsonName;
+    }
+    if (schema != null) {
+      return "(a model built in code)";
+    }
+    return scripts.isEmpty() ? "(no scripts)" : scripts.stream().map(Script::name).limit(5)
+        .collect(java.util.stream.Collectors.joining(", ")) + (scripts.size() > 5 ? ", ..." : "");
   }
 
   List<Script> scripts() {

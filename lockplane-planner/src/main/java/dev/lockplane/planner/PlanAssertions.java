@@ -1,8 +1,8 @@
 package dev.lockplane.planner;
 
 import dev.lockplane.plan.Plan;
-import dev.lockplane.plan.Step;
 import dev.lockplane.plan.RiskClass;
+import dev.lockplane.plan.Step;
 import dev.lockplane.plan.TableEffect;
 import java.util.ArrayList;
 import java.util.List;

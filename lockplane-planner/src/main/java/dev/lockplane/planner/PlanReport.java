@@ -1,9 +1,9 @@
 package dev.lockplane.planner;
 
 import dev.lockplane.plan.Plan;
+import dev.lockplane.plan.RiskClass;
 import dev.lockplane.plan.Step;
 import dev.lockplane.plan.StepFinding;
-import dev.lockplane.plan.RiskClass;
 import dev.lockplane.plan.StepRisk;
 import dev.lockplane.safety.ReportFormat;
 import java.util.Locale;

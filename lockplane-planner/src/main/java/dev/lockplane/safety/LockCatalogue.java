@@ -1,10 +1,9 @@
 package dev.lockplane.safety;
 
-import dev.lockplane.plan.RiskClass;
-
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.safety.CatalogueData;
+import dev.lockplane.plan.RiskClass;
 import java.util.List;
 import java.util.Map;
 

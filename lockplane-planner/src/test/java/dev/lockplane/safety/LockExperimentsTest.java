@@ -1,11 +1,10 @@
 package dev.lockplane.safety;
 
-import dev.lockplane.plan.LockMode;
-import dev.lockplane.plan.TableEffect;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockplane.plan.LockMode;
+import dev.lockplane.plan.TableEffect;
 import dev.lockplane.postgres.LocalPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

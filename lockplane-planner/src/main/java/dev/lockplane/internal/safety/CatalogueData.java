@@ -16,12 +16,12 @@ import static dev.lockplane.plan.TableEffect.REWRITE;
 import static dev.lockplane.plan.TableEffect.SCAN;
 import static dev.lockplane.plan.TableEffect.TRUNCATE;
 
-import dev.lockplane.safety.CatalogueEntry;
-import dev.lockplane.safety.DdlKind;
 import dev.lockplane.plan.LockMode;
-import dev.lockplane.safety.RelationLock;
 import dev.lockplane.plan.RiskClass;
 import dev.lockplane.plan.TableEffect;
+import dev.lockplane.safety.CatalogueEntry;
+import dev.lockplane.safety.DdlKind;
+import dev.lockplane.safety.RelationLock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
