@@ -51,6 +51,14 @@ public final class Applier {
     }
   }
 
+  /**
+   * Applies a plan through a connection the caller keeps (left in autocommit mode).
+   *
+   * @param plan the plan
+   * @param c the connection
+   * @param o how to apply
+   * @return what was applied
+   */
   public static ApplyResult apply(Plan plan, Connection c, Options o) {
     verifyDigest(plan);
     boolean sqlite = plan.dialect() == Dialect.SQLITE;

@@ -42,9 +42,18 @@ final class ApplyHistory {
         s.execute("CREATE TABLE IF NOT EXISTS lockplane.history (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
             + "started_at timestamptz NOT NULL, duration_ms bigint, source_hash text NOT NULL, "
             + "target_hash text NOT NULL, result_hash text, outcome text NOT NULL, error text, plan jsonb NOT NULL)");
-        // Tables made before runs recorded their backend gain the columns; old rows keep nulls.
-        s.execute("ALTER TABLE lockplane.history ADD COLUMN IF NOT EXISTS backend_pid integer, "
-            + "ADD COLUMN IF NOT EXISTS backend_start timestamptz");
+        // Tables made before runs recorded their backend gain the columns; old rows keep nulls. Asked
+        // first, because ALTER TABLE takes an exclusive lock even when there is nothing to add.
+        boolean hasBackend;
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_attribute WHERE attrelid = "
+            + "'lockplane.history'::regclass AND attname = 'backend_start' AND NOT attisdropped")) {
+          rs.next();
+          hasBackend = rs.getInt(1) == 1;
+        }
+        if (!hasBackend) {
+          s.execute("ALTER TABLE lockplane.history ADD COLUMN IF NOT EXISTS backend_pid integer, "
+              + "ADD COLUMN IF NOT EXISTS backend_start timestamptz");
+        }
       }
     }
   }
