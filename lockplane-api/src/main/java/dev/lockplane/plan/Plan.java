@@ -85,12 +85,17 @@ public record Plan(
 
   /**
    * Returns the reverse plan: from the target schema back to the source schema. Its {@link
-   * #source()} is null, so a hash mismatch on rollback is reported by hash only.
+   * #source()} is null, so a hash mismatch on rollback is reported by hash only. Its digest is valid
+   * only when this plan's is: the reverse of a plan without a digest has none, and the reverse of a
+   * plan whose content no longer matches its digest keeps that digest, so that applying it is refused
+   * as well.
    *
    * @return the reverse plan
    */
   public Plan reverse() {
-    return new Plan(dialect, targetHash, sourceHash, rollbackSteps, steps, null);
+    String reversed = digest == null || !digest.equals(computeDigest()) ? digest
+        : PlanDigest.of(dialect, targetHash, sourceHash, rollbackSteps, steps);
+    return new Plan(dialect, targetHash, sourceHash, rollbackSteps, steps, null, reversed);
   }
 
   /**

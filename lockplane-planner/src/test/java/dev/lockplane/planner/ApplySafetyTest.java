@@ -144,6 +144,9 @@ class ApplySafetyTest {
         .hasMessageContaining("modified since it was created");
     assertThatThrownBy(() -> planner.rollback(extraStep, pg.dataSource(db)))
         .isInstanceOfSatisfying(LockplaneException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPTED));
+    // The reverse of an edited plan (what a command line's rollback applies) is refused too.
+    assertThatThrownBy(() -> planner.apply(extraStep.reverse(), pg.dataSource(db)))
+        .isInstanceOfSatisfying(LockplaneException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPTED));
 
     ((ObjectNode) doc.get("plan")).remove("digest");
     steps.remove(1);
