@@ -15,6 +15,7 @@ import dev.lockplane.plan.Plan;
 import dev.lockplane.plan.Step;
 import dev.lockplane.plan.StepLock;
 import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.schema.Dialect;
 import dev.lockplane.testing.SharedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,5 +192,21 @@ class ApplySafetyTest {
       assertThat(rs.getString(2)).isNotEqualTo(plan.targetHash()).startsWith("sha256:");
       assertThat(rs.getString(3)).contains("is not the plan's target");
     }
+  }
+
+  @Test
+  void aCommitFailingOnADeferredConstraintSaysTheTransactionWasRolledBack() throws Exception {
+    String hash = Planner.hash(planner.introspect(pg.dataSource(db)));
+    Plan plan = new Plan(Dialect.POSTGRESQL, hash, hash, List.of(
+        new Step("custom", "Create table d", List.of("CREATE TABLE d (id int, CONSTRAINT d_u UNIQUE (id) "
+            + "DEFERRABLE INITIALLY DEFERRED)"), List.of(), true, false, true, null),
+        new Step("custom", "Insert a duplicate", List.of("INSERT INTO d VALUES (1), (1)"), List.of(), true, false, true,
+            null)), List.of(), null);
+    assertThatThrownBy(() -> planner.apply(plan, pg.dataSource(db)))
+        .isInstanceOfSatisfying(LockplaneException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.APPLY_FAILED))
+        .hasMessageContaining("Committing steps 1-2 failed").hasMessageContaining("duplicate key")
+        .hasMessageContaining("Nothing was changed: steps 1-2 ran together in one transaction, which was rolled back.")
+        .hasMessageContaining("Recorded as failed");
+    assertThat(count("SELECT count(*) FROM pg_tables WHERE tablename = 'd'")).isZero();
   }
 }

@@ -78,14 +78,27 @@ final class StepRunner {
         c.commit();
         c.setAutoCommit(true);
       } catch (SQLException e) {
-        // The server may have committed before the connection broke: only the next hash check can tell.
-        commitUnknown = true;
+        // On a live connection a failed COMMIT (a deferred constraint) rolled back; on a broken one the
+        // server may have committed first, and only the next hash check can tell.
+        commitUnknown = !alive();
         failedStep = j - 1;
         failedInTransaction = true;
-        throw new Failure("Committing steps " + (i + 1) + "-" + j + " failed: " + e.getMessage(), e);
+        Failure f = new Failure("Committing steps " + (i + 1) + "-" + j + " failed: " + e.getMessage(), e);
+        if (!commitUnknown) {
+          rollback(f);
+        }
+        throw f;
       }
       i = j;
       committed = j;
+    }
+  }
+
+  private boolean alive() {
+    try {
+      return !c.isClosed() && c.isValid(5);
+    } catch (SQLException e) {
+      return false;
     }
   }
 
