@@ -48,5 +48,10 @@ public enum ErrorCode {
   /** A step of a plan failed while being applied. */
   APPLY_FAILED,
   /** The safety level refuses a plan step (a dangerous, multi-phase or lossy change). */
-  UNSAFE_CHANGE
+  UNSAFE_CHANGE,
+  /**
+   * A plan would destroy rows (a dropped table or column, a lossy type change, a table rebuilt without
+   * some of its columns) and losing data was not allowed; the message lists each object and its rows.
+   */
+  DATA_LOSS
 }

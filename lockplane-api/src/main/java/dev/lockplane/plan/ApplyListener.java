@@ -28,4 +28,13 @@ public interface ApplyListener {
    * @param took how long its statements took
    */
   default void stepFinished(int index, int total, Step step, Duration took) {}
+
+  /**
+   * Before any step ran, an earlier apply was found left {@code running} by a process that no longer
+   * exists, and was marked {@code interrupted}. The same runs are listed in {@link
+   * ApplyResult#interruptedRuns()} and in the message of a failed apply.
+   *
+   * @param run the earlier apply
+   */
+  default void interruptedRunFound(InterruptedRun run) {}
 }

@@ -10,12 +10,17 @@ import java.util.Objects;
  * turn it back. A plan is a value; it can be stored as JSON, reviewed as text and applied later —
  * applying refuses a database whose schema hash is no longer {@link #sourceHash()}.
  *
+ * <p>A plan carries a {@link #digest()} of what it runs, so that a plan file edited after it was
+ * written (a changed statement, an added step) is refused by apply rather than run.
+ *
  * @param dialect the dialect of the SQL
  * @param sourceHash the hash of the schema the plan starts from
  * @param targetHash the hash of the schema the plan produces
  * @param steps the forward steps, in order
  * @param rollbackSteps the steps of the reverse plan, in order
  * @param source the schema the plan starts from, used to name what changed when the hash differs
+ * @param digest {@code sha256:} and 64 hex digits over the dialect, both hashes and every step (see
+ *     {@link #computeDigest()}); null for a plan read from a file written before plans had a digest
  */
 public record Plan(
     Dialect dialect,
@@ -23,15 +28,44 @@ public record Plan(
     String targetHash,
     List<Step> steps,
     List<Step> rollbackSteps,
-    DatabaseSchema source) {
+    DatabaseSchema source,
+    String digest) {
 
-  /** Validates and copies the record. */
+  /** Validates and copies the record; the digest is kept as given, even when it does not match. */
   public Plan {
     Objects.requireNonNull(dialect, "dialect");
     Objects.requireNonNull(sourceHash, "sourceHash");
     Objects.requireNonNull(targetHash, "targetHash");
     steps = steps == null ? List.of() : List.copyOf(steps);
     rollbackSteps = rollbackSteps == null ? List.of() : List.copyOf(rollbackSteps);
+  }
+
+  /**
+   * Creates a plan with the digest of its content.
+   *
+   * @param dialect the dialect of the SQL
+   * @param sourceHash the hash of the schema the plan starts from
+   * @param targetHash the hash of the schema the plan produces
+   * @param steps the forward steps, in order
+   * @param rollbackSteps the steps of the reverse plan, in order
+   * @param source the schema the plan starts from, or null
+   */
+  public Plan(Dialect dialect, String sourceHash, String targetHash, List<Step> steps, List<Step> rollbackSteps,
+      DatabaseSchema source) {
+    this(dialect, sourceHash, targetHash, steps, rollbackSteps, source,
+        PlanDigest.of(dialect, sourceHash, targetHash, steps, rollbackSteps));
+  }
+
+  /**
+   * Computes the digest of this plan's content as it is now: SHA-256 over a length-prefixed canonical
+   * form of the dialect, the source and target hashes, and each forward and rollback step in order
+   * (operation, description, objects, flags and every statement). The source model and the risk
+   * reports are not covered: they inform a reviewer but are not run.
+   *
+   * @return {@code sha256:} and 64 hex digits
+   */
+  public String computeDigest() {
+    return PlanDigest.of(dialect, sourceHash, targetHash, steps, rollbackSteps);
   }
 
   /** Returns whether the plan has no step: the database already has the target schema. */
@@ -51,12 +85,17 @@ public record Plan(
 
   /**
    * Returns the reverse plan: from the target schema back to the source schema. Its {@link
-   * #source()} is null, so a hash mismatch on rollback is reported by hash only.
+   * #source()} is null, so a hash mismatch on rollback is reported by hash only. Its digest is valid
+   * only when this plan's is: the reverse of a plan without a digest has none, and the reverse of a
+   * plan whose content no longer matches its digest keeps that digest, so that applying it is refused
+   * as well.
    *
    * @return the reverse plan
    */
   public Plan reverse() {
-    return new Plan(dialect, targetHash, sourceHash, rollbackSteps, steps, null);
+    String reversed = digest == null || !digest.equals(computeDigest()) ? digest
+        : PlanDigest.of(dialect, targetHash, sourceHash, rollbackSteps, steps);
+    return new Plan(dialect, targetHash, sourceHash, rollbackSteps, steps, null, reversed);
   }
 
   /**
@@ -94,11 +133,11 @@ public record Plan(
       StepRisk r = s.risk();
       if (r != null) {
         b.append("-- risk: ").append(r.risk());
-        if (!r.lock().isEmpty()) {
-          b.append(", ").append(r.lock());
+        if (r.lock() != null) {
+          b.append(", ").append(r.lock().sqlName());
         }
-        if (!"NONE".equals(r.effect())) {
-          b.append(", ").append(r.effect().toLowerCase(java.util.Locale.ROOT));
+        if (r.effect() != TableEffect.NONE) {
+          b.append(", ").append(r.effect().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (!r.rewrittenFrom().isEmpty()) {
           b.append(" (safe form of ").append(r.rewrittenFrom()).append(')');

@@ -1,6 +1,6 @@
 package dev.lockplane.cli;
 
-import dev.lockplane.safety.RiskClass;
+import dev.lockplane.plan.RiskClass;
 import dev.lockplane.safety.SafetyLevel;
 import java.util.Arrays;
 import java.util.Locale;

@@ -10,12 +10,12 @@ import dev.lockplane.clone.Golden;
 import dev.lockplane.clones.CloneManagers;
 import dev.lockplane.internal.sql.JdbcUrls;
 import dev.lockplane.plan.Plan;
+import dev.lockplane.plan.RiskClass;
 import dev.lockplane.plan.Step;
 import dev.lockplane.planner.PlanReport;
 import dev.lockplane.planner.PlanValidation;
 import dev.lockplane.planner.Planner;
 import dev.lockplane.safety.ReportFormat;
-import dev.lockplane.safety.RiskClass;
 import dev.lockplane.safety.SafetyLevel;
 import dev.lockplane.safety.ValidationReport;
 import java.io.IOException;
@@ -102,7 +102,7 @@ final class ValidateCommand extends BaseCommand {
     List<String> above = new ArrayList<>();
     int n = 1;
     for (Step s : plan.steps()) {
-      if (s.risk() != null && RiskClass.valueOf(s.risk().risk()).compareTo(max) > 0) {
+      if (s.risk() != null && s.risk().risk().compareTo(max) > 0) {
         above.add("step " + n + " (" + s.description() + ") is " + s.risk().risk());
       }
       n++;

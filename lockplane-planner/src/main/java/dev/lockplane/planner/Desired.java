@@ -19,6 +19,9 @@ import java.util.Objects;
  * Desired d = Desired.sqlFiles(Path.of("schema/"));   // every *.sql below, V1__, V2__, … first
  * Desired j = Desired.json(Path.of("schema.json"));
  * }</pre>
+ *
+ * <p>A desired state that defines nothing is refused at plan time, because against a live database
+ * it means "drop everything"; {@link #empty()} is the way to ask for that on purpose.
  */
 public final class Desired {
   private final List<Script> scripts;
@@ -33,6 +36,9 @@ public final class Desired {
     this.schema = schema;
   }
 
+  /** The explicitly empty desired state: the only one allowed to define nothing. */
+  private static final Desired EMPTY = new Desired(List.of(), null, null, null);
+
   /**
    * Reads SQL files. A directory contributes every {@code .sql} file below it: Flyway-style
    * versioned files ({@code V<version>__<description>.sql}) first, in numeric version order ({@code
@@ -41,11 +47,19 @@ public final class Desired {
    * @param paths files or directories
    * @return the desired state
    * @throws LockplaneException ({@link ErrorCode#IO_ERROR}) if a file cannot be read
+   * @throws LockplaneException ({@link ErrorCode#INVALID_INPUT}) when a directory holds no {@code .sql}
+   *     file
    */
   public static Desired sqlFiles(Path... paths) {
     List<Script> scripts = new ArrayList<>();
     for (Path p : paths) {
-      scripts.addAll(Script.files(p));
+      List<Script> found = Script.files(p);
+      if (found.isEmpty() && Files.isDirectory(p)) {
+        throw new LockplaneException(ErrorCode.INVALID_INPUT, "The desired schema directory " + p
+            + " holds no .sql file; planned against a database it would drop everything. Point at the "
+            + "directory that holds the schema files, or use Desired.empty() to ask for an empty database.");
+      }
+      scripts.addAll(found);
     }
     return new Desired(List.copyOf(scripts), null, null, null);
   }
@@ -108,6 +122,33 @@ public final class Desired {
    */
   public static Desired schema(DatabaseSchema schema) {
     return new Desired(null, null, null, Objects.requireNonNull(schema, "schema"));
+  }
+
+  /**
+   * The empty desired state, for when a database with no objects is really what is wanted: planned
+   * against a database it drops everything (and apply still refuses to drop tables holding rows
+   * unless the planner allows data loss).
+   *
+   * @return the empty desired state
+   */
+  public static Desired empty() {
+    return EMPTY;
+  }
+
+  boolean isExplicitlyEmpty() {
+    return this == EMPTY;
+  }
+
+  /** Names the source in messages: its files, its JSON document, or "(a model)". */
+  String describe() {
+    if (jsonName != null) {
+      return jsonName;
+    }
+    if (schema != null) {
+      return "(a model built in code)";
+    }
+    return scripts.isEmpty() ? "(no scripts)" : scripts.stream().map(Script::name).limit(5)
+        .collect(java.util.stream.Collectors.joining(", ")) + (scripts.size() > 5 ? ", ..." : "");
   }
 
   List<Script> scripts() {

@@ -1,8 +1,9 @@
 package dev.lockplane.planner;
 
 import dev.lockplane.plan.Plan;
+import dev.lockplane.plan.RiskClass;
 import dev.lockplane.plan.Step;
-import dev.lockplane.safety.RiskClass;
+import dev.lockplane.plan.TableEffect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,7 +49,7 @@ public final class PlanAssertions {
     for (Step s : plan.steps()) {
       if (s.risk() == null) {
         bad.add("step " + n + " (" + s.description() + ") has no risk report: plan against a live PostgreSQL database");
-      } else if (RiskClass.valueOf(s.risk().risk()).compareTo(max) > 0) {
+      } else if (s.risk().risk().compareTo(max) > 0) {
         StringBuilder b = new StringBuilder("step " + n + " (" + s.description() + ") is " + s.risk().risk());
         s.risk().findings().forEach(f -> b.append("; [").append(f.ruleId()).append("] ").append(f.message())
             .append(f.saferAlternative().isEmpty() ? "" : " Safer: " + f.saferAlternative()));
@@ -72,7 +73,7 @@ public final class PlanAssertions {
     List<String> bad = new ArrayList<>();
     int n = 1;
     for (Step s : plan.steps()) {
-      if (s.risk() != null && s.risk().effect().equals("REWRITE")) {
+      if (s.risk() != null && s.risk().effect() == TableEffect.REWRITE) {
         bad.add("step " + n + " (" + s.description() + ")"
             + (s.risk().estimate().isEmpty() ? "" : ": " + s.risk().estimate()));
       }

@@ -1,6 +1,7 @@
 package dev.lockplane.planner;
 
 import dev.lockplane.plan.Plan;
+import dev.lockplane.plan.RiskClass;
 import dev.lockplane.plan.Step;
 import dev.lockplane.plan.StepFinding;
 import dev.lockplane.plan.StepRisk;
@@ -49,8 +50,8 @@ public final class PlanReport {
         b.append(" | not assessed | | | |\n");
         continue;
       }
-      b.append(" | ").append(badge(r.risk())).append(" | ").append(cell(r.lock()))
-          .append(" | ").append(r.effect().toLowerCase(Locale.ROOT))
+      b.append(" | ").append(badge(r.risk())).append(" | ").append(cell(r.lock() == null ? "" : r.lock().sqlName()))
+          .append(" | ").append(r.effect().name().toLowerCase(Locale.ROOT))
           .append(" | ").append(cell(r.estimate())).append(" |\n");
     }
     StringBuilder findings = new StringBuilder();
@@ -59,7 +60,7 @@ public final class PlanReport {
       if (s.risk() != null) {
         for (StepFinding f : s.risk().findings()) {
           findings.append("- **Step ").append(n).append("** `").append(f.ruleId()).append("` (")
-              .append(f.risk().toLowerCase(Locale.ROOT)).append("): ").append(f.message());
+              .append(f.risk().name().toLowerCase(Locale.ROOT)).append("): ").append(f.message());
           if (!f.saferAlternative().isEmpty()) {
             findings.append(" *Safer:* ").append(f.saferAlternative());
           }
@@ -80,11 +81,11 @@ public final class PlanReport {
     return b.append("```\n\n</details>\n").toString();
   }
 
-  private static String badge(String risk) {
+  private static String badge(RiskClass risk) {
     return switch (risk) {
-      case "SAFE" -> "safe";
-      case "REVIEW" -> "**review**";
-      default -> "**" + risk.toLowerCase(Locale.ROOT).replace('_', '-') + "** ⚠";
+      case SAFE -> "safe";
+      case REVIEW -> "**review**";
+      default -> "**" + risk.name().toLowerCase(Locale.ROOT).replace('_', '-') + "** ⚠";
     };
   }
 

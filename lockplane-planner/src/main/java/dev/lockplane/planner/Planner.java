@@ -47,8 +47,10 @@ public final class Planner {
   private final String scratchPassword;
   private final SafetyLevel safety;
   private final DesiredLoader loader;
+  private final boolean allowDataLoss;
 
   private Planner(Builder b) {
+    this.allowDataLoss = b.allowDataLoss != null && b.allowDataLoss;
     this.safety = b.safety == null ? SafetyLevel.MODERATE : b.safety;
     this.lockTimeout = b.lockTimeout == null ? Duration.ofSeconds(5) : b.lockTimeout;
     this.statementTimeout = b.statementTimeout == null ? Duration.ZERO : b.statementTimeout;
@@ -136,6 +138,7 @@ public final class Planner {
       DatabaseSchema current = introspect(c);
       int major = majorVersion(c);
       DatabaseSchema wanted = load(desired, current.dialect(), major);
+      requireDesiredState(desired, wanted);
       if (current.dialect() != Dialect.POSTGRESQL || (major < 13 && safety != SafetyLevel.STRICT)) {
         return plan(current, wanted);
       }
@@ -175,6 +178,19 @@ public final class Planner {
     return plan;
   }
 
+  /**
+   * Refuses a desired state that defines nothing unless it was asked for with {@link Desired#empty()}:
+   * planned against a database, it reads as "drop everything".
+   */
+  private static void requireDesiredState(Desired desired, DatabaseSchema wanted) {
+    if (wanted.isEmpty() && !desired.isExplicitlyEmpty()) {
+      throw new LockplaneException(ErrorCode.INVALID_INPUT, "The desired state " + desired.describe()
+          + " defines no table, view, type, sequence, function or extension; planned against a database it would "
+          + "drop everything. Point at the files that define the schema, or use Desired.empty() if an empty "
+          + "database is really what you want.");
+    }
+  }
+
   /** Returns the safety level of this planner (default {@link SafetyLevel#MODERATE}). */
   public SafetyLevel safety() {
     return safety;
@@ -182,8 +198,24 @@ public final class Planner {
 
   /**
    * Applies a plan. Consecutive transactional steps run in one transaction; a step that cannot run
-   * in a transaction runs alone. Refuses a database whose schema hash is not the plan's source
-   * hash. Each run is recorded in the history table ({@code lockplane.history}).
+   * in a transaction runs alone. Each run is recorded in the history table ({@code lockplane.history},
+   * SQLite {@code lockplane_history}). Before any step runs, the apply
+   * <ul>
+   *   <li>refuses a plan whose {@link Plan#digest()} does not match its steps ({@link
+   *       ErrorCode#CORRUPTED}: the plan file was edited) or that has no digest ({@link
+   *       ErrorCode#INVALID_INPUT}: written by an older version; make a new plan);
+   *   <li>marks earlier runs left {@code running} by a process that no longer exists as {@code
+   *       interrupted}, and reports them ({@link ApplyResult#interruptedRuns()}, {@link
+   *       ApplyListener#interruptedRunFound});
+   *   <li>refuses a database whose schema hash is not the plan's source hash ({@link
+   *       ErrorCode#SCHEMA_CHANGED});
+   *   <li>counts the rows of every table a step would destroy data in (dropped tables and columns,
+   *       lossy changes) and refuses with {@link ErrorCode#DATA_LOSS} when one holds rows, unless the
+   *       planner was built with {@link Builder#allowDataLoss(boolean) allowDataLoss(true)}.
+   * </ul>
+   * After the last step, a schema whose hash is not the plan's target hash is an error ({@link
+   * ErrorCode#APPLY_FAILED}), recorded as {@code failed}. A failing step is reported with its number,
+   * description, statement and error, and with what stays committed.
    *
    * @param plan the plan
    * @param target the database
@@ -229,19 +261,27 @@ public final class Planner {
    * @return what was applied
    */
   public ApplyResult apply(Plan plan, Connection connection, ApplyListener listener) {
-    return Applier.apply(plan, connection, lockTimeout, statementTimeout, this::introspect,
-        java.util.Objects.requireNonNull(listener, "listener"));
+    return Applier.apply(plan, connection, new Applier.Options(lockTimeout, statementTimeout, this::introspect,
+        java.util.Objects.requireNonNull(listener, "listener"), allowDataLoss));
   }
 
   /**
-   * Applies the reverse of a plan that was applied.
+   * Applies the reverse of a plan that was applied, with the checks of {@link #apply(Plan,
+   * DataSource)}: the plan's digest is verified before it is reversed, and a rollback that would drop
+   * columns or tables holding rows (those the plan added) needs {@link Builder#allowDataLoss(boolean)}.
    *
    * @param plan the plan that was applied
    * @param target the database
    * @return what was applied
    */
   public ApplyResult rollback(Plan plan, DataSource target) {
+    Applier.verifyDigest(plan);
     return apply(plan.reverse(), target);
+  }
+
+  /** Returns whether this planner's applies may destroy rows (default false). */
+  public boolean allowsDataLoss() {
+    return allowDataLoss;
   }
 
   /**
@@ -365,8 +405,27 @@ public final class Planner {
     private String scratchUser;
     private String scratchPassword;
     private SafetyLevel safety;
+    private Boolean allowDataLoss;
 
     Builder() {}
+
+    /**
+     * Sets whether apply may destroy rows (default false). A plan step that drops a table or a column,
+     * rebuilds a SQLite table without some of its columns, or is lossy per the lock catalogue is
+     * refused at apply ({@link ErrorCode#DATA_LOSS}) when the affected table holds rows; empty tables
+     * may always go. The safety level does not grant this: it judges locks and rewrites, while losing
+     * rows is a decision about the data, made explicitly here.
+     *
+     * @param allow true to let applies destroy rows
+     * @return this builder
+     */
+    public Builder allowDataLoss(boolean allow) {
+      if (allowDataLoss != null) {
+        throw conflict("allowDataLoss", allowDataLoss);
+      }
+      allowDataLoss = allow;
+      return this;
+    }
 
     /**
      * Sets how risky steps are treated when planning against a live PostgreSQL database (default

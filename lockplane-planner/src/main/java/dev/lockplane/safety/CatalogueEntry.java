@@ -1,5 +1,8 @@
 package dev.lockplane.safety;
 
+import dev.lockplane.plan.LockMode;
+import dev.lockplane.plan.RiskClass;
+import dev.lockplane.plan.TableEffect;
 import java.util.List;
 import java.util.Objects;
 

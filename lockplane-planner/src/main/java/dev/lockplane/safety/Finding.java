@@ -1,5 +1,6 @@
 package dev.lockplane.safety;
 
+import dev.lockplane.plan.RiskClass;
 import java.util.Objects;
 
 /**

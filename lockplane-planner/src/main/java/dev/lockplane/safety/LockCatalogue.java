@@ -3,6 +3,7 @@ package dev.lockplane.safety;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.safety.CatalogueData;
+import dev.lockplane.plan.RiskClass;
 import java.util.List;
 import java.util.Map;
 

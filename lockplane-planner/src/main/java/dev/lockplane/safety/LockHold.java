@@ -1,5 +1,6 @@
 package dev.lockplane.safety;
 
+import dev.lockplane.plan.LockMode;
 import java.time.Duration;
 import java.util.Objects;
 

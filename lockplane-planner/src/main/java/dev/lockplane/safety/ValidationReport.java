@@ -1,6 +1,7 @@
 package dev.lockplane.safety;
 
 import dev.lockplane.internal.safety.ReportRenderer;
+import dev.lockplane.plan.LockMode;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

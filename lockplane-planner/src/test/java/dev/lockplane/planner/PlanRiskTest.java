@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
+import dev.lockplane.plan.LockMode;
 import dev.lockplane.plan.Plan;
+import dev.lockplane.plan.RiskClass;
 import dev.lockplane.plan.Step;
+import dev.lockplane.plan.StepLock;
 import dev.lockplane.plan.StepRisk;
+import dev.lockplane.plan.TableEffect;
 import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.safety.ReportFormat;
-import dev.lockplane.safety.RiskClass;
 import dev.lockplane.safety.SafetyLevel;
 import dev.lockplane.testing.SharedPostgres;
 import java.sql.Connection;
@@ -67,10 +70,10 @@ class PlanRiskTest {
   void volatileDefaultIsARewriteWithTheEstimateAndAConstantDefaultIsNot() {
     StepRisk r = only(planOrders(moderate, ", noise float8 DEFAULT random()")).risk();
     assertThat(r.kinds()).containsExactly("ADD_COLUMN_VOLATILE_DEFAULT");
-    assertThat(r.risk()).isEqualTo("DANGEROUS");
-    assertThat(r.effect()).isEqualTo("REWRITE");
-    assertThat(r.lock()).isEqualTo("ACCESS EXCLUSIVE");
-    assertThat(r.locks()).containsExactly("ACCESS EXCLUSIVE on public.orders");
+    assertThat(r.risk()).isEqualTo(RiskClass.DANGEROUS);
+    assertThat(r.effect()).isEqualTo(TableEffect.REWRITE);
+    assertThat(r.lock()).isEqualTo(LockMode.ACCESS_EXCLUSIVE);
+    assertThat(r.locks()).containsExactly(new StepLock(LockMode.ACCESS_EXCLUSIVE, "public.orders"));
     assertThat(r.estimate()).startsWith("rewrites `orders` (≈ 5 k rows, ").endsWith(") under ACCESS EXCLUSIVE");
     assertThat(r.findings()).singleElement().satisfies(f -> {
       assertThat(f.ruleId()).isEqualTo("add-column-volatile-default");
@@ -79,8 +82,8 @@ class PlanRiskTest {
 
     StepRisk constant = only(planOrders(moderate, ", flag int DEFAULT 0")).risk();
     assertThat(constant.kinds()).containsExactly("ADD_COLUMN_CONSTANT_DEFAULT");
-    assertThat(constant.risk()).isEqualTo("SAFE");
-    assertThat(constant.effect()).isEqualTo("NONE");
+    assertThat(constant.risk()).isEqualTo(RiskClass.SAFE);
+    assertThat(constant.effect()).isEqualTo(TableEffect.NONE);
     assertThat(constant.findings()).isEmpty();
   }
 
@@ -89,14 +92,14 @@ class PlanRiskTest {
     Plan widen = moderate.plan(pg.dataSource(db), Desired.sql("d.sql", BASE.replace("varchar(10)", "varchar(20)")));
     StepRisk r = only(widen).risk();
     assertThat(r.kinds()).containsExactly("ALTER_COLUMN_TYPE_VARCHAR_WIDEN");
-    assertThat(r.effect()).isEqualTo("NONE");
-    assertThat(r.risk()).isEqualTo("SAFE");
+    assertThat(r.effect()).isEqualTo(TableEffect.NONE);
+    assertThat(r.risk()).isEqualTo(RiskClass.SAFE);
     PlanAssertions.assertThat(widen).hasNoStepAbove(RiskClass.SAFE).rewritesNoTable();
 
     Plan bigger = moderate.plan(pg.dataSource(db), Desired.sql("d.sql", BASE.replace("amount int", "amount bigint")));
     StepRisk b = only(bigger).risk();
     assertThat(b.kinds()).containsExactly("ALTER_COLUMN_TYPE_REWRITE");
-    assertThat(b.effect()).isEqualTo("REWRITE");
+    assertThat(b.effect()).isEqualTo(TableEffect.REWRITE);
     assertThatThrownBy(() -> PlanAssertions.assertThat(bigger).hasNoStepAbove(RiskClass.REVIEW))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("step 1").hasMessageContaining("alter-column-type-rewrite");
@@ -123,7 +126,7 @@ class PlanRiskTest {
         .contains("CREATE UNIQUE INDEX CONCURRENTLY \"orders_code_key\"")
         .contains("UNIQUE USING INDEX \"orders_code_key\"")
         .contains("orders_amount_not_null_check");
-    assertThat(plan.steps()).allSatisfy(s -> assertThat(RiskClass.valueOf(s.risk().risk())).isIn(RiskClass.SAFE));
+    assertThat(plan.steps()).allSatisfy(s -> assertThat(s.risk().risk()).isIn(RiskClass.SAFE));
     assertThat(plan.steps().stream().map(s -> s.risk().rewrittenFrom()).filter(r -> !r.isEmpty()))
         .containsExactlyInAnyOrder("create-index", "add-check", "add-foreign-key", "add-unique", "set-not-null");
 
@@ -168,7 +171,7 @@ class PlanRiskTest {
   void stepsOnTablesCreatedByThePlanAreSafeAndRendersAreDeterministic() {
     Plan p = plan(strict, "CREATE TABLE fresh (id int PRIMARY KEY, v text NOT NULL DEFAULT random()::text);"
         + "CREATE INDEX fresh_v ON fresh (v);");
-    assertThat(p.steps()).allSatisfy(s -> assertThat(s.risk().risk()).isEqualTo("SAFE"));
+    assertThat(p.steps()).allSatisfy(s -> assertThat(s.risk().risk()).isEqualTo(RiskClass.SAFE));
     assertThat(p.steps()).noneSatisfy(s -> assertThat(s.sql().toString()).contains("CONCURRENTLY"));
 
     Plan risky = planOrders(moderate, ", noise float8 DEFAULT random()");

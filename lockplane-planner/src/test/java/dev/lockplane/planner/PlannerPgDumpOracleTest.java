@@ -52,7 +52,7 @@ class PlannerPgDumpOracleTest {
     }
     Path pgDump = server.installation().tool("pg_dump").orElse(null);
     Requirements.require(pgDump != null, "no pg_dump of major version 15 on this machine (apt-get install postgresql-client-15)");
-    Planner planner = Lockplane.planner().scratchServer(server).build();
+    Planner planner = Lockplane.planner().scratchServer(server).allowDataLoss(true).build();
     List<Path> cases;
     try (Stream<Path> s = Files.list(PlannerCorpusTest.CORPUS)) {
       List<Path> all = s.filter(Files::isDirectory).sorted().toList();

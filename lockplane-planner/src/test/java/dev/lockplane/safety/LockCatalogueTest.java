@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
+import dev.lockplane.plan.LockMode;
+import dev.lockplane.plan.RiskClass;
 import dev.lockplane.testing.SharedPostgres;
 import java.sql.Connection;
 import java.sql.Statement;

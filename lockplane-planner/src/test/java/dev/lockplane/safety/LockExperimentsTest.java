@@ -3,6 +3,8 @@ package dev.lockplane.safety;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockplane.plan.LockMode;
+import dev.lockplane.plan.TableEffect;
 import dev.lockplane.postgres.LocalPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -8,6 +8,7 @@ import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
 import dev.lockplane.clones.CloneManagers;
+import dev.lockplane.plan.LockMode;
 import dev.lockplane.testing.SharedPostgres;
 import java.util.ArrayList;
 import java.util.List;

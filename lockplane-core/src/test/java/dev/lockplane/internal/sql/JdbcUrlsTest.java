@@ -39,7 +39,14 @@ class JdbcUrlsTest {
   @Test
   void quotesIdentifiers() {
     assertThat(Identifiers.quote("Order \"x\"")).isEqualTo("\"Order \"\"x\"\"\"");
-    assertThat(Identifiers.qualified("s", "t")).isEqualTo("\"s\".\"t\"");
+    assertThat(Identifiers.quote("orders")).isEqualTo("orders");
+    assertThat(Identifiers.quote("order")).isEqualTo("\"order\"");
+    assertThat(Identifiers.quote("index")).as("a SQLite keyword").isEqualTo("\"index\"");
+    assertThat(Identifiers.quote("lp_clone-1")).isEqualTo("\"lp_clone-1\"");
+    assertThat(Identifiers.qualified("S", "t")).isEqualTo("\"S\".t");
+    assertThat(Identifiers.qualified("sales.user")).isEqualTo("sales.\"user\"");
+    assertThat(Identifiers.unquote("\"A\"\"b\"")).isEqualTo("A\"b");
+    assertThat(Identifiers.literal(null)).isEqualTo("NULL");
     assertThat(Identifiers.literal("it's")).isEqualTo("'it''s'");
   }
 }

@@ -6,16 +6,14 @@ import dev.lockplane.plan.ApplyListener;
 import dev.lockplane.plan.ApplyResult;
 import dev.lockplane.plan.Difference;
 import dev.lockplane.plan.DriftReport;
+import dev.lockplane.plan.InterruptedRun;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.plan.Step;
 import dev.lockplane.schema.DatabaseSchema;
 import dev.lockplane.schema.Dialect;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,102 +21,147 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Applies a plan: checks the source hash, runs the steps (consecutive transactional steps in one
- * transaction, the others alone), and records the run in the history table.
+ * Applies a plan: verifies its digest, marks runs a killed process left {@code running} as
+ * interrupted, checks the source hash and the rows the plan would destroy, runs the steps
+ * (consecutive transactional steps in one transaction, the others alone), checks that the result is
+ * the plan's target, and records the run in the history table.
  */
 public final class Applier {
   private Applier() {}
 
-  public static ApplyResult apply(Plan plan, Connection c, Duration lockTimeout, Duration statementTimeout,
-      Function<Connection, DatabaseSchema> introspect, ApplyListener listener) {
+  /** How an apply is done: timeouts, schema reader, listener, and whether rows may be destroyed. */
+  public record Options(Duration lockTimeout, Duration statementTimeout,
+      Function<Connection, DatabaseSchema> introspect, ApplyListener listener, boolean allowDataLoss) {}
+
+  /**
+   * Throws unless the plan's digest matches its content: a plan file edited after it was written, or
+   * written before plans had a digest, is not run.
+   */
+  public static void verifyDigest(Plan plan) {
+    if (plan.digest() == null) {
+      throw new LockplaneException(ErrorCode.INVALID_INPUT, "The plan has no digest: it was written by a Lockplane "
+          + "version that did not protect plan files against changes, so what it would run cannot be verified. "
+          + "Make a new plan against the database and apply that.");
+    }
+    String actual = plan.computeDigest();
+    if (!actual.equals(plan.digest())) {
+      throw new LockplaneException(ErrorCode.CORRUPTED, "The plan was modified since it was created: its steps no "
+          + "longer match its digest (recorded " + plan.digest() + ", content now " + actual + "). Nothing was "
+          + "applied. Do not edit plan files; change the desired schema and make a new plan.");
+    }
+  }
+
+  /**
+   * Applies a plan through a connection the caller keeps (left in autocommit mode).
+   *
+   * @param plan the plan
+   * @param c the connection
+   * @param o how to apply
+   * @return what was applied
+   */
+  public static ApplyResult apply(Plan plan, Connection c, Options o) {
+    verifyDigest(plan);
     boolean sqlite = plan.dialect() == Dialect.SQLITE;
     try {
       c.setAutoCommit(true);
-      History.ensure(c, sqlite);
-      DatabaseSchema before = introspect.apply(c);
+      ApplyHistory.ensure(c, sqlite);
+      List<InterruptedRun> interrupted = ApplyHistory.markInterrupted(c, sqlite);
+      interrupted.forEach(o.listener()::interruptedRunFound);
+      DatabaseSchema before = o.introspect().apply(c);
       String hash = SchemaHash.of(before);
       if (!hash.equals(plan.sourceHash())) {
         throw new LockplaneException(ErrorCode.SCHEMA_CHANGED, "The database schema changed since the plan was made "
             + "(plan source " + plan.sourceHash() + ", database now " + hash + ")" + whatChanged(plan, before)
-            + ". Make a new plan against the database as it is now.");
+            + ". Make a new plan against the database as it is now." + notes(interrupted));
+      }
+      try {
+        DataLossCheck.check(plan, before, c, o.allowDataLoss());
+      } catch (LockplaneException e) {
+        throw new LockplaneException(e.code(), e.getMessage() + notes(interrupted), e);
       }
       if (!sqlite) {
         try (Statement s = c.createStatement()) {
-          s.execute("SET lock_timeout = " + lockTimeout.toMillis());
-          s.execute("SET statement_timeout = " + statementTimeout.toMillis());
+          s.execute("SET lock_timeout = " + o.lockTimeout().toMillis());
+          s.execute("SET statement_timeout = " + o.statementTimeout().toMillis());
           // Function bodies may refer to tables created later in the same plan.
           s.execute("SET check_function_bodies = off");
         }
       }
       Instant started = Instant.now();
-      long id = History.start(c, sqlite, plan, started);
-      int done = 0;
+      long id = ApplyHistory.start(c, sqlite, plan, started);
+      StepRunner runner = new StepRunner(c, plan.steps(), o.listener());
       try {
-        List<Step> steps = plan.steps();
-        int i = 0;
-        while (i < steps.size()) {
-          if (!steps.get(i).transactional()) {
-            run(c, steps, i, listener);
-            i++;
-            done = i;
-            continue;
-          }
-          c.setAutoCommit(false);
-          int j = i;
-          try {
-            while (j < steps.size() && steps.get(j).transactional()) {
-              run(c, steps, j, listener);
-              j++;
-            }
-            c.commit();
-          } catch (RuntimeException | SQLException e) {
-            c.rollback();
-            throw e;
-          } finally {
-            c.setAutoCommit(true);
-          }
-          i = j;
-          done = j;
-        }
-      } catch (RuntimeException | SQLException e) {
-        Duration d = Duration.between(started, Instant.now());
-        History.finish(c, sqlite, id, "failed", null, d, e.getMessage());
-        if (e instanceof LockplaneException le) {
-          throw new LockplaneException(ErrorCode.APPLY_FAILED, le.getMessage()
-              + (done > 0 ? " Steps 1-" + done + " were committed before (they ran outside the failed transaction)." : " Nothing was changed."), le);
-        }
-        throw new LockplaneException(ErrorCode.APPLY_FAILED, "Applying the plan failed: " + e.getMessage(), e);
-      } finally {
-        if (!sqlite) {
-          try (Statement s = c.createStatement()) {
-            s.execute("RESET lock_timeout");
-            s.execute("RESET statement_timeout");
-            s.execute("RESET check_function_bodies");
-          }
-        }
+        runner.runAll();
+      } catch (StepRunner.Failure f) {
+        throw failed(c, sqlite, id, started, runner, f, interrupted);
       }
-      String after = SchemaHash.of(introspect.apply(c));
+      resetSettings(c, sqlite);
+      DatabaseSchema result = o.introspect().apply(c);
+      String after = SchemaHash.of(result);
       Duration d = Duration.between(started, Instant.now());
-      History.finish(c, sqlite, id, "applied", after, d, null);
-      return new ApplyResult(id, hash, after, plan.steps().size(), started, d);
+      if (!after.equals(plan.targetHash())) {
+        String message = "Every step of the plan ran and was committed, but the database's schema is not the "
+            + "plan's target (target " + plan.targetHash() + ", database now " + after + "): something else "
+            + "changed the schema while the plan ran (a concurrent change, a trigger or an event trigger), or the "
+            + "plan did not do what it claims. Compare the database with the desired schema (drift) and make a "
+            + "new plan." + notes(interrupted);
+        ApplyHistory.finish(c, sqlite, id, "failed", after, d, message);
+        throw new LockplaneException(ErrorCode.APPLY_FAILED, message);
+      }
+      ApplyHistory.finish(c, sqlite, id, "applied", after, d, null);
+      return new ApplyResult(id, hash, after, plan.steps().size(), started, d, interrupted);
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot apply the plan: " + e.getMessage(), e);
     }
   }
 
-  private static void run(Connection c, List<Step> steps, int index, ApplyListener listener) throws SQLException {
-    Step step = steps.get(index);
-    listener.stepStarted(index, steps.size(), step);
-    long started = System.nanoTime();
-    for (String sql : step.sql()) {
+  /** Records a failed run (when the connection still works) and builds the exception that explains it. */
+  private static LockplaneException failed(Connection c, boolean sqlite, long id, Instant started, StepRunner runner,
+      StepRunner.Failure f, List<InterruptedRun> interrupted) {
+    boolean alive = isAlive(c);
+    StringBuilder m = new StringBuilder(f.getMessage()).append('\n').append(runner.committed());
+    if (!alive) {
+      m.append("\nThe connection to the database was lost");
+    }
+    String message = m.toString();
+    String history;
+    try {
+      if (!alive) {
+        throw new LockplaneException(ErrorCode.DATABASE_ERROR, "the connection is closed");
+      }
+      resetSettings(c, sqlite);
+      ApplyHistory.finish(c, sqlite, id, "failed", null, Duration.between(started, Instant.now()), message);
+      history = "\nRecorded as failed in " + ApplyHistory.table(sqlite) + " (#" + id + ").";
+    } catch (LockplaneException | SQLException e) {
+      history = (alive ? "\n" : "; ") + "history row #" + id + " in " + ApplyHistory.table(sqlite)
+          + " could not be updated (" + e.getMessage() + "); the next apply marks it interrupted.";
+    }
+    LockplaneException e = new LockplaneException(ErrorCode.APPLY_FAILED, message + history + notes(interrupted),
+        f.getCause());
+    f.suppressed().forEach(e::addSuppressed);
+    return e;
+  }
+
+  private static boolean isAlive(Connection c) {
+    try {
+      return !c.isClosed() && c.isValid(5);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private static void resetSettings(Connection c, boolean sqlite) throws SQLException {
+    if (!sqlite) {
       try (Statement s = c.createStatement()) {
-        s.execute(sql);
-      } catch (SQLException e) {
-        throw new LockplaneException(ErrorCode.APPLY_FAILED, "Step " + (index + 1) + " (" + step.description()
-            + ") failed: " + e.getMessage() + "\nStatement: " + sql + "\n", e);
+        s.execute("RESET lock_timeout");
+        s.execute("RESET statement_timeout");
+        s.execute("RESET check_function_bodies");
       }
     }
-    listener.stepFinished(index, steps.size(), step, Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  private static String notes(List<InterruptedRun> interrupted) {
+    return interrupted.stream().map(r -> "\nNote: " + r.toText() + ".").collect(Collectors.joining());
   }
 
   private static String whatChanged(Plan plan, DatabaseSchema now) {
@@ -129,66 +172,5 @@ public final class Applier {
     List<String> lines = r.differences().stream().limit(20).map(Difference::toText).toList();
     return lines.isEmpty() ? "" : "; what differs in the database compared with the plan's source: "
         + lines.stream().collect(Collectors.joining("; ")) + (r.differences().size() > 20 ? "; ..." : "");
-  }
-
-  /** The history table, in Lockplane's own schema (PostgreSQL) or a prefixed table (SQLite). */
-  static final class History {
-    private History() {}
-
-    static String table(boolean sqlite) {
-      return sqlite ? "lockplane_history" : "lockplane.history";
-    }
-
-    static void ensure(Connection c, boolean sqlite) throws SQLException {
-      try (Statement s = c.createStatement()) {
-        if (sqlite) {
-          s.execute("CREATE TABLE IF NOT EXISTS lockplane_history (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, "
-              + "duration_ms INTEGER, source_hash TEXT NOT NULL, target_hash TEXT NOT NULL, result_hash TEXT, "
-              + "outcome TEXT NOT NULL, error TEXT, plan TEXT NOT NULL)");
-        } else {
-          s.execute("CREATE SCHEMA IF NOT EXISTS lockplane");
-          s.execute("CREATE TABLE IF NOT EXISTS lockplane.history (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
-              + "started_at timestamptz NOT NULL, duration_ms bigint, source_hash text NOT NULL, "
-              + "target_hash text NOT NULL, result_hash text, outcome text NOT NULL, error text, plan jsonb NOT NULL)");
-        }
-      }
-    }
-
-    static long start(Connection c, boolean sqlite, Plan plan, Instant started) throws SQLException {
-      String sql = "INSERT INTO " + table(sqlite) + " (started_at, source_hash, target_hash, outcome, plan) VALUES (?, ?, ?, 'running', "
-          + (sqlite ? "?" : "?::jsonb") + ")";
-      try (PreparedStatement p = c.prepareStatement(sql + " RETURNING id")) {
-        if (sqlite) {
-          p.setString(1, started.toString());
-        } else {
-          p.setTimestamp(1, Timestamp.from(started));
-        }
-        p.setString(2, plan.sourceHash());
-        p.setString(3, plan.targetHash());
-        p.setString(4, SchemaJson.write("plan", new Plan(plan.dialect(), plan.sourceHash(), plan.targetHash(),
-            plan.steps(), plan.rollbackSteps(), null)));
-        try (ResultSet rs = p.executeQuery()) {
-          rs.next();
-          return rs.getLong(1);
-        }
-      }
-    }
-
-    static void finish(Connection c, boolean sqlite, long id, String outcome, String resultHash, Duration d,
-        String error) {
-      try (PreparedStatement p = c.prepareStatement("UPDATE " + table(sqlite)
-          + " SET outcome = ?, result_hash = ?, duration_ms = ?, error = ? WHERE id = ?")) {
-        c.setAutoCommit(true);
-        p.setString(1, outcome);
-        p.setString(2, resultHash);
-        p.setLong(3, d.toMillis());
-        p.setString(4, error);
-        p.setLong(5, id);
-        p.executeUpdate();
-      } catch (SQLException e) {
-        throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot record the apply in " + table(sqlite)
-            + ": " + e.getMessage(), e);
-      }
-    }
   }
 }

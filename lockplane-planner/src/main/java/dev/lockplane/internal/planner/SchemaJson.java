@@ -5,18 +5,25 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.plan.DriftReport;
+import dev.lockplane.plan.LockMode;
 import dev.lockplane.plan.Plan;
+import dev.lockplane.plan.StepLock;
 import dev.lockplane.schema.Constraint;
 import dev.lockplane.schema.DatabaseSchema;
 import java.util.Iterator;
@@ -68,10 +75,39 @@ public final class SchemaJson {
       .addMixIn(DatabaseSchema.class, EmptyMixin.class)
       .addMixIn(DriftReport.class, EmptyMixin.class)
       .addMixIn(Plan.class, PlanMixin.class)
+      .addModule(riskModule())
       .findAndAddModules()
       .build();
 
   private SchemaJson() {}
+
+  /**
+   * Lock modes in PostgreSQL's words and relation locks as one sentence, as plan files spelled them
+   * when the risk report held strings: plan files stay readable across that change.
+   */
+  private static SimpleModule riskModule() {
+    SimpleModule m = new SimpleModule("lockplane-risk");
+    m.addSerializer(LockMode.class, new ToStringSerializerBase(LockMode.class) {
+      @Override
+      public String valueToString(Object value) {
+        return ((LockMode) value).sqlName();
+      }
+    });
+    m.addDeserializer(LockMode.class, new FromStringDeserializer<LockMode>(LockMode.class) {
+      @Override
+      protected LockMode _deserialize(String value, DeserializationContext ctxt) {
+        return LockMode.parse(value);
+      }
+    });
+    m.addSerializer(StepLock.class, new ToStringSerializer(StepLock.class));
+    m.addDeserializer(StepLock.class, new FromStringDeserializer<StepLock>(StepLock.class) {
+      @Override
+      protected StepLock _deserialize(String value, DeserializationContext ctxt) {
+        return StepLock.parse(value);
+      }
+    });
+    return m;
+  }
 
   public static String write(String property, Object value) {
     ObjectNode doc = MAPPER.createObjectNode();

@@ -1,6 +1,6 @@
 package dev.lockplane.internal.safety;
 
-import dev.lockplane.safety.LockMode;
+import dev.lockplane.plan.LockMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

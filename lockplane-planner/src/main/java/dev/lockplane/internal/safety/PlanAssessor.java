@@ -2,7 +2,6 @@ package dev.lockplane.internal.safety;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
-import dev.lockplane.internal.planner.Operation;
 import dev.lockplane.internal.planner.Operation.AddColumn;
 import dev.lockplane.internal.planner.Operation.AddConstraint;
 import dev.lockplane.internal.planner.Operation.AddEnumValue;
@@ -17,22 +16,24 @@ import dev.lockplane.internal.planner.Operation.RecreateEnum;
 import dev.lockplane.internal.planner.Operation.RenameColumn;
 import dev.lockplane.internal.planner.Operation.RenameTable;
 import dev.lockplane.internal.planner.Operation.SetRowSecurity;
+import dev.lockplane.internal.planner.Operation;
 import dev.lockplane.internal.safety.CatalogProbe.Answer;
+import dev.lockplane.plan.LockMode;
+import dev.lockplane.plan.RiskClass;
 import dev.lockplane.plan.Step;
 import dev.lockplane.plan.StepFinding;
+import dev.lockplane.plan.StepLock;
 import dev.lockplane.plan.StepRisk;
+import dev.lockplane.plan.TableEffect;
 import dev.lockplane.safety.Assessment;
 import dev.lockplane.safety.CatalogueEntry;
 import dev.lockplane.safety.DdlKind;
 import dev.lockplane.safety.Finding;
 import dev.lockplane.safety.LockCatalogue;
-import dev.lockplane.safety.LockMode;
 import dev.lockplane.safety.RelationLock;
-import dev.lockplane.safety.RiskClass;
 import dev.lockplane.safety.SafeRewrites;
 import dev.lockplane.safety.SafetyLevel;
 import dev.lockplane.safety.SqlStep;
-import dev.lockplane.safety.TableEffect;
 import dev.lockplane.safety.TableStatistics;
 import dev.lockplane.schema.Column;
 import dev.lockplane.schema.Constraint;
@@ -110,7 +111,7 @@ public final class PlanAssessor {
     LockMode strongest = null;
     TableEffect effect = TableEffect.NONE;
     CatalogueEntry estimated = null;
-    List<String> locks = new ArrayList<>();
+    List<StepLock> locks = new ArrayList<>();
     for (DdlKind kind : m.kinds) {
       if (!catalogue.supports(kind)) {
         continue;
@@ -124,13 +125,13 @@ public final class PlanAssessor {
         estimated = e;
       }
       for (RelationLock l : e.locks()) {
-        String line = l.mode().sqlName() + " on " + relation(l.role(), m);
+        StepLock line = new StepLock(l.mode(), relation(l.role(), m));
         if (!locks.contains(line)) {
           locks.add(line);
         }
       }
       for (Finding f : a.findings()) {
-        findings.add(new StepFinding(f.ruleId(), f.risk().name(), f.message(), f.saferAlternative()));
+        findings.add(new StepFinding(f.ruleId(), f.risk(), f.message(), f.saferAlternative()));
       }
       if (!judge) {
         continue;
@@ -146,8 +147,8 @@ public final class PlanAssessor {
       }
     }
     String estimate = stats != null && estimated != null ? stats.describe(estimated) : "";
-    StepRisk r = new StepRisk(m.kinds.stream().map(Enum::name).toList(), risk.name(),
-        strongest == null ? "" : strongest.sqlName(), locks, effect.name(), estimate, findings, m.rewrittenFrom);
+    StepRisk r = new StepRisk(m.kinds.stream().map(Enum::name).toList(), risk, strongest, locks, effect, estimate,
+        findings, m.rewrittenFrom);
     return step.withRisk(m.sql, m.transactional, r);
   }
 

@@ -1,4 +1,4 @@
-package dev.lockplane.safety;
+package dev.lockplane.plan;
 
 /** How much care a step needs, from harmless to "do not run as is". */
 public enum RiskClass {

@@ -1,4 +1,4 @@
-package dev.lockplane.safety;
+package dev.lockplane.plan;
 
 import java.util.Locale;
 

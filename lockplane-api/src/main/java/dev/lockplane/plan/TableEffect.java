@@ -1,4 +1,4 @@
-package dev.lockplane.safety;
+package dev.lockplane.plan;
 
 /** What a statement does to the table's data files, which decides how its duration grows with the table. */
 public enum TableEffect {
