@@ -1,6 +1,6 @@
 package dev.lockplane.safety;
 
-import dev.lockplane.internal.safety.Identifiers;
+import dev.lockplane.internal.sql.Identifiers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,7 +32,7 @@ public final class SafeRewrites {
    */
   public static SqlStep createIndexConcurrently(String index, String table, List<String> columns, boolean unique) {
     return SqlStep.nonTransactional("CREATE " + (unique ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS "
-            + Identifiers.quote(unqualified(index)) + " ON " + Identifiers.quote(table) + " (" + columnList(columns) + ")")
+            + Identifiers.qualified(unqualified(index)) + " ON " + Identifiers.qualified(table) + " (" + columnList(columns) + ")")
         .describedAs("build index " + index + " without blocking writes");
   }
 
@@ -43,7 +43,7 @@ public final class SafeRewrites {
    * @return one non-transactional step
    */
   public static SqlStep dropIndexConcurrently(String index) {
-    return SqlStep.nonTransactional("DROP INDEX CONCURRENTLY IF EXISTS " + Identifiers.quote(index))
+    return SqlStep.nonTransactional("DROP INDEX CONCURRENTLY IF EXISTS " + Identifiers.qualified(index))
         .describedAs("drop index " + index + " without blocking queries");
   }
 
@@ -57,8 +57,8 @@ public final class SafeRewrites {
    * @return two steps
    */
   public static List<SqlStep> addCheck(String table, String constraint, String expression) {
-    String t = Identifiers.quote(table);
-    String c = Identifiers.quote(constraint);
+    String t = Identifiers.qualified(table);
+    String c = Identifiers.qualified(constraint);
     return List.of(
         SqlStep.of("ALTER TABLE " + t + " ADD CONSTRAINT " + c + " CHECK (" + expression + ") NOT VALID")
             .describedAs("add check " + constraint + " for new rows only"),
@@ -79,11 +79,11 @@ public final class SafeRewrites {
    */
   public static List<SqlStep> addForeignKey(String table, String constraint, List<String> columns, String referenced,
       List<String> referencedColumns) {
-    String t = Identifiers.quote(table);
-    String c = Identifiers.quote(constraint);
+    String t = Identifiers.qualified(table);
+    String c = Identifiers.qualified(constraint);
     return List.of(
         SqlStep.of("ALTER TABLE " + t + " ADD CONSTRAINT " + c + " FOREIGN KEY (" + identifierList(columns)
-                + ") REFERENCES " + Identifiers.quote(referenced) + " (" + identifierList(referencedColumns) + ") NOT VALID")
+                + ") REFERENCES " + Identifiers.qualified(referenced) + " (" + identifierList(referencedColumns) + ") NOT VALID")
             .describedAs("add foreign key " + constraint + " for new rows only"),
         SqlStep.of("ALTER TABLE " + t + " VALIDATE CONSTRAINT " + c)
             .describedAs("validate " + constraint + " without blocking reads or writes"));
@@ -103,11 +103,11 @@ public final class SafeRewrites {
     if (name.length() > 63) {
       name = name.substring(0, 48) + "_not_null_check";
     }
-    List<SqlStep> out = new ArrayList<>(addCheck(table, name, Identifiers.quote(column) + " IS NOT NULL"));
-    String t = Identifiers.quote(table);
-    out.add(SqlStep.of("ALTER TABLE " + t + " ALTER COLUMN " + Identifiers.quote(column) + " SET NOT NULL")
+    List<SqlStep> out = new ArrayList<>(addCheck(table, name, Identifiers.qualified(column) + " IS NOT NULL"));
+    String t = Identifiers.qualified(table);
+    out.add(SqlStep.of("ALTER TABLE " + t + " ALTER COLUMN " + Identifiers.qualified(column) + " SET NOT NULL")
         .describedAs("set " + column + " NOT NULL, proven by the validated check (no scan)"));
-    out.add(SqlStep.of("ALTER TABLE " + t + " DROP CONSTRAINT " + Identifiers.quote(name))
+    out.add(SqlStep.of("ALTER TABLE " + t + " DROP CONSTRAINT " + Identifiers.qualified(name))
         .describedAs("drop the helper check"));
     return out;
   }
@@ -141,11 +141,11 @@ public final class SafeRewrites {
 
   private static List<SqlStep> usingIndex(String table, String constraint, List<String> columns, String kind) {
     return List.of(
-        SqlStep.nonTransactional("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + Identifiers.quote(constraint)
-                + " ON " + Identifiers.quote(table) + " (" + identifierList(columns) + ")")
+        SqlStep.nonTransactional("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + Identifiers.qualified(constraint)
+                + " ON " + Identifiers.qualified(table) + " (" + identifierList(columns) + ")")
             .describedAs("build the unique index for " + constraint + " without blocking writes"),
-        SqlStep.of("ALTER TABLE " + Identifiers.quote(table) + " ADD CONSTRAINT " + Identifiers.quote(constraint) + " "
-                + kind + " USING INDEX " + Identifiers.quote(constraint))
+        SqlStep.of("ALTER TABLE " + Identifiers.qualified(table) + " ADD CONSTRAINT " + Identifiers.qualified(constraint) + " "
+                + kind + " USING INDEX " + Identifiers.qualified(constraint))
             .describedAs("turn the index into the " + kind.toLowerCase(java.util.Locale.ROOT) + " constraint"));
   }
 
@@ -167,6 +167,6 @@ public final class SafeRewrites {
     }
     // Plain names are quoted as identifiers; anything else is an expression and is kept as written.
     return String.join(", ", columns.stream()
-        .map(c -> Identifiers.isName(c) ? Identifiers.quote(c) : "(" + c + ")").toList());
+        .map(c -> Identifiers.isName(c) ? Identifiers.qualified(c) : "(" + c + ")").toList());
   }
 }

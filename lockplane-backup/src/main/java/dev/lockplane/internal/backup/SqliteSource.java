@@ -4,6 +4,7 @@ import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
 import dev.lockplane.backup.Progress;
 import dev.lockplane.internal.fs.FileTrees;
+import dev.lockplane.internal.sql.Identifiers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public final class SqliteSource {
       Path copy = Staging.newPrivateFile(spool, "copy.sqlite");
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath());
           Statement s = c.createStatement()) {
-        s.execute("VACUUM INTO '" + copy.toString().replace("'", "''") + "'");
+        s.execute("VACUUM INTO " + Identifiers.literal(copy.toString()));
       }
       String version;
       Map<String, Manifest.TableInfo> tables;

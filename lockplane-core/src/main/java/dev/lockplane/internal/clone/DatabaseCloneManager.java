@@ -95,7 +95,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
 
   /** Records who owns a database this manager made, so that its orphans can be found if this process dies. */
   private static void record(Connection c, String db, OwnerRecord r) throws SQLException {
-    exec(c, "COMMENT ON DATABASE " + q(db) + " IS " + lit(r.toJson()));
+    exec(c, "COMMENT ON DATABASE " + Identifiers.quote(db) + " IS " + Identifiers.literal(r.toJson()));
   }
 
   private static CloneStrategy chooseStrategy(AdminConnections admin, CopyMethod method, String fsNote) throws SQLException {
@@ -152,9 +152,9 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     }
     String buildDb = prefix + "building_" + UUID.randomUUID().toString().substring(0, 8);
     try {
-      String from = golden instanceof Golden.FromDatabase fd ? q(fd.database()) + " STRATEGY FILE_COPY" : "template0";
+      String from = golden instanceof Golden.FromDatabase fd ? Identifiers.quote(fd.database()) + " STRATEGY FILE_COPY" : "template0";
       admin.with(c -> {
-        exec(c, "CREATE DATABASE " + q(buildDb) + " TEMPLATE " + from);
+        exec(c, "CREATE DATABASE " + Identifiers.quote(buildDb) + " TEMPLATE " + from);
         record(c, buildDb, building);
         return true;
       });
@@ -169,9 +169,9 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
       Instant now = Instant.now();
       boolean won = admin.with(c -> {
         try {
-          exec(c, "ALTER DATABASE " + q(buildDb) + " RENAME TO " + q(name));
+          exec(c, "ALTER DATABASE " + Identifiers.quote(buildDb) + " RENAME TO " + Identifiers.quote(name));
           record(c, name, building.asGolden(hash, now));
-          exec(c, "ALTER DATABASE " + q(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
+          exec(c, "ALTER DATABASE " + Identifiers.quote(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
           return true;
         } catch (SQLException e) {
           if ("42P04".equals(e.getSQLState())) {
@@ -212,8 +212,8 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
         Optional<OwnerRecord> r = OwnerRecord.parse(rs.getString(1));
         if (r.isEmpty() || !OwnerRecord.GOLDEN.equals(r.get().kind()) || !hash.equals(r.get().golden())) {
           // a database with our name but not finished, of other content or of an older format: replace it
-          exec(c, "ALTER DATABASE " + q(name) + " WITH IS_TEMPLATE false");
-          exec(c, "DROP DATABASE IF EXISTS " + q(name) + " WITH (FORCE)");
+          exec(c, "ALTER DATABASE " + Identifiers.quote(name) + " WITH IS_TEMPLATE false");
+          exec(c, "DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
           return Optional.empty();
         }
         return Optional.of(r.get().created());
@@ -223,7 +223,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
 
   private static void dropQuietly(AdminConnections admin, String db) {
     try {
-      admin.with(c -> exec(c, "DROP DATABASE IF EXISTS " + q(db) + " WITH (FORCE)"));
+      admin.with(c -> exec(c, "DROP DATABASE IF EXISTS " + Identifiers.quote(db) + " WITH (FORCE)"));
     } catch (SQLException | RuntimeException e) {
       LOG.log(Level.WARNING, "Cannot drop database " + db + ": " + Secrets.scrub(e.getMessage(), null));
     }
@@ -234,14 +234,6 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
       s.execute(sql);
     }
     return true;
-  }
-
-  static String q(String ident) {
-    return Identifiers.quote(ident);
-  }
-
-  static String lit(String s) {
-    return Identifiers.literal(s);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -286,7 +278,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     try {
       // no new sessions while the clone is copied, and end the open ones
       admin.with(c -> {
-        exec(c, "ALTER DATABASE " + q(source.database()) + " WITH ALLOW_CONNECTIONS false");
+        exec(c, "ALTER DATABASE " + Identifiers.quote(source.database()) + " WITH ALLOW_CONNECTIONS false");
         try (PreparedStatement ps = c.prepareStatement(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
           ps.setString(1, source.database());
@@ -296,9 +288,9 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
       });
       try {
         copy(source.database(), db, name, OwnerRecord.SNAPSHOT);
-        admin.with(c -> exec(c, "ALTER DATABASE " + q(db) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"));
+        admin.with(c -> exec(c, "ALTER DATABASE " + Identifiers.quote(db) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"));
       } finally {
-        admin.with(c -> exec(c, "ALTER DATABASE " + q(source.database()) + " WITH ALLOW_CONNECTIONS true"));
+        admin.with(c -> exec(c, "ALTER DATABASE " + Identifiers.quote(source.database()) + " WITH ALLOW_CONNECTIONS true"));
       }
       return db;
     } catch (SQLException e) {
@@ -310,8 +302,8 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   void dropSnapshot(String db) {
     try {
       admin.with(c -> {
-        exec(c, "ALTER DATABASE " + q(db) + " WITH IS_TEMPLATE false");
-        return exec(c, "DROP DATABASE IF EXISTS " + q(db) + " WITH (FORCE)");
+        exec(c, "ALTER DATABASE " + Identifiers.quote(db) + " WITH IS_TEMPLATE false");
+        return exec(c, "DROP DATABASE IF EXISTS " + Identifiers.quote(db) + " WITH (FORCE)");
       });
     } catch (SQLException e) {
       throw failure(db, "drop snapshot database " + db, e);
@@ -325,7 +317,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
 
   private void dropDatabase(String db, String target, String what) {
     try {
-      admin.with(c -> exec(c, "DROP DATABASE IF EXISTS " + q(db) + " WITH (FORCE)"));
+      admin.with(c -> exec(c, "DROP DATABASE IF EXISTS " + Identifiers.quote(db) + " WITH (FORCE)"));
     } catch (SQLException e) {
       throw failure(target, what, e);
     }
@@ -333,7 +325,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
 
   private void copy(String fromDb, String toDb, String what, String kind) {
     OwnerRecord owner = OwnerRecord.current(kind, what, id);
-    String sql = "CREATE DATABASE " + q(toDb) + " TEMPLATE " + q(fromDb) + " STRATEGY "
+    String sql = "CREATE DATABASE " + Identifiers.quote(toDb) + " TEMPLATE " + Identifiers.quote(fromDb) + " STRATEGY "
         + (strategy().method() == CopyMethod.WAL_LOG ? "WAL_LOG" : "FILE_COPY");
     for (int attempt = 0; ; attempt++) {
       try {

@@ -3,6 +3,7 @@ package dev.lockplane.internal.clone;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.clones.Orphan;
+import dev.lockplane.internal.sql.Identifiers;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -70,8 +71,8 @@ public final class OrphanSweeper {
       return false;
     }
     try (Statement s = c.createStatement()) {
-      s.execute("ALTER DATABASE " + DatabaseCloneManager.q(database) + " WITH IS_TEMPLATE false");
-      s.execute("DROP DATABASE IF EXISTS " + DatabaseCloneManager.q(database) + " WITH (FORCE)");
+      s.execute("ALTER DATABASE " + Identifiers.quote(database) + " WITH IS_TEMPLATE false");
+      s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(database) + " WITH (FORCE)");
     }
     return true;
   }

@@ -11,6 +11,7 @@ import dev.lockplane.clone.Snapshot;
 import dev.lockplane.internal.fs.FileTrees;
 import dev.lockplane.internal.fs.Reflinks;
 import dev.lockplane.internal.postgres.ClusterCache;
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.internal.sql.ScriptRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ public final class SqliteCloneManager extends ManagedCloneManager<SqliteClone> {
         }
         try (Connection c = sqlite("jdbc:sqlite:" + source)) {
           // a consistent copy even while another process writes
-          DatabaseCloneManager.exec(c, "VACUUM INTO '" + tmp.toString().replace("'", "''") + "'");
+          DatabaseCloneManager.exec(c, "VACUUM INTO " + Identifiers.literal(tmp.toString()));
         }
       } else {
         try (Connection c = sqlite("jdbc:sqlite:" + tmp)) {
@@ -137,7 +138,7 @@ public final class SqliteCloneManager extends ManagedCloneManager<SqliteClone> {
     try (Connection c = sqlite(source.jdbcUrl())) {
       // VACUUM INTO gives a consistent file even with open writers
       Files.deleteIfExists(file);
-      DatabaseCloneManager.exec(c, "VACUUM INTO '" + file.toString().replace("'", "''") + "'");
+      DatabaseCloneManager.exec(c, "VACUUM INTO " + Identifiers.literal(file.toString()));
       return file.toString();
     } catch (SQLException | IOException e) {
       throw new CloneException(ErrorCode.IO_ERROR, name, "Cannot snapshot clone " + source.name() + ": " + e.getMessage(), e);

@@ -1,7 +1,7 @@
 package dev.lockplane.internal.migrate;
 
 import dev.lockplane.ErrorCode;
-import dev.lockplane.internal.safety.Identifiers;
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.migrate.Backfill;
 import dev.lockplane.migrate.BackfillListener;
 import dev.lockplane.migrate.BackfillProgress;
@@ -62,8 +62,8 @@ public final class BatchedBackfill {
    */
   public BackfillProgress run(Connection c, String id, Backfill fill) throws SQLException {
     long start = System.nanoTime();
-    String table = Identifiers.quote(fill.table());
-    String key = Identifiers.quote(fill.keyColumn());
+    String table = Identifiers.qualified(fill.table());
+    String key = Identifiers.qualified(fill.keyColumn());
     String keyType = keyType(c, fill);
     long estimate = estimate(c, id, table);
     String condition = fill.filter().map(f -> " AND (" + f + ")").orElse("");
@@ -203,7 +203,7 @@ public final class BatchedBackfill {
   private static String keyType(Connection c, Backfill fill) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
         + " WHERE a.attrelid = to_regclass(?) AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
-      p.setString(1, Identifiers.quote(fill.table()));
+      p.setString(1, Identifiers.qualified(fill.table()));
       p.setString(2, fill.keyColumn());
       try (ResultSet rs = p.executeQuery()) {
         if (!rs.next()) {

@@ -1,6 +1,6 @@
 package dev.lockplane.internal.migrate;
 
-import dev.lockplane.internal.safety.Identifiers;
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.migrate.Backfill;
 import dev.lockplane.migrate.Change;
 import dev.lockplane.migrate.ExpandContractPlan;
@@ -43,9 +43,9 @@ public final class ChangeSql {
   }
 
   private static List<PhasePlan> renameColumn(Change.RenameColumn c) {
-    String t = q(c.table());
-    String a = q(c.from());
-    String b = q(c.to());
+    String t = Identifiers.qualified(c.table());
+    String a = Identifiers.qualified(c.from());
+    String b = Identifiers.qualified(c.to());
     Sync sync = new Sync(c.table(), c.from(),
         "IF TG_OP = 'INSERT' THEN\n"
         + "    IF NEW." + b + " IS NULL THEN NEW." + b + " := NEW." + a + ";\n"
@@ -93,16 +93,16 @@ public final class ChangeSql {
   }
 
   private static List<PhasePlan> renameTable(Change.RenameTable c) {
-    String old = q(c.table());
+    String old = Identifiers.qualified(c.table());
     int dot = c.table().indexOf('.');
     String schema = dot > 0 ? c.table().substring(0, dot + 1) : "";
-    String renamed = q(schema + c.to());
+    String renamed = Identifiers.qualified(schema + c.to());
     // One DO block, so no session ever sees the old name missing between the rename and the view.
-    SqlStep expand = SqlStep.of("DO $lockplane$ BEGIN\n  ALTER TABLE " + old + " RENAME TO " + q(c.to())
+    SqlStep expand = SqlStep.of("DO $lockplane$ BEGIN\n  ALTER TABLE " + old + " RENAME TO " + Identifiers.qualified(c.to())
         + ";\n  CREATE VIEW " + old + " AS SELECT * FROM " + renamed + ";\nEND $lockplane$")
         .describedAs("rename " + c.table() + " to " + c.to() + " and keep the old name as an updatable view");
     SqlStep expandRollback = SqlStep.of("DO $lockplane$ BEGIN\n  DROP VIEW " + old + ";\n  ALTER TABLE " + renamed
-        + " RENAME TO " + q(unqualified(c.table())) + ";\nEND $lockplane$")
+        + " RENAME TO " + Identifiers.qualified(unqualified(c.table())) + ";\nEND $lockplane$")
         .describedAs("drop the view and give the table its old name back");
     SqlStep contract = SqlStep.of("DROP VIEW " + old).describedAs("drop the transition view " + c.table());
     SqlStep contractRollback = SqlStep.of("CREATE VIEW " + old + " AS SELECT * FROM " + renamed)
@@ -117,9 +117,9 @@ public final class ChangeSql {
   }
 
   private static List<PhasePlan> changeType(Change.ChangeColumnType c) {
-    String t = q(c.table());
-    String col = q(c.column());
-    String shadow = q(c.shadowColumn());
+    String t = Identifiers.qualified(c.table());
+    String col = Identifiers.qualified(c.column());
+    String shadow = Identifiers.qualified(c.shadowColumn());
     String toNewOfNew = conv(c.toNew(), "NEW." + col);
     String toOldOfNew = conv(c.toOld(), "NEW." + shadow);
     Sync sync = new Sync(c.table(), c.column(),
@@ -178,8 +178,8 @@ public final class ChangeSql {
   }
 
   private static List<PhasePlan> setNotNull(Change.SetNotNull c) {
-    String t = q(c.table());
-    String col = q(c.column());
+    String t = Identifiers.qualified(c.table());
+    String col = Identifiers.qualified(c.column());
     Sync sync = new Sync(c.table(), c.column(),
         "IF NEW." + col + " IS NULL THEN NEW." + col + " := " + c.fill() + "; END IF;");
     List<SqlStep> expand = new ArrayList<>();
@@ -201,8 +201,8 @@ public final class ChangeSql {
   }
 
   private static List<PhasePlan> dropColumn(Change.DropColumn c) {
-    String t = q(c.table());
-    String col = q(c.column());
+    String t = Identifiers.qualified(c.table());
+    String col = Identifiers.qualified(c.column());
     List<SqlStep> expand = c.notNull() ? List.of(dropNotNull(t, col, c.column())) : List.of();
     List<SqlStep> expandRollback = c.notNull() ? SafeRewrites.setNotNull(c.table(), c.column()) : List.of();
     return List.of(
@@ -237,12 +237,12 @@ public final class ChangeSql {
    * constraints have names; on earlier versions neither has a constraint and only the drop happens.
    */
   private static SqlStep dropKeepingNotNullName(String table, String oldColumn, String newColumn) {
-    String rel = "'" + q(table).replace("'", "''") + "'::regclass";
+    String rel = "'" + Identifiers.qualified(table).replace("'", "''") + "'::regclass";
     String byColumn = "SELECT k.conname INTO %s FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid"
         + " AND a.attnum = k.conkey[1] WHERE k.conrelid = " + rel + " AND k.contype = 'n' AND a.attname = '%s';\n";
     return SqlStep.of("DO $lockplane$\nDECLARE old_name name; new_name name;\nBEGIN\n  "
         + String.format(byColumn, "old_name", oldColumn.replace("'", "''"))
-        + "  ALTER TABLE " + q(table) + " DROP COLUMN " + q(oldColumn) + ";\n  "
+        + "  ALTER TABLE " + Identifiers.qualified(table) + " DROP COLUMN " + Identifiers.qualified(oldColumn) + ";\n  "
         + String.format(byColumn, "new_name", newColumn.replace("'", "''"))
         + "  IF old_name IS NOT NULL AND new_name IS NOT NULL AND old_name <> new_name THEN\n"
         + "    EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', " + rel + ", new_name, old_name);\n"
@@ -258,9 +258,6 @@ public final class ChangeSql {
     return template.replace("{}", value);
   }
 
-  private static String q(String name) {
-    return Identifiers.quote(name);
-  }
 
   static String unqualified(String table) {
     int dot = table.indexOf('.');
@@ -270,26 +267,26 @@ public final class ChangeSql {
   /** A trigger function in the lockplane schema and its BEFORE INSERT OR UPDATE trigger on the table. */
   private record Sync(String table, String column, String body) {
     String function() {
-      return "lockplane." + q(truncate("sync_" + unqualified(table).replace("\"", "") + "_" + column));
+      return "lockplane." + Identifiers.qualified(truncate("sync_" + unqualified(table).replace("\"", "") + "_" + column));
     }
 
     String trigger() {
-      return q(truncate("lockplane_sync_" + column));
+      return Identifiers.qualified(truncate("lockplane_sync_" + column));
     }
 
     List<SqlStep> create(String what) {
       return List.of(
           SqlStep.of("CREATE OR REPLACE FUNCTION " + function() + "() RETURNS trigger LANGUAGE plpgsql AS $lockplane$\n"
               + "BEGIN\n  " + body + "\n  RETURN NEW;\nEND\n$lockplane$").describedAs("sync function for " + what),
-          SqlStep.of("DROP TRIGGER IF EXISTS " + trigger() + " ON " + q(table))
+          SqlStep.of("DROP TRIGGER IF EXISTS " + trigger() + " ON " + Identifiers.qualified(table))
               .describedAs("make the trigger creation repeatable"),
-          SqlStep.of("CREATE TRIGGER " + trigger() + " BEFORE INSERT OR UPDATE ON " + q(table)
+          SqlStep.of("CREATE TRIGGER " + trigger() + " BEFORE INSERT OR UPDATE ON " + Identifiers.qualified(table)
               + " FOR EACH ROW EXECUTE FUNCTION " + function() + "()").describedAs("keep " + what + " in step"));
     }
 
     List<SqlStep> drop() {
       return List.of(
-          SqlStep.of("DROP TRIGGER IF EXISTS " + trigger() + " ON " + q(table)).describedAs("drop the sync trigger"),
+          SqlStep.of("DROP TRIGGER IF EXISTS " + trigger() + " ON " + Identifiers.qualified(table)).describedAs("drop the sync trigger"),
           SqlStep.of("DROP FUNCTION IF EXISTS " + function() + "()").describedAs("drop the sync function"));
     }
 

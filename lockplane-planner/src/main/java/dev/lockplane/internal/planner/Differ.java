@@ -1,6 +1,7 @@
 package dev.lockplane.internal.planner;
 
 import dev.lockplane.internal.planner.Operation.*;
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.schema.Column;
 import dev.lockplane.schema.Constraint;
 import dev.lockplane.schema.DatabaseSchema;
@@ -154,7 +155,7 @@ public final class Differ {
         }
       }
       if (o == null ? n.comment() != null : !Objects.equals(o.comment(), n.comment())) {
-        comments.add(new SetComment("TYPE", Sql.qualified(n.schema(), n.name()), "type:" + k, n.comment()));
+        comments.add(new SetComment("TYPE", Identifiers.qualified(n.schema(), n.name()), "type:" + k, n.comment()));
       }
     });
     old.forEach((k, o) -> {
@@ -220,7 +221,7 @@ public final class Differ {
         createTypes.add(new CreateDomain(n));
       }
       if (o == null ? n.comment() != null : !Objects.equals(o.comment(), n.comment())) {
-        comments.add(new SetComment("DOMAIN", Sql.qualified(n.schema(), n.name()), "type:" + k, n.comment()));
+        comments.add(new SetComment("DOMAIN", Identifiers.qualified(n.schema(), n.name()), "type:" + k, n.comment()));
       }
     });
     oldD.forEach((k, o) -> {
@@ -239,7 +240,7 @@ public final class Differ {
         createTypes.add(new CreateComposite(n));
       }
       if (o == null ? n.comment() != null : !Objects.equals(o.comment(), n.comment())) {
-        comments.add(new SetComment("TYPE", Sql.qualified(n.schema(), n.name()), "type:" + k, n.comment()));
+        comments.add(new SetComment("TYPE", Identifiers.qualified(n.schema(), n.name()), "type:" + k, n.comment()));
       }
     });
     oldC.forEach((k, o) -> {
@@ -273,7 +274,7 @@ public final class Differ {
         }
       }
       if (o == null ? n.comment() != null : !Objects.equals(o.comment(), n.comment())) {
-        comments.add(new SetComment("SEQUENCE", Sql.qualified(n.schema(), n.name()), "seq:" + k, n.comment()));
+        comments.add(new SetComment("SEQUENCE", Identifiers.qualified(n.schema(), n.name()), "seq:" + k, n.comment()));
       }
     });
     old.forEach((k, o) -> {
@@ -304,7 +305,7 @@ public final class Differ {
         }
       }
       if (o == null ? n.comment() != null : !Objects.equals(o.comment(), n.comment())) {
-        comments.add(new SetComment(n.kind().name(), Sql.qualified(n.schema(), n.name()) + "(" + n.arguments() + ")",
+        comments.add(new SetComment(n.kind().name(), Identifiers.qualified(n.schema(), n.name()) + "(" + n.arguments() + ")",
             "fn:" + n.schema() + "." + n.name(), n.comment()));
       }
     });
@@ -367,7 +368,7 @@ public final class Differ {
   private void createTable(Table n) {
     createTables.add(new CreateTable(n));
     if (n.comment() != null) {
-      comments.add(new SetComment("TABLE", Sql.qualified(n.schema(), n.name()), "rel:" + n.qualifiedName(), n.comment()));
+      comments.add(new SetComment("TABLE", Identifiers.qualified(n.schema(), n.name()), "rel:" + n.qualifiedName(), n.comment()));
     }
     for (Column c : n.columns()) {
       if (c.comment() != null) {
@@ -390,7 +391,7 @@ public final class Differ {
   }
 
   private SetComment columnComment(Table t, Column c) {
-    return new SetComment("COLUMN", Sql.qualified(t.schema(), t.name()) + "." + Sql.ident(c.name()),
+    return new SetComment("COLUMN", Identifiers.qualified(t.schema(), t.name()) + "." + Identifiers.quote(c.name()),
         "rel:" + t.qualifiedName(), c.comment());
   }
 
@@ -405,14 +406,14 @@ public final class Differ {
   private void createIndex(String schema, String relation, Index i) {
     createIndexes.add(new CreateIndex(schema, relation, i));
     if (i.comment() != null) {
-      comments.add(new SetComment("INDEX", Sql.qualified(schema, i.name()), "idx:" + schema + "." + i.name(), i.comment()));
+      comments.add(new SetComment("INDEX", Identifiers.qualified(schema, i.name()), "idx:" + schema + "." + i.name(), i.comment()));
     }
   }
 
   private void createTrigger(Table t, Trigger tr) {
     createTriggers.add(new CreateTrigger(t, tr));
     if (tr.comment() != null) {
-      comments.add(new SetComment("TRIGGER", Sql.ident(tr.name()) + " ON " + Sql.qualified(t.schema(), t.name()),
+      comments.add(new SetComment("TRIGGER", Identifiers.quote(tr.name()) + " ON " + Identifiers.qualified(t.schema(), t.name()),
           "trg:" + t.qualifiedName() + "." + tr.name(), tr.comment()));
     }
   }
@@ -454,7 +455,7 @@ public final class Differ {
         }
         createTrigger(n, t);
       } else if (!Objects.equals(ot.comment(), t.comment())) {
-        comments.add(new SetComment("TRIGGER", Sql.ident(t.name()) + " ON " + Sql.qualified(n.schema(), n.name()),
+        comments.add(new SetComment("TRIGGER", Identifiers.quote(t.name()) + " ON " + Identifiers.qualified(n.schema(), n.name()),
             "trg:" + n.qualifiedName() + "." + t.name(), t.comment()));
       }
     });
@@ -482,7 +483,7 @@ public final class Differ {
       rowSecurity.add(new SetRowSecurity(n));
     }
     if (!Objects.equals(o.comment(), n.comment())) {
-      comments.add(new SetComment("TABLE", Sql.qualified(n.schema(), n.name()), "rel:" + n.qualifiedName(), n.comment()));
+      comments.add(new SetComment("TABLE", Identifiers.qualified(n.schema(), n.name()), "rel:" + n.qualifiedName(), n.comment()));
     }
   }
 
@@ -506,7 +507,7 @@ public final class Differ {
         }
         createIndex(schema, relation, i);
       } else if (!Objects.equals(oi.comment(), i.comment())) {
-        comments.add(new SetComment("INDEX", Sql.qualified(schema, i.name()), "idx:" + schema + "." + i.name(), i.comment()));
+        comments.add(new SetComment("INDEX", Identifiers.qualified(schema, i.name()), "idx:" + schema + "." + i.name(), i.comment()));
       }
     });
     if (!recreated) {
@@ -624,7 +625,7 @@ public final class Differ {
   }
 
   private static SetComment viewComment(View v) {
-    return new SetComment(v.materialized() ? "MATERIALIZED VIEW" : "VIEW", Sql.qualified(v.schema(), v.name()),
+    return new SetComment(v.materialized() ? "MATERIALIZED VIEW" : "VIEW", Identifiers.qualified(v.schema(), v.name()),
         "rel:" + v.qualifiedName(), v.comment());
   }
 }

@@ -1,6 +1,7 @@
 package dev.lockplane.internal.planner;
 
 import dev.lockplane.internal.planner.Operation.*;
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.schema.Column;
 import dev.lockplane.schema.Constraint;
 import dev.lockplane.schema.Table;
@@ -58,14 +59,14 @@ public final class OperationInfo {
       Matcher m = NEXTVAL.matcher(c.defaultValue());
       while (m.find()) {
         String seq = m.group(1);
-        into.add("seq:" + (seq.contains(".") ? unquoteDotted(seq) : "public." + Sql.unquote(seq)));
+        into.add("seq:" + (seq.contains(".") ? unquoteDotted(seq) : "public." + Identifiers.unquote(seq)));
       }
     }
   }
 
   private static String unquoteDotted(String s) {
     int dot = s.indexOf('.');
-    return Sql.unquote(s.substring(0, dot)) + "." + Sql.unquote(s.substring(dot + 1));
+    return Identifiers.unquote(s.substring(0, dot)) + "." + Identifiers.unquote(s.substring(dot + 1));
   }
 
   /** The dependency key of a type as printed by format_type; built-in types give unused keys. */
@@ -78,7 +79,7 @@ public final class OperationInfo {
     if (paren > 0) {
       t = t.substring(0, paren);
     }
-    return "type:" + (t.contains(".") ? unquoteDotted(t) : "public." + Sql.unquote(t));
+    return "type:" + (t.contains(".") ? unquoteDotted(t) : "public." + Identifiers.unquote(t));
   }
 
   public static OperationInfo of(Operation op) {

@@ -1,5 +1,6 @@
 package dev.lockplane.internal.planner;
 
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.schema.Column;
 import dev.lockplane.schema.DatabaseSchema;
 import dev.lockplane.schema.Table;
@@ -71,7 +72,7 @@ public final class RenameHints {
   }
 
   private static String ident(String s) {
-    return s.startsWith("\"") ? Sql.unquote(s) : s.toLowerCase(java.util.Locale.ROOT);
+    return s.startsWith("\"") ? Identifiers.unquote(s) : s.toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String[] splitName(String qualified, String defaultSchema) {

@@ -18,6 +18,7 @@ import dev.lockplane.internal.planner.Operation.RenameTable;
 import dev.lockplane.internal.planner.Operation.SetRowSecurity;
 import dev.lockplane.internal.planner.Operation;
 import dev.lockplane.internal.safety.CatalogProbe.Answer;
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.plan.LockMode;
 import dev.lockplane.plan.RiskClass;
 import dev.lockplane.plan.Step;
@@ -293,7 +294,7 @@ public final class PlanAssessor {
       Answer a = probe == null ? Answer.UNKNOWN : probe.addColumnWithDefault(c.type(), c.collation(), c.defaultValue());
       return a == Answer.NO_REWRITE ? DdlKind.ADD_COLUMN_CONSTANT_DEFAULT : DdlKind.ADD_COLUMN_VOLATILE_DEFAULT;
     }
-    if (c.notNull() && (probe == null || probe.hasRows(quoted(t)))) {
+    if (c.notNull() && (probe == null || probe.hasRows(Identifiers.qualified(t.schema(), t.name())))) {
       return DdlKind.ADD_COLUMN_NOT_NULL_NO_DEFAULT;
     }
     return DdlKind.ADD_COLUMN_NULLABLE;
@@ -329,8 +330,8 @@ public final class PlanAssessor {
     Constraint c = o.constraint();
     Table t = o.table();
     boolean strict = rewritable(t) && s.sql().size() == 1;
-    String table = quoted(t);
-    String name = quote(c.name());
+    String table = Identifiers.qualified(t.schema(), t.name());
+    String name = Identifiers.quote(c.name());
     if (c instanceof Constraint.Check) {
       if (strict) {
         return new Mapped(List.of(DdlKind.ADD_CHECK_NOT_VALID, DdlKind.VALIDATE_CHECK),
@@ -363,11 +364,11 @@ public final class PlanAssessor {
   }
 
   private Mapped usingIndex(Table t, String constraint, List<String> columns, String what, DdlKind kind, String from) {
-    String name = quote(constraint);
-    List<String> cols = columns.stream().map(PlanAssessor::quote).toList();
+    String name = Identifiers.quote(constraint);
+    List<String> cols = columns.stream().map(Identifiers::quote).toList();
     return new Mapped(List.of(DdlKind.CREATE_INDEX_CONCURRENTLY, kind), List.of(
-        "CREATE UNIQUE INDEX CONCURRENTLY " + name + " ON " + quoted(t) + " (" + String.join(", ", cols) + ")",
-        "ALTER TABLE " + quoted(t) + " ADD CONSTRAINT " + name + " " + what + " USING INDEX " + name),
+        "CREATE UNIQUE INDEX CONCURRENTLY " + name + " ON " + Identifiers.qualified(t.schema(), t.name()) + " (" + String.join(", ", cols) + ")",
+        "ALTER TABLE " + Identifiers.qualified(t.schema(), t.name()) + " ADD CONSTRAINT " + name + " " + what + " USING INDEX " + name),
         false, from, t, null);
   }
 
@@ -377,7 +378,7 @@ public final class PlanAssessor {
     }
     return statistics.computeIfAbsent(t.qualifiedName(), k -> {
       try {
-        TableStatistics s = TableStatistics.read(target, quoted(t));
+        TableStatistics s = TableStatistics.read(target, Identifiers.qualified(t.schema(), t.name()));
         String shown = t.schema().equals("public") ? t.name() : t.qualifiedName();
         return new TableStatistics(shown, s.rows(), s.bytes());
       } catch (LockplaneException e) {
@@ -386,11 +387,4 @@ public final class PlanAssessor {
     });
   }
 
-  private static String quoted(Table t) {
-    return quote(t.schema()) + "." + quote(t.name());
-  }
-
-  private static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
-  }
 }

@@ -133,8 +133,10 @@ public final class PgScratch implements AutoCloseable {
       String database = JdbcUrls.databaseOf(clone.jdbcUrl());
       String password = HexFormat.of().formatHex(bytes(24));
       try (Connection c = admin.connect(admin.maintenanceDatabase()); Statement s = c.createStatement()) {
+        // INHERIT: on PostgreSQL 15 the owner's rights on schema public come through its implicit
+        // membership of pg_database_owner, which a NOINHERIT role would not use. It is a member of nothing else.
         s.execute("CREATE ROLE " + Identifiers.quote(role)
-            + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT");
+            + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT");
         roleMade = true;
         // hashed by the driver: the password never reaches the server's statement log
         c.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");

@@ -1,12 +1,9 @@
 package dev.lockplane.internal.planner.pg;
 
-import static dev.lockplane.internal.planner.Sql.ident;
-import static dev.lockplane.internal.planner.Sql.idents;
-import static dev.lockplane.internal.planner.Sql.literal;
-import static dev.lockplane.internal.planner.Sql.qualified;
 
-import dev.lockplane.internal.planner.Operation;
 import dev.lockplane.internal.planner.Operation.*;
+import dev.lockplane.internal.planner.Operation;
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.schema.Column;
 import dev.lockplane.schema.Constraint;
 import dev.lockplane.schema.Index;
@@ -23,27 +20,27 @@ public final class PgSql {
   private PgSql() {}
 
   public static List<String> render(Operation op) {
-    if (op instanceof CreateSchema o) return List.of("CREATE SCHEMA " + ident(o.name()));
-    if (op instanceof DropSchema o) return List.of("DROP SCHEMA " + ident(o.name()));
-    if (op instanceof CreateExtension o) return List.of("CREATE EXTENSION IF NOT EXISTS " + ident(o.extension().name())
-          + (o.extension().schema() == null ? "" : " WITH SCHEMA " + ident(o.extension().schema())));
-    if (op instanceof DropExtension o) return List.of("DROP EXTENSION " + ident(o.extension().name()));
-    if (op instanceof CreateEnum o) return List.of("CREATE TYPE " + qualified(o.type().schema(), o.type().name()) + " AS ENUM ("
-          + o.type().labels().stream().map(l -> literal(l)).collect(Collectors.joining(", ")) + ")");
-    if (op instanceof DropEnum o) return List.of("DROP TYPE " + qualified(o.type().schema(), o.type().name()));
-    if (op instanceof AddEnumValue o) return List.of("ALTER TYPE " + qualified(o.type().schema(), o.type().name())
-          + " ADD VALUE " + literal(o.label())
-          + (o.neighbor() == null ? "" : (o.after() ? " AFTER " : " BEFORE ") + literal(o.neighbor())));
+    if (op instanceof CreateSchema o) return List.of("CREATE SCHEMA " + Identifiers.quote(o.name()));
+    if (op instanceof DropSchema o) return List.of("DROP SCHEMA " + Identifiers.quote(o.name()));
+    if (op instanceof CreateExtension o) return List.of("CREATE EXTENSION IF NOT EXISTS " + Identifiers.quote(o.extension().name())
+          + (o.extension().schema() == null ? "" : " WITH SCHEMA " + Identifiers.quote(o.extension().schema())));
+    if (op instanceof DropExtension o) return List.of("DROP EXTENSION " + Identifiers.quote(o.extension().name()));
+    if (op instanceof CreateEnum o) return List.of("CREATE TYPE " + Identifiers.qualified(o.type().schema(), o.type().name()) + " AS ENUM ("
+          + o.type().labels().stream().map(l -> Identifiers.literal(l)).collect(Collectors.joining(", ")) + ")");
+    if (op instanceof DropEnum o) return List.of("DROP TYPE " + Identifiers.qualified(o.type().schema(), o.type().name()));
+    if (op instanceof AddEnumValue o) return List.of("ALTER TYPE " + Identifiers.qualified(o.type().schema(), o.type().name())
+          + " ADD VALUE " + Identifiers.literal(o.label())
+          + (o.neighbor() == null ? "" : (o.after() ? " AFTER " : " BEFORE ") + Identifiers.literal(o.neighbor())));
     if (op instanceof RecreateEnum o) {
-      String name = qualified(o.to().schema(), o.to().name());
+      String name = Identifiers.qualified(o.to().schema(), o.to().name());
       String old = o.to().name() + "__lockplane_old";
       List<String> s = new ArrayList<>();
-      s.add("ALTER TYPE " + name + " RENAME TO " + ident(old));
+      s.add("ALTER TYPE " + name + " RENAME TO " + Identifiers.quote(old));
       s.add("CREATE TYPE " + name + " AS ENUM ("
-          + o.to().labels().stream().map(l -> literal(l)).collect(Collectors.joining(", ")) + ")");
+          + o.to().labels().stream().map(l -> Identifiers.literal(l)).collect(Collectors.joining(", ")) + ")");
       for (ColumnUse u : o.uses()) {
         Column c = u.column();
-        String col = ident(c.name());
+        String col = Identifiers.quote(c.name());
         String dims = c.type().substring(c.type().indexOf("[") < 0 ? c.type().length() : c.type().indexOf("["));
         String alter = "ALTER TABLE " + name(u.table()) + " ";
         s.add(alter + "ALTER COLUMN " + col + " DROP DEFAULT");
@@ -53,12 +50,12 @@ public final class PgSql {
           s.add(alter + "ALTER COLUMN " + col + " SET DEFAULT " + c.defaultValue().replaceAll("::[\\w.\"]+(\\[\\])*$", "") + "::" + name + dims);
         }
       }
-      s.add("DROP TYPE " + qualified(o.to().schema(), old));
+      s.add("DROP TYPE " + Identifiers.qualified(o.to().schema(), old));
       return s;
     }
     if (op instanceof CreateDomain o) {
         var d = o.domain();
-        StringBuilder b = new StringBuilder("CREATE DOMAIN " + qualified(d.schema(), d.name()) + " AS " + d.baseType());
+        StringBuilder b = new StringBuilder("CREATE DOMAIN " + Identifiers.qualified(d.schema(), d.name()) + " AS " + d.baseType());
         if (d.collation() != null) {
           b.append(" COLLATE ").append(d.collation());
         }
@@ -69,69 +66,69 @@ public final class PgSql {
           b.append(" NOT NULL");
         }
         for (Constraint.Check c : d.checks()) {
-          b.append(" CONSTRAINT ").append(ident(c.name())).append(" CHECK ").append(paren(c.expression()));
+          b.append(" CONSTRAINT ").append(Identifiers.quote(c.name())).append(" CHECK ").append(paren(c.expression()));
         }
         return List.of(b.toString());
       }
-    if (op instanceof DropDomain o) return List.of("DROP DOMAIN " + qualified(o.domain().schema(), o.domain().name()));
-    if (op instanceof CreateComposite o) return List.of("CREATE TYPE " + qualified(o.type().schema(), o.type().name()) + " AS ("
-          + o.type().attributes().stream().map(a -> ident(a.name()) + " " + a.type()
+    if (op instanceof DropDomain o) return List.of("DROP DOMAIN " + Identifiers.qualified(o.domain().schema(), o.domain().name()));
+    if (op instanceof CreateComposite o) return List.of("CREATE TYPE " + Identifiers.qualified(o.type().schema(), o.type().name()) + " AS ("
+          + o.type().attributes().stream().map(a -> Identifiers.quote(a.name()) + " " + a.type()
               + (a.collation() == null ? "" : " COLLATE " + a.collation())).collect(Collectors.joining(", "))
           + ")");
-    if (op instanceof DropComposite o) return List.of("DROP TYPE " + qualified(o.type().schema(), o.type().name()));
-    if (op instanceof CreateSequence o) return List.of("CREATE SEQUENCE " + qualified(o.sequence().schema(), o.sequence().name())
+    if (op instanceof DropComposite o) return List.of("DROP TYPE " + Identifiers.qualified(o.type().schema(), o.type().name()));
+    if (op instanceof CreateSequence o) return List.of("CREATE SEQUENCE " + Identifiers.qualified(o.sequence().schema(), o.sequence().name())
           + sequenceOptions(o.sequence()));
-    if (op instanceof AlterSequence o) return List.of("ALTER SEQUENCE " + qualified(o.to().schema(), o.to().name())
+    if (op instanceof AlterSequence o) return List.of("ALTER SEQUENCE " + Identifiers.qualified(o.to().schema(), o.to().name())
           + sequenceOptions(o.to()));
-    if (op instanceof DropSequence o) return List.of("DROP SEQUENCE IF EXISTS " + qualified(o.sequence().schema(), o.sequence().name()));
-    if (op instanceof SetSequenceOwner o) return List.of("ALTER SEQUENCE " + qualified(o.sequence().schema(), o.sequence().name())
+    if (op instanceof DropSequence o) return List.of("DROP SEQUENCE IF EXISTS " + Identifiers.qualified(o.sequence().schema(), o.sequence().name()));
+    if (op instanceof SetSequenceOwner o) return List.of("ALTER SEQUENCE " + Identifiers.qualified(o.sequence().schema(), o.sequence().name())
           + " OWNED BY " + (o.sequence().ownedBy() == null ? "NONE" : ownerColumn(o.sequence().ownedBy())));
     if (op instanceof CreateTable o) return List.of(createTable(o.table()));
     if (op instanceof DropTable o) return List.of("DROP TABLE " + name(o.table()));
-    if (op instanceof RenameTable o) return List.of("ALTER TABLE " + name(o.table()) + " RENAME TO " + ident(o.newName()));
+    if (op instanceof RenameTable o) return List.of("ALTER TABLE " + name(o.table()) + " RENAME TO " + Identifiers.quote(o.newName()));
     if (op instanceof RebuildTable) throw new UnsupportedOperationException("PostgreSQL alters tables in place");
     if (op instanceof AddColumn o) return List.of("ALTER TABLE " + name(o.table()) + " ADD COLUMN " + columnDefinition(o.column()));
-    if (op instanceof DropColumn o) return List.of("ALTER TABLE " + name(o.table()) + " DROP COLUMN " + ident(o.column().name()));
-    if (op instanceof RenameColumn o) return List.of("ALTER TABLE " + name(o.table()) + " RENAME COLUMN " + ident(o.from())
-          + " TO " + ident(o.to()));
+    if (op instanceof DropColumn o) return List.of("ALTER TABLE " + name(o.table()) + " DROP COLUMN " + Identifiers.quote(o.column().name()));
+    if (op instanceof RenameColumn o) return List.of("ALTER TABLE " + name(o.table()) + " RENAME COLUMN " + Identifiers.quote(o.from())
+          + " TO " + Identifiers.quote(o.to()));
     if (op instanceof AlterColumn o) return List.of(alterColumn(o.table(), o.from(), o.to()));
     if (op instanceof AddConstraint o) return List.of("ALTER TABLE " + name(o.table()) + " ADD CONSTRAINT "
-          + ident(o.constraint().name()) + " " + constraintDefinition(o.constraint()));
-    if (op instanceof DropConstraint o) return List.of("ALTER TABLE " + name(o.table()) + " DROP CONSTRAINT " + ident(o.constraint().name()));
+          + Identifiers.quote(o.constraint().name()) + " " + constraintDefinition(o.constraint()));
+    if (op instanceof DropConstraint o) return List.of("ALTER TABLE " + name(o.table()) + " DROP CONSTRAINT " + Identifiers.quote(o.constraint().name()));
     if (op instanceof CreateIndex o) return List.of(createIndex(o.schema(), o.relation(), o.index()));
-    if (op instanceof DropIndex o) return List.of("DROP INDEX " + qualified(o.schema(), o.index().name()));
+    if (op instanceof DropIndex o) return List.of("DROP INDEX " + Identifiers.qualified(o.schema(), o.index().name()));
     if (op instanceof CreateView o) return List.of("CREATE " + (o.view().materialized() ? "MATERIALIZED " : "") + "VIEW "
-          + qualified(o.view().schema(), o.view().name()) + " AS\n" + stripSemicolon(o.view().definition()));
+          + Identifiers.qualified(o.view().schema(), o.view().name()) + " AS\n" + stripSemicolon(o.view().definition()));
     if (op instanceof DropView o) return List.of("DROP " + (o.view().materialized() ? "MATERIALIZED " : "") + "VIEW "
-          + qualified(o.view().schema(), o.view().name()));
+          + Identifiers.qualified(o.view().schema(), o.view().name()));
     if (op instanceof CreateRoutine o) return List.of(stripSemicolon(o.routine().definition()));
     if (op instanceof DropRoutine o) return List.of("DROP " + o.routine().kind().name() + " "
-          + qualified(o.routine().schema(), o.routine().name()) + "(" + o.routine().arguments() + ")");
+          + Identifiers.qualified(o.routine().schema(), o.routine().name()) + "(" + o.routine().arguments() + ")");
     if (op instanceof CreateTrigger o) {
         List<String> s = new ArrayList<>();
         s.add(o.trigger().definition());
         if (!o.trigger().enabled()) {
-          s.add("ALTER TABLE " + name(o.table()) + " DISABLE TRIGGER " + ident(o.trigger().name()));
+          s.add("ALTER TABLE " + name(o.table()) + " DISABLE TRIGGER " + Identifiers.quote(o.trigger().name()));
         }
         return s;
       }
-    if (op instanceof DropTrigger o) return List.of("DROP TRIGGER " + ident(o.trigger().name()) + " ON " + name(o.table()));
+    if (op instanceof DropTrigger o) return List.of("DROP TRIGGER " + Identifiers.quote(o.trigger().name()) + " ON " + name(o.table()));
     if (op instanceof CreatePolicy o) return List.of(createPolicy(o.table(), o.policy()));
-    if (op instanceof DropPolicy o) return List.of("DROP POLICY " + ident(o.policy().name()) + " ON " + name(o.table()));
+    if (op instanceof DropPolicy o) return List.of("DROP POLICY " + Identifiers.quote(o.policy().name()) + " ON " + name(o.table()));
     if (op instanceof SetRowSecurity o) return List.of(
           "ALTER TABLE " + name(o.table()) + (o.table().rowSecurity() ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY",
           "ALTER TABLE " + name(o.table()) + (o.table().forceRowSecurity() ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY");
-    if (op instanceof SetComment o) return List.of("COMMENT ON " + o.objectType() + " " + o.target() + " IS " + literal(o.comment()));
+    if (op instanceof SetComment o) return List.of("COMMENT ON " + o.objectType() + " " + o.target() + " IS " + Identifiers.literal(o.comment()));
     throw new IllegalArgumentException("Unknown operation " + op);
   }
 
   static String name(Table t) {
-    return qualified(t.schema(), t.name());
+    return Identifiers.qualified(t.schema(), t.name());
   }
 
   private static String ownerColumn(String dotted) {
     String[] p = dotted.split("\\.", 3);
-    return qualified(p[0], p[1]) + "." + ident(p[2]);
+    return Identifiers.qualified(p[0], p[1]) + "." + Identifiers.quote(p[2]);
   }
 
   static String stripSemicolon(String s) {
@@ -154,7 +151,7 @@ public final class PgSql {
 
   private static String createTable(Table t) {
     if (t.partitionOf() != null) {
-      return "CREATE TABLE " + name(t) + " PARTITION OF " + qualified(t.partitionOf()) + " " + t.partitionBound();
+      return "CREATE TABLE " + name(t) + " PARTITION OF " + Identifiers.qualified(t.partitionOf()) + " " + t.partitionBound();
     }
     String cols = t.columns().stream().map(c -> "    " + columnDefinition(c)).collect(Collectors.joining(",\n"));
     return "CREATE TABLE " + name(t) + " (\n" + cols + (cols.isEmpty() ? "" : "\n") + ")"
@@ -162,7 +159,7 @@ public final class PgSql {
   }
 
   static String columnDefinition(Column c) {
-    StringBuilder b = new StringBuilder(ident(c.name())).append(' ').append(c.type());
+    StringBuilder b = new StringBuilder(Identifiers.quote(c.name())).append(' ').append(c.type());
     if (c.collation() != null) {
       b.append(" COLLATE ").append(c.collation());
     }
@@ -182,7 +179,7 @@ public final class PgSql {
   }
 
   private static String alterColumn(Table t, Column from, Column to) {
-    String col = ident(to.name());
+    String col = Identifiers.quote(to.name());
     List<String> parts = new ArrayList<>();
     boolean defaultChanged = !Objects.equals(from.defaultValue(), to.defaultValue());
     if (from.identity() != null && to.identity() == null) {
@@ -216,11 +213,11 @@ public final class PgSql {
   }
 
   static String constraintDefinition(Constraint c) {
-    if (c instanceof Constraint.PrimaryKey p) return "PRIMARY KEY (" + idents(p.columns()) + ")";
+    if (c instanceof Constraint.PrimaryKey p) return "PRIMARY KEY (" + Identifiers.quoteAll(p.columns()) + ")";
     if (c instanceof Constraint.Unique u) return "UNIQUE " + (u.nullsNotDistinct() ? "NULLS NOT DISTINCT " : "")
-          + "(" + idents(u.columns()) + ")" + deferrable(u.deferrable(), u.initiallyDeferred());
-    if (c instanceof Constraint.ForeignKey f) return "FOREIGN KEY (" + idents(f.columns()) + ") REFERENCES "
-          + qualified(f.referencedTable()) + "(" + idents(f.referencedColumns()) + ")"
+          + "(" + Identifiers.quoteAll(u.columns()) + ")" + deferrable(u.deferrable(), u.initiallyDeferred());
+    if (c instanceof Constraint.ForeignKey f) return "FOREIGN KEY (" + Identifiers.quoteAll(f.columns()) + ") REFERENCES "
+          + Identifiers.qualified(f.referencedTable()) + "(" + Identifiers.quoteAll(f.referencedColumns()) + ")"
           + ("SIMPLE".equals(f.match()) ? "" : " MATCH " + f.match())
           + " ON UPDATE " + f.onUpdate() + " ON DELETE " + f.onDelete()
           + deferrable(f.deferrable(), f.initiallyDeferred());
@@ -233,16 +230,16 @@ public final class PgSql {
   }
 
   static String createIndex(String schema, String relation, Index i) {
-    return "CREATE " + (i.unique() ? "UNIQUE " : "") + "INDEX " + ident(i.name()) + " ON "
-        + qualified(schema, relation) + " USING " + i.method() + " (" + String.join(", ", i.keys()) + ")"
+    return "CREATE " + (i.unique() ? "UNIQUE " : "") + "INDEX " + Identifiers.quote(i.name()) + " ON "
+        + Identifiers.qualified(schema, relation) + " USING " + i.method() + " (" + String.join(", ", i.keys()) + ")"
         + (i.include().isEmpty() ? "" : " INCLUDE (" + String.join(", ", i.include()) + ")")
         + (i.where() == null ? "" : " WHERE " + paren(i.where()));
   }
 
   private static String createPolicy(Table t, Policy p) {
-    return "CREATE POLICY " + ident(p.name()) + " ON " + name(t) + " AS "
+    return "CREATE POLICY " + Identifiers.quote(p.name()) + " ON " + name(t) + " AS "
         + (p.permissive() ? "PERMISSIVE" : "RESTRICTIVE") + " FOR " + p.command() + " TO "
-        + p.roles().stream().map(r -> "public".equals(r) ? "PUBLIC" : ident(r)).collect(Collectors.joining(", "))
+        + p.roles().stream().map(r -> "public".equals(r) ? "PUBLIC" : Identifiers.quote(r)).collect(Collectors.joining(", "))
         + (p.using() == null ? "" : " USING " + paren(p.using()))
         + (p.withCheck() == null ? "" : " WITH CHECK " + paren(p.withCheck()));
   }

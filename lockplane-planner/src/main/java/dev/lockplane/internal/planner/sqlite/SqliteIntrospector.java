@@ -3,9 +3,9 @@ package dev.lockplane.internal.planner.sqlite;
 import static dev.lockplane.internal.planner.Rows.bool;
 import static dev.lockplane.internal.planner.Rows.lng;
 import static dev.lockplane.internal.planner.Rows.str;
-
 import dev.lockplane.internal.planner.Rows;
 import dev.lockplane.internal.planner.TableBuilder;
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.schema.Column;
 import dev.lockplane.schema.Constraint;
 import dev.lockplane.schema.DatabaseSchema;
@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
+
 
 /**
  * Reads a SQLite database through {@code sqlite_master} and the table pragmas. Unnamed unique,
@@ -76,9 +77,6 @@ public final class SqliteIntrospector {
     }
   }
 
-  private static String q(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
-  }
 
   private static TableBuilder table(Handle h, String name, String sql) {
     TableBuilder t = new TableBuilder(SCHEMA, name);
@@ -135,7 +133,7 @@ public final class SqliteIntrospector {
     for (Map<String, Object> r : h.createQuery("SELECT * FROM pragma_index_xinfo(" + lit(name) + ") WHERE key = 1 ORDER BY seqno")
         .mapToMap().list()) {
       String col = str(r, "name");
-      keys.add((col == null ? "(expression)" : q(col)) + (bool(r, "desc") || lng(r, "desc") == 1 ? " DESC" : ""));
+      keys.add((col == null ? "(expression)" : Identifiers.quote(col)) + (bool(r, "desc") || lng(r, "desc") == 1 ? " DESC" : ""));
     }
     boolean unique = sql.toUpperCase(Locale.ROOT).matches("(?s)\\s*CREATE\\s+UNIQUE.*");
     String where = null;

@@ -2,43 +2,37 @@ package dev.lockplane.internal.planner.sqlite;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
-import dev.lockplane.internal.planner.Operation;
 import dev.lockplane.internal.planner.Operation.*;
+import dev.lockplane.internal.planner.Operation;
+import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.schema.Column;
 import dev.lockplane.schema.Constraint;
 import dev.lockplane.schema.Index;
 import dev.lockplane.schema.Table;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** SQLite statements for each operation, with the twelve-step rebuild for what SQLite cannot alter. */
 public final class SqliteSql {
   private SqliteSql() {}
 
-  static String q(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
-  }
 
-  private static String qs(List<String> names) {
-    return names.stream().map(SqliteSql::q).collect(Collectors.joining(", "));
-  }
 
   public static List<String> render(Operation op) {
     if (op instanceof CreateTable o) {
       return List.of(createTable(o.table(), o.table().name()));
     }
     if (op instanceof DropTable o) {
-      return List.of("DROP TABLE " + q(o.table().name()));
+      return List.of("DROP TABLE " + Identifiers.quote(o.table().name()));
     }
     if (op instanceof RenameTable o) {
-      return List.of("ALTER TABLE " + q(o.table().name()) + " RENAME TO " + q(o.newName()));
+      return List.of("ALTER TABLE " + Identifiers.quote(o.table().name()) + " RENAME TO " + Identifiers.quote(o.newName()));
     }
     if (op instanceof AddColumn o) {
-      return List.of("ALTER TABLE " + q(o.table().name()) + " ADD COLUMN " + column(o.column()));
+      return List.of("ALTER TABLE " + Identifiers.quote(o.table().name()) + " ADD COLUMN " + column(o.column()));
     }
     if (op instanceof RenameColumn o) {
-      return List.of("ALTER TABLE " + q(o.table().name()) + " RENAME COLUMN " + q(o.from()) + " TO " + q(o.to()));
+      return List.of("ALTER TABLE " + Identifiers.quote(o.table().name()) + " RENAME COLUMN " + Identifiers.quote(o.from()) + " TO " + Identifiers.quote(o.to()));
     }
     if (op instanceof RebuildTable o) {
       return rebuild(o);
@@ -47,19 +41,19 @@ public final class SqliteSql {
       return List.of(createIndex(o.relation(), o.index()));
     }
     if (op instanceof DropIndex o) {
-      return List.of("DROP INDEX " + q(o.index().name()));
+      return List.of("DROP INDEX " + Identifiers.quote(o.index().name()));
     }
     if (op instanceof CreateView o) {
-      return List.of("CREATE VIEW " + q(o.view().name()) + " AS " + o.view().definition());
+      return List.of("CREATE VIEW " + Identifiers.quote(o.view().name()) + " AS " + o.view().definition());
     }
     if (op instanceof DropView o) {
-      return List.of("DROP VIEW " + q(o.view().name()));
+      return List.of("DROP VIEW " + Identifiers.quote(o.view().name()));
     }
     if (op instanceof CreateTrigger o) {
       return List.of(o.trigger().definition());
     }
     if (op instanceof DropTrigger o) {
-      return List.of("DROP TRIGGER " + q(o.trigger().name()));
+      return List.of("DROP TRIGGER " + Identifiers.quote(o.trigger().name()));
     }
     throw new LockplaneException(ErrorCode.UNSUPPORTED, "SQLite has no equivalent of: " + op.getClass().getSimpleName()
         + ". Remove that object kind from the SQLite schema.");
@@ -81,8 +75,8 @@ public final class SqliteSql {
       }
       String old = o.renames().getOrDefault(c.name(), c.name());
       if (o.from().columns().stream().anyMatch(x -> x.name().equals(old) && x.generated() == null)) {
-        target.add(q(c.name()));
-        source.add(q(old));
+        target.add(Identifiers.quote(c.name()));
+        source.add(Identifiers.quote(old));
       }
     }
     List<String> s = new ArrayList<>();
@@ -90,11 +84,11 @@ public final class SqliteSql {
     s.add("BEGIN");
     s.add(createTable(to, tmp));
     if (!target.isEmpty()) {
-      s.add("INSERT INTO " + q(tmp) + " (" + String.join(", ", target) + ") SELECT " + String.join(", ", source)
-          + " FROM " + q(o.from().name()));
+      s.add("INSERT INTO " + Identifiers.quote(tmp) + " (" + String.join(", ", target) + ") SELECT " + String.join(", ", source)
+          + " FROM " + Identifiers.quote(o.from().name()));
     }
-    s.add("DROP TABLE " + q(o.from().name()));
-    s.add("ALTER TABLE " + q(tmp) + " RENAME TO " + q(to.name()));
+    s.add("DROP TABLE " + Identifiers.quote(o.from().name()));
+    s.add("ALTER TABLE " + Identifiers.quote(tmp) + " RENAME TO " + Identifiers.quote(to.name()));
     s.add("PRAGMA foreign_key_check");
     s.add("COMMIT");
     s.add("PRAGMA foreign_keys = ON");
@@ -108,22 +102,22 @@ public final class SqliteSql {
     }
     for (Constraint c : t.constraints()) {
       if (c instanceof Constraint.PrimaryKey p) {
-        parts.add("PRIMARY KEY (" + qs(p.columns()) + ")");
+        parts.add("PRIMARY KEY (" + Identifiers.quoteAll(p.columns()) + ")");
       } else if (c instanceof Constraint.Unique u) {
-        parts.add("UNIQUE (" + qs(u.columns()) + ")");
+        parts.add("UNIQUE (" + Identifiers.quoteAll(u.columns()) + ")");
       } else if (c instanceof Constraint.ForeignKey f) {
         String ref = f.referencedTable().substring(f.referencedTable().indexOf('.') + 1);
-        parts.add("FOREIGN KEY (" + qs(f.columns()) + ") REFERENCES " + q(ref) + " (" + qs(f.referencedColumns()) + ")"
+        parts.add("FOREIGN KEY (" + Identifiers.quoteAll(f.columns()) + ") REFERENCES " + Identifiers.quote(ref) + " (" + Identifiers.quoteAll(f.referencedColumns()) + ")"
             + " ON UPDATE " + f.onUpdate() + " ON DELETE " + f.onDelete());
       } else if (c instanceof Constraint.Check k) {
-        parts.add("CONSTRAINT " + q(k.name()) + " CHECK (" + k.expression() + ")");
+        parts.add("CONSTRAINT " + Identifiers.quote(k.name()) + " CHECK (" + k.expression() + ")");
       }
     }
-    return "CREATE TABLE " + q(name) + " (\n    " + String.join(",\n    ", parts) + "\n)";
+    return "CREATE TABLE " + Identifiers.quote(name) + " (\n    " + String.join(",\n    ", parts) + "\n)";
   }
 
   static String column(Column c) {
-    StringBuilder b = new StringBuilder(q(c.name()));
+    StringBuilder b = new StringBuilder(Identifiers.quote(c.name()));
     if (!c.type().isEmpty()) {
       b.append(' ').append(c.type());
     }
@@ -140,7 +134,7 @@ public final class SqliteSql {
   }
 
   static String createIndex(String table, Index i) {
-    return "CREATE " + (i.unique() ? "UNIQUE " : "") + "INDEX " + q(i.name()) + " ON " + q(table) + " ("
+    return "CREATE " + (i.unique() ? "UNIQUE " : "") + "INDEX " + Identifiers.quote(i.name()) + " ON " + Identifiers.quote(table) + " ("
         + String.join(", ", i.keys()) + ")" + (i.where() == null ? "" : " WHERE " + i.where());
   }
 }
