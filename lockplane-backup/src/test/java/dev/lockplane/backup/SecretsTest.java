@@ -3,60 +3,28 @@ package dev.lockplane.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.lockplane.LockplaneException;
 import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.testing.LogCapture;
 import dev.lockplane.testing.SharedPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
 
 /** A password given to the backup library never comes back in an exception (or its causes) nor in a log record. */
 class SecretsTest {
   static final String SECRET = "Zq7-hunter2-Xy9";
   @TempDir Path tmp;
-  final List<LogRecord> records = new CopyOnWriteArrayList<>();
-  final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      records.add(r);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
   // every record of Lockplane's own loggers, and what any other library logs at the default level
-  final Logger lockplane = Logger.getLogger("dev.lockplane");
-  Level lockplaneLevel;
-
-  @BeforeEach
-  void captureLogs() {
-    lockplaneLevel = lockplane.getLevel();
-    lockplane.setLevel(Level.ALL);
-    handler.setLevel(Level.ALL);
-    Logger.getLogger("").addHandler(handler);
-  }
-
-  @AfterEach
-  void release() {
-    Logger.getLogger("").removeHandler(handler);
-    lockplane.setLevel(lockplaneLevel);
-  }
+  @RegisterExtension final LogCapture logs = new LogCapture();
 
   /** The failure's whole printed form: message, every cause's and suppressed exception's message. */
   private static String printed(Throwable t) {
@@ -79,7 +47,7 @@ class SecretsTest {
         texts.add(String.valueOf(c.getMessage()));
       }
     }
-    for (LogRecord r : records) {
+    for (LogRecord r : logs.records()) {
       texts.add(new java.util.logging.SimpleFormatter().format(r));
     }
     assertThat(texts).noneSatisfy(s -> assertThat(s).contains(SECRET));
@@ -115,7 +83,7 @@ class SecretsTest {
     assertThat(failures.get(2).getMessage()).contains(pg.user() + ":***@127.0.0.1:1");
     assertThat(failures.get(3).getMessage()).containsIgnoringCase("password authentication failed");
     assertNoSecretAnywhere(failures);
-    assertThat(records).as("the probes were logged at all").isNotNull();
+    assertThat(logs.records()).as("the probes were logged at all").isNotNull();
   }
 
   @Test

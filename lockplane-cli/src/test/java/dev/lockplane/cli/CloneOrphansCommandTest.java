@@ -1,17 +1,14 @@
 package dev.lockplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.lockplane.cli.MainTest.Result;
 import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.testing.CloneAndHang;
 import dev.lockplane.testing.SharedPostgres;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+
 
 /** {@code lockplane clone orphans}: the clones of a killed JVM are listed, then removed. */
 class CloneOrphansCommandTest {
@@ -20,7 +17,7 @@ class CloneOrphansCommandTest {
   @Test
   void listsThenRemovesTheClonesOfAKilledProcess() throws Exception {
     String prefix = "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
-    long pid = runChildAndKillIt(prefix);
+    long pid = CloneAndHang.startAndKill(pg, prefix);
     Map<String, String> env = Map.of("LOCKPLANE_PASSWORD", pg.password());
     String[] base = {"clone", "orphans", "--url", pg.jdbcUrl("postgres"), "--user", pg.user()};
 
@@ -52,26 +49,6 @@ class CloneOrphansCommandTest {
     Result r = MainTest.run("clone", "orphans", "--url", "jdbc:sqlite:/tmp/x.db");
     assertThat(r.code()).isEqualTo(Main.USAGE);
     assertThat(r.err()).contains("--url", "PostgreSQL");
-  }
-
-  private long runChildAndKillIt(String prefix) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.lockplane.testing.CloneAndHang", pg.jdbcUrl("postgres"), pg.user(), pg.password(), prefix)
-        .redirectErrorStream(true)
-        .start();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      StringBuilder output = new StringBuilder();
-      while ((line = r.readLine()) != null && !line.startsWith("READY ")) {
-        output.append(line).append('\n');
-      }
-      assertThat(line).as("child JVM output:\n%s", output).isNotNull();
-      return Long.parseLong(line.split(" ")[1]);
-    } finally {
-      child.destroyForcibly(); // SIGKILL: no shutdown hook, no close
-      child.waitFor(30, TimeUnit.SECONDS);
-    }
   }
 
   private static String[] concat(String[] a, String... b) {

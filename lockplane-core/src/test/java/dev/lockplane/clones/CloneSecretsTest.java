@@ -2,53 +2,21 @@ package dev.lockplane.clones;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-
 import dev.lockplane.LockplaneException;
 import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.testing.LogCapture;
 import dev.lockplane.testing.SharedPostgres;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 
 /** A password given in the URL or as an argument appears in no message, cause and log record. */
 class CloneSecretsTest {
   private static final String SECRET = "Zq9sekrit4711";
-  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-  private final Logger logger = Logger.getLogger("dev.lockplane");
-  private Level level;
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      records.add(r);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-
-  @BeforeEach
-  void capture() {
-    level = logger.getLevel();
-    logger.setLevel(Level.ALL);
-    handler.setLevel(Level.ALL);
-    logger.addHandler(handler);
-  }
-
-  @AfterEach
-  void release() {
-    logger.removeHandler(handler);
-    logger.setLevel(level);
-  }
+  @RegisterExtension final LogCapture logs = new LogCapture();
 
   private void assertNoSecret(Throwable t) {
     assertThat(t).as("an exception").isNotNull();
@@ -59,7 +27,7 @@ class CloneSecretsTest {
         texts.add(s.toString());
       }
     }
-    for (LogRecord r : records) {
+    for (LogRecord r : logs.records()) {
       texts.add(new java.util.logging.SimpleFormatter().format(r));
       texts.add(String.valueOf(r.getMessage()));
     }

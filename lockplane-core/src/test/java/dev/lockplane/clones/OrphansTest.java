@@ -2,14 +2,11 @@ package dev.lockplane.clones;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.lockplane.clone.Clone;
 import dev.lockplane.clone.CloneManager;
 import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.testing.CloneAndHang;
 import dev.lockplane.testing.SharedPostgres;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,8 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+
 
 /** Databases left on a server by a killed process are found and removed; those of live managers never are. */
 class OrphansTest {
@@ -62,7 +59,7 @@ class OrphansTest {
         CloneManagers.databases(pg.jdbcUrl("postgres"), pg.user(), pg.password()).databasePrefix(live).start(), 1)) {
       Clone own = mine.create("mine");
       mine.snapshot("mine-frozen", own);
-      long child = runChildAndKillIt(pg, dead);
+      long child = CloneAndHang.startAndKill(pg, dead);
 
       Orphans orphans = CloneManagers.orphans(pg.jdbcUrl("postgres"), pg.user(), pg.password());
       List<Orphan> found = orphans.list();
@@ -102,26 +99,6 @@ class OrphansTest {
     }
     assertThat(databases(live)).as("closed normally: only the golden stays").allMatch(d -> d.startsWith(live + "golden_"));
     dropAll(live);
-  }
-
-  private static long runChildAndKillIt(LocalPostgres pg, String prefix) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.lockplane.testing.CloneAndHang", pg.jdbcUrl("postgres"), pg.user(), pg.password(), prefix)
-        .redirectErrorStream(true)
-        .start();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      StringBuilder output = new StringBuilder();
-      while ((line = r.readLine()) != null && !line.startsWith("READY ")) {
-        output.append(line).append('\n');
-      }
-      assertThat(line).as("child JVM output:\n%s", output).isNotNull();
-      return Long.parseLong(line.split(" ")[1]);
-    } finally {
-      child.destroyForcibly(); // SIGKILL: no shutdown hook, no close
-      child.waitFor(30, TimeUnit.SECONDS);
-    }
   }
 
   @Test

@@ -5,7 +5,12 @@ import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
 import dev.lockplane.clones.CloneManagers;
+import dev.lockplane.postgres.LocalPostgres;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A program that makes clones on a server through a JDBC URL — a named clone, a snapshot and a
@@ -14,6 +19,37 @@ import java.util.List;
  */
 public final class CloneAndHang {
   private CloneAndHang() {}
+
+  /**
+   * Runs this program in a child JVM on the server, waits until it has made its clones, and kills
+   * it with SIGKILL (no shutdown hook, no close).
+   *
+   * @param pg the server
+   * @param prefix the database prefix of the child's manager
+   * @return the pid the child had
+   * @throws Exception when the child fails before it is ready
+   */
+  public static long startAndKill(LocalPostgres pg, String prefix) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        CloneAndHang.class.getName(), pg.jdbcUrl("postgres"), pg.user(), pg.password(), prefix)
+        .redirectErrorStream(true)
+        .start();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      StringBuilder output = new StringBuilder();
+      while ((line = r.readLine()) != null && !line.startsWith("READY ")) {
+        output.append(line).append('\n');
+      }
+      if (line == null) {
+        throw new IllegalStateException("the child JVM ended before it was ready:\n" + output);
+      }
+      return Long.parseLong(line.split(" ")[1]);
+    } finally {
+      child.destroyForcibly();
+      child.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
 
   /**
    * Entry point.
