@@ -9,6 +9,10 @@ import dev.lockplane.postgres.LocalPostgres;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -66,8 +70,21 @@ public final class CloneAndHang {
     Clone named = clones.create("left-behind");
     clones.snapshot("frozen", named);
     clones.create(); // takes the first spare: the manager makes another in the background
-    while (manager.list().size() < 3) {
-      Thread.sleep(20);
+    // Ready once the spare made after the handout carries its owner record too: a database is
+    // recorded just after CREATE DATABASE, and one killed in between has no owner to be judged by.
+    try (Connection c = DriverManager.getConnection(args[0], args[1], args[2]);
+        PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_database d WHERE d.datname LIKE ? || '%'"
+            + " AND shobj_description(d.oid, 'pg_database') LIKE '%\"kind\":\"clone\"%'")) {
+      ps.setString(1, args[3]);
+      while (true) {
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getInt(1) >= 3) {
+            break;
+          }
+        }
+        Thread.sleep(20);
+      }
     }
     System.out.println("READY " + ProcessHandle.current().pid());
     System.out.flush();
