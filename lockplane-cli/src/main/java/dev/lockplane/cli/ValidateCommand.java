@@ -35,8 +35,8 @@ import picocli.CommandLine.Option;
 
 /** {@code lockplane validate}: plan against the target, then shadow-validate on a thin clone of it. */
 @Command(name = "validate", description = {
-    "Plan to --schema, then run the plan and its rollback on a thin clone of the database (same",
-    "server; the role needs CREATEDB) and print the measurements.",
+    "Plan to --schema, run the plan and its rollback on a thin clone, and print what was measured.",
+    "The clone is made on the same server: the role needs CREATEDB.",
     "Exit 0: passed; 2: a step is above --max-risk, fails, or the rollback does not restore."})
 final class ValidateCommand extends BaseCommand {
   @Mixin ConnectionOptions connection;
