@@ -121,10 +121,10 @@ class PlanRiskTest {
     Plan plan = strict.plan(pg.dataSource(db), Desired.sql("d.sql", desired));
     String sql = String.join("\n", plan.steps().stream().flatMap(s -> s.sql().stream()).toList());
     assertThat(sql).contains("CREATE INDEX CONCURRENTLY orders_customer_idx")
-        .contains("CHECK (amount > 0) NOT VALID").contains("VALIDATE CONSTRAINT \"orders_amount_positive\"")
-        .contains("NOT VALID").contains("VALIDATE CONSTRAINT \"orders_customer_fk\"")
-        .contains("CREATE UNIQUE INDEX CONCURRENTLY \"orders_code_key\"")
-        .contains("UNIQUE USING INDEX \"orders_code_key\"")
+        .contains("CHECK (amount > 0) NOT VALID").contains("VALIDATE CONSTRAINT orders_amount_positive")
+        .contains("NOT VALID").contains("VALIDATE CONSTRAINT orders_customer_fk")
+        .contains("CREATE UNIQUE INDEX CONCURRENTLY orders_code_key")
+        .contains("UNIQUE USING INDEX orders_code_key")
         .contains("orders_amount_not_null_check");
     assertThat(plan.steps()).allSatisfy(s -> assertThat(s.risk().risk()).isIn(RiskClass.SAFE));
     assertThat(plan.steps().stream().map(s -> s.risk().rewrittenFrom()).filter(r -> !r.isEmpty()))
