@@ -46,7 +46,11 @@ class TransactionIsolationTest {
 
   @Test
   void commitsAndSessionStateOfATestAreUndoneBeforeTheNext() {
+    TransactionFixtures.EachTestStartsPristine.DATABASES.clear();
     allPass(run(TransactionFixtures.EachTestStartsPristine.class, false), 4);
+    List<String> dbs = TransactionFixtures.EachTestStartsPristine.DATABASES;
+    assertThat(dbs.subList(0, 3)).as("one clone, reused after each rollback").containsOnly(dbs.get(0));
+    assertThat(dbs.get(3)).as("a clone whose connection kept the test's holdability is not reused").isNotEqualTo(dbs.get(2));
   }
 
   @Test

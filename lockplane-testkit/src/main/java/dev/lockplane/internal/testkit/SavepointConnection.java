@@ -27,12 +27,14 @@ final class SavepointConnection implements InvocationHandler {
 
   private final Connection physical;
   private final Runnable onClose;
+  private final Runnable onSessionChange;
   private boolean autoCommit = true;
   private boolean closed;
 
-  private SavepointConnection(Connection physical, Runnable onClose) {
+  private SavepointConnection(Connection physical, Runnable onClose, Runnable onSessionChange) {
     this.physical = physical;
     this.onClose = onClose;
+    this.onSessionChange = onSessionChange;
   }
 
   /**
@@ -40,13 +42,15 @@ final class SavepointConnection implements InvocationHandler {
    *
    * @param physical the connection, with auto-commit off
    * @param onClose told when the handle is closed
+   * @param onSessionChange told when the test changes state of the connection that outlives a
+   *     rollback (holdability, type map, timeouts, client info, or anything through {@code unwrap})
    * @return the handle
    * @throws SQLException if the driver refuses autosave
    */
-  static Connection open(Connection physical, Runnable onClose) throws SQLException {
+  static Connection open(Connection physical, Runnable onClose, Runnable onSessionChange) throws SQLException {
     physical.unwrap(PGConnection.class).setAutosave(AutoSave.ALWAYS);
     return (Connection) Proxy.newProxyInstance(SavepointConnection.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, new SavepointConnection(physical, onClose));
+        new Class<?>[] {Connection.class}, new SavepointConnection(physical, onClose, onSessionChange));
   }
 
   @Override
@@ -104,6 +108,9 @@ final class SavepointConnection implements InvocationHandler {
               + " runs every test inside one read-write transaction. Use isolation = DATABASE for this test class.");
         }
         return null;
+      case "setHoldability", "setTypeMap", "setNetworkTimeout", "setClientInfo", "setSchema", "setCatalog", "unwrap":
+        onSessionChange.run();
+        break;
       default:
         break;
     }

@@ -71,7 +71,7 @@ public final class TestTransaction implements ExtensionContext.Store.CloseableRe
           + " asking for another, or use isolation = DATABASE for this test class.");
     }
     Connection[] self = new Connection[1];
-    self[0] = SavepointConnection.open(slot.connection, () -> closed(self[0]));
+    self[0] = SavepointConnection.open(slot.connection, () -> closed(self[0]), () -> slot.sessionChanged = true);
     open = self[0];
     return open;
   }
@@ -101,10 +101,13 @@ public final class TestTransaction implements ExtensionContext.Store.CloseableRe
         databases.discard(slot);
         return;
       }
-      ended = !slot.sameTransaction();
+      ended = !slot.rollBack();
       if (!ended) {
-        slot.rollBack();
-        databases.release(slot);
+        if (slot.sessionChanged) {
+          databases.discard(slot); // client-side state of the connection that a rollback does not reset
+        } else {
+          databases.release(slot);
+        }
         return;
       }
     } catch (SQLException | RuntimeException e) {

@@ -131,7 +131,11 @@ public final class TransactionDatabases implements AutoCloseable {
     final Connection connection;
     private final Map<String, Long> goldenSequences;
     private final Map<String, Long> startValues = new HashMap<>();
-    private Timestamp transactionStart;
+    /** One query, run inside the test's transaction at its end, that checks and resets in one round trip. */
+    private final String finishQuery;
+    private String transactionStart;
+    /** Set by the connection handle when the test changed client-side state of the connection. */
+    volatile boolean sessionChanged;
     boolean fresh = true;
 
     Slot(Clone clone) throws SQLException {
@@ -146,6 +150,7 @@ public final class TransactionDatabases implements AutoCloseable {
       try {
         this.connection = c;
         this.goldenSequences = sequences();
+        this.finishQuery = finishQuery();
       } catch (SQLException | RuntimeException e) {
         closeQuietly(c);
         clone.destroy();
@@ -153,34 +158,76 @@ public final class TransactionDatabases implements AutoCloseable {
       }
     }
 
-    /** Opens the test's transaction and notes when it started, to know at the end whether it is still the same one. */
-    void begin() throws SQLException {
-      connection.setAutoCommit(false);
-      try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT now()")) {
-        rs.next();
-        transactionStart = rs.getTimestamp(1);
+    /**
+     * Checks that the test's transaction is still the one begun for it, counts the prepared
+     * statements made with SQL (they outlive a rollback), releases session advisory locks (they
+     * do too), and sets every sequence back to the golden's value ({@code setval} is not undone
+     * by a rollback, so it can run before it). A sequence the test dropped or renamed yields a
+     * null, and the sequences are compared again after the rollback.
+     */
+    private String finishQuery() {
+      StringBuilder sql = new StringBuilder("SELECT now()::text = ?, (SELECT count(*) FROM pg_prepared_statements WHERE from_sql),"
+          + " pg_advisory_unlock_all() IS NULL");
+      if (goldenSequences.isEmpty()) {
+        return sql.append(", 0").toString();
       }
+      sql.append(", (SELECT count(*) FILTER (WHERE v IS NULL) FROM (VALUES ");
+      boolean first = true;
+      for (Map.Entry<String, Long> e : new java.util.TreeMap<>(goldenSequences).entrySet()) {
+        sql.append(first ? "" : ", ").append("(setval(to_regclass(").append(dev.lockplane.internal.sql.Identifiers.literal(e.getKey()))
+            .append("), ").append(e.getValue() == null ? startValues.get(e.getKey()) : e.getValue())
+            .append(", ").append(e.getValue() != null).append("))");
+        first = false;
+      }
+      return sql.append(") AS s(v))").toString();
     }
 
-    /** Whether the transaction begun for the test is still open: a COMMIT or ROLLBACK sent as SQL ends it. */
-    boolean sameTransaction() throws SQLException {
-      try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT now()")) {
+    /** Opens the test's transaction and notes when it started, to know at the end whether it is still the same one. */
+    void begin() throws SQLException {
+      sessionChanged = false;
+      connection.setAutoCommit(false);
+      try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT now()::text")) {
         rs.next();
-        return Objects.equals(transactionStart, rs.getTimestamp(1));
+        transactionStart = rs.getString(1);
       }
     }
 
     /**
-     * Rolls the test's work back and cleans what a rollback does not undo: the session's state
-     * (settings, prepared statements, cursors with hold, advisory locks, listeners, temporary
-     * tables) and the sequences, which move outside transactions.
+     * Ends the test: resets in one query what a rollback does not undo, then rolls back. Returns
+     * false if the transaction is no longer the one begun for the test (a COMMIT or ROLLBACK sent
+     * as SQL ended it): then nothing is reset and the clone must not be reused.
+     *
+     * <p>Everything else a test can change in its session — settings, roles, temporary tables,
+     * cursors, listeners — was done inside the transaction and is undone with it.
      */
-    void rollBack() throws SQLException {
-      connection.rollback();
-      connection.setAutoCommit(true);
-      try (Statement s = connection.createStatement()) {
-        s.execute("DISCARD ALL");
+    boolean rollBack() throws SQLException {
+      long preparedWithSql;
+      long missingSequences;
+      try (PreparedStatement ps = connection.prepareStatement(finishQuery)) {
+        ps.setString(1, transactionStart);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (!rs.getBoolean(1)) {
+            return false;
+          }
+          preparedWithSql = rs.getLong(2);
+          missingSequences = rs.getLong(4);
+        }
       }
+      connection.rollback();
+      if (preparedWithSql > 0) {
+        try (Statement s = connection.createStatement()) {
+          s.execute("DEALLOCATE ALL"); // the driver notices and forgets its own prepared statements
+        }
+        connection.commit();
+      }
+      if (missingSequences > 0) {
+        restoreSequences();
+      }
+      return true;
+    }
+
+    private void restoreSequences() throws SQLException {
       Map<String, Long> now = sequences();
       for (Map.Entry<String, Long> e : goldenSequences.entrySet()) {
         if (!Objects.equals(now.get(e.getKey()), e.getValue())) {
@@ -192,6 +239,7 @@ public final class TransactionDatabases implements AutoCloseable {
           }
         }
       }
+      connection.commit();
     }
 
     private Map<String, Long> sequences() throws SQLException {
