@@ -261,6 +261,11 @@ public final class PrefetchingCloneManager implements CloneManager {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      for (Handout h : handedOut.values()) {
+        if (h.spare != null) {
+          h.spare.discardConnection(); // the decorated manager drops the clone next
+        }
+      }
       Spare spare;
       while ((spare = ready.poll()) != null) {
         spare.discardConnection();
