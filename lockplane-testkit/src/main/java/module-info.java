@@ -9,6 +9,8 @@ module dev.lockplane.testkit {
   requires transitive org.jdbi.v3.core;
   requires static dev.lockplane.zfs;
   requires java.logging;
+  // transaction isolation: the driver's autosave and transaction state behind the savepoint emulation
+  requires org.postgresql.jdbc;
   requires org.junit.platform.commons;
 
   exports dev.lockplane.testkit;

@@ -13,6 +13,10 @@ final class Stats {
     ms.add(nanos / 1e6);
   }
 
+  void addAll(Stats other) {
+    ms.addAll(other.ms);
+  }
+
   int count() {
     return ms.size();
   }

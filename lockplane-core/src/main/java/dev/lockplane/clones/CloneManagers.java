@@ -67,6 +67,8 @@ public final class CloneManagers {
    * decorator keeps {@code spares} clones of the golden ready, made in the background, and drops the
    * clones it handed out in the background when they are destroyed. A test suite, a preview
    * environment or a request handler then waits for a queue poll, not for {@code CREATE DATABASE}.
+   * A spare's first connection is opened in the background as well: the first
+   * {@code dataSource().getConnection()} on a spare returns that never-used session.
    *
    * <p>Only {@code create()} uses the spares; {@code create(name)} and clones of other snapshots are
    * made by the decorated manager at once. Spares are not listed by {@code list()}. Closing the

@@ -3,6 +3,8 @@ package dev.lockplane.testkit;
 import dev.lockplane.clone.Clone;
 import dev.lockplane.internal.testkit.Resources;
 import dev.lockplane.internal.testkit.Settings;
+import dev.lockplane.internal.testkit.TestTransaction;
+import dev.lockplane.internal.testkit.TransactionModeException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
@@ -31,7 +34,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * closed by them — the clone after its test, the rest at the end of the run.
  */
 public final class LockplaneExtension
-    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
+    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver, TestExecutionExceptionHandler {
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LockplaneExtension.class);
   private static final Set<Class<?>> INJECTABLE = Set.of(DataSource.class, Connection.class, Jdbi.class, Clone.class);
   private static final String SUPPORTED =
@@ -48,6 +51,11 @@ public final class LockplaneExtension
       check(f);
     }
     boolean hasStatic = injectedFields(type).stream().anyMatch(f -> Modifier.isStatic(f.getModifiers()));
+    if (hasStatic && settings.isolation() == Isolation.TRANSACTION) {
+      Field f = injectedFields(type).stream().filter(x -> Modifier.isStatic(x.getModifiers())).findFirst().orElseThrow();
+      throw new ExtensionConfigurationException("Static field " + f + " would share one clone across tests, but"
+          + " isolation = TRANSACTION gives each test its own transaction: make the field non-static, or use isolation = DATABASE.");
+    }
     if (hasStatic) {
       Resources.TestClone shared = classClone(context, settings);
       for (Field f : injectedFields(type)) {
@@ -72,7 +80,9 @@ public final class LockplaneExtension
     }
     for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
       for (Field f : injectedFields(instance.getClass())) {
-        if (!Modifier.isStatic(f.getModifiers())) {
+        if (!Modifier.isStatic(f.getModifiers()) && settings.isolation() == Isolation.TRANSACTION) {
+          set(f, instance, transactionValue(f.getType(), f.isAnnotationPresent(JdbcUrl.class), transaction(context, settings), f.toString()));
+        } else if (!Modifier.isStatic(f.getModifiers())) {
           Resources.TestClone tc = testClone(context, settings);
           set(f, instance, value(f.getType(), f.isAnnotationPresent(JdbcUrl.class), tc, f.toString()));
         }
@@ -82,6 +92,10 @@ public final class LockplaneExtension
 
   @Override
   public void afterEach(ExtensionContext context) {
+    TestTransaction tx = context.getStore(NS).get("tx", TestTransaction.class);
+    if (tx != null) {
+      tx.finish(); // before the store closes it, so that a misuse fails the test with its reason
+    }
     Resources.TestClone tc = context.getStore(NS).get("clone", Resources.TestClone.class);
     if (tc != null && context.getExecutionException().isPresent() && settings(context).keep() == Keep.ON_FAILURE) {
       tc.keep("failed test " + context.getDisplayName() + " in " + context.getRequiredTestClass().getName());
@@ -98,6 +112,15 @@ public final class LockplaneExtension
   @Override
   public Object resolveParameter(ParameterContext pc, ExtensionContext context) {
     Settings settings = settings(context);
+    if (settings.isolation() == Isolation.TRANSACTION) {
+      if (context.getTestMethod().isEmpty()) {
+        throw new ParameterResolutionException("Cannot provide " + pc.getParameter() + " to " + pc.getDeclaringExecutable()
+            + ": isolation = TRANSACTION gives each test its own transaction, and there is none for the whole class."
+            + " Take it as a test-method parameter, or use isolation = DATABASE.");
+      }
+      return transactionValue(pc.getParameter().getType(), pc.isAnnotated(JdbcUrl.class), transaction(context, settings),
+          pc.getParameter().toString());
+    }
     Resources.TestClone tc = context.getTestMethod().isPresent() ? testClone(context, settings) : classClone(context, settings);
     try {
       return value(pc.getParameter().getType(), pc.isAnnotated(JdbcUrl.class), tc, pc.getParameter().toString());
@@ -106,7 +129,59 @@ public final class LockplaneExtension
     }
   }
 
+  /**
+   * Turns what transaction isolation cannot run into a configuration error that names the limit:
+   * a statement that cannot run in a transaction block (SQLSTATE 25001: {@code CREATE INDEX
+   * CONCURRENTLY}, {@code VACUUM}, …) or a second connection.
+   */
+  @Override
+  public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+    if (settings(context).isolation() != Isolation.TRANSACTION) {
+      throw thrown;
+    }
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      if (t instanceof TransactionModeException) {
+        throw new ExtensionConfigurationException(t.getMessage(), thrown);
+      }
+      if (t instanceof SQLException e && "25001".equals(e.getSQLState())) {
+        throw new ExtensionConfigurationException("The test ran a statement that cannot run inside a transaction block ("
+            + e.getMessage() + "), but isolation = TRANSACTION runs every test inside one transaction: statements such as"
+            + " CREATE INDEX CONCURRENTLY, VACUUM, CREATE DATABASE or ALTER SYSTEM need isolation = DATABASE for this"
+            + " test class.", thrown);
+      }
+    }
+    throw thrown;
+  }
+
   // ---------------------------------------------------------------------------------------------
+
+  private static TestTransaction transaction(ExtensionContext context, Settings settings) {
+    Resources.Golden g = golden(context, settings);
+    return context.getStore(NS).getOrComputeIfAbsent("tx", k -> new TestTransaction(g.transactions()), TestTransaction.class);
+  }
+
+  private static Object transactionValue(Class<?> type, boolean jdbcUrl, TestTransaction tx, String what) {
+    if (jdbcUrl || type == Clone.class) {
+      throw new ExtensionConfigurationException(what + ": isolation = TRANSACTION gives each test one connection inside"
+          + " a transaction; a " + (jdbcUrl ? "JDBC URL" : "Clone") + " would let it open others that cannot see its"
+          + " work. Take a DataSource, Connection or Jdbi, or use isolation = DATABASE.");
+    }
+    if (type == DataSource.class) {
+      return tx.dataSource();
+    }
+    if (type == Jdbi.class) {
+      return Jdbi.create(tx.dataSource());
+    }
+    if (type == Connection.class) {
+      try {
+        return tx.connection();
+      } catch (SQLException e) {
+        throw new ExtensionConfigurationException(what + ": " + e.getMessage(), e);
+      }
+    }
+    throw new ExtensionConfigurationException(what + ": Lockplane cannot inject " + type.getName() + "; use " + SUPPORTED + ".");
+  }
+
 
   /**
    * The settings of the innermost class carrying {@code @LockplaneTest}: the test class itself, or

@@ -76,7 +76,9 @@ public @interface LockplaneTest {
   int pool() default -1;
 
   /**
-   * Whether each test gets a database of its own on a shared server, or a server of its own.
+   * Whether each test gets a database of its own on a shared server, a transaction rolled back
+   * after it ({@link Isolation#TRANSACTION}: one connection, well under a millisecond a test), or a
+   * server of its own.
    *
    * @return the isolation
    */

@@ -8,6 +8,8 @@ import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clone.CloneStrategy;
 import dev.lockplane.clone.Snapshot;
 import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +25,16 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
 /**
  * Keeps spare clones of a manager's golden ready, made in the background, so that {@link #create()}
  * costs a queue poll; and destroys the clones it handed out in the background. A decorator around
  * any {@link CloneManager}, not a mode of one (as zonky's prefetching provider wraps a provider).
+ *
+ * <p>Each spare's first connection is opened in advance by a thread of its own, so that neither
+ * the maker nor the caller waits for a new server process and password authentication.
  *
  * <p>Named clones ({@link #create(String)}) and clones of other snapshots are made by the decorated
  * manager directly: spares have generated names. Spares are not listed.
@@ -38,12 +44,13 @@ public final class PrefetchingCloneManager implements CloneManager {
 
   private final CloneManager manager;
   private final int spares;
-  private final BlockingQueue<Clone> ready = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Spare> ready = new LinkedBlockingQueue<>();
   /** Names the decorated manager still lists but users must not see: ready spares, clones being dropped. */
   private final Set<String> hidden = ConcurrentHashMap.newKeySet();
   private final Map<String, Handout> handedOut = new ConcurrentHashMap<>();
   private final AtomicInteger pending = new AtomicInteger();
   private final ExecutorService maker;
+  private final ExecutorService warmer;
   private final ExecutorService destroyer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -57,6 +64,7 @@ public final class PrefetchingCloneManager implements CloneManager {
     this.manager = manager;
     this.spares = spares;
     this.maker = Executors.newSingleThreadExecutor(daemon("lockplane-clone-prefetch"));
+    this.warmer = Executors.newSingleThreadExecutor(daemon("lockplane-clone-warm"));
     this.destroyer = Executors.newSingleThreadExecutor(daemon("lockplane-clone-destroy"));
     refill();
   }
@@ -85,12 +93,12 @@ public final class PrefetchingCloneManager implements CloneManager {
     if (closed.get()) {
       throw new LockplaneException(ErrorCode.CLOSED, "This clone manager is closed; start a new one.");
     }
-    Clone c = ready.poll();
-    if (c != null) {
-      hidden.remove(c.name());
+    Spare spare = ready.poll();
+    if (spare != null) {
+      hidden.remove(spare.clone.name());
     }
     refill();
-    Handout h = new Handout(c != null ? c : manager.create());
+    Handout h = spare != null ? new Handout(spare.clone, spare) : new Handout(manager.create(), null);
     handedOut.put(h.name(), h);
     return h;
   }
@@ -157,7 +165,9 @@ public final class PrefetchingCloneManager implements CloneManager {
               String name = "clone-" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
               hidden.add(name);
               try {
-                ready.add(manager.create(name));
+                Spare spare = new Spare(manager.create(name));
+                ready.add(spare);
+                warm(spare);
               } catch (RuntimeException e) {
                 hidden.remove(name);
                 throw e;
@@ -175,6 +185,40 @@ public final class PrefetchingCloneManager implements CloneManager {
         pending.decrementAndGet();
         return;
       }
+    }
+  }
+
+  /**
+   * Opens the spare's first connection in the background, off the maker's path: connecting (a new
+   * server process, password authentication) costs as much as making a small clone.
+   */
+  private void warm(Spare spare) {
+    try {
+      warmer.execute(() -> {
+        if (closed.get() || spare.warm.get() != null) {
+          return;
+        }
+        Connection c;
+        try {
+          c = spare.clone.dataSource().getConnection();
+        } catch (SQLException | RuntimeException e) {
+          LOG.log(Level.DEBUG, "Cannot open a connection to spare clone " + spare.clone.name() + " in advance: " + e.getMessage());
+          return;
+        }
+        if (!spare.warm.compareAndSet(null, c)) {
+          closeQuietly(c); // handed out (or destroyed) meanwhile
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // its database is about to go
     }
   }
 
@@ -208,19 +252,27 @@ public final class PrefetchingCloneManager implements CloneManager {
     }
     try {
       maker.shutdown();
+      warmer.shutdown();
       destroyer.shutdown();
       try {
         maker.awaitTermination(2, TimeUnit.MINUTES);
+        warmer.awaitTermination(2, TimeUnit.MINUTES);
         destroyer.awaitTermination(2, TimeUnit.MINUTES);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      Clone c;
-      while ((c = ready.poll()) != null) {
+      for (Handout h : handedOut.values()) {
+        if (h.spare != null) {
+          h.spare.discardConnection(); // the decorated manager drops the clone next
+        }
+      }
+      Spare spare;
+      while ((spare = ready.poll()) != null) {
+        spare.discardConnection();
         try {
-          c.destroy();
+          spare.clone.destroy();
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "Cannot destroy spare clone " + c.name() + ": " + e.getMessage());
+          LOG.log(Level.WARNING, "Cannot destroy spare clone " + spare.clone.name() + ": " + e.getMessage());
         }
       }
     } finally {
@@ -236,10 +288,13 @@ public final class PrefetchingCloneManager implements CloneManager {
   /** A clone handed out by {@link #create()}: destroying it returns at once, the drop runs in the background. */
   private final class Handout implements Clone {
     private final Clone inner;
+    /** The spare it came from, with its connection opened in advance; null if made on demand. */
+    private final Spare spare;
     private final AtomicBoolean destroyed = new AtomicBoolean();
 
-    Handout(Clone inner) {
+    Handout(Clone inner, Spare spare) {
       this.inner = inner;
+      this.spare = spare;
     }
 
     @Override
@@ -269,7 +324,8 @@ public final class PrefetchingCloneManager implements CloneManager {
 
     @Override
     public DataSource dataSource() {
-      return inner.dataSource();
+      DataSource ds = inner.dataSource();
+      return spare == null ? ds : new WarmDataSource(ds, spare);
     }
 
     @Override
@@ -287,6 +343,9 @@ public final class PrefetchingCloneManager implements CloneManager {
       if (destroyed.get()) {
         throw new CloneException(ErrorCode.NOT_FOUND, name(), "Clone '" + name() + "' was destroyed; create a new one.", null);
       }
+      if (spare != null) {
+        spare.discardConnection(); // a reset ends the clone's sessions (and replaces a SQLite file)
+      }
       inner.reset(snapshot);
     }
 
@@ -294,6 +353,9 @@ public final class PrefetchingCloneManager implements CloneManager {
     public void destroy() {
       if (!destroyed.compareAndSet(false, true)) {
         return;
+      }
+      if (spare != null) {
+        spare.discardConnection();
       }
       if (closed.get()) {
         inner.destroy();
@@ -305,6 +367,106 @@ public final class PrefetchingCloneManager implements CloneManager {
     @Override
     public boolean isDestroyed() {
       return destroyed.get() || inner.isDestroyed();
+    }
+
+    @Override
+    public String toString() {
+      return inner.toString();
+    }
+  }
+
+  /** A clone made in advance, and its first connection once the warmer has opened it. */
+  private static final class Spare {
+    /** Put in {@link #warm} once the connection is taken or discarded, so that a late one is closed. */
+    private static final Object GONE = new Object();
+
+    final Clone clone;
+    final AtomicReference<Object> warm = new AtomicReference<>();
+
+    Spare(Clone clone) {
+      this.clone = clone;
+    }
+
+    /** Takes the connection opened in advance, if it is there and open. */
+    Connection take() {
+      Object w = warm.getAndSet(GONE);
+      if (w instanceof Connection c) {
+        try {
+          if (!c.isClosed()) {
+            return c;
+          }
+        } catch (SQLException e) {
+          // fall through: a new one
+        }
+      }
+      return null;
+    }
+
+    void discardConnection() {
+      Connection c = take();
+      if (c != null) {
+        closeQuietly(c);
+      }
+    }
+  }
+
+  /**
+   * The data source of a clone handed out from the spares: its first connection is the one opened
+   * in advance (a fresh session, never used), the others are new.
+   */
+  private static final class WarmDataSource implements DataSource {
+    private final DataSource inner;
+    private final Spare spare;
+
+    WarmDataSource(DataSource inner, Spare spare) {
+      this.inner = inner;
+      this.spare = spare;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      Connection c = spare.take();
+      return c != null ? c : inner.getConnection();
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+      return inner.getConnection(username, password);
+    }
+
+    @Override
+    public java.io.PrintWriter getLogWriter() throws SQLException {
+      return inner.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(java.io.PrintWriter out) throws SQLException {
+      inner.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+      inner.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+      return inner.getLoginTimeout();
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
+      return inner.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+      return iface.isInstance(this) ? iface.cast(this) : inner.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+      return iface.isInstance(this) || inner.isWrapperFor(iface);
     }
 
     @Override

@@ -75,6 +75,7 @@ public final class Resources {
     private final CloneManager pool;
     private final Path scratch;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private TransactionDatabases transactions;
 
     public Golden(Settings s, ExtensionContext.Store root) {
       String prefix = "lpt" + UUID.randomUUID().toString().replace("-", "").substring(0, 6) + "_";
@@ -102,7 +103,8 @@ public final class Resources {
         }
         throw e;
       }
-      pool = CloneManagers.prefetching(manager, s.poolSize());
+      // transaction isolation reuses a few clones for the whole run: spares would only wait
+      pool = CloneManagers.prefetching(manager, s.isolation() == dev.lockplane.testkit.Isolation.TRANSACTION ? 0 : s.poolSize());
       if (server != null) {
         server.adopt(this);
       }
@@ -124,10 +126,23 @@ public final class Resources {
       return pool;
     }
 
+    /** Returns the clones that transaction-isolated tests of this golden run in. */
+    public synchronized TransactionDatabases transactions() {
+      if (transactions == null) {
+        transactions = new TransactionDatabases(pool);
+      }
+      return transactions;
+    }
+
     @Override
     public void close() {
       if (closed.compareAndSet(false, true)) {
         try {
+          synchronized (this) {
+            if (transactions != null) {
+              transactions.close();
+            }
+          }
           pool.close(); // the spares first, then the manager it decorates
         } finally {
           if (scratch != null) {

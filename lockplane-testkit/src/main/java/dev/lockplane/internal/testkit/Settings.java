@@ -86,6 +86,10 @@ public record Settings(
     if (isolation == Isolation.DEFAULT) {
       isolation = param(context, "lockplane.isolation").map(v -> parseEnum(Isolation.class, v, "lockplane.isolation")).orElse(Isolation.DATABASE);
     }
+    if (isolation == Isolation.TRANSACTION && engine == Engine.SQLITE) {
+      throw new ExtensionConfigurationException(where + " asks for isolation = TRANSACTION with engine = SQLITE:"
+          + " transaction isolation is for PostgreSQL (a SQLite clone is a file copy, already cheap); drop one of them.");
+    }
     if (isolation == Isolation.INSTANCE) {
       if (engine == Engine.SQLITE) {
         throw new ExtensionConfigurationException(where + " asks for isolation = INSTANCE with engine = SQLITE: SQLite has no server; drop one of them.");
