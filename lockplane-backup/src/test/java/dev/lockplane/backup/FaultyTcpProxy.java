@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TCP relay on the loopback interface in front of a real server that can reset connections: the
  * network failing, not a fake of the service. Every connection forwards bytes both ways; while
  * {@link #resetAfter(long, int)} is armed, a connection that has sent that many bytes upstream is
- * reset (RST, via SO_LINGER 0), up to a number of times.
+ * reset (RST, via SO_LINGER 0), up to a number of times; {@link #resetDownstreamAfter(long, int)}
+ * does the same for bytes sent back to the client.
  */
 final class FaultyTcpProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -25,6 +26,8 @@ final class FaultyTcpProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final AtomicLong threshold = new AtomicLong(Long.MAX_VALUE);
   private final AtomicInteger resetsLeft = new AtomicInteger();
+  private final AtomicLong downThreshold = new AtomicLong(Long.MAX_VALUE);
+  private final AtomicInteger downResetsLeft = new AtomicInteger();
   private final AtomicInteger resets = new AtomicInteger();
   private final Thread acceptor;
 
@@ -46,6 +49,12 @@ final class FaultyTcpProxy implements AutoCloseable {
     threshold.set(bytes);
   }
 
+  /** Resets connections once they have sent {@code bytes} back to the client, {@code times} times in all. */
+  void resetDownstreamAfter(long bytes, int times) {
+    downResetsLeft.set(times);
+    downThreshold.set(bytes);
+  }
+
   /** How many connections were reset. */
   int resets() {
     return resets.get();
@@ -58,22 +67,22 @@ final class FaultyTcpProxy implements AutoCloseable {
         Socket up = new Socket(upstream.getAddress(), upstream.getPort());
         sockets.add(client);
         sockets.add(up);
-        pump(client, up, true);
-        pump(up, client, false);
+        pump(client, up, threshold, resetsLeft);
+        pump(up, client, downThreshold, downResetsLeft);
       } catch (IOException e) {
         return;
       }
     }
   }
 
-  private void pump(Socket from, Socket to, boolean upstreamBound) {
+  private void pump(Socket from, Socket to, AtomicLong threshold, AtomicInteger resetsLeft) {
     Thread t = new Thread(() -> {
       long sent = 0;
       byte[] buf = new byte[64 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buf)) >= 0) {
-          if (upstreamBound && sent + n >= threshold.get() && resetsLeft.getAndUpdate(r -> Math.max(0, r - 1)) > 0) {
+          if (sent + n >= threshold.get() && resetsLeft.getAndUpdate(r -> Math.max(0, r - 1)) > 0) {
             int part = (int) Math.max(0, threshold.get() - sent);
             out.write(buf, 0, part);
             out.flush();
