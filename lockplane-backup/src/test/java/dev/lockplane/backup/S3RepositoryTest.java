@@ -2,11 +2,11 @@ package dev.lockplane.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.postgres.LocalPostgres;
-import dev.lockplane.testing.SharedPostgres;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,28 +34,32 @@ class S3RepositoryTest {
   }
 
   @Test
-  void physicalBackupRoundTripsThroughTheBucket() throws Exception {
-    LocalPostgres pg = SharedPostgres.get();
-    TestData.createPostgres(pg, "s3_phys", 400);
-    Map<String, String> before;
-    try (Connection c = pg.connect("s3_phys")) {
-      before = TestData.fingerprints(c);
-    }
-    Keyset keys = Keyset.generate();
-    try (BackupStorage bucket = server.storage("s3://backups/prod/")) {
-      BackupRepository repo = BackupRepository.on(bucket).encryptWith(keys).open();
-      Backup b = repo.backup().physical(pg).tag("s3").run();
-      assertThat(repo.list()).extracting(Backup::id).containsExactly(b.id());
-      assertThat(bucket.list("backups/" + b.id() + "/")).contains("backups/" + b.id() + "/manifest.json")
-          .noneMatch(k -> k.contains("/lease/"));
+  void logicalBackupRoundTripsThroughTheBucket() throws Exception {
+    // a physical backup is ~1,000 objects, slow to push through a test server: physical-specific
+    // behaviour is tested on a local repository; here a dump goes through list, verify and restore
+    try (LocalPostgres pg15 = LocalPostgres.builder().version(15).start()) {
+      assumeTrue(pg15.installation().tool("pg_dump").isPresent() || dev.lockplane.testing.Requirements.strict(),
+          "needs pg_dump 15 (apt-get install postgresql-client-15)");
+      TestData.createPostgres(pg15, "s3_app", 400);
+      Map<String, String> before;
+      try (Connection c = pg15.connect("s3_app")) {
+        before = TestData.fingerprints(c);
+      }
+      try (BackupStorage bucket = server.storage("s3://backups/prod/")) {
+        BackupRepository repo = BackupRepository.on(bucket).encryptWith(Keyset.generate()).open();
+        Backup b = repo.backup().logical(pg15, "s3_app").tag("s3").run();
+        assertThat(repo.list()).extracting(Backup::id).containsExactly(b.id());
+        assertThat(bucket.list("backups/" + b.id() + "/")).contains("backups/" + b.id() + "/manifest.json")
+            .noneMatch(k -> k.contains("/lease/"));
 
-      VerifyReport data = repo.verify(b.id(), VerifyDepth.DATA);
-      assertThat(data.problems()).isEmpty();
-      assertThat(data.plaintextChecked()).isTrue();
+        VerifyReport data = repo.verify(b.id(), VerifyDepth.DATA);
+        assertThat(data.problems()).isEmpty();
+        assertThat(data.plaintextChecked()).isTrue();
 
-      try (RestoredServer restored = repo.restore(b.id()).asServer();
-          Connection c = restored.server().connect("s3_phys")) {
-        assertThat(TestData.fingerprints(c)).isEqualTo(before);
+        repo.restore(b.id()).intoDatabase(pg15, "s3_app_restored");
+        try (Connection c = pg15.connect("s3_app_restored")) {
+          assertThat(TestData.fingerprints(c)).isEqualTo(before);
+        }
       }
     }
   }
