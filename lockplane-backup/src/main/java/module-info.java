@@ -12,6 +12,14 @@ module dev.lockplane.backup {
   requires org.apache.commons.compress;
   requires org.postgresql.jdbc;
   requires org.xerial.sqlitejdbc;
+  // The S3-compatible storage (automatic modules of the AWS SDK v2).
+  requires software.amazon.awssdk.services.s3;
+  requires software.amazon.awssdk.core;
+  requires software.amazon.awssdk.awscore;
+  requires software.amazon.awssdk.auth;
+  requires software.amazon.awssdk.regions;
+  requires software.amazon.awssdk.retries;
+  requires software.amazon.awssdk.retries.api;
 
   exports dev.lockplane.backup;
 

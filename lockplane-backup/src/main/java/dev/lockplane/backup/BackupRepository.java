@@ -43,15 +43,18 @@ import java.util.Objects;
  * and stored sizes and SHA-256 digests; encrypted objects bind the backup id and object key as
  * associated data, so objects cannot be swapped or truncated unnoticed.
  *
- * <p>Instances are immutable and thread-safe; they hold no open resources.
+ * <p>Instances are immutable and thread-safe. A repository in a bucket holds the storage's HTTP
+ * connections until {@link #close()}; one in a local directory holds nothing.
  */
-public final class BackupRepository {
+public final class BackupRepository implements AutoCloseable {
   private final RepositoryEngine engine;
   private final Keyset keyset;
+  private final boolean ownsStorage;
 
-  private BackupRepository(RepositoryEngine engine, Keyset keyset) {
+  private BackupRepository(RepositoryEngine engine, Keyset keyset, boolean ownsStorage) {
     this.engine = engine;
     this.keyset = keyset;
+    this.ownsStorage = ownsStorage;
   }
 
   /**
@@ -61,7 +64,54 @@ public final class BackupRepository {
    * @return a builder
    */
   public static Builder at(Path directory) {
-    return new Builder(BackupStorage.localDirectory(Objects.requireNonNull(directory, "directory")));
+    return new Builder(BackupStorage.localDirectory(Objects.requireNonNull(directory, "directory")), true);
+  }
+
+  /**
+   * Starts configuring a repository at a location: {@code file:///backups}, or
+   * {@code s3://bucket/prefix/} with optional {@code endpoint}, {@code region} and
+   * {@code pathStyle=true} query parameters, credentials coming from the AWS provider chain. The
+   * repository owns the storage it creates: close the repository to release its connections.
+   *
+   * <pre>{@code
+   * try (BackupRepository repo = BackupRepository.at(URI.create("s3://backups/prod/?region=eu-west-1"))
+   *     .encryptWith(keyset).open()) {
+   *   repo.list();
+   * }
+   * }</pre>
+   *
+   * @param location the location
+   * @return a builder
+   * @throws LockplaneException {@code INVALID_CONFIGURATION} for another scheme, an unknown query
+   *     parameter, or credentials in the location
+   */
+  public static Builder at(java.net.URI location) {
+    Objects.requireNonNull(location, "location");
+    String scheme = location.getScheme() == null ? "" : location.getScheme();
+    if (scheme.equals("file")) {
+      return at(Path.of(location));
+    }
+    if (!scheme.equals("s3")) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "A repository location is a directory, file:///path or "
+          + "s3://bucket/prefix/, not a '" + scheme + ":' URI.");
+    }
+    S3StorageBuilder b = BackupStorage.s3(location);
+    String query = location.getRawQuery();
+    if (query != null && !query.isEmpty()) {
+      for (String pair : query.split("&")) {
+        int eq = pair.indexOf('=');
+        String name = eq < 0 ? pair : pair.substring(0, eq);
+        String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        switch (name) {
+          case "endpoint" -> b.endpoint(java.net.URI.create(value));
+          case "region" -> b.region(value);
+          case "pathStyle" -> b.pathStyle(Boolean.parseBoolean(value));
+          default -> throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "Unknown parameter '" + name
+              + "' in the repository location: use endpoint, region or pathStyle; credentials come from the AWS environment.");
+        }
+      }
+    }
+    return new Builder(b.build(), true);
   }
 
   /**
@@ -71,7 +121,7 @@ public final class BackupRepository {
    * @return a builder
    */
   public static Builder on(BackupStorage storage) {
-    return new Builder(Objects.requireNonNull(storage, "storage"));
+    return new Builder(Objects.requireNonNull(storage, "storage"), false);
   }
 
   /** Returns where the repository keeps its objects. */
@@ -220,6 +270,18 @@ public final class BackupRepository {
     return new PruneRequest(engine, Objects.requireNonNull(policy, "policy"));
   }
 
+  /**
+   * Releases the storage's connections when the repository created the storage ({@link #at(Path)},
+   * {@link #at(java.net.URI)}); a storage given to {@link #on(BackupStorage)} stays open. Safe to
+   * call twice.
+   */
+  @Override
+  public void close() {
+    if (ownsStorage) {
+      engine.storage().close();
+    }
+  }
+
   @Override
   public String toString() {
     return "BackupRepository[" + engine.storage().describe() + (keyset == null ? ", unencrypted" : ", " + keyset) + "]";
@@ -230,14 +292,16 @@ public final class BackupRepository {
    */
   public static final class Builder {
     private final BackupStorage storage;
+    private final boolean ownsStorage;
     private Keyset keyset;
     private Boolean unencrypted;
     private Compression compression;
     private Long partSize;
     private Integer parallelism;
 
-    private Builder(BackupStorage storage) {
+    private Builder(BackupStorage storage, boolean ownsStorage) {
       this.storage = storage;
+      this.ownsStorage = ownsStorage;
     }
 
     private static void once(Object current, String what) {
@@ -337,7 +401,7 @@ public final class BackupRepository {
           parallelism == null ? Runtime.getRuntime().availableProcessors() : parallelism);
       // a plaintext copy left by a backup whose process died is removed here, at the latest
       engine.staging().removeStale();
-      return new BackupRepository(engine, keyset);
+      return new BackupRepository(engine, keyset, ownsStorage);
     }
   }
 

@@ -28,6 +28,9 @@ public final class BackupRequest {
   private final Keyset keyset;
   private String sourceDescription;
   private LocalPostgres server;
+  private String remoteUrl;
+  private String remoteUser;
+  private String remotePassword;
   private String database;
   private int jobs = 1;
   private Path sqliteFile;
@@ -59,6 +62,32 @@ public final class BackupRequest {
   public BackupRequest physical(LocalPostgres pg) {
     source(BackupKind.PHYSICAL, "physical " + pg);
     this.server = Objects.requireNonNull(pg, "pg");
+    return this;
+  }
+
+  /**
+   * A physical backup of any server reachable over the network, taken over the replication
+   * protocol by {@code pg_basebackup} of the server's major version (found in
+   * {@code /usr/lib/postgresql/MAJOR/bin} or {@code /usr/pgsql-MAJOR/bin}). The role needs the
+   * {@code REPLICATION} attribute, not access to the server's files. The manifest records the host,
+   * port, database and system identifier, never the user or the password.
+   *
+   * <pre>{@code
+   * repo.backup().physical("postgres://db.internal:5432/postgres", "backup", System.getenv("PGPASSWORD")).run();
+   * }</pre>
+   *
+   * @param url a {@code jdbc:postgresql:} or {@code postgres://} URL of the server
+   * @param user the role, or {@code null} for the one in the URL
+   * @param password the password, or {@code null} for the one in the URL (or none)
+   * @return this request
+   */
+  public BackupRequest physical(String url, String user, String password) {
+    Objects.requireNonNull(url, "url");
+    source(BackupKind.PHYSICAL, "physical " + dev.lockplane.internal.backup.ReplicationSource.address(url)
+        + " over the replication protocol");
+    this.remoteUrl = url;
+    this.remoteUser = user;
+    this.remotePassword = password;
     return this;
   }
 
@@ -160,6 +189,15 @@ public final class BackupRequest {
     ProgressTracker tracker = new ProgressTracker(listener);
     Manifest m = engine.backup(tags, parent, tracker, (writer, id) -> switch (kind) {
       case PHYSICAL -> {
+        if (remoteUrl != null) {
+          var where = dev.lockplane.internal.backup.ReplicationSource.address(remoteUrl);
+          PhysicalSource.Result r = dev.lockplane.internal.backup.ReplicationSource.run(remoteUrl, remoteUser, remotePassword,
+              id, writer, tracker);
+          yield new RepositoryEngine.Facts(kind, "postgresql", r.serverVersion(), r.major(), r.databases(),
+              r.systemIdentifier(), r.startWal(), r.stopWal(), r.timeline(), r.directories(), r.tables(),
+              Map.of("source", sourceDescription, "sourceHost", where.host(), "sourcePort", String.valueOf(where.port()),
+                  "sourceDatabase", where.database(), "method", "pg_basebackup"));
+        }
         PhysicalSource.Result r = PhysicalSource.run(server, id, writer, tracker);
         yield new RepositoryEngine.Facts(kind, "postgresql", r.serverVersion(), r.major(), r.databases(),
             r.systemIdentifier(), r.startWal(), r.stopWal(), r.timeline(), r.directories(), r.tables(),

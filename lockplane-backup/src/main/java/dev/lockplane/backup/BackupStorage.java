@@ -14,10 +14,15 @@ import java.util.List;
  * <p>A repository never relies on an object becoming visible atomically: a backup is visible only
  * once its manifest object is complete, and the manifest carries its own checksum.
  *
- * <p>Implementations must be thread-safe. {@link #localDirectory(java.nio.file.Path)} is the built-in
- * implementation.
+ * <p>An object being written becomes visible when its stream is closed; to abandon it, call
+ * {@link #delete(String)} before closing the stream (object stores publish on close, so a stream
+ * closed first would publish what was written so far).
+ *
+ * <p>Implementations must be thread-safe. {@link #localDirectory(java.nio.file.Path)} and
+ * {@link #s3(java.net.URI)} are the built-in implementations. Close a storage to release its
+ * connections; closing twice is safe.
  */
-public interface BackupStorage {
+public interface BackupStorage extends AutoCloseable {
 
   /**
    * Returns storage in a local directory, created if missing.
@@ -30,8 +35,22 @@ public interface BackupStorage {
   }
 
   /**
+   * Starts configuring storage in an S3-compatible bucket.
+   *
+   * <pre>{@code
+   * BackupStorage bucket = BackupStorage.s3(URI.create("s3://backups/prod/")).region("eu-west-1").build();
+   * }</pre>
+   *
+   * @param location {@code s3://bucket/prefix/} (the prefix may be empty)
+   * @return a builder
+   */
+  static S3StorageBuilder s3(java.net.URI location) {
+    return new S3StorageBuilder(location);
+  }
+
+  /**
    * Creates a new object. The object is complete when the stream is closed; a stream abandoned with
-   * an exception must be followed by {@link #delete(String)}.
+   * an exception must be deleted with {@link #delete(String)} before it is closed.
    *
    * @param key the object's key; it must not exist
    * @return a stream receiving the object's bytes
@@ -78,4 +97,8 @@ public interface BackupStorage {
 
   /** Describes the storage for messages, such as {@code directory /backups}. */
   String describe();
+
+  /** Releases the storage's connections; the local directory holds none. Safe to call twice. */
+  @Override
+  default void close() {}
 }

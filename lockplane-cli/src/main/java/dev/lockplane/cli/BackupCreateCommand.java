@@ -15,17 +15,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lockplane backup create}: take a backup of a SQLite file or of a Lockplane cluster. */
-@Command(name = "create", description = {"Take a backup: --sqlite FILE, --physical --pgdata DIR, or --logical --pgdata DIR",
-    "--database DB. Prints the new backup's id."})
+@Command(name = "create", description = {"Take a backup: --sqlite FILE, --physical --pgdata DIR, --physical --url URL (any",
+    "server, over the replication protocol with pg_basebackup), or --logical --pgdata DIR --database DB.",
+    "Prints the new backup's id."})
 final class BackupCreateCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
   @Mixin PgdataOptions pgdata;
+  @Mixin ConnectionOptions connection;
   @Mixin OutputOptions output;
 
   @Option(names = "--sqlite", paramLabel = "FILE", description = "Back up this SQLite database.")
   Path sqlite;
 
-  @Option(names = "--physical", description = "A physical backup of the cluster in --pgdata.")
+  @Option(names = "--physical", description = "A physical backup of the cluster in --pgdata, or of the server at --url "
+      + "(a role with REPLICATION; pg_basebackup of the server's major version).")
   boolean physical;
 
   @Option(names = "--logical", description = "A logical backup (pg_dump) of --database in the cluster in --pgdata.")
@@ -57,10 +60,16 @@ final class BackupCreateCommand extends BaseCommand {
     Format format = output.format(spec, Format.TEXT, Format.JSON);
     int sources = (sqlite != null ? 1 : 0) + (physical ? 1 : 0) + (logical ? 1 : 0);
     if (sources != 1) {
-      throw usage("give one source: --sqlite FILE, --physical --pgdata DIR, or --logical --pgdata DIR --database DB");
+      throw usage("give one source: --sqlite FILE, --physical --pgdata DIR, --physical --url URL, or --logical --pgdata DIR --database DB");
     }
-    if ((physical || logical) && pgdata.pgdata == null) {
-      throw usage("--" + (physical ? "physical" : "logical") + " needs --pgdata DIR");
+    if (connection.url != null && !physical) {
+      throw usage("--url goes with --physical");
+    }
+    if (physical && connection.url != null && pgdata.pgdata != null) {
+      throw usage("--physical takes --pgdata DIR or --url URL, not both");
+    }
+    if ((physical && connection.url == null || logical) && pgdata.pgdata == null) {
+      throw usage("--" + (physical ? "physical" : "logical") + " needs --pgdata DIR" + (physical ? " or --url URL" : ""));
     }
     if (logical && database == null) {
       throw usage("--logical needs --database DB");
@@ -88,6 +97,12 @@ final class BackupCreateCommand extends BaseCommand {
     Backup backup;
     if (sqlite != null) {
       backup = r.sqlite(sqlite).run();
+    } else if (connection.url != null) {
+      Target t = connection.target(cli, spec);
+      if (!t.postgres()) {
+        throw usage("--physical --url needs a PostgreSQL URL, not " + t.shown());
+      }
+      backup = r.physical(t.url(), t.user(), t.password()).run();
     } else {
       reporter().progress("starting the cluster in " + pgdata.pgdata);
       try (LocalPostgres pg = pgdata.start()) {

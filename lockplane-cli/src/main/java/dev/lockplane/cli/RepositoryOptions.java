@@ -4,6 +4,7 @@ import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.backup.BackupRepository;
 import dev.lockplane.backup.Keyset;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,8 +13,10 @@ import picocli.CommandLine.ParameterException;
 
 /** {@code --repo} and the keys that open it: {@code --keyset}, {@code --keyset-env}, {@code --passphrase-env}, {@code --unencrypted}. */
 final class RepositoryOptions {
-  @Option(names = "--repo", paramLabel = "DIR", required = true, description = "The backup repository (a directory).")
-  Path repo;
+  @Option(names = "--repo", paramLabel = "DIR|URI", required = true, description = "The backup repository: a directory, "
+      + "or s3://bucket/prefix/ with credentials from the AWS environment (add ?endpoint=URL&region=R&pathStyle=true for "
+      + "S3-compatible servers).")
+  String repo;
 
   @Option(names = "--keyset", paramLabel = "FILE", description = "The keyset file (lockplane backup keys generate).")
   Path keyset;
@@ -32,14 +35,25 @@ final class RepositoryOptions {
    * mistyped path must be an error, not a new empty repository.
    */
   BackupRepository.Builder builder(Cli cli, CommandSpec spec, boolean keysOptional, boolean create) {
-    if (!create && !Files.isDirectory(repo)) {
-      throw new LockplaneException(ErrorCode.NOT_FOUND, "No backup repository at " + repo.toAbsolutePath() + ": "
-          + spec.name() + " reads an existing repository and creates none. Check --repo.");
-    }
     if (keyset != null && keysetEnv != null) {
       throw new ParameterException(spec.commandLine(), "give --keyset FILE or --keyset-env VAR, not both");
     }
-    BackupRepository.Builder b = BackupRepository.at(repo);
+    BackupRepository.Builder b;
+    if (repo.startsWith("s3://")) {
+      // a bucket has no "missing repository" state to check: a missing bucket is named by the first request
+      try {
+        b = BackupRepository.at(URI.create(repo));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--repo " + repo.replaceAll("\\?.*", "?...") + " is not a valid URI: " + e.getMessage());
+      }
+    } else {
+      Path dir = repo.startsWith("file:") ? Path.of(URI.create(repo)) : Path.of(repo);
+      if (!create && !Files.isDirectory(dir)) {
+        throw new LockplaneException(ErrorCode.NOT_FOUND, "No backup repository at " + dir.toAbsolutePath() + ": "
+            + spec.name() + " reads an existing repository and creates none. Check --repo.");
+      }
+      b = BackupRepository.at(dir);
+    }
     Keyset k = keys(cli, spec);
     if (k != null) {
       b.encryptWith(k);

@@ -101,17 +101,18 @@ public final class ObjectCodec {
       return new StoredObject(key, total, stored.count, hex(plain.digest()), hex(stored.digest.digest()));
     } finally {
       if (!done) {
-        if (stored != null) {
-          try {
-            stored.out.close();
-          } catch (IOException ignored) {
-            // the object is deleted below; its close failure adds nothing
-          }
-        }
+        // delete before close: an object store publishes an object when its stream closes
         try {
           storage.delete(key);
         } catch (IOException ignored) {
           // the original failure matters more; prune removes leftovers of backups without a manifest
+        }
+        if (stored != null) {
+          try {
+            stored.out.close();
+          } catch (IOException ignored) {
+            // the object is deleted; its close failure adds nothing
+          }
         }
       }
     }

@@ -1,0 +1,260 @@
+package dev.lockplane.internal.backup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockplane.ErrorCode;
+import dev.lockplane.backup.BackupException;
+import dev.lockplane.backup.Progress;
+import dev.lockplane.internal.sql.JdbcUrls;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * A physical backup of any server reachable over the network, by a role with the {@code REPLICATION}
+ * attribute and no access to the server's files: {@code pg_basebackup} of the server's major version
+ * writes one tar stream (data files, the WAL the backup needs, the backup label and PostgreSQL's own
+ * {@code backup_manifest}) to its standard output, and each entry goes straight into the repository,
+ * so no plaintext copy touches the local disk. The system identifier and version come from a
+ * replication connection ({@code IDENTIFY_SYSTEM}); the WAL range from the backup manifest.
+ */
+public final class ReplicationSource {
+  private ReplicationSource() {}
+
+  /** Where the server is, as the backup manifest records it: never the user or the password. */
+  public record Address(String host, int port, String database) {
+    /** Returns the address for messages, such as {@code db.example.com:5432}. */
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  /**
+   * Returns where a URL points.
+   *
+   * @param url a {@code jdbc:postgresql:} or {@code postgres://} URL
+   * @return host, port (default 5432) and database (default {@code postgres})
+   */
+  public static Address address(String url) {
+    String jdbc = JdbcUrls.toJdbc(url);
+    URI u = URI.create(jdbc.substring("jdbc:".length()));
+    String db = u.getPath() == null || u.getPath().length() <= 1 ? "postgres" : u.getPath().substring(1);
+    return new Address(u.getHost() == null ? "localhost" : u.getHost(), u.getPort() < 0 ? 5432 : u.getPort(), db);
+  }
+
+  /**
+   * Runs the backup.
+   *
+   * @param url the server's URL
+   * @param user the role, or {@code null} for the URL's
+   * @param password the password, or {@code null} for the URL's
+   * @param backupId the backup id, used in the label
+   * @param writer the data writer
+   * @param progress the progress tracker
+   * @return the recorded facts
+   */
+  public static PhysicalSource.Result run(String url, String user, String password, String backupId, DataWriter writer,
+      ProgressTracker progress) {
+    Address where = address(url);
+    String role = user != null ? user : JdbcUrls.userOf(url);
+    String secret = password != null ? password : JdbcUrls.passwordOf(url);
+    String version;
+    int major;
+    String sysid;
+    Properties props = new Properties();
+    if (role != null) {
+      props.setProperty("user", role);
+    }
+    if (secret != null) {
+      props.setProperty("password", secret);
+    }
+    props.setProperty("replication", "true");
+    props.setProperty("assumeMinServerVersion", "10");
+    props.setProperty("preferQueryMode", "simple");
+    props.setProperty("ApplicationName", "lockplane-backup");
+    String jdbc = "jdbc:postgresql://" + where.host() + ":" + where.port() + "/" + where.database();
+    try (Connection c = DriverManager.getConnection(jdbc, props); Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("IDENTIFY_SYSTEM")) {
+        rs.next();
+        sysid = rs.getString("systemid");
+      }
+      try (ResultSet rs = s.executeQuery("SHOW server_version")) {
+        rs.next();
+        version = rs.getString(1);
+      }
+      try (ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+        rs.next();
+        major = Integer.parseInt(rs.getString(1)) / 10000;
+      }
+    } catch (SQLException e) {
+      throw new BackupException(ErrorCode.DATABASE_ERROR, "Physical backup " + backupId + ": cannot open a replication "
+          + "connection to " + where + " as " + (role == null ? "the default user" : "'" + role + "'") + ": "
+          + Redaction.message(e) + ". The role needs the REPLICATION attribute and a pg_hba.conf line for the "
+          + "'replication' database; check the host, port and password.", backupId, null, Redaction.cause(e));
+    }
+    Path tool = machineTool(major, "pg_basebackup").orElseThrow(() -> new BackupException(ErrorCode.BINARIES_NOT_FOUND,
+        "No pg_basebackup for PostgreSQL " + major + " (the server at " + where + " runs " + version + ") was found in "
+            + "/usr/lib/postgresql/" + major + "/bin or /usr/pgsql-" + major + "/bin. It must match the server's major "
+            + "version: install postgresql-client-" + major + " (Debian/Ubuntu).", backupId, null, null));
+
+    List<String> command = new ArrayList<>(List.of(tool.toString(), "-h", where.host(), "-p", String.valueOf(where.port()),
+        "--no-password", "-D", "-", "-F", "t", "-X", "fetch", "-c", "fast", "-l", "lockplane " + backupId));
+    if (role != null) {
+      command.addAll(List.of("-U", role));
+    }
+    ProcessBuilder pb = new ProcessBuilder(command);
+    if (secret != null) {
+      pb.environment().put("PGPASSWORD", secret);
+    }
+    pb.environment().put("PGAPPNAME", "lockplane-backup");
+    List<String> dirs = new ArrayList<>();
+    byte[] manifest = null;
+    progress.phase(Progress.Phase.COPYING, -1, -1);
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new BackupException(ErrorCode.BINARIES_NOT_FOUND, "Cannot run " + tool + ": " + e.getMessage(), backupId, null, e);
+    }
+    PgTools.ErrorCollector stderr = new PgTools.ErrorCollector(p.getErrorStream());
+    boolean ok = false;
+    try (InputStream out = p.getInputStream(); TarArchiveInputStream tar = new TarArchiveInputStream(out)) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        String name = e.getName();
+        while (name.startsWith("./")) {
+          name = name.substring(2);
+        }
+        if (name.endsWith("/")) {
+          name = name.substring(0, name.length() - 1);
+        }
+        if (name.isEmpty()) {
+          continue;
+        }
+        if (!ObjectKeys.isRelativePath(name)) {
+          throw new IOException("pg_basebackup sent an entry named '" + name + "', outside the data directory");
+        }
+        if (e.isDirectory()) {
+          dirs.add(name);
+        } else if (e.isFile()) {
+          if (name.equals("backup_manifest")) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            tar.transferTo(buf);
+            manifest = buf.toByteArray();
+            writer.addStream(name, new java.io.ByteArrayInputStream(manifest));
+          } else {
+            writer.addStream(name, tar);
+          }
+        }
+      }
+      // pg_basebackup ends the stream with padding after the archive's end marker
+      out.transferTo(java.io.OutputStream.nullOutputStream());
+      ok = true;
+    } catch (IOException e) {
+      p.destroyForcibly();
+      throw new BackupException(DataWriter.isDiskFull(e) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR, "Physical backup "
+          + backupId + " of " + where + " failed while storing pg_basebackup's output: " + Redaction.text(e)
+          + tail(stderr.text()), backupId, null, Redaction.cause(e));
+    } finally {
+      if (!ok) {
+        p.destroyForcibly();
+      }
+    }
+    int code;
+    try {
+      code = p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new BackupException(ErrorCode.IO_ERROR, "Physical backup " + backupId + " was interrupted.", backupId, null, e);
+    }
+    if (code != 0 || manifest == null) {
+      throw new BackupException(ErrorCode.DATABASE_ERROR, "pg_basebackup of " + where + " failed (exit code " + code + ")"
+          + (manifest == null && code == 0 ? ": it sent no backup_manifest" : "") + tail(stderr.text())
+          + ". Check that the role has the REPLICATION attribute and that max_wal_senders allows one more connection.",
+          backupId, null, null);
+    }
+    writer.awaitAll();
+    String startLsn;
+    String stopLsn;
+    int timeline;
+    try {
+      JsonNode ranges = new ObjectMapper().readTree(manifest).path("WAL-Ranges");
+      JsonNode first = ranges.get(0);
+      JsonNode last = ranges.get(ranges.size() - 1);
+      startLsn = first.path("Start-LSN").asText();
+      stopLsn = last.path("End-LSN").asText();
+      timeline = last.path("Timeline").asInt();
+    } catch (IOException | RuntimeException e) {
+      throw new BackupException(ErrorCode.CORRUPTED, "The backup_manifest pg_basebackup sent for " + where
+          + " cannot be read: " + e.getMessage(), backupId, null, e);
+    }
+    List<String> databases = new ArrayList<>();
+    Map<String, Manifest.TableInfo> tables = new TreeMap<>();
+    statistics(jdbc, role, secret, databases, tables);
+    java.util.Collections.sort(dirs);
+    return new PhysicalSource.Result(version, major, sysid, databases, startLsn, stopLsn, timeline, dirs, tables);
+  }
+
+  /**
+   * Lists the databases and their tables' row counts over an ordinary connection, where the role
+   * may log in; a replication-only role leaves both empty, which restores need not know.
+   */
+  private static void statistics(String jdbc, String role, String secret, List<String> databases,
+      Map<String, Manifest.TableInfo> tables) {
+    Properties props = new Properties();
+    if (role != null) {
+      props.setProperty("user", role);
+    }
+    if (secret != null) {
+      props.setProperty("password", secret);
+    }
+    try (Connection c = DriverManager.getConnection(jdbc, props); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname")) {
+      while (rs.next()) {
+        databases.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      return;
+    }
+    for (String db : databases) {
+      try (Connection dc = DriverManager.getConnection(JdbcUrls.withDatabase(jdbc, db), props)) {
+        tables.putAll(TableStats.postgres(dc, db));
+      } catch (SQLException e) {
+        // no access to this database's tables: its row counts stay unknown
+      }
+    }
+  }
+
+  private static String tail(String stderr) {
+    return stderr.isEmpty() ? "" : "; pg_basebackup said: " + Redaction.text(stderr);
+  }
+
+  /** Finds a client tool of a major version on the machine, where Debian and the PGDG packages put them. */
+  static Optional<Path> machineTool(int major, String name) {
+    for (Path d : List.of(Path.of("/usr/lib/postgresql", String.valueOf(major), "bin"), Path.of("/usr/pgsql-" + major, "bin"))) {
+      Path p = d.resolve(name);
+      if (Files.isExecutable(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,114 @@
+package dev.lockplane.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.testing.SharedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Physical backups of a server reached only over TCP by a role with REPLICATION and a password, as
+ * if it were another machine's: no data directory access. The machine's pg_basebackup is Debian's
+ * 15, so the server is a PostgreSQL 15 of its own.
+ */
+class ReplicationBackupTest {
+  private static final String PASSWORD = "repl-pass-7f3a9";
+  static LocalPostgres pg15;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pg15 = LocalPostgres.builder().version(15).start();
+    assumeTrue(Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/pg_basebackup")) || dev.lockplane.testing.Requirements.strict(),
+        "needs pg_basebackup 15 (apt-get install postgresql-client-15)");
+    TestData.createPostgres(pg15, "remote_app", 300);
+    try (Connection c = pg15.connect("postgres"); Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE backup_repl LOGIN REPLICATION PASSWORD '" + PASSWORD + "'");
+      s.execute("CREATE ROLE no_repl LOGIN PASSWORD '" + PASSWORD + "'");
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pg15 != null) {
+      pg15.close();
+    }
+  }
+
+  private static String url() {
+    return "postgres://" + pg15.host() + ":" + pg15.port() + "/postgres";
+  }
+
+  @Test
+  void backupOverTheReplicationProtocolRestoresToTheSameContent() throws Exception {
+    Map<String, String> before;
+    String sysid;
+    try (Connection c = pg15.connect("remote_app")) {
+      before = TestData.fingerprints(c);
+    }
+    try (Connection c = pg15.connect("postgres"); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT system_identifier::text FROM pg_control_system()")) {
+      rs.next();
+      sysid = rs.getString(1);
+    }
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
+    Backup b = repo.backup().physical(url(), "backup_repl", PASSWORD).tag("remote").run();
+
+    assertThat(b.kind()).isEqualTo(BackupKind.PHYSICAL);
+    assertThat(b.serverVersion()).startsWith("15.");
+    assertThat(b.databases()).contains("remote_app");
+    String manifest = repo.manifestJson(b.id());
+    assertThat(manifest).contains("\"sourceHost\" : \"127.0.0.1\"", "\"sourcePort\" : \"" + pg15.port() + "\"",
+        "\"sourceDatabase\" : \"postgres\"", "\"systemIdentifier\" : \"" + sysid + "\"", "\"method\" : \"pg_basebackup\"",
+        "backup_label", "backup_manifest", "pg_wal/");
+    assertThat(manifest).doesNotContain(PASSWORD).doesNotContain("backup_repl");
+    assertThat(repo.verify(b.id(), VerifyDepth.DATA).problems()).isEmpty();
+
+    try (RestoredServer restored = repo.restore(b.id()).asServer();
+        Connection c = restored.server().connect("remote_app")) {
+      assertThat(TestData.fingerprints(c)).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void failuresNameTheServerAndNeverThePassword() {
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
+    assertThatThrownBy(() -> repo.backup().physical(url(), "backup_repl", "wrong-" + PASSWORD).run())
+        .isInstanceOf(BackupException.class).hasMessageContaining("127.0.0.1:" + pg15.port())
+        .hasMessageNotContaining(PASSWORD)
+        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.DATABASE_ERROR));
+    assertThatThrownBy(() -> repo.backup().physical(url(), "no_repl", PASSWORD).run())
+        .isInstanceOf(BackupException.class).hasMessageContaining("REPLICATION").hasMessageNotContaining(PASSWORD);
+    assertThat(repo.list()).isEmpty();
+  }
+
+  @Test
+  void aServerWithoutMatchingClientToolsIsAClearError() throws Exception {
+    LocalPostgres pg = SharedPostgres.get();
+    assumeTrue(!Files.exists(Path.of("/usr/lib/postgresql/" + pg.majorVersion() + "/bin/pg_basebackup")),
+        "this machine has pg_basebackup " + pg.majorVersion());
+    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+      s.execute("DROP ROLE IF EXISTS backup_repl18");
+      s.execute("CREATE ROLE backup_repl18 LOGIN REPLICATION PASSWORD '" + PASSWORD + "'");
+    }
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
+    assertThatThrownBy(() -> repo.backup().physical("jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres",
+        "backup_repl18", PASSWORD).run())
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("No pg_basebackup for PostgreSQL " + pg.majorVersion())
+        .hasMessageContaining("postgresql-client-" + pg.majorVersion())
+        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.BINARIES_NOT_FOUND));
+  }
+}
