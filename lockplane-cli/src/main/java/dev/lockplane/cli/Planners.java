@@ -21,6 +21,12 @@ final class Planners {
     if (timeouts != null && timeouts.statementTimeout != null) {
       b.statementTimeout(timeouts.statementTimeout);
     }
+    if (timeouts != null && timeouts.lockWait != null) {
+      b.applyLockWait(timeouts.lockWait);
+    }
+    if (timeouts != null && timeouts.allowDataLoss) {
+      b.allowDataLoss(true);
+    }
     if (schema != null && schema.scratchUrl != null) {
       Target scratch = connection.resolve(cli, spec, schema.scratchUrl, "--scratch-url");
       if (!scratch.postgres()) {
