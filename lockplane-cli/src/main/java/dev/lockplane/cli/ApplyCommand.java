@@ -49,6 +49,9 @@ final class ApplyCommand extends BaseCommand {
   @Override
   int execute() throws Exception {
     Format format = output.format(spec, Format.TEXT, Format.JSON);
+    if (plan == null) {
+      Planners.withEnvironment(spec, connection, schema);
+    }
     if ((plan == null) == (schema.schema == null)) {
       throw usage("give either --plan FILE or --schema FILE|DIR");
     }

@@ -16,7 +16,7 @@ final class DriftCommand extends BaseCommand {
   @Override
   int execute() {
     Format format = output.format(spec, Format.TEXT, Format.JSON);
-    Planners.requireSchema(spec, schema);
+    Planners.requireSchema(spec, connection, schema);
     Target target = connection.target(cli, spec).requireExisting("drift");
     Planner planner = Planners.build(cli, spec, connection, schema, null, null);
     reporter().progress("comparing " + target.shown() + " with " + schema.schema);

@@ -20,7 +20,7 @@ final class StatusCommand extends BaseCommand {
   @Override
   int execute() {
     Format format = output.format(spec, Format.TEXT, Format.JSON);
-    Planners.requireSchema(spec, schema);
+    Planners.requireSchema(spec, connection, schema);
     Target target = connection.target(cli, spec).requireExisting("status");
     Planner planner = Planners.build(cli, spec, connection, schema, null, null);
     reporter().progress("comparing " + target.shown() + " with " + schema.schema);
