@@ -44,25 +44,30 @@ final class ConnectionOptions {
   ConfigFile.Environment environment(CommandSpec spec) {
     if (env == null) {
       if (config != null) {
-        throw new ParameterException(spec.commandLine(), "--config goes with --env NAME: name the environment to use");
+        throw new ParameterException(spec.commandLine(), "--config goes with --env NAME (or drift --all): name the environment to use");
       }
       return null;
     }
     if (environment == null) {
-      Path file = config;
-      if (file == null) {
-        Path cwd = Path.of(System.getProperty("user.dir"));
-        file = ConfigFile.find(cwd);
-        if (file == null) {
-          throw new ParameterException(spec.commandLine(), "--env " + env + ": no " + ConfigFile.NAME + " in "
-              + cwd.toAbsolutePath() + " or its parents; give --config FILE");
-        }
-      } else if (!Files.isRegularFile(file)) {
-        throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': no file " + file);
-      }
-      environment = ConfigFile.read(file).environment(env);
+      environment = configFile(spec).environment(env);
     }
     return environment;
+  }
+
+  /** The configuration: --config, else lockplane.toml in the working directory or a parent. */
+  ConfigFile configFile(CommandSpec spec) {
+    Path file = config;
+    if (file == null) {
+      Path cwd = Path.of(System.getProperty("user.dir"));
+      file = ConfigFile.find(cwd);
+      if (file == null) {
+        throw new ParameterException(spec.commandLine(), "no " + ConfigFile.NAME + " in "
+            + cwd.toAbsolutePath() + " or its parents; give --config FILE");
+      }
+    } else if (!Files.isRegularFile(file)) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': no file " + file);
+    }
+    return ConfigFile.read(file);
   }
 
   /** Resolves the URL and credentials; a missing or malformed URL is a usage error. */
@@ -78,11 +83,16 @@ final class ConnectionOptions {
 
   /** Resolves another URL (such as --scratch-url) with this command's credentials. */
   Target resolve(Cli cli, CommandSpec spec, String raw, String option) {
+    return resolve(cli, spec, raw, option, environment(spec));
+  }
+
+  /** Resolves a URL with this command's credentials, then the environment's. */
+  Target resolve(Cli cli, CommandSpec spec, String raw, String option, ConfigFile.Environment e) {
     String lower = raw.toLowerCase(Locale.ROOT);
     String jdbc;
     try {
       jdbc = JdbcUrls.toJdbc(raw);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException ex) {
       throw badUrl(cli, spec, raw, option);
     }
     boolean postgres = jdbc.startsWith("jdbc:postgresql://");
@@ -90,7 +100,6 @@ final class ConnectionOptions {
     if (!postgres && !sqlite) {
       throw badUrl(cli, spec, raw, option);
     }
-    ConfigFile.Environment e = environment(spec);
     String u = user != null ? user : e == null ? null : e.user();
     String filePassword = null;
     if (passwordFile != null) {
