@@ -122,10 +122,26 @@ final class ApplyLock implements AutoCloseable {
   /** Releases the lock (a session that ended has released it already). */
   @Override
   public void close() {
+    try {
+      unlock();
+    } catch (SQLException e) {
+      // A session left inside a failed transaction cannot run the unlock; a caller's connection
+      // would otherwise keep the lock for as long as it lives.
+      try {
+        if (!session.isClosed() && !session.getAutoCommit()) {
+          session.rollback();
+          session.setAutoCommit(true);
+          unlock();
+        }
+      } catch (SQLException gone) {
+        // The session is gone: PostgreSQL released its locks with it.
+      }
+    }
+  }
+
+  private void unlock() throws SQLException {
     try (Statement s = session.createStatement()) {
       s.execute("SELECT pg_advisory_unlock(" + KEY + ")");
-    } catch (SQLException e) {
-      // The session is gone: PostgreSQL released its locks with it.
     }
   }
 }
