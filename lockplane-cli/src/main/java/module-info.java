@@ -5,6 +5,7 @@ module dev.lockplane.cli {
   requires dev.lockplane.planner;
   requires dev.lockplane.backup;
   requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.dataformat.toml;
   requires info.picocli;
   requires java.logging;
 

@@ -37,4 +37,12 @@ public interface ApplyListener {
    * @param run the earlier apply
    */
   default void interruptedRunFound(InterruptedRun run) {}
+
+  /**
+   * Called once, before any check or step, when another apply holds the database's apply lock
+   * (PostgreSQL) and this one starts waiting for it.
+   *
+   * @param holder who holds it: pid, user, client, application name, since when
+   */
+  default void waitingForApplyLock(String holder) {}
 }

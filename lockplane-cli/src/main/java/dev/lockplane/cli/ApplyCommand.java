@@ -16,7 +16,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
@@ -50,6 +49,9 @@ final class ApplyCommand extends BaseCommand {
   @Override
   int execute() throws Exception {
     Format format = output.format(spec, Format.TEXT, Format.JSON);
+    if (plan == null) {
+      Planners.withEnvironment(spec, connection, schema);
+    }
     if ((plan == null) == (schema.schema == null)) {
       throw usage("give either --plan FILE or --schema FILE|DIR");
     }
@@ -107,9 +109,15 @@ final class ApplyCommand extends BaseCommand {
     json.put("sourceHash", r.sourceHash());
     json.put("resultHash", r.resultHash());
     json.put("started", r.started().toString());
-    cli.out().print(format == Format.JSON ? Json.write(json)
-        : String.format(Locale.ROOT, "applied %d step(s) in %d ms; schema %s (history id %d)%n", r.stepsApplied(),
-            r.duration().toMillis(), r.resultHash(), r.historyId()));
+    json.put("interruptedRuns", r.interruptedRuns().stream().map(run -> {
+      Map<String, Object> m = new TreeMap<>();
+      m.put("historyId", run.historyId());
+      m.put("started", run.started().toString());
+      m.put("sourceHash", run.sourceHash());
+      m.put("targetHash", run.targetHash());
+      return m;
+    }).toList());
+    cli.out().print(format == Format.JSON ? Json.write(json) : r.toText() + "\n");
     return Main.OK;
   }
 }

@@ -21,4 +21,9 @@ final class ApplyProgress implements ApplyListener {
   public void stepFinished(int index, int total, Step step, Duration took) {
     reporter.detail("step " + (index + 1) + "/" + total + " done in " + took.toMillis() + " ms: " + step.description());
   }
+
+  @Override
+  public void waitingForApplyLock(String holder) {
+    reporter.info("waiting for another apply to this database to finish (" + holder + ")");
+  }
 }

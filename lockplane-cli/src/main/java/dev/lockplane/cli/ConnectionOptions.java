@@ -30,21 +30,69 @@ final class ConnectionOptions {
   @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from the first line of FILE.")
   Path passwordFile;
 
+  @Option(names = "--env", paramLabel = "NAME", description = {
+      "Take the settings of environment NAME from lockplane.toml (in the working directory or a parent,",
+      "or --config); options given on the command line override them."})
+  String env;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "The configuration file for --env (default: lockplane.toml found upwards).")
+  Path config;
+
+  private ConfigFile.Environment environment;
+
+  /** The environment named by --env, or null without it. */
+  ConfigFile.Environment environment(CommandSpec spec) {
+    if (env == null) {
+      if (config != null) {
+        throw new ParameterException(spec.commandLine(), "--config goes with --env NAME (or drift --all): name the environment to use");
+      }
+      return null;
+    }
+    if (environment == null) {
+      environment = configFile(spec).environment(env);
+    }
+    return environment;
+  }
+
+  /** The configuration: --config, else lockplane.toml in the working directory or a parent. */
+  ConfigFile configFile(CommandSpec spec) {
+    Path file = config;
+    if (file == null) {
+      Path cwd = Path.of(System.getProperty("user.dir"));
+      file = ConfigFile.find(cwd);
+      if (file == null) {
+        throw new ParameterException(spec.commandLine(), "no " + ConfigFile.NAME + " in "
+            + cwd.toAbsolutePath() + " or its parents; give --config FILE");
+      }
+    } else if (!Files.isRegularFile(file)) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': no file " + file);
+    }
+    return ConfigFile.read(file);
+  }
+
   /** Resolves the URL and credentials; a missing or malformed URL is a usage error. */
   Target target(Cli cli, CommandSpec spec) {
-    if (url == null || url.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "Missing required option: '--url=URL'");
+    ConfigFile.Environment e = environment(spec);
+    String u = url != null ? url : e == null ? null : e.url();
+    if (u == null || u.isBlank()) {
+      throw new ParameterException(spec.commandLine(), e == null ? "Missing required option: '--url=URL'"
+          : "Missing required option: '--url=URL' (environment '" + e.name() + "' sets no url)");
     }
-    return resolve(cli, spec, url, "--url");
+    return resolve(cli, spec, u, "--url");
   }
 
   /** Resolves another URL (such as --scratch-url) with this command's credentials. */
   Target resolve(Cli cli, CommandSpec spec, String raw, String option) {
+    return resolve(cli, spec, raw, option, environment(spec));
+  }
+
+  /** Resolves a URL with this command's credentials, then the environment's. */
+  Target resolve(Cli cli, CommandSpec spec, String raw, String option, ConfigFile.Environment e) {
     String lower = raw.toLowerCase(Locale.ROOT);
     String jdbc;
     try {
       jdbc = JdbcUrls.toJdbc(raw);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException ex) {
       throw badUrl(cli, spec, raw, option);
     }
     boolean postgres = jdbc.startsWith("jdbc:postgresql://");
@@ -52,10 +100,12 @@ final class ConnectionOptions {
     if (!postgres && !sqlite) {
       throw badUrl(cli, spec, raw, option);
     }
-    String u = user;
+    String u = user != null ? user : e == null ? null : e.user();
     String filePassword = null;
     if (passwordFile != null) {
       filePassword = readPasswordFile(cli, spec);
+    } else if (password == null && e != null) {
+      filePassword = environmentPassword(cli, e);
     }
     if (sqlite) {
       return new Target(jdbc, null, null);
@@ -68,6 +118,28 @@ final class ConnectionOptions {
     }
     String pw = Credentials.password(cli, password, filePassword, raw, jdbc, u);
     return new Target(jdbc, u, pw);
+  }
+
+  /** The password an environment names (its variable, else its file), or null for the usual sources. */
+  private static String environmentPassword(Cli cli, ConfigFile.Environment e) {
+    String pw = null;
+    if (e.passwordEnv() != null) {
+      pw = cli.env(e.passwordEnv());
+      if (pw == null) {
+        throw new dev.lockplane.LockplaneException(dev.lockplane.ErrorCode.INVALID_CONFIGURATION, "Environment '"
+            + e.name() + "' takes its password from the variable " + e.passwordEnv() + ", which is not set.");
+      }
+    } else if (e.passwordFile() != null) {
+      try {
+        pw = Files.readString(e.passwordFile(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+      } catch (IOException | java.io.UncheckedIOException ex) {
+        throw new dev.lockplane.LockplaneException(dev.lockplane.ErrorCode.INVALID_CONFIGURATION, "Environment '"
+            + e.name() + "' takes its password from " + e.passwordFile() + ", which cannot be read ("
+            + ex.getClass().getSimpleName() + ").");
+      }
+    }
+    cli.secret(pw);
+    return pw;
   }
 
   private String readPasswordFile(Cli cli, CommandSpec spec) {

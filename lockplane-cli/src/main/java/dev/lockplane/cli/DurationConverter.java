@@ -15,6 +15,9 @@ final class DurationConverter implements ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.equals("0")) {
+      return Duration.ZERO;
+    }
     Matcher m = SHORT.matcher(v);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lockplane", versionProvider = VersionProvider.class,
     description = {"Safe schema changes and backups for PostgreSQL and SQLite.", ""},
     subcommands = {IntrospectCommand.class, PlanCommand.class, ApplyCommand.class, RollbackCommand.class,
-        DriftCommand.class, ValidateCommand.class, BackupCommand.class, CloneCommand.class,
+        DriftCommand.class, StatusCommand.class, HistoryCommand.class, ValidateCommand.class, BackupCommand.class, CloneCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 nothing to do or done, 2 changes, drift or findings, 1 error, 64 usage error.",
         "Passwords: --password-file, the URL, LOCKPLANE_PASSWORD, PGPASSWORD or ~/.pgpass (PGPASSFILE).",

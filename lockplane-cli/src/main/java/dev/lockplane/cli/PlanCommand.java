@@ -31,7 +31,7 @@ final class PlanCommand extends BaseCommand {
   @Override
   int execute() throws Exception {
     Format format = output.format(spec, Format.TEXT, Format.JSON, Format.MARKDOWN);
-    Planners.requireSchema(spec, schema);
+    Planners.requireSchema(spec, connection, schema);
     Target target = connection.target(cli, spec).requireExisting("plan");
     Planner planner = Planners.build(cli, spec, connection, schema, safety, null);
     reporter().progress("planning " + target.shown() + " to " + schema.schema);

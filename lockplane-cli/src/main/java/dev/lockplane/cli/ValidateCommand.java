@@ -58,7 +58,7 @@ final class ValidateCommand extends BaseCommand {
   @Override
   int execute() throws IOException {
     ReportFormat format = ReportFormat.valueOf(output.format(spec, Format.TEXT, Format.JSON, Format.MARKDOWN).name());
-    Planners.requireSchema(spec, schema);
+    Planners.requireSchema(spec, connection, schema);
     Target target = connection.target(cli, spec);
     if (!target.postgres()) {
       throw usage("validate needs a PostgreSQL target (jdbc:postgresql://... or postgres://...), not " + target.shown());

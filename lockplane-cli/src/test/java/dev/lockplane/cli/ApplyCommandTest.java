@@ -82,7 +82,7 @@ class ApplyCommandTest {
 
     Result yes = apply("y\n", true);
     assertThat(yes.code()).as(yes.err()).isZero();
-    assertThat(yes.out()).contains("[y/N]", "applied ");
+    assertThat(yes.out()).contains("[y/N]", "Applied ");
     assertThat(hasAccounts()).isTrue();
   }
 

@@ -5,16 +5,20 @@ import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.planner.Applier;
 import dev.lockplane.internal.planner.DesiredLoader;
 import dev.lockplane.internal.planner.DriftComputer;
+import dev.lockplane.internal.planner.HistoryReader;
 import dev.lockplane.internal.planner.PlanBuilder;
 import dev.lockplane.internal.planner.SchemaHash;
 import dev.lockplane.internal.planner.SchemaJson;
+import dev.lockplane.internal.planner.StatusComputer;
 import dev.lockplane.internal.planner.pg.PgIntrospector;
 import dev.lockplane.internal.planner.sqlite.SqliteIntrospector;
 import dev.lockplane.internal.safety.PlanAssessor;
 import dev.lockplane.plan.ApplyListener;
 import dev.lockplane.plan.ApplyResult;
 import dev.lockplane.plan.DriftReport;
+import dev.lockplane.plan.HistoryEntry;
 import dev.lockplane.plan.Plan;
+import dev.lockplane.plan.SchemaStatus;
 import dev.lockplane.plan.Step;
 import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.safety.LockCatalogue;
@@ -24,7 +28,9 @@ import dev.lockplane.schema.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -48,8 +54,10 @@ public final class Planner {
   private final SafetyLevel safety;
   private final DesiredLoader loader;
   private final boolean allowDataLoss;
+  private final Duration applyLockWait;
 
   private Planner(Builder b) {
+    this.applyLockWait = b.applyLockWait == null ? Duration.ofMinutes(1) : b.applyLockWait;
     this.allowDataLoss = b.allowDataLoss != null && b.allowDataLoss;
     this.safety = b.safety == null ? SafetyLevel.MODERATE : b.safety;
     this.lockTimeout = b.lockTimeout == null ? Duration.ofSeconds(5) : b.lockTimeout;
@@ -199,7 +207,10 @@ public final class Planner {
   /**
    * Applies a plan. Consecutive transactional steps run in one transaction; a step that cannot run
    * in a transaction runs alone. Each run is recorded in the history table ({@code lockplane.history},
-   * SQLite {@code lockplane_history}). Before any step runs, the apply
+   * SQLite {@code lockplane_history}). On PostgreSQL, applies to one database are serialised: the
+   * whole apply holds a session-level advisory lock on a second connection of its own; another apply
+   * waits up to {@link Builder#applyLockWait(Duration)} and then fails ({@link ErrorCode#IN_USE})
+   * naming the session that holds it. Before any step runs, the apply
    * <ul>
    *   <li>refuses a plan whose {@link Plan#digest()} does not match its steps ({@link
    *       ErrorCode#CORRUPTED}: the plan file was edited) or that has no digest ({@link
@@ -234,8 +245,9 @@ public final class Planner {
    * @return what was applied
    */
   public ApplyResult apply(Plan plan, DataSource target, ApplyListener listener) {
-    try (Connection c = target.getConnection()) {
-      return apply(plan, c, listener);
+    try (Connection c = target.getConnection();
+        Connection lockSession = dialectOf(c) == Dialect.SQLITE ? null : target.getConnection()) {
+      return Applier.apply(plan, c, lockSession, options(listener));
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot connect to the target: " + e.getMessage(), e);
     }
@@ -253,7 +265,8 @@ public final class Planner {
   }
 
   /**
-   * Applies a plan through a connection the caller keeps, reporting each step to a listener.
+   * Applies a plan through a connection the caller keeps, reporting each step to a listener. On
+   * PostgreSQL the apply lock is held by this connection's session.
    *
    * @param plan the plan
    * @param connection the connection
@@ -261,8 +274,12 @@ public final class Planner {
    * @return what was applied
    */
   public ApplyResult apply(Plan plan, Connection connection, ApplyListener listener) {
-    return Applier.apply(plan, connection, new Applier.Options(lockTimeout, statementTimeout, this::introspect,
-        java.util.Objects.requireNonNull(listener, "listener"), allowDataLoss));
+    return Applier.apply(plan, connection, connection, options(listener));
+  }
+
+  private Applier.Options options(ApplyListener listener) {
+    return new Applier.Options(lockTimeout, statementTimeout, this::introspect,
+        Objects.requireNonNull(listener, "listener"), allowDataLoss, applyLockWait);
   }
 
   /**
@@ -277,6 +294,52 @@ public final class Planner {
   public ApplyResult rollback(Plan plan, DataSource target) {
     Applier.verifyDigest(plan);
     return apply(plan.reverse(), target);
+  }
+
+  /**
+   * Lists the applies recorded in a database's history table, oldest first: when, by whom, from
+   * which schema hash to which, how long, and how each ended. Reads only; a database without the
+   * table has an empty history.
+   *
+   * @param target the database
+   * @return the entries
+   */
+  public List<HistoryEntry> history(DataSource target) {
+    try (Connection c = target.getConnection()) {
+      return HistoryReader.list(c, dialectOf(c) == Dialect.SQLITE);
+    } catch (SQLException e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the history: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns the plan recorded with a history entry (its steps and rollback steps; the source schema
+   * is not recorded).
+   *
+   * @param target the database
+   * @param historyId the entry's id
+   * @return the plan, or empty when the database has no such entry
+   */
+  public Optional<Plan> historyPlan(DataSource target, long historyId) {
+    try (Connection c = target.getConnection()) {
+      return HistoryReader.plan(c, dialectOf(c) == Dialect.SQLITE, historyId);
+    } catch (SQLException e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the history: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Says where a database stands relative to the desired state: at it, behind (the desired schema
+   * has changes not applied), ahead (the desired schema is one the history shows the database was at
+   * before), or drifted (applies were recorded, but the live schema is not what the last successful
+   * one left). See {@link SchemaStatus.State}.
+   *
+   * @param target the database
+   * @param desired the desired state
+   * @return the verdict, with the hashes, the last successful apply and the differences
+   */
+  public SchemaStatus status(DataSource target, Desired desired) {
+    return StatusComputer.decide(drift(target, desired), history(target));
   }
 
   /** Returns whether this planner's applies may destroy rows (default false). */
@@ -406,8 +469,28 @@ public final class Planner {
     private String scratchPassword;
     private SafetyLevel safety;
     private Boolean allowDataLoss;
+    private Duration applyLockWait;
 
     Builder() {}
+
+    /**
+     * Sets how long an apply waits for another apply to the same PostgreSQL database to finish
+     * (default 1 minute); zero fails at once. The wait ends with {@link ErrorCode#IN_USE}, naming the
+     * holder's pid, user, client address, application name and since when it holds the lock.
+     *
+     * @param wait the longest wait
+     * @return this builder
+     */
+    public Builder applyLockWait(Duration wait) {
+      if (applyLockWait != null) {
+        throw conflict("applyLockWait", applyLockWait);
+      }
+      if (Objects.requireNonNull(wait, "wait").isNegative()) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "applyLockWait must not be negative: " + wait);
+      }
+      applyLockWait = wait;
+      return this;
+    }
 
     /**
      * Sets whether apply may destroy rows (default false). A plan step that drops a table or a column,

@@ -31,7 +31,8 @@ public final class Applier {
 
   /** How an apply is done: timeouts, schema reader, listener, and whether rows may be destroyed. */
   public record Options(Duration lockTimeout, Duration statementTimeout,
-      Function<Connection, DatabaseSchema> introspect, ApplyListener listener, boolean allowDataLoss) {}
+      Function<Connection, DatabaseSchema> introspect, ApplyListener listener, boolean allowDataLoss,
+      Duration lockWait) {}
 
   /**
    * Throws unless the plan's digest matches its content: a plan file edited after it was written, or
@@ -52,15 +53,33 @@ public final class Applier {
   }
 
   /**
-   * Applies a plan through a connection the caller keeps (left in autocommit mode).
+   * Applies a plan through a connection the caller keeps (left in autocommit mode). On PostgreSQL the
+   * whole apply holds the database's apply lock (see {@link ApplyLock}), taken on {@code lockSession}.
    *
    * @param plan the plan
-   * @param c the connection
+   * @param c the connection the steps run on
+   * @param lockSession the session that holds the apply lock: a second connection to the same database
+   *     that does nothing else, or {@code c} itself
    * @param o how to apply
    * @return what was applied
    */
-  public static ApplyResult apply(Plan plan, Connection c, Options o) {
+  public static ApplyResult apply(Plan plan, Connection c, Connection lockSession, Options o) {
     verifyDigest(plan);
+    if (plan.dialect() == Dialect.SQLITE) {
+      return locked(plan, c, o);
+    }
+    ApplyLock lock;
+    try {
+      lock = ApplyLock.acquire(lockSession, o.lockWait(), o.listener()::waitingForApplyLock);
+    } catch (SQLException e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot take the apply lock: " + e.getMessage(), e);
+    }
+    try (lock) {
+      return locked(plan, c, o);
+    }
+  }
+
+  private static ApplyResult locked(Plan plan, Connection c, Options o) {
     boolean sqlite = plan.dialect() == Dialect.SQLITE;
     try {
       c.setAutoCommit(true);

@@ -31,6 +31,11 @@ final class ApplyHistory {
     return sqlite ? "lockplane_history" : "lockplane.history";
   }
 
+  /** Columns added after the first version of the table, with their types (PostgreSQL, SQLite). */
+  private static final String[][] ADDED_COLUMNS = {
+      {"backend_pid", "integer", null}, {"backend_start", "timestamptz", null},
+      {"db_user", "text", "TEXT"}, {"client_addr", "text", "TEXT"}, {"client_host", "text", "TEXT"}};
+
   static void ensure(Connection c, boolean sqlite) throws SQLException {
     try (Statement s = c.createStatement()) {
       if (sqlite) {
@@ -42,20 +47,40 @@ final class ApplyHistory {
         s.execute("CREATE TABLE IF NOT EXISTS lockplane.history (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
             + "started_at timestamptz NOT NULL, duration_ms bigint, source_hash text NOT NULL, "
             + "target_hash text NOT NULL, result_hash text, outcome text NOT NULL, error text, plan jsonb NOT NULL)");
-        // Tables made before runs recorded their backend gain the columns; old rows keep nulls. Asked
-        // first, because ALTER TABLE takes an exclusive lock even when there is nothing to add.
-        boolean hasBackend;
-        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_attribute WHERE attrelid = "
-            + "'lockplane.history'::regclass AND attname = 'backend_start' AND NOT attisdropped")) {
-          rs.next();
-          hasBackend = rs.getInt(1) == 1;
-        }
-        if (!hasBackend) {
-          s.execute("ALTER TABLE lockplane.history ADD COLUMN IF NOT EXISTS backend_pid integer, "
-              + "ADD COLUMN IF NOT EXISTS backend_start timestamptz");
+      }
+      // Tables made by older versions gain the newer columns; old rows keep nulls. Asked first,
+      // because ALTER TABLE takes an exclusive lock even when there is nothing to add.
+      java.util.Set<String> present = columns(c, sqlite);
+      List<String> add = new ArrayList<>();
+      for (String[] col : ADDED_COLUMNS) {
+        String type = sqlite ? col[2] : col[1];
+        if (type != null && !present.contains(col[0])) {
+          add.add(col[0] + " " + type);
         }
       }
+      if (sqlite) {
+        for (String col : add) {
+          s.execute("ALTER TABLE lockplane_history ADD COLUMN " + col);
+        }
+      } else if (!add.isEmpty()) {
+        s.execute("ALTER TABLE lockplane.history " + add.stream().map(a -> "ADD COLUMN IF NOT EXISTS " + a)
+            .collect(java.util.stream.Collectors.joining(", ")));
+      }
     }
+  }
+
+  /** The history table's columns, or none when it does not exist. */
+  static java.util.Set<String> columns(Connection c, boolean sqlite) throws SQLException {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    String sql = sqlite ? "SELECT name FROM pragma_table_info('lockplane_history')"
+        : "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('lockplane.history') AND attnum > 0 "
+            + "AND NOT attisdropped";
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    return names;
   }
 
   /**
@@ -87,11 +112,12 @@ final class ApplyHistory {
 
   static long start(Connection c, boolean sqlite, Plan plan, Instant started) throws SQLException {
     String sql = sqlite
-        ? "INSERT INTO lockplane_history (started_at, source_hash, target_hash, outcome, plan) "
-            + "VALUES (?, ?, ?, 'running', ?)"
-        : "INSERT INTO lockplane.history (started_at, source_hash, target_hash, outcome, plan, backend_pid, "
-            + "backend_start) VALUES (?, ?, ?, 'running', ?::jsonb, pg_backend_pid(), "
-            + "(SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()))";
+        ? "INSERT INTO lockplane_history (started_at, source_hash, target_hash, outcome, plan, client_host, db_user, "
+            + "client_addr) VALUES (?, ?, ?, 'running', ?, ?, ?, 'local')"
+        : "INSERT INTO lockplane.history (started_at, source_hash, target_hash, outcome, plan, client_host, "
+            + "backend_pid, backend_start, db_user, client_addr) VALUES (?, ?, ?, 'running', ?::jsonb, ?, "
+            + "pg_backend_pid(), (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()), "
+            + "session_user, coalesce(host(inet_client_addr()), 'local'))";
     try (PreparedStatement p = c.prepareStatement(sql + " RETURNING id")) {
       if (sqlite) {
         p.setString(1, started.toString());
@@ -102,6 +128,10 @@ final class ApplyHistory {
       p.setString(3, plan.targetHash());
       p.setString(4, SchemaJson.write("plan", new Plan(plan.dialect(), plan.sourceHash(), plan.targetHash(),
           plan.steps(), plan.rollbackSteps(), null, plan.digest())));
+      p.setString(5, HistoryReader.localHost());
+      if (sqlite) {
+        p.setString(6, System.getProperty("user.name"));
+      }
       try (ResultSet rs = p.executeQuery()) {
         rs.next();
         return rs.getLong(1);

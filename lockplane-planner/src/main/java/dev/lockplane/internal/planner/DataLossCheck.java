@@ -61,7 +61,7 @@ final class DataLossCheck {
         .append(losses.size() == 1 ? "an object that holds" : losses.size() + " objects that hold").append(" rows:");
     losses.forEach(l -> b.append("\n  - ").append(l.toText()));
     b.append("\nNothing was changed. If losing these rows is intended, apply with a planner built with "
-        + "Lockplane.planner().allowDataLoss(true). If not, check the desired schema: a missing file or an "
+        + "Lockplane.planner().allowDataLoss(true) (lockplane apply --allow-data-loss). If not, check the desired schema: a missing file or an "
         + "empty directory reads as \"drop everything\".");
     throw new LockplaneException(ErrorCode.DATA_LOSS, b.toString());
   }

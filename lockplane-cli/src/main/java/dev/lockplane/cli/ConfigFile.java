@@ -1,0 +1,203 @@
+package dev.lockplane.cli;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.internal.sql.JdbcUrls;
+import dev.lockplane.safety.SafetyLevel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * {@code lockplane.toml}: named environments (see docs/environments.md and its JSON Schema). Reading
+ * is strict: an unknown key fails with its path and line, a malformed file with its line, and a
+ * literal password (a {@code password} key, or one inside a URL) is refused, since the file is meant
+ * to be committed.
+ *
+ * @param file the file read
+ * @param environments the environments by name
+ */
+record ConfigFile(Path file, Map<String, Environment> environments) {
+  /** The file name looked for in the working directory and its parents. */
+  static final String NAME = "lockplane.toml";
+
+  static final Set<String> KEYS = Set.of("url", "user", "password-env", "password-file", "schema", "scratch-url",
+      "safety", "lock-timeout", "statement-timeout", "lock-wait");
+
+  /**
+   * One environment; null for what it does not set.
+   *
+   * @param name its name
+   * @param url the database URL (no password in it)
+   * @param user the user
+   * @param passwordEnv the environment variable holding the password
+   * @param passwordFile the file whose first line is the password (resolved against the config's directory)
+   * @param schema the desired schema (resolved against the config's directory)
+   * @param scratchUrl the server for scratch databases
+   * @param safety the safety level
+   * @param lockTimeout lock_timeout while applying
+   * @param statementTimeout statement_timeout while applying
+   * @param lockWait how long an apply waits for another
+   */
+  record Environment(String name, String url, String user, String passwordEnv, Path passwordFile, Path schema,
+      String scratchUrl, SafetyLevel safety, Duration lockTimeout, Duration statementTimeout, Duration lockWait) {}
+
+  /** Returns {@code lockplane.toml} in {@code dir} or the nearest parent that has one, or null. */
+  static Path find(Path dir) {
+    for (Path d = dir.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+      Path candidate = d.resolve(NAME);
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** Reads and checks a configuration file. */
+  static ConfigFile read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new LockplaneException(ErrorCode.IO_ERROR, "Cannot read the configuration " + file + ": " + e.getMessage(), e);
+    }
+    JsonNode root;
+    try {
+      root = new TomlMapper().readTree(text);
+    } catch (JacksonException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null || at.getLineNr() < 1 ? "" : " line " + at.getLineNr()
+          + (at.getColumnNr() > 0 ? ", column " + at.getColumnNr() : "");
+      throw invalid(file, where, "is not valid TOML: " + e.getOriginalMessage());
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    Map<String, Environment> envs = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+      Map.Entry<String, JsonNode> top = it.next();
+      if (!top.getKey().equals("environments")) {
+        throw invalid(file, line(text, null, top.getKey()), top.getKey() + ": unknown key '" + top.getKey()
+            + "'; the file has one table, [environments.NAME]");
+      }
+      if (!top.getValue().isObject()) {
+        throw invalid(file, "", "environments: must be a table of environments ([environments.NAME])");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> e = top.getValue().fields(); e.hasNext();) {
+        Map.Entry<String, JsonNode> env = e.next();
+        envs.put(env.getKey(), environment(file, text, dir, env.getKey(), env.getValue()));
+      }
+    }
+    return new ConfigFile(file, envs);
+  }
+
+  private static Environment environment(Path file, String text, Path dir, String name, JsonNode node) {
+    String path = "environments." + name;
+    if (!node.isObject()) {
+      throw invalid(file, "", path + ": must be a table of settings ([" + path + "])");
+    }
+    for (Iterator<String> keys = node.fieldNames(); keys.hasNext();) {
+      String key = keys.next();
+      if (key.equals("password")) {
+        throw invalid(file, line(text, name, key), path + ".password: a literal password is not allowed in the "
+            + "configuration (it is meant to be committed). Name where it is instead: password-env = \"VARIABLE\", "
+            + "password-file = \"PATH\", or a line in ~/.pgpass.");
+      }
+      if (!KEYS.contains(key)) {
+        throw invalid(file, line(text, name, key), path + "." + key + ": unknown key '" + key + "'; known keys: "
+            + String.join(", ", new java.util.TreeSet<>(KEYS)));
+      }
+    }
+    String url = string(file, text, name, node, "url");
+    if (url != null && JdbcUrls.passwordOf(url) != null) {
+      throw invalid(file, line(text, name, "url"), path + ".url: the URL holds a password; a literal password is "
+          + "not allowed in the configuration. Remove it and use password-env, password-file or ~/.pgpass.");
+    }
+    String passwordFile = string(file, text, name, node, "password-file");
+    String schema = string(file, text, name, node, "schema");
+    String safety = string(file, text, name, node, "safety");
+    SafetyLevel level = null;
+    if (safety != null) {
+      try {
+        level = SafetyLevel.valueOf(safety.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException ex) {
+        throw invalid(file, line(text, name, "safety"), path + ".safety: '" + safety
+            + "' is not one of strict, moderate, permissive");
+      }
+    }
+    return new Environment(name, url, string(file, text, name, node, "user"),
+        string(file, text, name, node, "password-env"), passwordFile == null ? null : dir.resolve(passwordFile),
+        schema == null ? null : dir.resolve(schema), string(file, text, name, node, "scratch-url"), level,
+        duration(file, text, name, node, "lock-timeout"), duration(file, text, name, node, "statement-timeout"),
+        duration(file, text, name, node, "lock-wait"));
+  }
+
+  private static String string(Path file, String text, String env, JsonNode node, String key) {
+    JsonNode v = node.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!v.isTextual() || v.asText().isBlank()) {
+      throw invalid(file, line(text, env, key), "environments." + env + "." + key + ": must be a non-empty string");
+    }
+    return v.asText();
+  }
+
+  private static Duration duration(Path file, String text, String env, JsonNode node, String key) {
+    String v = string(file, text, env, node, key);
+    try {
+      return v == null ? null : new DurationConverter().convert(v);
+    } catch (RuntimeException e) {
+      throw invalid(file, line(text, env, key), "environments." + env + "." + key + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The line of {@code key} in the table of environment {@code env} (the top level when null), as
+   * {@code " line N"}; empty when it cannot be found (a key written as a dotted or inline table).
+   */
+  static String line(String text, String env, String key) {
+    List<String> lines = new ArrayList<>(text.lines().toList());
+    Pattern keyLine = Pattern.compile("^\\s*\"?" + Pattern.quote(key) + "\"?\\s*=.*");
+    Pattern header = env == null ? null
+        : Pattern.compile("^\\s*\\[\\s*environments\\s*\\.\\s*\"?" + Pattern.quote(env) + "\"?\\s*\\]\\s*(#.*)?$");
+    boolean inTable = env == null;
+    for (int i = 0; i < lines.size(); i++) {
+      String l = lines.get(i);
+      if (l.trim().startsWith("[")) {
+        inTable = header != null && header.matcher(l).matches();
+        continue;
+      }
+      if (inTable && keyLine.matcher(l).matches()) {
+        return " line " + (i + 1);
+      }
+    }
+    return "";
+  }
+
+  private static LockplaneException invalid(Path file, String where, String what) {
+    return new LockplaneException(ErrorCode.INVALID_CONFIGURATION, file + where + ": " + what);
+  }
+
+  /** Returns the named environment, or fails naming the ones there are. */
+  Environment environment(String name) {
+    Environment e = environments.get(name);
+    if (e == null) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "No environment '" + name + "' in " + file
+          + (environments.isEmpty() ? "; it defines none" : "; it defines: " + String.join(", ", environments.keySet())));
+    }
+    return e;
+  }
+}
