@@ -332,7 +332,8 @@ public final class Differ {
           o = new Table(candidate.schema(), n.name(), candidate.columns(), candidate.constraints(),
               candidate.indexes(), candidate.triggers(), candidate.policies(), candidate.rowSecurity(),
               candidate.forceRowSecurity(), candidate.partitionKey(), candidate.partitionOf(),
-              candidate.partitionBound(), candidate.comment(), null);
+              candidate.partitionBound(), candidate.comment(), null, candidate.unlogged(),
+              candidate.storageParameters());
         }
       } else if (o != null) {
         matchedOld.add(o.qualifiedName());
@@ -396,6 +397,14 @@ public final class Differ {
 
   private void addConstraint(Table t, Constraint c) {
     (c instanceof Constraint.ForeignKey ? addForeignKeys : addConstraints).add(new AddConstraint(t, c));
+    if (c.comment() != null) {
+      comments.add(constraintComment(t, c));
+    }
+  }
+
+  private static SetComment constraintComment(Table t, Constraint c) {
+    return new SetComment("CONSTRAINT", Sql.ident(c.name()) + " ON " + Sql.qualified(t.schema(), t.name()),
+        "con:" + t.qualifiedName() + "." + c.name(), c.comment());
   }
 
   private void dropConstraint(Table t, Constraint c) {
@@ -428,11 +437,13 @@ public final class Differ {
     if (!sqlite) {
       newCons.forEach((k, c) -> {
         Constraint oc = oldCons.get(k);
-        if (!c.equals(oc)) {
+        if (oc == null || !c.withoutComment().equals(oc.withoutComment())) {
           if (oc != null) {
             dropConstraint(before, oc);
           }
           addConstraint(n, c);
+        } else if (!Objects.equals(oc.comment(), c.comment())) {
+          comments.add(constraintComment(n, c));
         }
       });
       oldCons.forEach((k, c) -> {
@@ -481,6 +492,9 @@ public final class Differ {
     if (o.rowSecurity() != n.rowSecurity() || o.forceRowSecurity() != n.forceRowSecurity()) {
       rowSecurity.add(new SetRowSecurity(n));
     }
+    if (!sqlite && (o.unlogged() != n.unlogged() || !o.storageParameters().equals(n.storageParameters()))) {
+      alterColumns.add(new SetTableStorage(o, n));
+    }
     if (!Objects.equals(o.comment(), n.comment())) {
       comments.add(new SetComment("TABLE", Sql.qualified(n.schema(), n.name()), "rel:" + n.qualifiedName(), n.comment()));
     }
@@ -519,7 +533,7 @@ public final class Differ {
   }
 
   private static Index withoutComment(Index i) {
-    return new Index(i.name(), i.unique(), i.method(), i.keys(), i.include(), i.where(), null);
+    return i.withoutComment();
   }
 
   private void alterColumns(Table o, Table n) {
@@ -534,7 +548,7 @@ public final class Differ {
         Column was = oldCols.get(c.renamedFrom());
         matched.add(was.name());
         oc = new Column(c.name(), was.type(), was.notNull(), was.defaultValue(), was.identity(), was.generated(),
-            was.collation(), was.comment(), null);
+            was.collation(), was.comment(), null, was.identityOptions());
       } else if (oc != null) {
         matched.add(oc.name());
       }
@@ -572,7 +586,8 @@ public final class Differ {
   static boolean sameDefinition(Column a, Column b) {
     return a.type().equals(b.type()) && a.notNull() == b.notNull()
         && Objects.equals(a.defaultValue(), b.defaultValue()) && a.identity() == b.identity()
-        && Objects.equals(a.generated(), b.generated()) && Objects.equals(a.collation(), b.collation());
+        && Objects.equals(a.generated(), b.generated()) && Objects.equals(a.collation(), b.collation())
+        && Objects.equals(a.identityOptions(), b.identityOptions());
   }
 
   private void views() {

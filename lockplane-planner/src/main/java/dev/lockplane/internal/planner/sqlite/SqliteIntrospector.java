@@ -118,6 +118,18 @@ public final class SqliteIntrospector {
           match == null || "NONE".equalsIgnoreCase(match) ? "SIMPLE" : match.toUpperCase(Locale.ROOT), false, false));
     }
     t.constraints.addAll(SqliteChecks.checks(sql));
+    // Table options, in the order CREATE TABLE takes them (pragma_table_list: SQLite 3.37 and later).
+    List<String> options = new ArrayList<>();
+    h.createQuery("SELECT wr, strict FROM pragma_table_list WHERE schema = 'main' AND name = " + lit(name))
+        .mapToMap().findFirst().ifPresent(r -> {
+          if (lng(r, "strict") == 1) {
+            options.add("STRICT");
+          }
+          if (lng(r, "wr") == 1) {
+            options.add("WITHOUT ROWID");
+          }
+        });
+    t.storageParameters = options;
     return t;
   }
 

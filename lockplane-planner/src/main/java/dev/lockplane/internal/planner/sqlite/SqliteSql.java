@@ -119,7 +119,8 @@ public final class SqliteSql {
         parts.add("CONSTRAINT " + q(k.name()) + " CHECK (" + k.expression() + ")");
       }
     }
-    return "CREATE TABLE " + q(name) + " (\n    " + String.join(",\n    ", parts) + "\n)";
+    return "CREATE TABLE " + q(name) + " (\n    " + String.join(",\n    ", parts) + "\n)"
+        + (t.storageParameters().isEmpty() ? "" : " " + String.join(", ", t.storageParameters()));
   }
 
   static String column(Column c) {
