@@ -621,11 +621,14 @@ public final class Differ {
         }
         createViews.add(new CreateView(n));
         indexes(n.schema(), n.name(), List.of(), n.indexes(), true);
+        // Dropping a view drops its triggers: a re-created view gets all of them again.
+        viewTriggers(o, n, true);
         if (n.comment() != null) {
           comments.add(viewComment(n));
         }
       } else {
         indexes(n.schema(), n.name(), o.indexes(), n.indexes(), false);
+        viewTriggers(o, n, false);
         if (!Objects.equals(o.comment(), n.comment())) {
           comments.add(viewComment(n));
         }
@@ -636,6 +639,36 @@ public final class Differ {
         dropViews.add(new DropView(o));
       }
     });
+  }
+
+  private void viewTriggers(View o, View n, boolean recreated) {
+    Table onOld = o == null ? null : viewAsTable(o);
+    Table onNew = viewAsTable(n);
+    var oldTr = byKey(o == null || recreated ? List.of() : o.triggers(), Trigger::name);
+    var newTr = byKey(n.triggers(), Trigger::name);
+    newTr.forEach((k, t) -> {
+      Trigger ot = oldTr.get(k);
+      if (ot == null || !withoutComment(ot).equals(withoutComment(t))) {
+        if (ot != null) {
+          dropTriggers.add(new DropTrigger(onOld, ot));
+        }
+        createTrigger(onNew, t);
+      } else if (!Objects.equals(ot.comment(), t.comment())) {
+        comments.add(new SetComment("TRIGGER", Sql.ident(t.name()) + " ON " + Sql.qualified(n.schema(), n.name()),
+            "trg:" + n.qualifiedName() + "." + t.name(), t.comment()));
+      }
+    });
+    oldTr.forEach((k, t) -> {
+      if (!newTr.containsKey(k)) {
+        dropTriggers.add(new DropTrigger(onOld, t));
+      }
+    });
+  }
+
+  /** A view as the relation a trigger operation names. */
+  private static Table viewAsTable(View v) {
+    return new Table(v.schema(), v.name(), List.of(), List.of(), List.of(), v.triggers(), List.of(), false, false,
+        null, null, null, null, null);
   }
 
   private static SetComment viewComment(View v) {

@@ -382,7 +382,21 @@ public final class PgIntrospector {
         });
   }
 
+  /** Triggers on views ({@code INSTEAD OF}), by view. */
+  private static Map<String, List<Trigger>> viewTriggers(Handle h) {
+    Map<String, List<Trigger>> out = new LinkedHashMap<>();
+    h.createQuery("SELECT n.nspname || '.' || c.relname AS rel, t.tgname, pg_get_triggerdef(t.oid) AS def, "
+            + "t.tgenabled <> 'D' AS enabled, obj_description(t.oid, 'pg_trigger') AS comment, "
+            + "(SELECT fn.nspname || '.' || p.proname FROM pg_proc p JOIN pg_namespace fn ON fn.oid = p.pronamespace WHERE p.oid = t.tgfoid) AS fn "
+            + "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE NOT t.tgisinternal AND c.relkind IN ('v', 'm') AND" + USER_NS + "ORDER BY 1, 2")
+        .mapToMap().list().forEach(r -> out.computeIfAbsent(str(r, "rel"), k -> new ArrayList<>())
+            .add(new Trigger(str(r, "tgname"), str(r, "fn"), str(r, "def"), bool(r, "enabled"), str(r, "comment"))));
+    return out;
+  }
+
   private static List<View> views(Handle h, Map<String, List<Index>> indexes) {
+    Map<String, List<Trigger>> triggers = viewTriggers(h);
     return h.createQuery("SELECT n.nspname, c.relname, c.relkind = 'm' AS mat, pg_get_viewdef(c.oid, true) AS def, "
             + "obj_description(c.oid, 'pg_class') AS comment, "
             + "ARRAY(SELECT DISTINCT rn.nspname || '.' || rc.relname FROM pg_rewrite rw "
@@ -394,7 +408,7 @@ public final class PgIntrospector {
         .mapToMap().list().stream()
         .map(r -> new View(str(r, "nspname"), str(r, "relname"), bool(r, "mat"), str(r, "def"),
             strings(r, "deps"), indexes.getOrDefault(str(r, "nspname") + "." + str(r, "relname"), List.of()),
-            str(r, "comment")))
+            str(r, "comment"), triggers.getOrDefault(str(r, "nspname") + "." + str(r, "relname"), List.of())))
         .toList();
   }
 

@@ -56,7 +56,7 @@ public final class SqliteIntrospector {
           List<String> deps = relations.stream().filter(t -> !t.equals(name)
               && Pattern.compile("(?i)(?<![\\w\"])\"?" + Pattern.quote(t) + "\"?(?![\\w\"])").matcher(def).find())
               .map(t -> SCHEMA + "." + t).sorted().toList();
-          views.add(new View(SCHEMA, name, false, def, deps, List.of(), null));
+          views.add(new View(SCHEMA, name, false, def, deps, List.of(), null, viewTriggers(master, name)));
         }
       }
       for (Map<String, Object> r : master) {
@@ -74,6 +74,12 @@ public final class SqliteIntrospector {
       return new DatabaseSchema(Dialect.SQLITE, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
           out, views, List.of());
     }
+  }
+
+  /** The triggers on a view ({@code INSTEAD OF}), sorted by name as sqlite_master lists them. */
+  private static List<Trigger> viewTriggers(List<Map<String, Object>> master, String view) {
+    return master.stream().filter(r -> "trigger".equals(str(r, "type")) && view.equals(str(r, "tbl_name")))
+        .map(r -> new Trigger(str(r, "name"), null, str(r, "sql"), true, null)).toList();
   }
 
   private static String q(String name) {
