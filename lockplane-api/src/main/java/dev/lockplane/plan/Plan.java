@@ -108,6 +108,9 @@ public record Plan(
     b.append("-- Lockplane plan (").append(dialect.name().toLowerCase(java.util.Locale.ROOT))
         .append(")\n-- source ").append(sourceHash).append("\n-- target ").append(targetHash)
         .append('\n');
+    if (source != null) {
+      source.unmanaged().forEach(u -> b.append("-- not managed, left as it is: ").append(u).append('\n'));
+    }
     if (steps.isEmpty()) {
       return b.append("-- no changes\n").toString();
     }

@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param comment the comment, or null
  * @param renamedFrom in a desired schema, the column's previous name: the planner renames instead
  *     of dropping and adding; null otherwise
+ * @param identityOptions for an identity column, the options of its sequence that differ from the
+ *     defaults, in the order {@code INCREMENT BY, MINVALUE, MAXVALUE, START WITH, CACHE, CYCLE}, e.g.
+ *     {@code INCREMENT BY 10 START WITH 100}; null when all are the defaults
  */
 public record Column(
     String name,
@@ -25,16 +28,46 @@ public record Column(
     String generated,
     String collation,
     String comment,
-    String renamedFrom) {
+    String renamedFrom,
+    String identityOptions) {
   /** Validates the record. */
   public Column {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
   }
 
+  /**
+   * Creates a column whose identity sequence, if any, has the default options.
+   *
+   * @param name the column name
+   * @param type the type
+   * @param notNull whether NULL is rejected
+   * @param defaultValue the default expression, or null
+   * @param identity the identity kind, or null
+   * @param generated the generation expression, or null
+   * @param collation the collation, or null
+   * @param comment the comment, or null
+   * @param renamedFrom the rename hint, or null
+   */
+  public Column(String name, String type, boolean notNull, String defaultValue, Identity identity, String generated,
+      String collation, String comment, String renamedFrom) {
+    this(name, type, notNull, defaultValue, identity, generated, collation, comment, renamedFrom, null);
+  }
+
   /** Returns this column without its rename hint. */
   public Column withoutRenameHint() {
-    return new Column(name, type, notNull, defaultValue, identity, generated, collation, comment, null);
+    return withRenamedFrom(null);
+  }
+
+  /**
+   * Returns this column with another rename hint.
+   *
+   * @param hint the previous name, or null
+   * @return the copy
+   */
+  public Column withRenamedFrom(String hint) {
+    return new Column(name, type, notNull, defaultValue, identity, generated, collation, comment, hint,
+        identityOptions);
   }
 
   /** How the values of an identity column are generated. */

@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param tables the tables, including partitioned tables and their partitions
  * @param views the views and materialized views
  * @param routines the functions and procedures
+ * @param unmanaged objects present that Lockplane does not manage, one entry a kind with their
+ *     count and names, e.g. {@code 2 aggregates: public.a(integer), public.b(numeric)}; sorted. The
+ *     planner reports them and never creates, alters or drops them; the schema hash leaves them out
  */
 public record DatabaseSchema(
     Dialect dialect,
@@ -29,7 +32,8 @@ public record DatabaseSchema(
     List<Sequence> sequences,
     List<Table> tables,
     List<View> views,
-    List<Routine> routines) {
+    List<Routine> routines,
+    List<String> unmanaged) {
 
   /** Validates and copies the lists. */
   public DatabaseSchema {
@@ -43,6 +47,38 @@ public record DatabaseSchema(
     tables = Lists.copy(tables);
     views = Lists.copy(views);
     routines = Lists.copy(routines);
+    unmanaged = Lists.copy(unmanaged);
+  }
+
+  /**
+   * Creates a model without unmanaged objects.
+   *
+   * @param dialect the dialect of the database
+   * @param schemas the user schemas
+   * @param extensions the installed extensions
+   * @param enums the enum types
+   * @param domains the domains
+   * @param compositeTypes the composite types
+   * @param sequences the sequences that are not identity sequences
+   * @param tables the tables
+   * @param views the views and materialized views
+   * @param routines the functions and procedures
+   */
+  public DatabaseSchema(Dialect dialect, List<String> schemas, List<Extension> extensions, List<EnumType> enums,
+      List<Domain> domains, List<CompositeType> compositeTypes, List<Sequence> sequences, List<Table> tables,
+      List<View> views, List<Routine> routines) {
+    this(dialect, schemas, extensions, enums, domains, compositeTypes, sequences, tables, views, routines, null);
+  }
+
+  /**
+   * Returns this model with other unmanaged-object entries.
+   *
+   * @param entries the entries, e.g. {@code 1 publication: pub}
+   * @return the copy
+   */
+  public DatabaseSchema withUnmanaged(List<String> entries) {
+    return new DatabaseSchema(dialect, schemas, extensions, enums, domains, compositeTypes, sequences, tables, views,
+        routines, entries);
   }
 
   /**

@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param partitionBound for a partition, the bound, e.g. {@code FOR VALUES IN (1)}; else null
  * @param comment the comment, or null
  * @param renamedFrom in a desired schema, the table's previous name (same schema); else null
+ * @param unlogged whether the table is {@code UNLOGGED} (PostgreSQL)
+ * @param storageParameters PostgreSQL: the storage parameters of {@code WITH (...)}, e.g. {@code
+ *     fillfactor=70}, sorted; SQLite: the table options {@code STRICT} and {@code WITHOUT ROWID}
  */
 public record Table(
     String schema,
@@ -35,7 +38,9 @@ public record Table(
     String partitionOf,
     String partitionBound,
     String comment,
-    String renamedFrom) {
+    String renamedFrom,
+    boolean unlogged,
+    List<String> storageParameters) {
 
   /** Validates and copies the record. */
   public Table {
@@ -46,6 +51,32 @@ public record Table(
     indexes = Lists.copy(indexes);
     triggers = Lists.copy(triggers);
     policies = Lists.copy(policies);
+    storageParameters = Lists.copy(storageParameters);
+  }
+
+  /**
+   * Creates a logged table without storage parameters.
+   *
+   * @param schema the schema
+   * @param name the table name
+   * @param columns the columns
+   * @param constraints the constraints
+   * @param indexes the indexes
+   * @param triggers the triggers
+   * @param policies the policies
+   * @param rowSecurity whether row-level security is enabled
+   * @param forceRowSecurity whether it applies to the owner too
+   * @param partitionKey the partition key, or null
+   * @param partitionOf the parent of a partition, or null
+   * @param partitionBound the bound of a partition, or null
+   * @param comment the comment, or null
+   * @param renamedFrom the rename hint, or null
+   */
+  public Table(String schema, String name, List<Column> columns, List<Constraint> constraints, List<Index> indexes,
+      List<Trigger> triggers, List<Policy> policies, boolean rowSecurity, boolean forceRowSecurity,
+      String partitionKey, String partitionOf, String partitionBound, String comment, String renamedFrom) {
+    this(schema, name, columns, constraints, indexes, triggers, policies, rowSecurity, forceRowSecurity, partitionKey,
+        partitionOf, partitionBound, comment, renamedFrom, false, null);
   }
 
   /** Returns {@code schema.name}. */
@@ -62,6 +93,7 @@ public record Table(
    */
   public Table with(List<Column> newColumns, String newRenamedFrom) {
     return new Table(schema, name, newColumns, constraints, indexes, triggers, policies, rowSecurity,
-        forceRowSecurity, partitionKey, partitionOf, partitionBound, comment, newRenamedFrom);
+        forceRowSecurity, partitionKey, partitionOf, partitionBound, comment, newRenamedFrom, unlogged,
+        storageParameters);
   }
 }

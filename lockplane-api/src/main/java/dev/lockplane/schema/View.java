@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param dependsOn the tables and views it reads, as {@code schema.name}, sorted
  * @param indexes the indexes of a materialized view
  * @param comment the comment, or null
+ * @param triggers the triggers on the view ({@code INSTEAD OF}), sorted by name
  */
 public record View(
     String schema,
@@ -21,7 +22,8 @@ public record View(
     String definition,
     List<String> dependsOn,
     List<Index> indexes,
-    String comment) {
+    String comment,
+    List<Trigger> triggers) {
   /** Validates and copies the record. */
   public View {
     Objects.requireNonNull(schema, "schema");
@@ -29,6 +31,23 @@ public record View(
     Objects.requireNonNull(definition, "definition");
     dependsOn = Lists.copy(dependsOn);
     indexes = Lists.copy(indexes);
+    triggers = Lists.copy(triggers);
+  }
+
+  /**
+   * Creates a view without triggers.
+   *
+   * @param schema the schema
+   * @param name the view name
+   * @param materialized whether it is a materialized view
+   * @param definition the query
+   * @param dependsOn the relations it reads
+   * @param indexes the indexes of a materialized view
+   * @param comment the comment, or null
+   */
+  public View(String schema, String name, boolean materialized, String definition, List<String> dependsOn,
+      List<Index> indexes, String comment) {
+    this(schema, name, materialized, definition, dependsOn, indexes, comment, null);
   }
 
   /** Returns {@code schema.name}. */

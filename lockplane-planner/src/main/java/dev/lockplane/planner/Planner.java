@@ -28,6 +28,7 @@ import dev.lockplane.schema.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -115,7 +116,10 @@ public final class Planner {
   }
 
   /**
-   * Plans the change from one model to another.
+   * Plans the change from one model to another. Objects that Lockplane does not manage (aggregates,
+   * casts, operators, foreign tables, publications, event triggers, rules, table inheritance, ...)
+   * are never created, altered or dropped: the plan lists them ({@link DatabaseSchema#unmanaged()},
+   * shown by {@link Plan#toText()}), those of the database and those of the desired state.
    *
    * @param current the schema as it is
    * @param desired the schema as it should be (rename hints honoured)
@@ -126,7 +130,18 @@ public final class Planner {
       throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "Cannot plan from a " + current.dialect()
           + " schema to a " + desired.dialect() + " schema; load the desired state for the target's dialect.");
     }
-    return PlanBuilder.plan(current, desired);
+    return PlanBuilder.plan(withUnmanaged(current, desired), desired);
+  }
+
+  /**
+   * The current model carrying what neither model manages: the database's own entries, then the
+   * desired state's that differ, so that the plan reports both (the schema hash leaves them out).
+   */
+  private static DatabaseSchema withUnmanaged(DatabaseSchema current, DatabaseSchema desired) {
+    List<String> all = new ArrayList<>(current.unmanaged());
+    desired.unmanaged().stream().filter(u -> !current.unmanaged().contains(u))
+        .forEach(u -> all.add("in the desired state, not created: " + u));
+    return all.size() == current.unmanaged().size() ? current : current.withUnmanaged(all);
   }
 
   /**
@@ -180,7 +195,7 @@ public final class Planner {
     }
     LockCatalogue catalogue = LockCatalogue.forVersion(major);
     PlanAssessor assessor = new PlanAssessor(catalogue, safety, c, current, desired);
-    Plan plan = PlanBuilder.plan(current, desired, assessor::assess,
+    Plan plan = PlanBuilder.plan(withUnmanaged(current, desired), desired, assessor::assess,
         (from, to) -> new PlanAssessor(catalogue, safety, c, from, to, false)::assess);
     assessor.checkAllowed();
     return plan;

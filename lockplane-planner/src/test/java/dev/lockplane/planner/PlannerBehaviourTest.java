@@ -21,6 +21,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,5 +205,53 @@ class PlannerBehaviourTest {
       assertThat(planner.drift(planner.introspect(c), planner.load(Desired.sql("add", Planner.toSql(add)), Dialect.SQLITE, 0))
           .differences()).isEmpty();
     }
+  }
+
+  @Test
+  void reportsObjectKindsItDoesNotManageAndLeavesThemAlone() throws Exception {
+    String kinds = "CREATE FUNCTION add_int(integer, integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT $1 + $2';\n"
+        + "CREATE AGGREGATE total(integer) (SFUNC = add_int, STYPE = integer, INITCOND = '0');\n"
+        + "CREATE TABLE parent (id int);\nCREATE TABLE child (extra text) INHERITS (parent);\n"
+        + "CREATE PUBLICATION everything FOR ALL TABLES;\n";
+    try (Connection c = pg.connect(db)) {
+      ScriptRunner.run(c, Script.of("before.sql", kinds));
+    }
+    Plan plan = planner.plan(pg.dataSource(db), Desired.sql("v1.sql",
+        "CREATE FUNCTION add_int(integer, integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT $1 + $2';\n"
+            + "CREATE TABLE parent (id int);\nCREATE TABLE child (extra text) INHERITS (parent);\n"
+            + "CREATE TABLE other (id int);\nCREATE TYPE pair AS (a int, b int);\n"
+            + "CREATE CAST (pair AS text) WITH INOUT;\n"));
+    assertThat(plan.source().unmanaged()).containsExactly(
+        "1 aggregate: total(integer)",
+        "1 publication: everything",
+        "1 table inheritance: child inherits parent",
+        "in the desired state, not created: 1 cast: (pair AS text)");
+    assertThat(plan.toText()).contains("-- not managed, left as it is: 1 aggregate: total(integer)\n");
+    // The aggregate, the publication and the inheritance stay as they are.
+    planner.apply(plan, pg.dataSource(db));
+    try (Connection c = pg.connect(db); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM pg_proc WHERE prokind = 'a' AND proname = 'total'), "
+            + "(SELECT count(*) FROM pg_publication), (SELECT count(*) FROM pg_inherits)")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(List.of(rs.getInt(1), rs.getInt(2), rs.getInt(3))).containsExactly(1, 1, 1);
+    }
+  }
+
+  @Test
+  void typeChangesThatChangeValuesAreDestructiveAndStringsAreNeverCut() throws Exception {
+    try (Connection c = pg.connect(db)) {
+      ScriptRunner.run(c, Script.of("before.sql", "CREATE TABLE m (price numeric(10,2), at timestamp, code varchar(20));\n"
+          + "INSERT INTO m VALUES (1.50, '2024-05-01 10:00', 'much too long');"));
+    }
+    Plan plan = planner.plan(pg.dataSource(db), Desired.sql("v1.sql",
+        "CREATE TABLE m (price integer, at date, code varchar(20));"));
+    assertThat(plan.steps()).allSatisfy(st -> assertThat(st.destructive()).as(st.description()).isTrue());
+    assertThat(plan.toText()).contains("changes values: rounds fractions").contains("changes values: drops the time of day");
+    Plan cut = planner.plan(pg.dataSource(db), Desired.sql("v2.sql",
+        "CREATE TABLE m (price numeric(10,2), at timestamp, code varchar(4));"));
+    assertThat(cut.isDestructive()).isFalse();
+    // Without an explicit cast PostgreSQL refuses the long value instead of cutting it.
+    assertThatThrownBy(() -> planner.apply(cut, pg.dataSource(db))).isInstanceOf(LockplaneException.class)
+        .hasMessageContaining("value too long");
   }
 }

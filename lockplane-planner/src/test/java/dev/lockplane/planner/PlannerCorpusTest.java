@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The planner corpus, one case per directory of {@code planner-corpus}: build A from before.sql,
  * plan A to after.sql, apply, require A to equal a database built from after.sql (introspection),
- * plan again and require an empty plan, apply the reverse plan and require A to equal before.
+ * plan again and require an empty plan, apply the reverse plan and require A to equal before. Rows
+ * loaded into A before the plan must survive it ({@link DataSurvival}).
  */
 class PlannerCorpusTest {
   static final Path CORPUS = Path.of("src/test/resources/planner-corpus");
@@ -62,9 +63,10 @@ class PlannerCorpusTest {
       all = s.filter(Files::isDirectory).sorted().toList();
     }
     assertThat(all).hasSizeGreaterThanOrEqualTo(150);
-    // -Dlockplane.corpus.only=name-part runs the matching cases alone, for debugging.
+    // -Dlockplane.corpus.only=name-part[,name-part...] runs the matching cases alone, for debugging.
     String only = System.getProperty("lockplane.corpus.only");
-    List<Path> cases = only == null ? all : all.stream().filter(c -> c.getFileName().toString().contains(only)).toList();
+    List<Path> cases = only == null ? all : all.stream().filter(c -> java.util.Arrays.stream(only.split(","))
+        .anyMatch(part -> c.getFileName().toString().contains(part))).toList();
     // Cases are independent databases on the one server: run three at a time, report in order.
     ExecutorService pool = Executors.newFixedThreadPool(3);
     List<Future<?>> results = cases.stream().map(dir -> pool.submit(() -> {
@@ -97,6 +99,7 @@ class PlannerCorpusTest {
       DatabaseSchema start = planner.introspect(a);
       DatabaseSchema desired = planner.load(Desired.sql(dir.resolve("after.sql").toString(), after),
           Dialect.POSTGRESQL, pg.majorVersion());
+      DataSurvival data = DataSurvival.load(dir.getFileName().toString(), a, start, desired);
       Plan plan;
       if (live) {
         try {
@@ -112,14 +115,16 @@ class PlannerCorpusTest {
       } else {
         plan = planner.plan(start, desired);
       }
-      planner.apply(plan, a);
+      data.apply(planner, plan, a);
+      data.check(a, plan);
       DatabaseSchema reached = planner.introspect(a);
       assertThat(planner.drift(reached, desired).toText()).as("drift after apply\n" + plan.toText())
           .isEqualTo(planner.drift(desired, desired).toText().replace(Planner.hash(desired), Planner.hash(reached)));
       assertThat(Planner.hash(reached)).isEqualTo(plan.targetHash());
       Plan again = planner.plan(reached, desired);
       assertThat(again.steps()).as("second plan\n" + again.toText()).isEmpty();
-      planner.apply(plan.reverse(), a);
+      // A rollback cannot bring back rows the plan destroyed: rows that then no longer fit are removed.
+      data.apply(planner, plan.reverse(), a);
       DatabaseSchema back = planner.introspect(a);
       assertThat(planner.drift(back, start).differences()).as("after rollback\n" + plan.reverse().toText()).isEmpty();
     } finally {

@@ -121,13 +121,12 @@ public final class DesiredLoader {
         return t;
       }
       List<Column> cols = t.columns().stream().map(c -> h.columns().stream().filter(x -> x.name().equals(c.name()))
-          .findFirst().map(x -> new Column(c.name(), c.type(), c.notNull(), c.defaultValue(),
-              c.identity(), c.generated(), c.collation(), c.comment(), x.renamedFrom())).orElse(c)).toList();
+          .findFirst().map(x -> c.withRenamedFrom(x.renamedFrom())).orElse(c)).toList();
       return t.with(cols, h.renamedFrom());
     }).toList();
     return new DatabaseSchema(normalized.dialect(), normalized.schemas(), normalized.extensions(), normalized.enums(),
         normalized.domains(), normalized.compositeTypes(), normalized.sequences(), tables, normalized.views(),
-        normalized.routines());
+        normalized.routines(), normalized.unmanaged());
   }
 
   /**

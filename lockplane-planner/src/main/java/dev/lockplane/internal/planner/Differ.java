@@ -333,7 +333,8 @@ public final class Differ {
           o = new Table(candidate.schema(), n.name(), candidate.columns(), candidate.constraints(),
               candidate.indexes(), candidate.triggers(), candidate.policies(), candidate.rowSecurity(),
               candidate.forceRowSecurity(), candidate.partitionKey(), candidate.partitionOf(),
-              candidate.partitionBound(), candidate.comment(), null);
+              candidate.partitionBound(), candidate.comment(), null, candidate.unlogged(),
+              candidate.storageParameters());
         }
       } else if (o != null) {
         matchedOld.add(o.qualifiedName());
@@ -397,6 +398,14 @@ public final class Differ {
 
   private void addConstraint(Table t, Constraint c) {
     (c instanceof Constraint.ForeignKey ? addForeignKeys : addConstraints).add(new AddConstraint(t, c));
+    if (c.comment() != null) {
+      comments.add(constraintComment(t, c));
+    }
+  }
+
+  private static SetComment constraintComment(Table t, Constraint c) {
+    return new SetComment("CONSTRAINT", Identifiers.quote(c.name()) + " ON " + Identifiers.qualified(t.schema(), t.name()),
+        "con:" + t.qualifiedName() + "." + c.name(), c.comment());
   }
 
   private void dropConstraint(Table t, Constraint c) {
@@ -429,11 +438,13 @@ public final class Differ {
     if (!sqlite) {
       newCons.forEach((k, c) -> {
         Constraint oc = oldCons.get(k);
-        if (!c.equals(oc)) {
+        if (oc == null || !c.withoutComment().equals(oc.withoutComment())) {
           if (oc != null) {
             dropConstraint(before, oc);
           }
           addConstraint(n, c);
+        } else if (!Objects.equals(oc.comment(), c.comment())) {
+          comments.add(constraintComment(n, c));
         }
       });
       oldCons.forEach((k, c) -> {
@@ -482,6 +493,9 @@ public final class Differ {
     if (o.rowSecurity() != n.rowSecurity() || o.forceRowSecurity() != n.forceRowSecurity()) {
       rowSecurity.add(new SetRowSecurity(n));
     }
+    if (!sqlite && (o.unlogged() != n.unlogged() || !o.storageParameters().equals(n.storageParameters()))) {
+      alterColumns.add(new SetTableStorage(o, n));
+    }
     if (!Objects.equals(o.comment(), n.comment())) {
       comments.add(new SetComment("TABLE", Identifiers.qualified(n.schema(), n.name()), "rel:" + n.qualifiedName(), n.comment()));
     }
@@ -520,7 +534,7 @@ public final class Differ {
   }
 
   private static Index withoutComment(Index i) {
-    return new Index(i.name(), i.unique(), i.method(), i.keys(), i.include(), i.where(), null);
+    return i.withoutComment();
   }
 
   private void alterColumns(Table o, Table n) {
@@ -535,7 +549,7 @@ public final class Differ {
         Column was = oldCols.get(c.renamedFrom());
         matched.add(was.name());
         oc = new Column(c.name(), was.type(), was.notNull(), was.defaultValue(), was.identity(), was.generated(),
-            was.collation(), was.comment(), null);
+            was.collation(), was.comment(), null, was.identityOptions());
       } else if (oc != null) {
         matched.add(oc.name());
       }
@@ -573,7 +587,8 @@ public final class Differ {
   static boolean sameDefinition(Column a, Column b) {
     return a.type().equals(b.type()) && a.notNull() == b.notNull()
         && Objects.equals(a.defaultValue(), b.defaultValue()) && a.identity() == b.identity()
-        && Objects.equals(a.generated(), b.generated()) && Objects.equals(a.collation(), b.collation());
+        && Objects.equals(a.generated(), b.generated()) && Objects.equals(a.collation(), b.collation())
+        && Objects.equals(a.identityOptions(), b.identityOptions());
   }
 
   private void views() {
@@ -607,11 +622,14 @@ public final class Differ {
         }
         createViews.add(new CreateView(n));
         indexes(n.schema(), n.name(), List.of(), n.indexes(), true);
+        // Dropping a view drops its triggers: a re-created view gets all of them again.
+        viewTriggers(o, n, true);
         if (n.comment() != null) {
           comments.add(viewComment(n));
         }
       } else {
         indexes(n.schema(), n.name(), o.indexes(), n.indexes(), false);
+        viewTriggers(o, n, false);
         if (!Objects.equals(o.comment(), n.comment())) {
           comments.add(viewComment(n));
         }
@@ -622,6 +640,36 @@ public final class Differ {
         dropViews.add(new DropView(o));
       }
     });
+  }
+
+  private void viewTriggers(View o, View n, boolean recreated) {
+    Table onOld = o == null ? null : viewAsTable(o);
+    Table onNew = viewAsTable(n);
+    var oldTr = byKey(o == null || recreated ? List.of() : o.triggers(), Trigger::name);
+    var newTr = byKey(n.triggers(), Trigger::name);
+    newTr.forEach((k, t) -> {
+      Trigger ot = oldTr.get(k);
+      if (ot == null || !withoutComment(ot).equals(withoutComment(t))) {
+        if (ot != null) {
+          dropTriggers.add(new DropTrigger(onOld, ot));
+        }
+        createTrigger(onNew, t);
+      } else if (!Objects.equals(ot.comment(), t.comment())) {
+        comments.add(new SetComment("TRIGGER", Identifiers.quote(t.name()) + " ON " + Identifiers.qualified(n.schema(), n.name()),
+            "trg:" + n.qualifiedName() + "." + t.name(), t.comment()));
+      }
+    });
+    oldTr.forEach((k, t) -> {
+      if (!newTr.containsKey(k)) {
+        dropTriggers.add(new DropTrigger(onOld, t));
+      }
+    });
+  }
+
+  /** A view as the relation a trigger operation names. */
+  private static Table viewAsTable(View v) {
+    return new Table(v.schema(), v.name(), List.of(), List.of(), List.of(), v.triggers(), List.of(), false, false,
+        null, null, null, null, null);
   }
 
   private static SetComment viewComment(View v) {

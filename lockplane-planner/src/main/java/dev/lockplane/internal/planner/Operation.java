@@ -103,6 +103,9 @@ public sealed interface Operation {
 
   record SetRowSecurity(Table table) implements Operation {}
 
+  /** Sets a table's persistence ({@code LOGGED}/{@code UNLOGGED}) and storage parameters to those of {@code to}. */
+  record SetTableStorage(Table from, Table to) implements Operation {}
+
   /**
    * Sets or clears a comment. {@code objectType} is the SQL keyword ({@code TABLE}, {@code
    * COLUMN}, ...), {@code target} the rendered object name, {@code key} the dependency key.

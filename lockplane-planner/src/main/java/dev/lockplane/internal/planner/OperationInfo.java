@@ -64,6 +64,26 @@ public final class OperationInfo {
     }
   }
 
+  private static final Pattern CALL = Pattern.compile(
+      "(\"[^\"]+\"|[A-Za-z_][\\w$]*)(?:\\.(\"[^\"]+\"|[A-Za-z_][\\w$]*))?\\s*\\(");
+
+  /**
+   * Adds the keys of the functions an expression calls (as PostgreSQL prints it: qualified when
+   * not on the search path), so that a domain or check is created after, and dropped before, them.
+   * Names of built-in functions give keys that no operation provides.
+   */
+  static void functionKeys(Set<String> into, String expression, String schema) {
+    Matcher m = CALL.matcher(expression);
+    while (m.find()) {
+      if (m.group(2) != null) {
+        into.add("fn:" + Identifiers.unquote(m.group(1)) + "." + Identifiers.unquote(m.group(2)));
+      } else {
+        into.add("fn:public." + Identifiers.unquote(m.group(1)));
+        into.add("fn:" + schema + "." + Identifiers.unquote(m.group(1)));
+      }
+    }
+  }
+
   private static String unquoteDotted(String s) {
     int dot = s.indexOf('.');
     return Identifiers.unquote(s.substring(0, dot)) + "." + Identifiers.unquote(s.substring(dot + 1));
@@ -138,11 +158,13 @@ public final class OperationInfo {
     if (op instanceof CreateDomain o) {
       OperationInfo i = typeCreate(op, "create_domain", "Create domain ", o.domain().schema(), o.domain().name());
       i.needs.add(typeKey(o.domain().baseType()));
+      o.domain().checks().forEach(c -> functionKeys(i.needs, c.expression(), o.domain().schema()));
       return i;
     }
     if (op instanceof DropDomain o) {
       OperationInfo i = typeDrop(op, "drop_domain", "Drop domain ", o.domain().schema(), o.domain().name());
       i.oldNeeds.add(typeKey(o.domain().baseType()));
+      o.domain().checks().forEach(c -> functionKeys(i.oldNeeds, c.expression(), o.domain().schema()));
       return i;
     }
     if (op instanceof CreateComposite o) {
@@ -258,6 +280,14 @@ public final class OperationInfo {
           + columnChanges(o.from(), o.to()) + ") of ", o.table());
       columnNeeds(i.needs, o.to());
       columnNeeds(i.oldNeeds, o.from());
+      String lossy = TypeChanges.lossy(o.from().type(), o.to().type());
+      if (lossy != null) {
+        // The cast keeps the rows but changes values: the step says which column and how.
+        i = new OperationInfo(op, Kind.ALTER, "alter_column", i.description + " (changes values: " + lossy + ")")
+            .copyKeys(i);
+        i.destructive = true;
+        i.reversible = false;
+      }
       return i.obj("column " + o.table().qualifiedName() + "." + o.to().name());
     }
     if (op instanceof AddConstraint o) {
@@ -265,6 +295,9 @@ public final class OperationInfo {
       OperationInfo i = new OperationInfo(op, Kind.CREATE, "add_constraint",
           "Add " + constraintKind(c) + " " + c.name() + " to " + o.table().qualifiedName());
       i.needs.add(rel(o.table()));
+      if (c instanceof Constraint.Check k) {
+        functionKeys(i.needs, k.expression(), o.table().schema());
+      }
       if (c instanceof Constraint.ForeignKey f) {
         i.needs.add("rel:" + f.referencedTable());
         i.obj("table " + f.referencedTable());
@@ -277,6 +310,9 @@ public final class OperationInfo {
       OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_constraint",
           "Drop " + constraintKind(c) + " " + c.name() + " from " + o.table().qualifiedName());
       i.oldNeeds.add(rel(o.table()));
+      if (c instanceof Constraint.Check k) {
+        functionKeys(i.oldNeeds, k.expression(), o.table().schema());
+      }
       if (c instanceof Constraint.ForeignKey f) {
         i.oldNeeds.add("rel:" + f.referencedTable());
       }
@@ -370,12 +406,32 @@ public final class OperationInfo {
       i.needs.add(rel(o.table()));
       return i.obj("table " + o.table().qualifiedName());
     }
+    if (op instanceof SetTableStorage o) {
+      java.util.List<String> what = new java.util.ArrayList<>();
+      if (o.from().unlogged() != o.to().unlogged()) {
+        what.add(o.to().unlogged() ? "unlogged" : "logged");
+      }
+      if (!o.from().storageParameters().equals(o.to().storageParameters())) {
+        what.add(o.to().storageParameters().isEmpty() ? "no storage parameters"
+            : String.join(", ", o.to().storageParameters()));
+      }
+      return tableAlter(op, "set_table_storage", "Set storage (" + String.join("; ", what) + ") of ", o.to());
+    }
     SetComment o = (SetComment) op;
     OperationInfo i = new OperationInfo(op, Kind.CREATE, "set_comment",
         (o.comment() == null ? "Remove the comment on " : "Comment on ") + o.objectType().toLowerCase(Locale.ROOT)
             + " " + o.target());
     i.needs.add(o.key());
     return i.obj(o.objectType().toLowerCase(Locale.ROOT) + " " + o.target());
+  }
+
+  private OperationInfo copyKeys(OperationInfo from) {
+    objects.addAll(from.objects);
+    provides.addAll(from.provides);
+    removes.addAll(from.removes);
+    needs.addAll(from.needs);
+    oldNeeds.addAll(from.oldNeeds);
+    return this;
   }
 
   private OperationInfo obj(String o) {

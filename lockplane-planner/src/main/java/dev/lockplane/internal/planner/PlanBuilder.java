@@ -91,8 +91,7 @@ public final class PlanBuilder {
     }
     List<Table> tables = current.tables().stream().map(t -> t.with(t.columns().stream().map(c -> {
       String hint = columnBack.get(t.qualifiedName() + "." + c.name());
-      return new Column(c.name(), c.type(), c.notNull(), c.defaultValue(), c.identity(), c.generated(),
-          c.collation(), c.comment(), hint);
+      return c.withRenamedFrom(hint);
     }).toList(), tableBack.get(t.qualifiedName()))).toList();
     return new DatabaseSchema(current.dialect(), current.schemas(), current.extensions(), current.enums(),
         current.domains(), current.compositeTypes(), current.sequences(), tables, current.views(),

@@ -92,12 +92,11 @@ public final class RenameHints {
     for (Table t : s.tables()) {
       List<Column> cols = t.columns().stream().map(c -> {
         String old = columns.get(t.qualifiedName() + "." + c.name());
-        return old == null ? c : new Column(c.name(), c.type(), c.notNull(), c.defaultValue(), c.identity(),
-            c.generated(), c.collation(), c.comment(), old);
+        return old == null ? c : c.withRenamedFrom(old);
       }).toList();
       out.add(t.with(cols, tables.getOrDefault(t.qualifiedName(), t.renamedFrom())));
     }
     return new DatabaseSchema(s.dialect(), s.schemas(), s.extensions(), s.enums(), s.domains(),
-        s.compositeTypes(), s.sequences(), out, s.views(), s.routines());
+        s.compositeTypes(), s.sequences(), out, s.views(), s.routines(), s.unmanaged());
   }
 }

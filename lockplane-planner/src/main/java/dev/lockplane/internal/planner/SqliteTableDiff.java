@@ -30,7 +30,9 @@ final class SqliteTableDiff {
     }
     List<Column> oldCols = o.columns();
     List<Column> newCols = n.columns().stream().map(Column::withoutRenameHint).toList();
-    boolean sameConstraints = o.constraints().equals(n.constraints());
+    // STRICT and WITHOUT ROWID are fixed at CREATE TABLE: a change of them rebuilds the table.
+    boolean sameConstraints = o.constraints().equals(n.constraints())
+        && o.storageParameters().equals(n.storageParameters());
     boolean prefix = newCols.size() >= oldCols.size();
     for (int i = 0; prefix && i < oldCols.size(); i++) {
       Column was = oldCols.get(i);

@@ -24,6 +24,8 @@ public final class TableBuilder {
   public String partitionOf;
   public String partitionBound;
   public String comment;
+  public boolean unlogged;
+  public List<String> storageParameters = List.of();
 
   public TableBuilder(String schema, String name) {
     this.schema = schema;
@@ -37,6 +39,6 @@ public final class TableBuilder {
     List<Index> sorted = new ArrayList<>(indexes);
     sorted.sort(Comparator.comparing(Index::name));
     return new Table(schema, name, columns, constraints, sorted, triggers, policies, rowSecurity,
-        forceRowSecurity, partitionKey, partitionOf, partitionBound, comment, null);
+        forceRowSecurity, partitionKey, partitionOf, partitionBound, comment, null, unlogged, storageParameters);
   }
 }

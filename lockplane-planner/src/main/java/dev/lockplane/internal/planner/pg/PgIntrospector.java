@@ -70,8 +70,51 @@ public final class PgIntrospector {
         tableList.add(e.getValue().build(indexes.getOrDefault(e.getKey(), List.of())));
       }
       return new DatabaseSchema(Dialect.POSTGRESQL, schemas, extensions, enums(h), domains(h),
-          composites(h), sequences(h), tableList, views(h, indexes), routines(h));
+          composites(h), sequences(h), tableList, views(h, indexes), routines(h), unmanaged(h));
     }
+  }
+
+  /**
+   * Object kinds the model does not hold, one query each: what the planner cannot create, alter or
+   * drop, so that it reports them instead of passing over them in silence.
+   */
+  private static final List<String[]> UNMANAGED = List.of(
+      new String[] {"aggregate", "aggregates", "SELECT p.oid::regprocedure::text FROM pg_proc p "
+          + "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('a', 'w') AND" + USER_NS
+          + "AND" + notExtensionMember("pg_proc", "p.oid")},
+      new String[] {"cast", "casts", "SELECT format('(%s AS %s)', c.castsource::regtype, c.casttarget::regtype) "
+          + "FROM pg_cast c WHERE c.oid >= 16384 AND" + notExtensionMember("pg_cast", "c.oid")},
+      new String[] {"operator", "operators", "SELECT o.oid::regoperator::text FROM pg_operator o "
+          + "JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE" + USER_NS + "AND"
+          + notExtensionMember("pg_operator", "o.oid")},
+      new String[] {"foreign table", "foreign tables", "SELECT c.oid::regclass::text FROM pg_class c "
+          + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'f' AND" + USER_NS + "AND"
+          + notExtensionMember("pg_class", "c.oid")},
+      new String[] {"publication", "publications", "SELECT quote_ident(p.pubname) FROM pg_publication p"},
+      new String[] {"event trigger", "event triggers", "SELECT quote_ident(ev.evtname) FROM pg_event_trigger ev WHERE"
+          + notExtensionMember("pg_event_trigger", "ev.oid")},
+      new String[] {"table inheritance", "table inheritances", "SELECT i.inhrelid::regclass::text || ' inherits '"
+          + " || i.inhparent::regclass::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+          + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT c.relispartition AND" + USER_NS},
+      new String[] {"rule", "rules", "SELECT quote_ident(r.rulename) || ' on ' || r.ev_class::regclass::text "
+          + "FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace "
+          + "WHERE r.rulename <> '_RETURN' AND" + USER_NS + "AND" + notExtensionMember("pg_class", "c.oid")},
+      new String[] {"collation", "collations", "SELECT quote_ident(n.nspname) || '.' || quote_ident(co.collname) "
+          + "FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE" + USER_NS + "AND"
+          + notExtensionMember("pg_collation", "co.oid")},
+      new String[] {"statistics object", "statistics objects", "SELECT quote_ident(n.nspname) || '.' || "
+          + "quote_ident(s.stxname) FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE"
+          + USER_NS});
+
+  private static List<String> unmanaged(Handle h) {
+    List<String> out = new ArrayList<>();
+    for (String[] kind : UNMANAGED) {
+      List<String> names = h.createQuery(kind[2] + " ORDER BY 1").mapTo(String.class).list();
+      if (!names.isEmpty()) {
+        out.add(names.size() + " " + (names.size() == 1 ? kind[0] : kind[1]) + ": " + String.join(", ", names));
+      }
+    }
+    return out;
   }
 
   private static List<EnumType> enums(Handle h) {
@@ -156,7 +199,8 @@ public final class PgIntrospector {
             + " JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
             + " WHERE i.inhrelid = c.oid) END AS parent, "
             + "CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS bound, "
-            + "obj_description(c.oid, 'pg_class') AS comment "
+            + "obj_description(c.oid, 'pg_class') AS comment, c.relpersistence = 'u' AS unlogged, "
+            + "ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY 1)::text[] AS opts "
             + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE" + TABLE_FILTER + "ORDER BY 1, 2")
         .mapToMap().list().forEach(r -> {
           TableBuilder b = new TableBuilder(str(r, "nspname"), str(r, "relname"));
@@ -166,6 +210,8 @@ public final class PgIntrospector {
           b.partitionOf = str(r, "parent");
           b.partitionBound = str(r, "bound");
           b.comment = str(r, "comment");
+          b.unlogged = bool(r, "unlogged");
+          b.storageParameters = strings(r, "opts");
           out.put(b.schema + "." + b.name, b);
         });
     return out;
@@ -175,6 +221,9 @@ public final class PgIntrospector {
     h.createQuery("SELECT n.nspname || '.' || c.relname AS tbl, a.attname, "
             + "format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, a.attidentity, a.attgenerated, "
             + "pg_get_expr(d.adbin, d.adrelid) AS dflt, ds.description AS comment, "
+            + "(SELECT concat_ws(' ', s.seqincrement, s.seqmin, s.seqmax, s.seqstart, s.seqcache, s.seqcycle) "
+            + " FROM pg_depend sd JOIN pg_sequence s ON s.seqrelid = sd.objid WHERE sd.classid = 'pg_class'::regclass "
+            + " AND sd.refobjid = a.attrelid AND sd.refobjsubid = a.attnum AND sd.deptype = 'i' AND a.attidentity <> '') AS idseq, "
             + "CASE WHEN a.attcollation <> t.typcollation THEN (SELECT CASE WHEN cn.nspname = 'pg_catalog' "
             + " THEN quote_ident(co.collname) ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END "
             + " FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END AS coll "
@@ -192,7 +241,8 @@ public final class PgIntrospector {
           return Map.entry(rs.getString("tbl"), new Column(rs.getString("attname"), rs.getString("type"),
               rs.getBoolean("attnotnull"), gen == null ? dflt : null,
               identity == null ? null : "a".equals(identity) ? Column.Identity.ALWAYS : Column.Identity.BY_DEFAULT,
-              gen == null ? null : dflt, rs.getString("coll"), rs.getString("comment"), null));
+              gen == null ? null : dflt, rs.getString("coll"), rs.getString("comment"), null,
+              IdentityOptions.of(rs.getString("type"), rs.getString("idseq"))));
         })
         .forEach(e -> {
           TableBuilder t = tables.get(e.getKey());
@@ -212,7 +262,8 @@ public final class PgIntrospector {
             + " JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS refcols, "
             + "(SELECT rn.nspname || '.' || rc.relname FROM pg_class rc JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
             + " WHERE rc.oid = con.confrelid) AS reftable, "
-            + "CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END AS expr "
+            + "CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END AS expr, "
+            + "NOT con.convalidated AS notvalid, obj_description(con.oid, 'pg_constraint') AS comment "
             + "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
             + "WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0 AND"
             + TABLE_FILTER + "ORDER BY 1, 2")
@@ -222,19 +273,21 @@ public final class PgIntrospector {
           String def = str(r, "def");
           boolean deferrable = bool(r, "condeferrable");
           boolean deferred = bool(r, "condeferred");
+          boolean notValid = bool(r, "notvalid");
+          String comment = str(r, "comment");
           Constraint c = switch (str(r, "contype")) {
-            case "p" -> new Constraint.PrimaryKey(name, strings(r, "cols"));
+            case "p" -> new Constraint.PrimaryKey(name, strings(r, "cols"), comment);
             case "u" -> new Constraint.Unique(name, strings(r, "cols"), def.contains("NULLS NOT DISTINCT"),
-                deferrable, deferred);
+                deferrable, deferred, comment);
             case "f" -> new Constraint.ForeignKey(name, strings(r, "cols"), str(r, "reftable"),
                 strings(r, "refcols"), action(str(r, "confupdtype")), action(str(r, "confdeltype")),
                 switch (str(r, "confmatchtype")) {
                   case "f" -> "FULL";
                   case "p" -> "PARTIAL";
                   default -> "SIMPLE";
-                }, deferrable, deferred);
-            case "c" -> new Constraint.Check(name, str(r, "expr"), bool(r, "connoinherit"));
-            default -> new Constraint.Exclusion(name, def);
+                }, deferrable, deferred, notValid, comment);
+            case "c" -> new Constraint.Check(name, str(r, "expr"), bool(r, "connoinherit"), notValid, comment);
+            default -> new Constraint.Exclusion(name, def, comment);
           };
           t.constraints.add(c);
         });
@@ -264,12 +317,26 @@ public final class PgIntrospector {
     h.createQuery("SELECT n.nspname || '.' || c.relname AS tbl, ic.relname AS name, i.indisunique, am.amname, "
             + "ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN '(' || pg_get_indexdef(i.indexrelid, k, true) || ')' "
             + "  ELSE (SELECT quote_ident(ka.attname) FROM pg_attribute ka WHERE ka.attrelid = i.indrelid AND ka.attnum = i.indkey[k - 1]) END "
+            // The collation when it is not the column's (or, for an expression, the type's) own.
+            + "  || COALESCE((SELECT ' COLLATE ' || CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname) "
+            + "   ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END "
+            + "   FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = i.indcollation[k - 1] "
+            + "   AND i.indcollation[k - 1] <> COALESCE((SELECT ka.attcollation FROM pg_attribute ka WHERE ka.attrelid = i.indrelid "
+            + "    AND ka.attnum = i.indkey[k - 1] AND i.indkey[k - 1] <> 0), (SELECT t.typcollation FROM pg_attribute ia "
+            + "    JOIN pg_type t ON t.oid = ia.atttypid WHERE ia.attrelid = i.indexrelid AND ia.attnum = k))), '') "
+            // The operator class when it is not the default one for the type.
+            + "  || COALESCE((SELECT ' ' || CASE WHEN on2.nspname = 'pg_catalog' THEN quote_ident(oc.opcname) "
+            + "   ELSE quote_ident(on2.nspname) || '.' || quote_ident(oc.opcname) END FROM pg_opclass oc "
+            + "   JOIN pg_namespace on2 ON on2.oid = oc.opcnamespace WHERE oc.oid = i.indclass[k - 1] AND NOT oc.opcdefault), '') "
             + "  || CASE WHEN am.amname <> 'btree' THEN '' "
             + "   WHEN i.indoption[k - 1] & 3 = 3 THEN ' DESC' WHEN i.indoption[k - 1] & 1 = 1 THEN ' DESC NULLS LAST' "
             + "   WHEN i.indoption[k - 1] & 2 = 2 THEN ' NULLS FIRST' ELSE '' END "
             + " FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text[] AS keys, "
             + "ARRAY(SELECT (SELECT quote_ident(ka.attname) FROM pg_attribute ka WHERE ka.attrelid = i.indrelid AND ka.attnum = i.indkey[k - 1]) FROM generate_series(i.indnkeyatts + 1, i.indnatts) k ORDER BY k)::text[] AS incl, "
-            + "pg_get_expr(i.indpred, i.indrelid, true) AS pred, obj_description(ic.oid, 'pg_class') AS comment "
+            + "pg_get_expr(i.indpred, i.indrelid, true) AS pred, obj_description(ic.oid, 'pg_class') AS comment, "
+            // indnullsnotdistinct exists from PostgreSQL 15 on: read it through the row's JSON.
+            + "COALESCE((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nnd, "
+            + "ARRAY(SELECT o FROM unnest(ic.reloptions) o ORDER BY 1)::text[] AS opts "
             + "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
             + "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam "
             + "WHERE c.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition AND" + USER_NS + "AND"
@@ -278,7 +345,7 @@ public final class PgIntrospector {
             + "ORDER BY 1, 2")
         .mapToMap().list().forEach(r -> out.computeIfAbsent(str(r, "tbl"), k -> new ArrayList<>())
             .add(new Index(str(r, "name"), bool(r, "indisunique"), str(r, "amname"), strings(r, "keys"),
-                strings(r, "incl"), str(r, "pred"), str(r, "comment"))));
+                strings(r, "incl"), str(r, "pred"), str(r, "comment"), bool(r, "nnd"), strings(r, "opts"))));
     return out;
   }
 
@@ -315,7 +382,21 @@ public final class PgIntrospector {
         });
   }
 
+  /** Triggers on views ({@code INSTEAD OF}), by view. */
+  private static Map<String, List<Trigger>> viewTriggers(Handle h) {
+    Map<String, List<Trigger>> out = new LinkedHashMap<>();
+    h.createQuery("SELECT n.nspname || '.' || c.relname AS rel, t.tgname, pg_get_triggerdef(t.oid) AS def, "
+            + "t.tgenabled <> 'D' AS enabled, obj_description(t.oid, 'pg_trigger') AS comment, "
+            + "(SELECT fn.nspname || '.' || p.proname FROM pg_proc p JOIN pg_namespace fn ON fn.oid = p.pronamespace WHERE p.oid = t.tgfoid) AS fn "
+            + "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE NOT t.tgisinternal AND c.relkind IN ('v', 'm') AND" + USER_NS + "ORDER BY 1, 2")
+        .mapToMap().list().forEach(r -> out.computeIfAbsent(str(r, "rel"), k -> new ArrayList<>())
+            .add(new Trigger(str(r, "tgname"), str(r, "fn"), str(r, "def"), bool(r, "enabled"), str(r, "comment"))));
+    return out;
+  }
+
   private static List<View> views(Handle h, Map<String, List<Index>> indexes) {
+    Map<String, List<Trigger>> triggers = viewTriggers(h);
     return h.createQuery("SELECT n.nspname, c.relname, c.relkind = 'm' AS mat, pg_get_viewdef(c.oid, true) AS def, "
             + "obj_description(c.oid, 'pg_class') AS comment, "
             + "ARRAY(SELECT DISTINCT rn.nspname || '.' || rc.relname FROM pg_rewrite rw "
@@ -327,7 +408,7 @@ public final class PgIntrospector {
         .mapToMap().list().stream()
         .map(r -> new View(str(r, "nspname"), str(r, "relname"), bool(r, "mat"), str(r, "def"),
             strings(r, "deps"), indexes.getOrDefault(str(r, "nspname") + "." + str(r, "relname"), List.of()),
-            str(r, "comment")))
+            str(r, "comment"), triggers.getOrDefault(str(r, "nspname") + "." + str(r, "relname"), List.of())))
         .toList();
   }
 

@@ -57,7 +57,7 @@ public final class SqliteIntrospector {
           List<String> deps = relations.stream().filter(t -> !t.equals(name)
               && Pattern.compile("(?i)(?<![\\w\"])\"?" + Pattern.quote(t) + "\"?(?![\\w\"])").matcher(def).find())
               .map(t -> SCHEMA + "." + t).sorted().toList();
-          views.add(new View(SCHEMA, name, false, def, deps, List.of(), null));
+          views.add(new View(SCHEMA, name, false, def, deps, List.of(), null, viewTriggers(master, name)));
         }
       }
       for (Map<String, Object> r : master) {
@@ -75,6 +75,12 @@ public final class SqliteIntrospector {
       return new DatabaseSchema(Dialect.SQLITE, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
           out, views, List.of());
     }
+  }
+
+  /** The triggers on a view ({@code INSTEAD OF}), sorted by name as sqlite_master lists them. */
+  private static List<Trigger> viewTriggers(List<Map<String, Object>> master, String view) {
+    return master.stream().filter(r -> "trigger".equals(str(r, "type")) && view.equals(str(r, "tbl_name")))
+        .map(r -> new Trigger(str(r, "name"), null, str(r, "sql"), true, null)).toList();
   }
 
 
@@ -116,6 +122,18 @@ public final class SqliteIntrospector {
           match == null || "NONE".equalsIgnoreCase(match) ? "SIMPLE" : match.toUpperCase(Locale.ROOT), false, false));
     }
     t.constraints.addAll(SqliteChecks.checks(sql));
+    // Table options, in the order CREATE TABLE takes them (pragma_table_list: SQLite 3.37 and later).
+    List<String> options = new ArrayList<>();
+    h.createQuery("SELECT wr, strict FROM pragma_table_list WHERE schema = 'main' AND name = " + lit(name))
+        .mapToMap().findFirst().ifPresent(r -> {
+          if (lng(r, "strict") == 1) {
+            options.add("STRICT");
+          }
+          if (lng(r, "wr") == 1) {
+            options.add("WITHOUT ROWID");
+          }
+        });
+    t.storageParameters = options;
     return t;
   }
 

@@ -113,7 +113,8 @@ public final class SqliteSql {
         parts.add("CONSTRAINT " + Identifiers.quote(k.name()) + " CHECK (" + k.expression() + ")");
       }
     }
-    return "CREATE TABLE " + Identifiers.quote(name) + " (\n    " + String.join(",\n    ", parts) + "\n)";
+    return "CREATE TABLE " + Identifiers.quote(name) + " (\n    " + String.join(",\n    ", parts) + "\n)"
+        + (t.storageParameters().isEmpty() ? "" : " " + String.join(", ", t.storageParameters()));
   }
 
   static String column(Column c) {

@@ -1,0 +1,1 @@
+CREATE TABLE orders (id integer PRIMARY KEY, status text NOT NULL DEFAULT 'new', note varchar(20));

@@ -1,0 +1,2 @@
+CREATE TABLE pairs (a integer, b integer);
+CREATE UNIQUE INDEX pairs_ab ON pairs (a, b);
