@@ -174,8 +174,10 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
           exec(c, "ALTER DATABASE " + Identifiers.quote(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
           return true;
         } catch (SQLException e) {
-          if ("42P04".equals(e.getSQLState())) {
-            return false; // another process prepared the same golden first
+          // another process prepared the same golden first: 42P04 when its rename had committed,
+          // 23505 (pg_database's unique name index) when both renames raced
+          if ("42P04".equals(e.getSQLState()) || "23505".equals(e.getSQLState())) {
+            return false;
           }
           throw e;
         }
