@@ -95,8 +95,8 @@ class LogicalBackupTest {
     long n = repo.extract(b.id(), "public.accounts").where("id IN (7, 8)").using(pg15).to(inserts);
     assertThat(n).isEqualTo(2);
     assertThat(inserts.toString()).isEqualTo(
-        "INSERT INTO \"public\".\"accounts\" (\"id\", \"name\", \"balance\") VALUES (7, 'user 7 ''q'', \"x\"', 10.50);\n"
-            + "INSERT INTO \"public\".\"accounts\" (\"id\", \"name\", \"balance\") VALUES (8, 'user 8 ''q'', \"x\"', 12.00);\n");
+        "INSERT INTO public.accounts (id, name, balance) VALUES (7, 'user 7 ''q'', \"x\"', 10.50);\n"
+            + "INSERT INTO public.accounts (id, name, balance) VALUES (8, 'user 8 ''q'', \"x\"', 12.00);\n");
     // the INSERTs put lost rows back
     try (Connection c = pg15.connect("app_restored"); Statement s = c.createStatement()) {
       s.execute("DELETE FROM audit.events WHERE account IN (7, 8)");
