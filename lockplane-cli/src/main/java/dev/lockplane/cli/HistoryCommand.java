@@ -18,8 +18,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lockplane history}: the applies recorded in a database, or the plan of one. */
-@Command(name = "history", description = {"List the applies recorded in the database (oldest first): when, by whom",
-    "(database user, client address and host), schema hashes before and after, duration, outcome.",
+@Command(name = "history", description = {"List the applies recorded in the database, oldest first.",
+    "Each: when, by whom (database user, client address and host), schema hashes before and after, duration, outcome.",
     "--show-plan ID prints the plan that entry applied. Exit 0."})
 final class HistoryCommand extends BaseCommand {
   @Mixin ConnectionOptions connection;

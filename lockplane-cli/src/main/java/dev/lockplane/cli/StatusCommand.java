@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code lockplane status}: at the desired state, behind, ahead, or drifted. */
-@Command(name = "status", description = {"Say whether the database is at the desired state (--schema), behind it,",
-    "ahead of it, or drifted, from the live and desired schema hashes and the apply history.",
+@Command(name = "status", description = {"Say whether the database is at, behind, ahead of or drifted from --schema.",
+    "Decided from the live and desired schema hashes and the apply history.",
     "Exit 0: at the desired state; 2: behind, ahead or drifted."})
 final class StatusCommand extends BaseCommand {
   @Mixin ConnectionOptions connection;
