@@ -96,7 +96,8 @@ abstract class InstanceCloneContract {
       // a server that dies turns its clone FATAL, with the log; a reset brings it back
       long pid = b.pid();
       Posix.kill(pid, Signal.SIGKILL);
-      for (int i = 0; i < 200 && Posix.isAlive(pid); i++) {
+      // the JVM learns of its child's death asynchronously (its reaper thread), after kill(0) already fails
+      for (int i = 0; i < 250 && (Posix.isAlive(pid) || b.state() != CloneState.FATAL); i++) {
         sleep(20);
       }
       assertThat(b.state()).isEqualTo(CloneState.FATAL);
