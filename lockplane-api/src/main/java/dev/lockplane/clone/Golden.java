@@ -16,12 +16,17 @@ import java.util.Objects;
  * Golden g = Golden.fromScripts(Path.of("db/schema.sql"), Path.of("db/seed.sql"));
  * Golden h = Golden.fromClasspath("db/schema.sql");
  * Golden i = Golden.fromDatabase("staging_copy");
+ * Golden j = Golden.fromServer("postgres://prod.internal:5432/shop", "reader", System.getenv("PGPASSWORD"));
+ * Golden k = Golden.fromFlyway("classpath:db/migration");
+ * Golden l = Golden.fromLiquibase("db/changelog/db.changelog-master.yaml");
  * }</pre>
  *
  * <p>A golden has a {@linkplain #contentHash() content hash}: a manager reuses a golden database
  * already prepared from the same content and rebuilds it when the content changes.
  */
-public sealed interface Golden permits Golden.FromScripts, Golden.FromDatabase {
+public sealed interface Golden
+    permits Golden.FromScripts, Golden.FromDatabase, Golden.FromServer, Golden.FromFlyway, Golden.FromLiquibase,
+        Golden.FromSource {
 
   /**
    * A golden built by running SQL scripts, in order, on an empty database.
@@ -74,6 +79,210 @@ public sealed interface Golden permits Golden.FromScripts, Golden.FromDatabase {
     @Override
     public String describe() {
       return "copy of database " + database;
+    }
+  }
+
+  /** How a golden is read from a server. */
+  enum Transfer {
+    /**
+     * {@code pg_dump} of the source (directory format, parallel jobs) restored with {@code
+     * pg_restore}: any server, a read-only role suffices.
+     */
+    LOGICAL,
+    /**
+     * A base backup over the replication protocol (a role with {@code REPLICATION}); instance-level
+     * clones only.
+     */
+    PHYSICAL
+  }
+
+  /**
+   * A golden read from any reachable PostgreSQL server.
+   *
+   * @param url the source, {@code postgres://host:port/db} or {@code jdbc:postgresql://...}; a
+   *     password in the URL is accepted but never shown
+   * @param user the role to read as
+   * @param password the role's password, or {@code null} for none (or the one in the URL); never
+   *     part of {@link #toString()}, {@link #describe()} or the content hash
+   * @param transfer logical ({@code pg_dump}) or physical (replication)
+   * @param jobs parallel jobs for a logical dump and restore, at least 1
+   */
+  record FromServer(String url, String user, String password, Transfer transfer, int jobs) implements Golden {
+    /** Validates the components. */
+    public FromServer {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(transfer, "transfer");
+      if (url.isBlank()) {
+        throw new IllegalArgumentException("source URL is blank");
+      }
+      if (jobs < 1) {
+        throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
+      }
+    }
+
+    /**
+     * Returns this source read over the replication protocol instead (instance-level clones).
+     *
+     * @return the physical source
+     */
+    public FromServer physical() {
+      return new FromServer(url, user, password, Transfer.PHYSICAL, jobs);
+    }
+
+    /**
+     * Returns this source dumped and restored with {@code jobs} parallel jobs.
+     *
+     * @param jobs the number of jobs, at least 1
+     * @return the source
+     */
+    public FromServer jobs(int jobs) {
+      return new FromServer(url, user, password, transfer, jobs);
+    }
+
+    /** Returns the URL with any password in it replaced by {@code ***}. */
+    public String redactedUrl() {
+      return url.replaceAll("(?<=://)([^:/@]*):[^@/]*@", "$1:***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    @Override
+    public String contentHash() {
+      return sha256("server\n" + transfer + "\n" + redactedUrl() + "\n" + user);
+    }
+
+    @Override
+    public String describe() {
+      return (transfer == Transfer.LOGICAL ? "dump of " : "base backup of ") + redactedUrl() + " as " + user;
+    }
+
+    @Override
+    public String toString() {
+      return "FromServer[url=" + redactedUrl() + ", user=" + user + ", password=" + (password == null ? "none" : "***")
+          + ", transfer=" + transfer + ", jobs=" + jobs + "]";
+    }
+  }
+
+  /**
+   * A golden built by Flyway itself from its migration locations, on an empty database. Needs
+   * {@code org.flywaydb:flyway-core} and {@code flyway-database-postgresql} on the class path.
+   *
+   * @param locations Flyway locations such as {@code classpath:db/migration} or {@code
+   *     filesystem:src/main/resources/db/migration}
+   * @param placeholders Flyway placeholders
+   */
+  record FromFlyway(List<String> locations, java.util.Map<String, String> placeholders) implements Golden {
+    /** Validates and copies the components. */
+    public FromFlyway {
+      locations = List.copyOf(Objects.requireNonNull(locations, "locations"));
+      placeholders = java.util.Map.copyOf(Objects.requireNonNull(placeholders, "placeholders"));
+      if (locations.isEmpty()) {
+        throw new IllegalArgumentException("no Flyway location given");
+      }
+    }
+
+    /**
+     * Returns this golden with Flyway placeholders set.
+     *
+     * @param placeholders the placeholders, replacing any set before
+     * @return the golden
+     */
+    public FromFlyway placeholders(java.util.Map<String, String> placeholders) {
+      return new FromFlyway(locations, placeholders);
+    }
+
+    /**
+     * Returns a key for the locations and placeholders only; a clone manager adds the checksums of
+     * the migrations it finds, so a changed migration builds a new golden.
+     */
+    @Override
+    public String contentHash() {
+      StringBuilder sb = new StringBuilder("flyway\n");
+      locations.forEach(l -> sb.append(l).append('\n'));
+      new java.util.TreeMap<>(placeholders).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+      return sha256(sb.toString());
+    }
+
+    @Override
+    public String describe() {
+      return "Flyway migrations " + locations;
+    }
+  }
+
+  /**
+   * A golden built by Liquibase itself from a changelog, on an empty database. Needs {@code
+   * org.liquibase:liquibase-core} on the class path.
+   *
+   * @param changelog the changelog, a class path resource or a file
+   * @param contexts Liquibase contexts, or empty for all
+   * @param parameters changelog parameters
+   */
+  record FromLiquibase(String changelog, String contexts, java.util.Map<String, String> parameters) implements Golden {
+    /** Validates and copies the components. */
+    public FromLiquibase {
+      Objects.requireNonNull(changelog, "changelog");
+      contexts = contexts == null ? "" : contexts;
+      parameters = java.util.Map.copyOf(Objects.requireNonNull(parameters, "parameters"));
+      if (changelog.isBlank()) {
+        throw new IllegalArgumentException("changelog is blank");
+      }
+    }
+
+    /**
+     * Returns this golden with Liquibase contexts.
+     *
+     * @param contexts a Liquibase context expression
+     * @return the golden
+     */
+    public FromLiquibase contexts(String contexts) {
+      return new FromLiquibase(changelog, contexts, parameters);
+    }
+
+    /**
+     * Returns this golden with changelog parameters.
+     *
+     * @param parameters the parameters, replacing any set before
+     * @return the golden
+     */
+    public FromLiquibase parameters(java.util.Map<String, String> parameters) {
+      return new FromLiquibase(changelog, contexts, parameters);
+    }
+
+    /**
+     * Returns a key for the changelog's location, contexts and parameters only; a clone manager adds
+     * the checksums of the change sets, so a changed changelog builds a new golden.
+     */
+    @Override
+    public String contentHash() {
+      StringBuilder sb = new StringBuilder("liquibase\n").append(changelog).append('\n').append(contexts).append('\n');
+      new java.util.TreeMap<>(parameters).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+      return sha256(sb.toString());
+    }
+
+    @Override
+    public String describe() {
+      return "Liquibase changelog " + changelog;
+    }
+  }
+
+  /**
+   * A golden loaded by a {@link GoldenSource} — a backup in a repository, or a user's own loader.
+   *
+   * @param source the source
+   */
+  record FromSource(GoldenSource source) implements Golden {
+    /** Validates the component. */
+    public FromSource {
+      Objects.requireNonNull(source, "source");
+    }
+
+    @Override
+    public String contentHash() {
+      return sha256("source\n" + source.form() + "\n" + source.contentKey());
+    }
+
+    @Override
+    public String describe() {
+      return source.describe();
     }
   }
 
@@ -132,6 +341,51 @@ public sealed interface Golden permits Golden.FromScripts, Golden.FromDatabase {
    */
   static Golden fromDatabase(String database) {
     return new FromDatabase(database);
+  }
+
+  /**
+   * A golden read from a reachable PostgreSQL server with {@code pg_dump} (two parallel jobs) and
+   * restored with {@code pg_restore}. Call {@link FromServer#physical()} for a base backup over the
+   * replication protocol instead, or {@link FromServer#jobs(int)} for more jobs.
+   *
+   * @param url the source, {@code postgres://host:port/db} or {@code jdbc:postgresql://...}
+   * @param user the role to read as; a read-only role suffices for a logical golden
+   * @param password the password, or {@code null}
+   * @return the golden
+   */
+  static FromServer fromServer(String url, String user, String password) {
+    return new FromServer(url, user, password, Transfer.LOGICAL, 2);
+  }
+
+  /**
+   * A golden built by Flyway from its migration locations.
+   *
+   * @param locations Flyway locations, for example {@code classpath:db/migration}
+   * @return the golden
+   */
+  static FromFlyway fromFlyway(String... locations) {
+    return new FromFlyway(List.of(locations), java.util.Map.of());
+  }
+
+  /**
+   * A golden built by Liquibase from a changelog.
+   *
+   * @param changelog the changelog, a class path resource or a file path
+   * @return the golden
+   */
+  static FromLiquibase fromLiquibase(String changelog) {
+    return new FromLiquibase(changelog, "", java.util.Map.of());
+  }
+
+  /**
+   * A golden loaded by a source of its own, such as a backup ({@code repository.golden(...)} in
+   * {@code lockplane-backup}).
+   *
+   * @param source the source
+   * @return the golden
+   */
+  static Golden from(GoldenSource source) {
+    return new FromSource(source);
   }
 
   private static String sha256(String text) {

@@ -142,6 +142,10 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
 
   private static Snapshot prepareGolden(
       AdminConnections admin, ServerEndpoint endpoint, Golden golden, String prefix, String id) throws SQLException {
+    if (!(golden instanceof Golden.FromScripts) && !(golden instanceof Golden.FromDatabase)) {
+      throw new LockplaneException(ErrorCode.UNSUPPORTED,
+          "Database-level clones cannot yet be prepared from " + golden.describe() + ": use scripts or a database on the same server.");
+    }
     String hash = golden.contentHash();
     String name = prefix + "golden_" + hash.substring(0, 16);
     OwnerRecord building = OwnerRecord.current(OwnerRecord.BUILDING, name, id);

@@ -89,6 +89,10 @@ final class GoldenBuilder {
   }
 
   static void build(ManagerConfig cfg, Path runtimeDir, String volume) {
+    if (!(cfg.golden() instanceof Golden.FromScripts) && !(cfg.golden() instanceof Golden.FromDatabase)) {
+      throw new LockplaneException(ErrorCode.UNSUPPORTED,
+          "Instance clones cannot yet be prepared from " + cfg.golden().describe() + ": use scripts or a physical source directory.");
+    }
     CowStorage storage = cfg.storage();
     if (storage.exists(volume)) {
       // left by a build that did not finish: its content is unknown
