@@ -160,6 +160,26 @@ class PlanRiskTest {
   }
 
   @Test
+  void aNotValidConstraintMadeValidIsValidatedInPlaceNotReAdded() throws Exception {
+    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0) NOT VALID;"
+          + "ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer) REFERENCES customers (id) NOT VALID");
+    }
+    String desired = BASE + "ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0);"
+        + "ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer) REFERENCES customers (id);";
+    Plan plan = strict.plan(pg.dataSource(db), Desired.sql("d.sql", desired));
+    assertThat(plan.steps()).extracting(s -> String.join(";", s.sql())).containsExactlyInAnyOrder(
+        "ALTER TABLE public.orders VALIDATE CONSTRAINT orders_amount_positive",
+        "ALTER TABLE public.orders VALIDATE CONSTRAINT orders_customer_fk");
+    assertThat(plan.steps()).allSatisfy(s -> {
+      assertThat(s.risk().kinds()).first().asString().startsWith("VALIDATE_");
+      assertThat(s.risk().locks()).extracting(l -> l.mode().name()).doesNotContain("ACCESS_EXCLUSIVE");
+    });
+    moderate.apply(plan, pg.dataSource(db));
+    assertThat(moderate.plan(pg.dataSource(db), Desired.sql("d.sql", desired)).steps()).isEmpty();
+  }
+
+  @Test
   void strictRefusesARewriteAndARename() {
     assertThatThrownBy(() -> strict.plan(pg.dataSource(db), Desired.sql("d.sql", BASE.replace("amount int", "amount bigint"))))
         .isInstanceOf(LockplaneException.class).hasMessageContaining("alter-column-type-rewrite");

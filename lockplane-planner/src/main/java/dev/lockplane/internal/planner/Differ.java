@@ -58,6 +58,7 @@ public final class Differ {
   private final List<Operation> createTables = new ArrayList<>();
   private final List<Operation> alterColumns = new ArrayList<>();
   private final List<Operation> addConstraints = new ArrayList<>();
+  private final List<Operation> validateConstraints = new ArrayList<>();
   private final List<Operation> addForeignKeys = new ArrayList<>();
   private final List<Operation> createIndexes = new ArrayList<>();
   private final List<Operation> createViews = new ArrayList<>();
@@ -86,7 +87,7 @@ public final class Differ {
         d.dropConstraints, d.dropIndexes, d.dropTables, d.renames, d.dropColumns, d.dropRoutines,
         d.dropSequences, d.dropTypes, d.dropExtensions, d.dropSchemas, d.createSchemas,
         d.createExtensions, d.createTypes, d.createRoutines, d.createSequences, d.createTables,
-        d.alterColumns, d.addConstraints, d.addForeignKeys, d.createIndexes, d.createViews,
+        d.alterColumns, d.addConstraints, d.addForeignKeys, d.validateConstraints, d.createIndexes, d.createViews,
         d.createTriggers, d.createPolicies, d.rowSecurity, d.owners, d.comments)) {
       all.addAll(bucket);
     }
@@ -396,6 +397,18 @@ public final class Differ {
         "rel:" + t.qualifiedName(), c.comment());
   }
 
+  /** The constraint as it is once validated. */
+  private static Constraint validated(Constraint c) {
+    if (c instanceof Constraint.Check k && k.notValid()) {
+      return new Constraint.Check(k.name(), k.expression(), k.noInherit(), false, k.comment());
+    }
+    if (c instanceof Constraint.ForeignKey f && f.notValid()) {
+      return new Constraint.ForeignKey(f.name(), f.columns(), f.referencedTable(), f.referencedColumns(), f.onUpdate(),
+          f.onDelete(), f.match(), f.deferrable(), f.initiallyDeferred(), false, f.comment());
+    }
+    return c;
+  }
+
   private void addConstraint(Table t, Constraint c) {
     (c instanceof Constraint.ForeignKey ? addForeignKeys : addConstraints).add(new AddConstraint(t, c));
     if (c.comment() != null) {
@@ -438,7 +451,15 @@ public final class Differ {
     if (!sqlite) {
       newCons.forEach((k, c) -> {
         Constraint oc = oldCons.get(k);
-        if (oc == null || !c.withoutComment().equals(oc.withoutComment())) {
+        if (oc != null && !c.withoutComment().equals(oc.withoutComment())
+            && validated(oc).withoutComment().equals(c.withoutComment())) {
+          // NOT VALID in the database, valid in the desired state: validate in place instead of
+          // dropping and re-adding it under a lock that blocks writes for the whole scan
+          validateConstraints.add(new ValidateConstraint(n, c));
+          if (!Objects.equals(oc.comment(), c.comment())) {
+            comments.add(constraintComment(n, c));
+          }
+        } else if (oc == null || !c.withoutComment().equals(oc.withoutComment())) {
           if (oc != null) {
             dropConstraint(before, oc);
           }

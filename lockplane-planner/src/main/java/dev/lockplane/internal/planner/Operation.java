@@ -80,6 +80,9 @@ public sealed interface Operation {
 
   record DropConstraint(Table table, Constraint constraint) implements Operation {}
 
+  /** Validates a {@code NOT VALID} check or foreign key in place: existing rows are scanned, writes go on. */
+  record ValidateConstraint(Table table, Constraint constraint) implements Operation {}
+
   /** An index on {@code schema.relation}, a table or a materialized view. */
   record CreateIndex(String schema, String relation, Index index) implements Operation {}
 

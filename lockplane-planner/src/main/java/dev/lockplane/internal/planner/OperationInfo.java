@@ -305,6 +305,17 @@ public final class OperationInfo {
       i.provides.add("con:" + o.table().qualifiedName() + "." + c.name());
       return i.obj("table " + o.table().qualifiedName());
     }
+    if (op instanceof ValidateConstraint o) {
+      Constraint c = o.constraint();
+      OperationInfo i = new OperationInfo(op, Kind.ALTER, "validate_constraint",
+          "Validate " + constraintKind(c) + " " + c.name() + " on " + o.table().qualifiedName() + " (checks existing rows)");
+      i.needs.add(rel(o.table()));
+      i.needs.add("con:" + o.table().qualifiedName() + "." + c.name());
+      if (c instanceof Constraint.ForeignKey f) {
+        i.needs.add("rel:" + f.referencedTable());
+      }
+      return i.obj("table " + o.table().qualifiedName());
+    }
     if (op instanceof DropConstraint o) {
       Constraint c = o.constraint();
       OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_constraint",

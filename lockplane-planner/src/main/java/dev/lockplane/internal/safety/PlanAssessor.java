@@ -4,6 +4,7 @@ import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.planner.Operation.AddColumn;
 import dev.lockplane.internal.planner.Operation.AddConstraint;
+import dev.lockplane.internal.planner.Operation.ValidateConstraint;
 import dev.lockplane.internal.planner.Operation.AddEnumValue;
 import dev.lockplane.internal.planner.Operation.AlterColumn;
 import dev.lockplane.internal.planner.Operation.CreateIndex;
@@ -219,6 +220,10 @@ public final class PlanAssessor {
     if (op instanceof AddConstraint o) {
       return isNew(o.table()) && !(o.constraint() instanceof Constraint.ForeignKey f && !isNewQualified(f))
           ? Mapped.of(s, null) : addConstraint(o, s);
+    }
+    if (op instanceof ValidateConstraint o) {
+      return Mapped.of(s, o.table(),
+          o.constraint() instanceof Constraint.ForeignKey ? DdlKind.VALIDATE_FOREIGN_KEY : DdlKind.VALIDATE_CHECK);
     }
     if (op instanceof CreateIndex o) {
       if (isNewRelation(o.schema(), o.relation())) {

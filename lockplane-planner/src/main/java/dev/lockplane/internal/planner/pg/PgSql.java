@@ -96,6 +96,8 @@ public final class PgSql {
     if (op instanceof AlterColumn o) return List.of(alterColumn(o.table(), o.from(), o.to()));
     if (op instanceof AddConstraint o) return List.of("ALTER TABLE " + name(o.table()) + " ADD CONSTRAINT "
           + Identifiers.quote(o.constraint().name()) + " " + constraintDefinition(o.constraint()));
+    if (op instanceof ValidateConstraint o) return List.of("ALTER TABLE " + name(o.table()) + " VALIDATE CONSTRAINT "
+          + Identifiers.quote(o.constraint().name()));
     if (op instanceof DropConstraint o) return List.of("ALTER TABLE " + name(o.table()) + " DROP CONSTRAINT " + Identifiers.quote(o.constraint().name()));
     if (op instanceof CreateIndex o) return List.of(createIndex(o.schema(), o.relation(), o.index()));
     if (op instanceof DropIndex o) return List.of("DROP INDEX " + Identifiers.qualified(o.schema(), o.index().name()));
