@@ -3,7 +3,7 @@ package dev.lockplane.schema;
 import java.util.Objects;
 
 /**
- * A function or a procedure.
+ * A function, a procedure or an aggregate.
  *
  * @param schema the schema
  * @param name the routine name
@@ -29,11 +29,24 @@ public record Routine(
     return schema + "." + name + "(" + arguments + ")";
   }
 
-  /** Whether a routine is a function or a procedure. */
+  /**
+   * Returns the argument list as SQL names it in {@code DROP} or {@code COMMENT ON}: the arguments,
+   * or {@code *} for an aggregate that takes none.
+   */
+  public String sqlArguments() {
+    return kind == Kind.AGGREGATE && arguments.isEmpty() ? "*" : arguments;
+  }
+
+  /** Whether a routine is a function, a procedure or an aggregate. */
   public enum Kind {
     /** A function. */
     FUNCTION,
     /** A procedure. */
-    PROCEDURE
+    PROCEDURE,
+    /**
+     * An aggregate; its definition is a {@code CREATE OR REPLACE AGGREGATE} statement built from the
+     * catalog, naming its support functions schema-qualified.
+     */
+    AGGREGATE
   }
 }

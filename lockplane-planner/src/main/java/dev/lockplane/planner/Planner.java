@@ -116,7 +116,7 @@ public final class Planner {
   }
 
   /**
-   * Plans the change from one model to another. Objects that Lockplane does not manage (aggregates,
+   * Plans the change from one model to another. Objects that Lockplane does not manage (window functions,
    * casts, operators, foreign tables, publications, event triggers, rules, table inheritance, ...)
    * are never created, altered or dropped: the plan lists them ({@link DatabaseSchema#unmanaged()},
    * shown by {@link Plan#toText()}), those of the database and those of the desired state.

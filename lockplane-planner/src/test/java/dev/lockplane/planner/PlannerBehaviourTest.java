@@ -210,7 +210,7 @@ class PlannerBehaviourTest {
   @Test
   void reportsObjectKindsItDoesNotManageAndLeavesThemAlone() throws Exception {
     String kinds = "CREATE FUNCTION add_int(integer, integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT $1 + $2';\n"
-        + "CREATE AGGREGATE total(integer) (SFUNC = add_int, STYPE = integer, INITCOND = '0');\n"
+        + "CREATE OPERATOR ### (LEFTARG = integer, RIGHTARG = integer, FUNCTION = add_int);\n"
         + "CREATE TABLE parent (id int);\nCREATE TABLE child (extra text) INHERITS (parent);\n"
         + "CREATE PUBLICATION everything FOR ALL TABLES;\n";
     try (Connection c = pg.connect(db)) {
@@ -222,15 +222,15 @@ class PlannerBehaviourTest {
             + "CREATE TABLE other (id int);\nCREATE TYPE pair AS (a int, b int);\n"
             + "CREATE CAST (pair AS text) WITH INOUT;\n"));
     assertThat(plan.source().unmanaged()).containsExactly(
-        "1 aggregate: total(integer)",
+        "1 operator: ###(integer,integer)",
         "1 publication: everything",
         "1 table inheritance: child inherits parent",
         "in the desired state, not created: 1 cast: (pair AS text)");
-    assertThat(plan.toText()).contains("-- not managed, left as it is: 1 aggregate: total(integer)\n");
-    // The aggregate, the publication and the inheritance stay as they are.
+    assertThat(plan.toText()).contains("-- not managed, left as it is: 1 operator: ###(integer,integer)\n");
+    // The operator, the publication and the inheritance stay as they are.
     planner.apply(plan, pg.dataSource(db));
     try (Connection c = pg.connect(db); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM pg_proc WHERE prokind = 'a' AND proname = 'total'), "
+        ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM pg_operator WHERE oprname = '###'), "
             + "(SELECT count(*) FROM pg_publication), (SELECT count(*) FROM pg_inherits)")) {
       assertThat(rs.next()).isTrue();
       assertThat(List.of(rs.getInt(1), rs.getInt(2), rs.getInt(3))).containsExactly(1, 1, 1);

@@ -295,18 +295,18 @@ public final class Differ {
     neu.forEach((k, n) -> {
       Routine o = old.get(k);
       if (o == null) {
-        createRoutines.add(new CreateRoutine(n, false));
+        createRoutines.add(new CreateRoutine(n, null));
       } else if (!o.definition().equals(n.definition())) {
         if (o.kind() == n.kind() && Objects.equals(o.result(), n.result())) {
-          createRoutines.add(new CreateRoutine(n, true));
+          createRoutines.add(new CreateRoutine(n, o));
         } else {
           dropRoutines.add(new DropRoutine(o));
-          createRoutines.add(new CreateRoutine(n, false));
+          createRoutines.add(new CreateRoutine(n, null));
           recreatedRoutines.add(n.schema() + "." + n.name());
         }
       }
       if (o == null ? n.comment() != null : !Objects.equals(o.comment(), n.comment())) {
-        comments.add(new SetComment(n.kind().name(), Identifiers.qualified(n.schema(), n.name()) + "(" + n.arguments() + ")",
+        comments.add(new SetComment(n.kind().name(), Identifiers.qualified(n.schema(), n.name()) + "(" + n.sqlArguments() + ")",
             "fn:" + n.schema() + "." + n.name(), n.comment()));
       }
     });

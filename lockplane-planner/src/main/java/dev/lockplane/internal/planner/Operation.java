@@ -92,7 +92,12 @@ public sealed interface Operation {
 
   record DropView(View view) implements Operation {}
 
-  record CreateRoutine(Routine routine, boolean replace) implements Operation {}
+  /** Creates a routine, or replaces {@code previous} in place when it is not null. */
+  record CreateRoutine(Routine routine, Routine previous) implements Operation {
+    boolean replace() {
+      return previous != null;
+    }
+  }
 
   record DropRoutine(Routine routine) implements Operation {}
 

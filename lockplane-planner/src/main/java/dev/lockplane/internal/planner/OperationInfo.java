@@ -84,6 +84,14 @@ public final class OperationInfo {
     }
   }
 
+  /** An aggregate comes after, and goes before, the functions it names. */
+  private static void aggregateSupport(Set<String> into, dev.lockplane.schema.Routine r) {
+    if (r.kind() == dev.lockplane.schema.Routine.Kind.AGGREGATE) {
+      dev.lockplane.internal.planner.pg.PgAggregates.supportFunctions(r.definition())
+          .forEach(f -> into.add("fn:" + unquoteDotted(f)));
+    }
+  }
+
   private static String unquoteDotted(String s) {
     int dot = s.indexOf('.');
     return Identifiers.unquote(s.substring(0, dot)) + "." + Identifiers.unquote(s.substring(dot + 1));
@@ -369,6 +377,10 @@ public final class OperationInfo {
           o.replace() ? "replace_" + k : "create_" + k, (o.replace() ? "Replace " : "Create ") + k + " " + r.signature());
       i.provides.add("fn:" + r.schema() + "." + r.name());
       i.needs.add("schema:" + r.schema());
+      aggregateSupport(i.needs, r);
+      if (o.replace()) {
+        aggregateSupport(i.oldNeeds, o.previous());
+      }
       return i.obj(k + " " + r.signature());
     }
     if (op instanceof DropRoutine o) {
@@ -377,6 +389,7 @@ public final class OperationInfo {
       OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_" + k, "Drop " + k + " " + r.signature());
       i.removes.add("fn:" + r.schema() + "." + r.name());
       i.oldNeeds.add("schema:" + r.schema());
+      aggregateSupport(i.oldNeeds, r);
       return i.obj(k + " " + r.signature());
     }
     if (op instanceof CreateTrigger o) {

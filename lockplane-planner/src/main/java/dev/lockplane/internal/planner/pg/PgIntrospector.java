@@ -79,8 +79,8 @@ public final class PgIntrospector {
    * drop, so that it reports them instead of passing over them in silence.
    */
   private static final List<String[]> UNMANAGED = List.of(
-      new String[] {"aggregate", "aggregates", "SELECT p.oid::regprocedure::text FROM pg_proc p "
-          + "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('a', 'w') AND" + USER_NS
+      new String[] {"window function", "window functions", "SELECT p.oid::regprocedure::text FROM pg_proc p "
+          + "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'w' AND" + USER_NS
           + "AND" + notExtensionMember("pg_proc", "p.oid")},
       new String[] {"cast", "casts", "SELECT format('(%s AS %s)', c.castsource::regtype, c.casttarget::regtype) "
           + "FROM pg_cast c WHERE c.oid >= 16384 AND" + notExtensionMember("pg_cast", "c.oid")},
@@ -413,6 +413,13 @@ public final class PgIntrospector {
   }
 
   private static List<Routine> routines(Handle h) {
+    List<Routine> all = new ArrayList<>(functionsAndProcedures(h));
+    all.addAll(PgAggregates.list(h, USER_NS, notExtensionMember("pg_proc", "p.oid")));
+    all.sort(Comparator.comparing(Routine::signature));
+    return List.copyOf(all);
+  }
+
+  private static List<Routine> functionsAndProcedures(Handle h) {
     return h.createQuery("SELECT n.nspname, p.proname, p.prokind, pg_get_function_identity_arguments(p.oid) AS args, "
             + "CASE WHEN p.prokind = 'f' THEN pg_get_function_result(p.oid) END AS result, "
             + "pg_get_functiondef(p.oid) AS def, obj_description(p.oid, 'pg_proc') AS comment "

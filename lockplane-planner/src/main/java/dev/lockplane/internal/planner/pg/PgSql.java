@@ -107,7 +107,7 @@ public final class PgSql {
           + Identifiers.qualified(o.view().schema(), o.view().name()));
     if (op instanceof CreateRoutine o) return List.of(stripSemicolon(o.routine().definition()));
     if (op instanceof DropRoutine o) return List.of("DROP " + o.routine().kind().name() + " "
-          + Identifiers.qualified(o.routine().schema(), o.routine().name()) + "(" + o.routine().arguments() + ")");
+          + Identifiers.qualified(o.routine().schema(), o.routine().name()) + "(" + o.routine().sqlArguments() + ")");
     if (op instanceof CreateTrigger o) {
         List<String> s = new ArrayList<>();
         s.add(o.trigger().definition());
