@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param notNull whether NULL is rejected
  * @param defaultValue the default expression, or null
  * @param identity the identity kind, or null when the column is not an identity column
- * @param generated the expression of a stored generated column, or null
+ * @param generated the expression of a generated column, or null
  * @param collation the collation when it differs from the type's default, or null
  * @param comment the comment, or null
  * @param renamedFrom in a desired schema, the column's previous name: the planner renames instead
@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param identityOptions for an identity column, the options of its sequence that differ from the
  *     defaults, in the order {@code INCREMENT BY, MINVALUE, MAXVALUE, START WITH, CACHE, CYCLE}, e.g.
  *     {@code INCREMENT BY 10 START WITH 100}; null when all are the defaults
+ * @param virtual for a generated column, whether it is computed when read ({@code VIRTUAL},
+ *     PostgreSQL 18 and SQLite) rather than stored; false otherwise
  */
 public record Column(
     String name,
@@ -29,11 +31,35 @@ public record Column(
     String collation,
     String comment,
     String renamedFrom,
-    String identityOptions) {
+    String identityOptions,
+    boolean virtual) {
   /** Validates the record. */
   public Column {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
+    if (virtual && generated == null) {
+      throw new IllegalArgumentException("column " + name + " is virtual but has no generation expression");
+    }
+  }
+
+  /**
+   * Creates a column that is not a virtual generated column.
+   *
+   * @param name the column name
+   * @param type the type
+   * @param notNull whether NULL is rejected
+   * @param defaultValue the default expression, or null
+   * @param identity the identity kind, or null
+   * @param generated the expression of a stored generated column, or null
+   * @param collation the collation, or null
+   * @param comment the comment, or null
+   * @param renamedFrom the rename hint, or null
+   * @param identityOptions the identity sequence's options that differ from the defaults, or null
+   */
+  public Column(String name, String type, boolean notNull, String defaultValue, Identity identity, String generated,
+      String collation, String comment, String renamedFrom, String identityOptions) {
+    this(name, type, notNull, defaultValue, identity, generated, collation, comment, renamedFrom, identityOptions,
+        false);
   }
 
   /**
@@ -67,7 +93,7 @@ public record Column(
    */
   public Column withRenamedFrom(String hint) {
     return new Column(name, type, notNull, defaultValue, identity, generated, collation, comment, hint,
-        identityOptions);
+        identityOptions, virtual);
   }
 
   /** How the values of an identity column are generated. */

@@ -570,11 +570,13 @@ public final class Differ {
         Column was = oldCols.get(c.renamedFrom());
         matched.add(was.name());
         oc = new Column(c.name(), was.type(), was.notNull(), was.defaultValue(), was.identity(), was.generated(),
-            was.collation(), was.comment(), null, was.identityOptions());
+            was.collation(), was.comment(), null, was.identityOptions(), was.virtual());
       } else if (oc != null) {
         matched.add(oc.name());
       }
-      if (oc != null && !Objects.equals(oc.generated(), c.generated())) {
+      // neither PostgreSQL nor SQLite turns a column into a generated one, or a stored one into a
+      // virtual one, in place: generated values are recomputed, so nothing is lost
+      if (oc != null && (!Objects.equals(oc.generated(), c.generated()) || oc.virtual() != c.virtual())) {
         dropColumns.add(new DropColumn(o, oc));
         reshaped.add(n.qualifiedName());
         oc = null;
@@ -608,7 +610,8 @@ public final class Differ {
   static boolean sameDefinition(Column a, Column b) {
     return a.type().equals(b.type()) && a.notNull() == b.notNull()
         && Objects.equals(a.defaultValue(), b.defaultValue()) && a.identity() == b.identity()
-        && Objects.equals(a.generated(), b.generated()) && Objects.equals(a.collation(), b.collation())
+        && Objects.equals(a.generated(), b.generated()) && a.virtual() == b.virtual()
+        && Objects.equals(a.collation(), b.collation())
         && Objects.equals(a.identityOptions(), b.identityOptions());
   }
 

@@ -40,7 +40,7 @@ final class SqliteTableDiff {
       String oldName = renameMap.getOrDefault(now.name(), now.name());
       prefix = was.name().equals(oldName) && Differ.sameDefinition(
           new Column(now.name(), was.type(), was.notNull(), was.defaultValue(), was.identity(), was.generated(),
-              was.collation(), null, null), now);
+              was.collation(), null, null, null, was.virtual()), now);
     }
     boolean appendable = prefix && sameConstraints && newCols.subList(oldCols.size(), newCols.size()).stream()
         .allMatch(c -> c.generated() == null && (!c.notNull() || c.defaultValue() != null)

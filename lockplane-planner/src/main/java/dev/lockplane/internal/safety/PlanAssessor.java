@@ -292,7 +292,7 @@ public final class PlanAssessor {
       return DdlKind.ADD_COLUMN_IDENTITY;
     }
     if (c.generated() != null) {
-      return DdlKind.ADD_COLUMN_STORED_GENERATED;
+      return c.virtual() ? DdlKind.ADD_COLUMN_VIRTUAL_GENERATED : DdlKind.ADD_COLUMN_STORED_GENERATED;
     }
     if (c.defaultValue() != null) {
       // Without a live target the volatility cannot be asked: assume the rewrite.

@@ -242,7 +242,7 @@ public final class PgIntrospector {
               rs.getBoolean("attnotnull"), gen == null ? dflt : null,
               identity == null ? null : "a".equals(identity) ? Column.Identity.ALWAYS : Column.Identity.BY_DEFAULT,
               gen == null ? null : dflt, rs.getString("coll"), rs.getString("comment"), null,
-              IdentityOptions.of(rs.getString("type"), rs.getString("idseq"))));
+              IdentityOptions.of(rs.getString("type"), rs.getString("idseq")), "v".equals(gen)));
         })
         .forEach(e -> {
           TableBuilder t = tables.get(e.getKey());

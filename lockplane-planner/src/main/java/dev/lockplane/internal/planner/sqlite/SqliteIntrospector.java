@@ -93,7 +93,7 @@ public final class SqliteIntrospector {
       String col = str(c, "name");
       String generated = hidden == 2 || hidden == 3 ? generatedExpression(sql, col) : null;
       t.columns.add(new Column(col, str(c, "type") == null ? "" : str(c, "type"), bool(c, "notnull") || lng(c, "notnull") == 1,
-          str(c, "dflt_value"), null, generated, null, null, null));
+          str(c, "dflt_value"), null, generated, null, null, null, null, hidden == 2));
       if (lng(c, "pk") > 0) {
         pkOrder.put(lng(c, "pk"), col);
       }
@@ -139,7 +139,7 @@ public final class SqliteIntrospector {
 
   private static String generatedExpression(String sql, String column) {
     Matcher m = Pattern.compile("(?is)(?:^|[,(]\\s*)\"?" + Pattern.quote(column)
-        + "\"?[^,]*?GENERATED\\s+ALWAYS\\s+AS\\s*\\(").matcher(sql);
+        + "\"?[^,]*?(?:GENERATED\\s+ALWAYS\\s+)?\\bAS\\s*\\(").matcher(sql);
     if (!m.find()) {
       return "(unknown)";
     }

@@ -129,7 +129,7 @@ public final class SqliteSql {
       b.append(" DEFAULT ").append(c.defaultValue());
     }
     if (c.generated() != null) {
-      b.append(" GENERATED ALWAYS AS ").append(c.generated()).append(" STORED");
+      b.append(" GENERATED ALWAYS AS ").append(c.generated()).append(c.virtual() ? " VIRTUAL" : " STORED");
     }
     return b.toString();
   }
