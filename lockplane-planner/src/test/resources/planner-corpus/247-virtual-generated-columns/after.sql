@@ -1,3 +1,4 @@
+-- requires PostgreSQL 18
 -- stored becomes virtual, virtual becomes stored, and a new virtual column (no rewrite on 18)
 CREATE TABLE items (id integer PRIMARY KEY, price numeric NOT NULL, qty integer NOT NULL,
     total numeric GENERATED ALWAYS AS (price * qty) VIRTUAL,
