@@ -8,6 +8,7 @@ import dev.lockplane.schema.Table;
 import dev.lockplane.schema.View;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,6 +83,14 @@ public final class OperationInfo {
         into.add("fn:" + schema + "." + Identifiers.unquote(m.group(1)));
       }
     }
+  }
+
+  /**
+   * The key of a unique key on a table's columns (in any order): a foreign key is added after the
+   * constraint or unique index it references.
+   */
+  private static String keyOf(String table, List<String> columns) {
+    return "key:" + table + "(" + String.join(",", new java.util.TreeSet<>(columns)) + ")";
   }
 
   /** An aggregate comes after, and goes before, the functions it names. */
@@ -308,7 +317,14 @@ public final class OperationInfo {
       }
       if (c instanceof Constraint.ForeignKey f) {
         i.needs.add("rel:" + f.referencedTable());
+        i.needs.add(keyOf(f.referencedTable(), f.referencedColumns()));
         i.obj("table " + f.referencedTable());
+      }
+      if (c instanceof Constraint.PrimaryKey p) {
+        i.provides.add(keyOf(o.table().qualifiedName(), p.columns()));
+      }
+      if (c instanceof Constraint.Unique u) {
+        i.provides.add(keyOf(o.table().qualifiedName(), u.columns()));
       }
       i.provides.add("con:" + o.table().qualifiedName() + "." + c.name());
       return i.obj("table " + o.table().qualifiedName());
@@ -343,6 +359,10 @@ public final class OperationInfo {
           "Create index " + o.index().name() + " on " + o.schema() + "." + o.relation());
       i.needs.add("rel:" + o.schema() + "." + o.relation());
       i.provides.add("idx:" + o.schema() + "." + o.index().name());
+      if (o.index().unique() && o.index().where() == null) {
+        i.provides.add(keyOf(o.schema() + "." + o.relation(),
+            o.index().keys().stream().map(dev.lockplane.internal.sql.Identifiers::unquote).toList()));
+      }
       return i.obj("index " + o.schema() + "." + o.index().name());
     }
     if (op instanceof DropIndex o) {

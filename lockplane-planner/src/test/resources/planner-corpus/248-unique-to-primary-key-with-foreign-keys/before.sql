@@ -1,0 +1,5 @@
+CREATE TABLE accounts (id integer NOT NULL, code text NOT NULL, CONSTRAINT accounts_id_key UNIQUE (id),
+    CONSTRAINT accounts_code_pkey PRIMARY KEY (code));
+CREATE TABLE payments (id integer PRIMARY KEY, account_id integer REFERENCES accounts (id));
+CREATE TABLE refunds (id integer PRIMARY KEY, account_id integer, CONSTRAINT refunds_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id));
+CREATE TABLE notes (id integer PRIMARY KEY, account_code text REFERENCES accounts (code));
