@@ -93,7 +93,12 @@ public final class PrefetchingCloneManager implements CloneManager {
     if (closed.get()) {
       throw new LockplaneException(ErrorCode.CLOSED, "This clone manager is closed; start a new one.");
     }
-    Spare spare = ready.poll();
+    Spare spare;
+    Snapshot golden = manager.golden();
+    // spares of a golden that a refresh replaced are dropped, not handed out
+    while ((spare = ready.poll()) != null && !spare.clone.snapshot().equals(golden)) {
+      discard(spare);
+    }
     if (spare != null) {
       hidden.remove(spare.clone.name());
     }
@@ -106,6 +111,40 @@ public final class PrefetchingCloneManager implements CloneManager {
   @Override
   public Clone create(String name) {
     return manager.create(name);
+  }
+
+  /** Refreshes the decorated manager's golden, then replaces the spares made from the former one. */
+  @Override
+  public Snapshot refreshGolden() {
+    if (closed.get()) {
+      throw new LockplaneException(ErrorCode.CLOSED, "This clone manager is closed; start a new one.");
+    }
+    Snapshot next = manager.refreshGolden();
+    for (Spare spare : List.copyOf(ready)) {
+      if (!spare.clone.snapshot().equals(next) && ready.remove(spare)) {
+        discard(spare);
+      }
+    }
+    refill();
+    return next;
+  }
+
+  /** Destroys a spare in the background; it stays hidden until it is gone. */
+  private void discard(Spare spare) {
+    spare.discardConnection();
+    try {
+      destroyer.execute(() -> {
+        try {
+          spare.clone.destroy();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "Cannot destroy spare clone " + spare.clone.name() + ": " + e.getMessage());
+        } finally {
+          hidden.remove(spare.clone.name());
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // closing: the decorated manager's close drops it
+    }
   }
 
   @Override
