@@ -199,6 +199,15 @@ class ServerGoldenFailureTest {
   }
 
   @Test
+  void managersOtherThanDatabaseLevelOnesSayTheyCannotRefresh(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    try (CloneManager sqlite = CloneManagers.sqlite(dir).start()) {
+      assertThatThrownBy(sqlite::refreshGolden).isInstanceOf(LockplaneException.class)
+          .hasMessageContaining("cannot refresh its golden").hasMessageContaining("CloneManagers.databases")
+          .extracting(e -> ((LockplaneException) e).code()).isEqualTo(ErrorCode.UNSUPPORTED);
+    }
+  }
+
+  @Test
   void aPhysicalSourceNeedsInstanceClones() throws Exception {
     LockplaneException e = failure(Golden.fromServer(prod.url("shop"), READER, READER_PASSWORD).physical());
     assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED);

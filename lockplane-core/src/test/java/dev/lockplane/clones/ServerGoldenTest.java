@@ -139,6 +139,13 @@ class ServerGoldenTest {
       assertThat(count(before.dataSource(), sql)).isZero();
       assertThat(m.snapshots()).extracting(Snapshot::name).startsWith(fresh.name()).contains(old.name());
       assertThat(databaseExists(old.name())).isTrue();
+      // a manager started now picks the newest golden of the source, and leaves the former one alone
+      try (CloneManager next = CloneManagers.databases(SharedPostgres.get()).databasePrefix(prefix).golden(shop()).start()) {
+        assertThat(next.golden().name()).isEqualTo(fresh.name());
+        assertThat(next.golden().dataStateAt()).isEqualTo(fresh.dataStateAt());
+      }
+      assertThat(databaseExists(old.name())).isTrue();
+      before.reset();
       // the former golden goes with its last clone (the discarded spare is destroyed in the background)
       before.destroy();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -148,11 +155,6 @@ class ServerGoldenTest {
       assertThat(databaseExists(old.name())).isFalse();
       assertThat(m.snapshots()).extracting(Snapshot::name).doesNotContain(old.name());
 
-      // a manager started now picks the newest golden of the source
-      try (CloneManager next = CloneManagers.databases(SharedPostgres.get()).databasePrefix(prefix).golden(shop()).start()) {
-        assertThat(next.golden().name()).isEqualTo(fresh.name());
-        assertThat(next.golden().dataStateAt()).isEqualTo(fresh.dataStateAt());
-      }
     } finally {
       prod.exec("shop", "DELETE FROM public.settings WHERE key = 'refreshed'");
     }

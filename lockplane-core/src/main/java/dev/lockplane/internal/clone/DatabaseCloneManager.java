@@ -181,7 +181,13 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
       LOG.log(Level.DEBUG, "Reusing golden database {0} ({1})", existing.get().name(), golden.describe());
       return existing.get();
     }
-    return build(admin, endpoint, golden, prefix, id, options, name);
+    boolean taken = admin.with(c -> GoldenFreshness.exists(c, name));
+    return build(admin, endpoint, golden, prefix, id, options, taken ? refreshedName(prefix, hash) : name);
+  }
+
+  /** The name of a golden built beside another of the same content. */
+  private static String refreshedName(String prefix, String hash) {
+    return prefix + "golden_" + hash.substring(0, 16) + "_" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** Builds a golden in a database of its own and renames it to {@code name} once it is complete. */
@@ -356,8 +362,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     checkOpen();
     synchronized (refreshing) {
       checkOpen();
-      String hash = source.contentHash();
-      String name = prefix + "golden_" + hash.substring(0, 16) + "_" + UUID.randomUUID().toString().substring(0, 8);
+      String name = refreshedName(prefix, source.contentHash());
       Snapshot next;
       try {
         next = build(admin, endpoint, source, prefix, id, options, name);

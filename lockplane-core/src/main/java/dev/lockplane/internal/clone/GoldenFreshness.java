@@ -44,9 +44,11 @@ final class GoldenFreshness {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String db = rs.getString(1);
-          Optional<OwnerRecord> r = OwnerRecord.parse(rs.getString(2))
-              .filter(o -> OwnerRecord.GOLDEN.equals(o.kind()) && hash.equals(o.golden()));
-          replaceExact |= db.equals(name) && r.isEmpty();
+          Optional<OwnerRecord> record = OwnerRecord.parse(rs.getString(2));
+          Optional<OwnerRecord> r = record.filter(o -> OwnerRecord.GOLDEN.equals(o.kind()) && hash.equals(o.golden()));
+          // a former golden that a refresh retired is a snapshot of a manager, dropped by it (or as its orphan)
+          boolean retired = record.filter(o -> OwnerRecord.SNAPSHOT.equals(o.kind())).isPresent();
+          replaceExact |= db.equals(name) && r.isEmpty() && !retired;
           if (r.isPresent()) {
             Snapshot s = new Snapshot(db, r.get().created(), description, r.get().dataStateAt());
             if (best == null || Comparator.comparing(Snapshot::dataStateAt).thenComparing(Snapshot::createdAt).compare(s, best) > 0) {
@@ -62,6 +64,16 @@ final class GoldenFreshness {
       DatabaseCloneManager.exec(c, "DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
     }
     return Optional.ofNullable(best);
+  }
+
+  /** Whether a database of that name exists (a former golden that a refresh retired, still in use). */
+  static boolean exists(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   /** The database a golden is built in, as a logical source sees it. */
