@@ -251,11 +251,6 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     }
   }
 
-  /** Records who owns a database; for {@link GoldenFreshness}. */
-  static void recordOwner(Connection c, String db, OwnerRecord r) throws SQLException {
-    record(c, db, r);
-  }
-
   static boolean exec(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(sql);

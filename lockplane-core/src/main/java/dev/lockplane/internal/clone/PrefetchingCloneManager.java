@@ -364,7 +364,7 @@ public final class PrefetchingCloneManager implements CloneManager {
     @Override
     public DataSource dataSource() {
       DataSource ds = inner.dataSource();
-      return spare == null ? ds : new WarmDataSource(ds, spare);
+      return spare == null ? ds : new WarmDataSource(ds, spare::take);
     }
 
     @Override
@@ -446,71 +446,6 @@ public final class PrefetchingCloneManager implements CloneManager {
       if (c != null) {
         closeQuietly(c);
       }
-    }
-  }
-
-  /**
-   * The data source of a clone handed out from the spares: its first connection is the one opened
-   * in advance (a fresh session, never used), the others are new.
-   */
-  private static final class WarmDataSource implements DataSource {
-    private final DataSource inner;
-    private final Spare spare;
-
-    WarmDataSource(DataSource inner, Spare spare) {
-      this.inner = inner;
-      this.spare = spare;
-    }
-
-    @Override
-    public Connection getConnection() throws SQLException {
-      Connection c = spare.take();
-      return c != null ? c : inner.getConnection();
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-      return inner.getConnection(username, password);
-    }
-
-    @Override
-    public java.io.PrintWriter getLogWriter() throws SQLException {
-      return inner.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(java.io.PrintWriter out) throws SQLException {
-      inner.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-      inner.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-      return inner.getLoginTimeout();
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
-      return inner.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      return iface.isInstance(this) ? iface.cast(this) : inner.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-      return iface.isInstance(this) || inner.isWrapperFor(iface);
-    }
-
-    @Override
-    public String toString() {
-      return inner.toString();
     }
   }
 }
