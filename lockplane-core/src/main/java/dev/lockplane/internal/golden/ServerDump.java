@@ -49,6 +49,26 @@ final class ServerDump {
 
   static Instant load(Golden.FromServer golden, GoldenTarget target) {
     SourceServer source = new SourceServer(golden);
+    Path work = privateDirectory();
+    try {
+      Path dump = work.resolve("dump");
+      Dumped d = dump(golden, source, target, dump);
+      reportDropped(source, target, d.pgRestore(), dump, d.grantees());
+      restore(target, d.pgRestore(), dump, golden.jobs());
+      return d.dataAt();
+    } finally {
+      FileTrees.deleteQuietly(work);
+    }
+  }
+
+  /** What a dump tells the restore: the matching pg_restore, the grantees left out, the time of the data. */
+  private record Dumped(Path pgRestore, List<String> grantees, Instant dataAt) {}
+
+  /**
+   * Dumps the source into {@code dump}. The transaction that exported the dump's snapshot ends with
+   * it, so that the source does not hold back its vacuum while the golden is restored.
+   */
+  private static Dumped dump(Golden.FromServer golden, SourceServer source, GoldenTarget target, Path dump) {
     try (Connection c = source.connect()) {
       int major;
       List<String> grantees;
@@ -85,28 +105,20 @@ final class ServerDump {
           // the dump's own connection decides
         }
       }
-      Path work = privateDirectory();
-      try {
-        Path dump = work.resolve("dump");
-        target.progress("Dumping " + source.where + " (PostgreSQL " + major + ") with pg_dump " + pgDump.majorVersion()
-            + ", " + golden.jobs() + " job(s)");
-        long t0 = System.nanoTime();
-        List<String> cmd = new ArrayList<>(List.of(pgDump.path().toString(), "--format=directory",
-            "--jobs=" + golden.jobs(), "--file=" + dump, "--no-sync", "--no-password", "--dbname=" + conninfo(source)));
-        if (snapshot != null) {
-          cmd.add("--snapshot=" + snapshot);
-        }
-        ProcessRunner.Result r = run(cmd, source.password);
-        if (!r.ok()) {
-          throw dumpFailure(source, r);
-        }
-        target.progress("Dumped " + source.where + " in " + millis(t0) + " ms (" + size(dump) / (1024 * 1024) + " MiB)");
-        reportDropped(source, target, pgRestore, dump, grantees);
-        restore(target, pgRestore, dump, golden.jobs());
-      } finally {
-        FileTrees.deleteQuietly(work);
+      target.progress("Dumping " + source.where + " (PostgreSQL " + major + ") with pg_dump " + pgDump.majorVersion()
+          + ", " + golden.jobs() + " job(s)");
+      long t0 = System.nanoTime();
+      List<String> cmd = new ArrayList<>(List.of(pgDump.path().toString(), "--format=directory",
+          "--jobs=" + golden.jobs(), "--file=" + dump, "--no-sync", "--no-password", "--dbname=" + conninfo(source)));
+      if (snapshot != null) {
+        cmd.add("--snapshot=" + snapshot);
       }
-      return dataAt;
+      ProcessRunner.Result r = run(cmd, source.password);
+      if (!r.ok()) {
+        throw dumpFailure(source, r);
+      }
+      target.progress("Dumped " + source.where + " in " + millis(t0) + " ms (" + size(dump) / (1024 * 1024) + " MiB)");
+      return new Dumped(pgRestore, grantees, dataAt);
     } catch (SQLException e) {
       throw source.failure("end the dump's transaction", e);
     }
