@@ -97,6 +97,30 @@ public interface CloneManager extends AutoCloseable {
    */
   void keep(Clone clone);
 
+  /**
+   * Builds a new golden from the same source beside the current one — for a golden read from a
+   * server, the source's data as it is now — and switches to it only once it is complete: clones
+   * made afterwards copy the new golden; clones of the former one keep working, and reset to it,
+   * until they are destroyed, and the former golden is dropped when the last of them is. A failed
+   * refresh leaves nothing behind and the current golden in place.
+   *
+   * <p>Database-level managers implement it; the others throw {@code UNSUPPORTED}.
+   *
+   * <pre>{@code
+   * Snapshot fresh = clones.refreshGolden();
+   * System.out.println("data from " + fresh.dataStateAt());
+   * }</pre>
+   *
+   * @return the new golden snapshot, also returned by {@link #golden()} from now on
+   * @throws dev.lockplane.LockplaneException when the source cannot be read or loaded (the current
+   *     golden stays), or with {@code UNSUPPORTED} for managers that cannot refresh
+   */
+  default Snapshot refreshGolden() {
+    throw new dev.lockplane.LockplaneException(dev.lockplane.ErrorCode.UNSUPPORTED,
+        "This clone manager (" + getClass().getSimpleName() + ") cannot refresh its golden yet; only database-level"
+            + " clones (CloneManagers.databases(...)) can. Start a new manager to pick up new data.");
+  }
+
   /** Destroys the clones and snapshots this manager created. Closing twice is safe. */
   @Override
   void close();

@@ -6,6 +6,7 @@ import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clone.CopyMethod;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.internal.clone.DatabaseCloneManager;
+import dev.lockplane.internal.clone.GoldenOptions;
 import dev.lockplane.internal.clone.ServerEndpoint;
 import dev.lockplane.internal.fs.Reflinks;
 import dev.lockplane.postgres.LocalPostgres;
@@ -28,6 +29,8 @@ public final class DatabaseClonesBuilder {
   private String prefix;
   private Integer connections;
   private Duration otherHostOrphans;
+  private Duration refreshEvery;
+  private Duration warnWhenOlderThan;
 
   DatabaseClonesBuilder(LocalPostgres server) {
     this.server = server;
@@ -128,10 +131,57 @@ public final class DatabaseClonesBuilder {
   }
 
   /**
+   * Rebuilds the golden from its source every {@code period} in the background, as {@link
+   * CloneManager#refreshGolden()} does: beside the current golden, switched to only once complete.
+   * Meant for goldens read from a server ({@link Golden#fromServer}), whose data moves; a failed
+   * refresh is logged and the current golden stays.
+   *
+   * <pre>{@code
+   * CloneManager clones = CloneManagers.databases(pg)
+   *     .golden(Golden.fromServer("postgres://prod:5432/shop", "reader", password))
+   *     .refreshEvery(Duration.ofHours(6))
+   *     .warnWhenOlderThan(Duration.ofDays(1))
+   *     .start();
+   * }</pre>
+   *
+   * @param period a positive period, the delay between the end of one refresh and the start of the next
+   * @return this builder
+   */
+  public DatabaseClonesBuilder refreshEvery(Duration period) {
+    once(this.refreshEvery, "refreshEvery");
+    this.refreshEvery = positive(period, "refreshEvery");
+    return this;
+  }
+
+  /**
+   * Logs a warning, once per golden, when a clone is made of a golden whose data (its {@link
+   * dev.lockplane.clone.Snapshot#dataStateAt()}) is older than {@code age}, naming the golden and the
+   * age of its data.
+   *
+   * @param age a positive age
+   * @return this builder
+   */
+  public DatabaseClonesBuilder warnWhenOlderThan(Duration age) {
+    once(this.warnWhenOlderThan, "warnWhenOlderThan");
+    this.warnWhenOlderThan = positive(age, "warnWhenOlderThan");
+    return this;
+  }
+
+  private static Duration positive(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.isZero()) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, what + " must be positive, not " + d + ".");
+    }
+    return d;
+  }
+
+  /**
    * Prepares the golden database (or reuses it) and returns the manager.
    *
    * @return a thread-safe manager; close it to drop its clones and snapshots
    * @throws dev.lockplane.ScriptException when a golden script fails, naming the script and line
+   * @throws LockplaneException when a golden's source cannot be read or loaded (unreachable, refused,
+   *     missing rights or tools), naming what is wrong; nothing of a failed golden is left behind
    */
   public CloneManager start() {
     Golden g = golden == null ? Golden.empty() : golden;
@@ -145,9 +195,11 @@ public final class DatabaseClonesBuilder {
           ? "reflink: the data directory is on " + fs + " with reflink support, so a clone costs constant time"
           : "the data directory is on " + fs + ", which has no reflink: the kernel copies the bytes (linear in size);"
               + " put the data directory on XFS (mkfs.xfs -m reflink=1) or btrfs for constant-time clones";
-      return DatabaseCloneManager.start(ep, g, p, method, note, n, otherHostOrphans);
+      GoldenOptions options = new GoldenOptions(refreshEvery, warnWhenOlderThan, server.installation().binDirectory());
+      return DatabaseCloneManager.start(ep, g, p, method, note, n, otherHostOrphans, options);
     }
     ServerEndpoint ep = ServerEndpoint.parse(jdbcUrl, user, password);
-    return DatabaseCloneManager.start(ep, g, p, method, null, n, otherHostOrphans);
+    return DatabaseCloneManager.start(
+        ep, g, p, method, null, n, otherHostOrphans, new GoldenOptions(refreshEvery, warnWhenOlderThan, null));
   }
 }

@@ -1,9 +1,7 @@
 package dev.lockplane.postgres;
 
-import java.nio.file.Files;
+import dev.lockplane.internal.postgres.ClientTools;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -27,7 +25,8 @@ public record Installation(Path binDirectory, int majorVersion, String version, 
   /**
    * Finds a client tool (such as {@code pg_dump}, {@code pg_basebackup}, {@code psql}) of this
    * installation's major version: first beside the server binaries, then in the machine's
-   * {@code /usr/lib/postgresql/MAJOR/bin} and {@code /usr/pgsql-MAJOR/bin}. The embedded binaries
+   * {@code /usr/lib/postgresql/MAJOR/bin}, {@code /usr/pgsql-MAJOR/bin}, Homebrew's
+   * {@code postgresql@MAJOR}, then {@code PATH} (a tool there is asked its version). The embedded binaries
    * ship only {@code initdb}, {@code pg_ctl} and {@code postgres}, so client tools usually come from
    * the machine (Debian: {@code apt-get install postgresql-client-MAJOR}).
    *
@@ -35,16 +34,7 @@ public record Installation(Path binDirectory, int majorVersion, String version, 
    * @return the tool's path, or empty when no tool of the same major version exists
    */
   public Optional<Path> tool(String name) {
-    List<Path> dirs = new ArrayList<>();
-    dirs.add(binDirectory);
-    dirs.add(Path.of("/usr/lib/postgresql", String.valueOf(majorVersion), "bin"));
-    dirs.add(Path.of("/usr/pgsql-" + majorVersion, "bin"));
-    for (Path d : dirs) {
-      Path p = d.resolve(name);
-      if (Files.isExecutable(p)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    return ClientTools.find(name, majorVersion, binDirectory);
   }
+
 }

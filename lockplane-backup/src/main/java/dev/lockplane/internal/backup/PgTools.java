@@ -2,6 +2,7 @@ package dev.lockplane.internal.backup;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
+import dev.lockplane.internal.postgres.ClientTools;
 import dev.lockplane.postgres.LocalPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,11 +26,9 @@ public final class PgTools {
    */
   public static Path tool(LocalPostgres pg, String tool) {
     int major = pg.majorVersion();
-    return pg.installation().tool(tool).orElseThrow(() -> new BackupException(ErrorCode.BINARIES_NOT_FOUND,
-        "No " + tool + " for PostgreSQL " + major + " was found (looked in " + pg.installation().binDirectory()
-            + ", /usr/lib/postgresql/" + major + "/bin and /usr/pgsql-" + major + "/bin). " + tool
-            + " must match the server's major version: install postgresql-client-" + major
-            + " (Debian/Ubuntu), or take a physical backup instead.", null, null, null));
+    return ClientTools.find(tool, major, pg.installation().binDirectory()).orElseThrow(() -> new BackupException(
+        ErrorCode.BINARIES_NOT_FOUND, ClientTools.missing(tool, major, true) + " Or take a physical backup instead.",
+        null, null, null));
   }
 
   /**

@@ -6,10 +6,9 @@ import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.CloneStrategy;
 import dev.lockplane.clone.CopyMethod;
 import dev.lockplane.clone.Golden;
-import dev.lockplane.clone.Script;
 import dev.lockplane.clone.Snapshot;
+import dev.lockplane.internal.golden.LogicalLoaders;
 import dev.lockplane.internal.sql.Identifiers;
-import dev.lockplane.internal.sql.ScriptRunner;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,6 +33,11 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   private final String prefix;
   /** This manager's id in the owner records of its databases. */
   private final String id;
+  private final Golden source;
+  private final GoldenOptions options;
+  private final Object refreshing = new Object();
+  private final java.util.Set<String> warnedStale = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.ScheduledExecutorService refresher;
 
   /**
    * Prepares (or reuses) the golden database and returns a ready manager.
@@ -50,13 +54,32 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   public static DatabaseCloneManager start(
       ServerEndpoint endpoint, Golden golden, String prefix, CopyMethod method, String localFilesystemNote, int poolSize,
       Duration otherHostOrphans) {
+    return start(endpoint, golden, prefix, method, localFilesystemNote, poolSize, otherHostOrphans, GoldenOptions.NONE);
+  }
+
+  /**
+   * Prepares (or reuses) the golden database and returns a ready manager that keeps it fresh.
+   *
+   * @param endpoint the server
+   * @param golden what the golden holds
+   * @param prefix the prefix of every database this manager creates
+   * @param method the copy method, or {@code null} to choose
+   * @param localFilesystemNote what is known about the server's filesystem, or {@code null}
+   * @param poolSize how many admin connections to keep
+   * @param otherHostOrphans after how long databases made on other hosts count as orphaned; null: never
+   * @param options refresh schedule, stale warning, the server's binaries
+   * @return the manager
+   */
+  public static DatabaseCloneManager start(
+      ServerEndpoint endpoint, Golden golden, String prefix, CopyMethod method, String localFilesystemNote, int poolSize,
+      Duration otherHostOrphans, GoldenOptions options) {
     AdminConnections admin = new AdminConnections(endpoint.dataSource(endpoint.maintenanceDatabase()), poolSize);
     try {
       CloneStrategy strategy = chooseStrategy(admin, method, localFilesystemNote);
       removeOrphans(admin, otherHostOrphans);
       String id = OwnerRecord.newManagerId();
-      Snapshot g = prepareGolden(admin, endpoint, golden, prefix, id);
-      return new DatabaseCloneManager(endpoint, admin, prefix, strategy, g, id);
+      Snapshot g = prepareGolden(admin, endpoint, golden, prefix, id, options);
+      return new DatabaseCloneManager(endpoint, admin, prefix, strategy, g, id, golden, options);
     } catch (SQLException e) {
       admin.close();
       String why = "28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState())
@@ -76,12 +99,16 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   }
 
   private DatabaseCloneManager(
-      ServerEndpoint endpoint, AdminConnections admin, String prefix, CloneStrategy strategy, Snapshot golden, String id) {
+      ServerEndpoint endpoint, AdminConnections admin, String prefix, CloneStrategy strategy, Snapshot golden, String id,
+      Golden source, GoldenOptions options) {
     super(strategy, golden, golden.name());
     this.endpoint = endpoint;
     this.admin = admin;
     this.prefix = prefix;
     this.id = id;
+    this.source = source;
+    this.options = options;
+    this.refresher = options.refreshEvery() == null ? null : GoldenFreshness.schedule(this, options.refreshEvery());
   }
 
   /** Drops what killed processes left on the server; a failure here must not stop the manager. */
@@ -141,19 +168,34 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   }
 
   private static Snapshot prepareGolden(
-      AdminConnections admin, ServerEndpoint endpoint, Golden golden, String prefix, String id) throws SQLException {
-    if (!(golden instanceof Golden.FromScripts) && !(golden instanceof Golden.FromDatabase)) {
-      throw new LockplaneException(ErrorCode.UNSUPPORTED,
-          "Database-level clones cannot yet be prepared from " + golden.describe() + ": use scripts or a database on the same server.");
+      AdminConnections admin, ServerEndpoint endpoint, Golden golden, String prefix, String id, GoldenOptions options)
+      throws SQLException {
+    if (!LogicalLoaders.isLogical(golden)) {
+      throw new LockplaneException(ErrorCode.UNSUPPORTED, "A golden from " + golden.describe() + " is a data directory:"
+          + " it needs instance-level clones (lockplane-zfs). Database-level clones load logical sources only.");
     }
     String hash = golden.contentHash();
     String name = prefix + "golden_" + hash.substring(0, 16);
-    OwnerRecord building = OwnerRecord.current(OwnerRecord.BUILDING, name, id);
-    Optional<Instant> existing = admin.with(c -> goldenCreatedAt(c, name, hash));
+    Optional<Snapshot> existing = admin.with(c -> GoldenFreshness.newest(c, name, hash, golden.describe()));
     if (existing.isPresent()) {
-      LOG.log(Level.DEBUG, "Reusing golden database {0} ({1})", name, golden.describe());
-      return new Snapshot(name, existing.get(), golden.describe());
+      LOG.log(Level.DEBUG, "Reusing golden database {0} ({1})", existing.get().name(), golden.describe());
+      return existing.get();
     }
+    boolean taken = admin.with(c -> GoldenFreshness.exists(c, name));
+    return build(admin, endpoint, golden, prefix, id, options, taken ? refreshedName(prefix, hash) : name);
+  }
+
+  /** The name of a golden built beside another of the same content. */
+  private static String refreshedName(String prefix, String hash) {
+    return prefix + "golden_" + hash.substring(0, 16) + "_" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Builds a golden in a database of its own and renames it to {@code name} once it is complete. */
+  private static Snapshot build(
+      AdminConnections admin, ServerEndpoint endpoint, Golden golden, String prefix, String id, GoldenOptions options,
+      String name) throws SQLException {
+    String hash = golden.contentHash();
+    OwnerRecord building = OwnerRecord.current(OwnerRecord.BUILDING, name, id);
     String buildDb = prefix + "building_" + UUID.randomUUID().toString().substring(0, 8);
     try {
       String from = golden instanceof Golden.FromDatabase fd ? Identifiers.quote(fd.database()) + " STRATEGY FILE_COPY" : "template0";
@@ -162,19 +204,13 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
         record(c, buildDb, building);
         return true;
       });
-      if (golden instanceof Golden.FromScripts scripts) {
-        try (Connection c = endpoint.dataSource(buildDb).getConnection()) {
-          c.setAutoCommit(true);
-          for (Script s : scripts.scripts()) {
-            ScriptRunner.run(c, s);
-          }
-        }
-      }
+      Instant dataAt = golden instanceof Golden.FromDatabase ? null
+          : LogicalLoaders.load(golden, GoldenFreshness.target(admin, endpoint, buildDb, name, options));
       Instant now = Instant.now();
       boolean won = admin.with(c -> {
         try {
           exec(c, "ALTER DATABASE " + Identifiers.quote(buildDb) + " RENAME TO " + Identifiers.quote(name));
-          record(c, name, building.asGolden(hash, now));
+          record(c, name, building.asGolden(hash, now, dataAt));
           exec(c, "ALTER DATABASE " + Identifiers.quote(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
           return true;
         } catch (SQLException e) {
@@ -197,33 +233,13 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
       }
       if (!won) {
         dropQuietly(admin, buildDb);
-        Instant at = admin.with(c -> goldenCreatedAt(c, name, hash)).orElse(now);
-        return new Snapshot(name, at, golden.describe());
+        Optional<Snapshot> theirs = admin.with(c -> GoldenFreshness.newest(c, name, hash, golden.describe()));
+        return theirs.orElse(new Snapshot(name, now, golden.describe(), dataAt == null ? now : dataAt));
       }
-      return new Snapshot(name, now, golden.describe());
+      return new Snapshot(name, now, golden.describe(), dataAt == null ? now : dataAt);
     } catch (SQLException | RuntimeException e) {
       dropQuietly(admin, buildDb);
       throw e;
-    }
-  }
-
-  private static Optional<Instant> goldenCreatedAt(Connection c, String name, String hash) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?")) {
-      ps.setString(1, name);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        Optional<OwnerRecord> r = OwnerRecord.parse(rs.getString(1));
-        if (r.isEmpty() || !OwnerRecord.GOLDEN.equals(r.get().kind()) || !hash.equals(r.get().golden())) {
-          // a database with our name but not finished, of other content or of an older format: replace it
-          exec(c, "ALTER DATABASE " + Identifiers.quote(name) + " WITH IS_TEMPLATE false");
-          exec(c, "DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
-          return Optional.empty();
-        }
-        return Optional.of(r.get().created());
-      }
     }
   }
 
@@ -319,6 +335,50 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   @Override
   void release() {
     admin.close();
+  }
+
+  @Override
+  void closing() {
+    GoldenFreshness.stop(refresher);
+  }
+
+  @Override
+  void creatingFrom(Snapshot golden) {
+    GoldenFreshness.warnIfStale(golden, options.warnWhenOlderThan(), warnedStale);
+  }
+
+  /**
+   * Builds a new golden from the same source under a new name and switches to it once it is
+   * complete; the former golden is recorded as this manager's snapshot, so that it is dropped with
+   * its last clone, with this manager, or as an orphan if this process dies.
+   */
+  @Override
+  public Snapshot refreshGolden() {
+    checkOpen();
+    synchronized (refreshing) {
+      checkOpen();
+      String name = refreshedName(prefix, source.contentHash());
+      Snapshot next;
+      try {
+        next = build(admin, endpoint, source, prefix, id, options, name);
+      } catch (SQLException e) {
+        throw failure(golden().name(), "refresh the golden from " + source.describe(), e);
+      }
+      Snapshot old = golden();
+      try {
+        admin.with(c -> {
+          record(c, old.name(), OwnerRecord.current(OwnerRecord.SNAPSHOT, "former-golden", id));
+          return true;
+        });
+      } catch (SQLException e) {
+        LOG.log(Level.WARNING, "Cannot mark the former golden " + old.name() + " as this manager's; it stays on the"
+            + " server as a golden: " + Secrets.scrub(e.getMessage(), endpoint.password()));
+      }
+      switchGolden(next, next.name());
+      LOG.log(Level.INFO, "Golden refreshed: {0} (data from {1}) replaces {2} (data from {3})",
+          next.name(), next.dataStateAt(), old.name(), old.dataStateAt());
+      return next;
+    }
   }
 
   private void dropDatabase(String db, String target, String what) {

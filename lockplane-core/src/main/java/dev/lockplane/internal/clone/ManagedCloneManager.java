@@ -29,7 +29,12 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
   private static final System.Logger LOG = System.getLogger(ManagedCloneManager.class.getName());
 
   private final CloneStrategy strategy;
-  private final Snapshot golden;
+  /** Replaced by a refresh; the one it replaced stays, retired, while clones of it live. */
+  private volatile Snapshot golden;
+  /** Former goldens, dropped once no clone uses them. */
+  private final java.util.Set<String> retired = ConcurrentHashMap.newKeySet();
+  /** Creates share it; a refresh's switch and the drop of a retired golden take it alone. */
+  private final java.util.concurrent.locks.ReadWriteLock goldenUse = new java.util.concurrent.locks.ReentrantReadWriteLock();
   private final Map<String, C> clones = new ConcurrentHashMap<>();
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
   /** Where each snapshot lives in the backend: a template database name, a file path. */
@@ -68,6 +73,12 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
   /** Releases what the backend holds (connections); called once by {@link #close()}. */
   abstract void release();
 
+  /** Called once when {@link #close()} begins, before any clone is dropped: stop background work. */
+  void closing() {}
+
+  /** Called before a clone of the golden is made (a stale-data warning); nothing by default. */
+  void creatingFrom(Snapshot golden) {}
+
   @Override
   public final Snapshot golden() {
     return golden;
@@ -85,13 +96,29 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
 
   @Override
   public final Clone create(String name) {
-    return create(name, golden);
+    goldenUse.readLock().lock();
+    try {
+      Snapshot g = golden;
+      creatingFrom(g);
+      return create(name, g);
+    } finally {
+      goldenUse.readLock().unlock();
+    }
   }
 
   @Override
   public final Clone create(String name, Snapshot snapshot) {
     checkOpen();
     CloneNames.check(name, "clone");
+    goldenUse.readLock().lock();
+    try {
+      return createLocked(name, snapshot);
+    } finally {
+      goldenUse.readLock().unlock();
+    }
+  }
+
+  private Clone createLocked(String name, Snapshot snapshot) {
     String from = location(snapshot);
     C clone = newClone(name, snapshot);
     if (clones.putIfAbsent(name, clone) != null) {
@@ -111,15 +138,23 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
   final void reset(ManagedClone handle, Snapshot to) {
     checkOpen();
     C clone = own(handle);
-    String from = location(to);
-    synchronized (clone.lock) {
-      if (clone.destroyed.get()) {
-        throw new CloneException(ErrorCode.NOT_FOUND, clone.name(),
-            "Clone '" + clone.name() + "' was destroyed; create a new one.", null);
+    Snapshot before;
+    goldenUse.readLock().lock();
+    try {
+      String from = location(to);
+      synchronized (clone.lock) {
+        if (clone.destroyed.get()) {
+          throw new CloneException(ErrorCode.NOT_FOUND, clone.name(),
+              "Clone '" + clone.name() + "' was destroyed; create a new one.", null);
+        }
+        before = clone.snapshot();
+        replace(clone, from);
+        clone.reborn(to);
       }
-      replace(clone, from);
-      clone.reborn(to);
+    } finally {
+      goldenUse.readLock().unlock();
     }
+    dropIfRetiredAndUnused(before);
   }
 
   final void destroy(ManagedClone handle) {
@@ -136,6 +171,55 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
       }
       clones.remove(clone.name(), clone);
     }
+    dropIfRetiredAndUnused(clone.snapshot());
+  }
+
+  /**
+   * Makes {@code next} the golden that {@link #create(String)} copies. The former golden is retired:
+   * clones of it keep working (and reset to it) until they are destroyed, then it is dropped.
+   *
+   * @param next the new golden
+   * @param location where it lives in the backend
+   * @return the former golden
+   */
+  final Snapshot switchGolden(Snapshot next, String location) {
+    Snapshot old;
+    goldenUse.writeLock().lock();
+    try {
+      old = golden;
+      snapshots.put(next.name(), next);
+      locations.put(next.name(), location);
+      golden = next;
+      retired.add(old.name());
+    } finally {
+      goldenUse.writeLock().unlock();
+    }
+    dropIfRetiredAndUnused(old);
+    return old;
+  }
+
+  private void dropIfRetiredAndUnused(Snapshot s) {
+    if (s == null || !retired.contains(s.name()) || closed.get()) {
+      return;
+    }
+    goldenUse.writeLock().lock();
+    try {
+      String where = locations.get(s.name());
+      boolean used = clones.values().stream().anyMatch(c -> c.snapshot().equals(s));
+      if (used || where == null || !retired.remove(s.name())) {
+        return;
+      }
+      try {
+        dropSnapshot(where);
+        snapshots.remove(s.name());
+        locations.remove(s.name());
+      } catch (RuntimeException e) {
+        // still listed as a snapshot: close() or destroySnapshot() tries again
+        LOG.log(Level.WARNING, "Cannot drop former golden " + s.name() + ": " + e.getMessage());
+      }
+    } finally {
+      goldenUse.writeLock().unlock();
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -147,6 +231,7 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
   public final void keep(Clone clone) {
     if (clone instanceof ManagedClone mc && clones.remove(mc.name(), mc)) {
       kept(own(mc));
+      dropIfRetiredAndUnused(mc.snapshot());
     }
   }
 
@@ -211,6 +296,7 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
     dropSnapshot(where);
     snapshots.remove(snapshot.name());
     locations.remove(snapshot.name());
+    retired.remove(snapshot.name());
   }
 
   @Override
@@ -219,6 +305,7 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
       return;
     }
     try {
+      closing();
       for (C c : List.copyOf(clones.values())) {
         try {
           c.destroyed.set(true);

@@ -93,7 +93,12 @@ public final class PrefetchingCloneManager implements CloneManager {
     if (closed.get()) {
       throw new LockplaneException(ErrorCode.CLOSED, "This clone manager is closed; start a new one.");
     }
-    Spare spare = ready.poll();
+    Spare spare;
+    Snapshot golden = manager.golden();
+    // spares of a golden that a refresh replaced are dropped, not handed out
+    while ((spare = ready.poll()) != null && !spare.clone.snapshot().equals(golden)) {
+      discard(spare);
+    }
     if (spare != null) {
       hidden.remove(spare.clone.name());
     }
@@ -106,6 +111,40 @@ public final class PrefetchingCloneManager implements CloneManager {
   @Override
   public Clone create(String name) {
     return manager.create(name);
+  }
+
+  /** Refreshes the decorated manager's golden, then replaces the spares made from the former one. */
+  @Override
+  public Snapshot refreshGolden() {
+    if (closed.get()) {
+      throw new LockplaneException(ErrorCode.CLOSED, "This clone manager is closed; start a new one.");
+    }
+    Snapshot next = manager.refreshGolden();
+    for (Spare spare : List.copyOf(ready)) {
+      if (!spare.clone.snapshot().equals(next) && ready.remove(spare)) {
+        discard(spare);
+      }
+    }
+    refill();
+    return next;
+  }
+
+  /** Destroys a spare in the background; it stays hidden until it is gone. */
+  private void discard(Spare spare) {
+    spare.discardConnection();
+    try {
+      destroyer.execute(() -> {
+        try {
+          spare.clone.destroy();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "Cannot destroy spare clone " + spare.clone.name() + ": " + e.getMessage());
+        } finally {
+          hidden.remove(spare.clone.name());
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // closing: the decorated manager's close drops it
+    }
   }
 
   @Override
@@ -325,7 +364,7 @@ public final class PrefetchingCloneManager implements CloneManager {
     @Override
     public DataSource dataSource() {
       DataSource ds = inner.dataSource();
-      return spare == null ? ds : new WarmDataSource(ds, spare);
+      return spare == null ? ds : new WarmDataSource(ds, spare::take);
     }
 
     @Override
@@ -407,71 +446,6 @@ public final class PrefetchingCloneManager implements CloneManager {
       if (c != null) {
         closeQuietly(c);
       }
-    }
-  }
-
-  /**
-   * The data source of a clone handed out from the spares: its first connection is the one opened
-   * in advance (a fresh session, never used), the others are new.
-   */
-  private static final class WarmDataSource implements DataSource {
-    private final DataSource inner;
-    private final Spare spare;
-
-    WarmDataSource(DataSource inner, Spare spare) {
-      this.inner = inner;
-      this.spare = spare;
-    }
-
-    @Override
-    public Connection getConnection() throws SQLException {
-      Connection c = spare.take();
-      return c != null ? c : inner.getConnection();
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-      return inner.getConnection(username, password);
-    }
-
-    @Override
-    public java.io.PrintWriter getLogWriter() throws SQLException {
-      return inner.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(java.io.PrintWriter out) throws SQLException {
-      inner.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-      inner.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-      return inner.getLoginTimeout();
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
-      return inner.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      return iface.isInstance(this) ? iface.cast(this) : inner.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-      return iface.isInstance(this) || inner.isWrapperFor(iface);
-    }
-
-    @Override
-    public String toString() {
-      return inner.toString();
     }
   }
 }

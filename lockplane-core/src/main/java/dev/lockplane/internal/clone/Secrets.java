@@ -7,7 +7,7 @@ import java.sql.SQLException;
  * Keeps passwords out of messages and logs: URLs and driver messages pass through here before they
  * reach either.
  */
-final class Secrets {
+public final class Secrets {
   /** Shorter passwords would mangle ordinary words if replaced wherever they occur. */
   private static final int MIN_LITERAL = 3;
 
@@ -16,8 +16,12 @@ final class Secrets {
   /**
    * Redacts URL secrets ({@code password=…}, {@code user:pw@}) and any literal occurrence of the
    * password.
+   *
+   * @param text the text, or null
+   * @param password the password to remove, or null
+   * @return the text without secrets
    */
-  static String scrub(String text, String password) {
+  public static String scrub(String text, String password) {
     String out = JdbcUrls.redact(text);
     if (out != null && password != null && password.length() >= MIN_LITERAL) {
       out = out.replace(password, "***");
@@ -28,8 +32,12 @@ final class Secrets {
   /**
    * Returns the exception itself when no message in its cause chain holds a secret, else a copy of
    * the chain with scrubbed messages (same SQL states and stack traces), to be used as a cause.
+   *
+   * @param t the exception, or null
+   * @param password the password to remove, or null
+   * @return an exception free of the password
    */
-  static Throwable cause(Throwable t, String password) {
+  public static Throwable cause(Throwable t, String password) {
     if (t == null || clean(t, password)) {
       return t;
     }
