@@ -13,11 +13,15 @@ module dev.lockplane.core {
   requires org.jnrproject.constants;
   requires org.jnrproject.ffi;
   requires org.apache.commons.compress;
+  // optional golden sources; their jars carry no module name of their own, Liquibase's declares one
+  requires static flyway.core;
+  requires static liquibase.core;
 
   exports dev.lockplane.clones;
   exports dev.lockplane.postgres;
 
   exports dev.lockplane.internal.clone to dev.lockplane.zfs;
+  exports dev.lockplane.internal.golden to dev.lockplane.zfs, dev.lockplane.testkit, dev.lockplane.cli;
   exports dev.lockplane.internal.fs to dev.lockplane.zfs, dev.lockplane.backup, dev.lockplane.testkit;
   exports dev.lockplane.internal.os to dev.lockplane.planner, dev.lockplane.zfs, dev.lockplane.backup;
   exports dev.lockplane.internal.postgres to dev.lockplane.zfs;

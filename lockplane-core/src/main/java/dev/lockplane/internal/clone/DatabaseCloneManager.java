@@ -8,6 +8,8 @@ import dev.lockplane.clone.CopyMethod;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
 import dev.lockplane.clone.Snapshot;
+import dev.lockplane.internal.golden.BuildingDatabase;
+import dev.lockplane.internal.golden.MigrationGoldens;
 import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.internal.sql.ScriptRunner;
 import java.lang.System.Logger.Level;
@@ -142,11 +144,11 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
 
   private static Snapshot prepareGolden(
       AdminConnections admin, ServerEndpoint endpoint, Golden golden, String prefix, String id) throws SQLException {
-    if (!(golden instanceof Golden.FromScripts) && !(golden instanceof Golden.FromDatabase)) {
+    if (!(golden instanceof Golden.FromScripts) && !(golden instanceof Golden.FromDatabase) && !MigrationGoldens.handles(golden)) {
       throw new LockplaneException(ErrorCode.UNSUPPORTED,
           "Database-level clones cannot yet be prepared from " + golden.describe() + ": use scripts or a database on the same server.");
     }
-    String hash = golden.contentHash();
+    String hash = MigrationGoldens.contentKey(golden, () -> endpoint.dataSource(endpoint.maintenanceDatabase()));
     String name = prefix + "golden_" + hash.substring(0, 16);
     OwnerRecord building = OwnerRecord.current(OwnerRecord.BUILDING, name, id);
     Optional<Instant> existing = admin.with(c -> goldenCreatedAt(c, name, hash));
@@ -169,6 +171,11 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
             ScriptRunner.run(c, s);
           }
         }
+      }
+      if (MigrationGoldens.handles(golden)) {
+        int major = admin.with(c -> serverMajorVersion(c));
+        MigrationGoldens.load(golden, new BuildingDatabase(
+            endpoint.url(buildDb), buildDb, endpoint.user(), endpoint.password(), major, Optional.empty()));
       }
       Instant now = Instant.now();
       boolean won = admin.with(c -> {
@@ -204,6 +211,13 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     } catch (SQLException | RuntimeException e) {
       dropQuietly(admin, buildDb);
       throw e;
+    }
+  }
+
+  private static int serverMajorVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+      rs.next();
+      return Integer.parseInt(rs.getString(1)) / 10000;
     }
   }
 
