@@ -17,6 +17,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * clone's database under the same name, so beans keep their data source across resets.
  */
 public final class LockplaneDatabase implements DisposableBean {
+  private static final System.Logger LOG = System.getLogger(LockplaneDatabase.class.getName());
   private final Clone clone;
   private final DatabaseSettings settings;
   private final DataSource dataSource;
@@ -38,8 +39,17 @@ public final class LockplaneDatabase implements DisposableBean {
     Golden golden = SpringMigrations.golden(settings.migrations(), environment);
     int version = settings.postgres() != 0
         ? settings.postgres()
-        : Integer.parseInt(environment.getProperty("lockplane.postgres.version", "18").trim());
+        : version(environment.getProperty("lockplane.postgres.version", "18"));
     return new LockplaneDatabase(Goldens.clones(version, golden).create(), settings);
+  }
+
+  private static int version(String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Property lockplane.postgres.version = '" + text
+          + "' is not a PostgreSQL major version; use 13 to 18.", e);
+    }
   }
 
   /**
@@ -76,7 +86,13 @@ public final class LockplaneDatabase implements DisposableBean {
 
   @Override
   public void destroy() {
-    clone.destroy();
+    try {
+      clone.destroy();
+    } catch (RuntimeException e) {
+      // Spring closes cached contexts from its shutdown hook, which may run after the runtime's
+      // hook stopped the server: the clone is gone with it then
+      LOG.log(System.Logger.Level.DEBUG, "Clone " + clone.name() + " not dropped: " + e.getMessage());
+    }
   }
 
   /** Connections to the clone, opened as they are asked for. */
