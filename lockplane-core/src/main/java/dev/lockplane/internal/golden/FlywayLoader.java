@@ -29,9 +29,10 @@ public final class FlywayLoader {
   }
 
   /**
-   * Returns the golden's content key: its own {@link Golden#contentHash()} and the version, script
-   * and checksum of every migration Flyway resolves, so that a changed, added or removed migration
-   * builds a new golden. Flyway resolves migrations only with a connection: it reads {@code probe}
+   * Returns the golden's content key: its own {@link Golden#contentHash()}, the version, script
+   * and checksum of every migration Flyway resolves, and the name and SHA-256 of every file in the
+   * locations (callbacks have no Flyway checksum), so that a changed, added or removed migration or
+   * callback builds a new golden. Flyway resolves migrations only with a connection: it reads {@code probe}
    * without changing it (the history table it looks for is in a schema that does not exist, and
    * no callback runs).
    *
@@ -41,6 +42,8 @@ public final class FlywayLoader {
    */
   public static String contentKey(Golden.FromFlyway golden, DataSource probe) {
     MigrationTools.requireFlyway(golden.describe());
-    return Keys.sha256(golden.contentHash() + "\n" + FlywayRun.checksums(golden, probe));
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    String files = LocationFiles.list(golden.locations(), cl == null ? FlywayLoader.class.getClassLoader() : cl);
+    return Keys.sha256(golden.contentHash() + "\n" + FlywayRun.checksums(golden, probe) + files);
   }
 }
