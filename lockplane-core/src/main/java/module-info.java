@@ -13,6 +13,9 @@ module dev.lockplane.core {
   requires org.jnrproject.constants;
   requires org.jnrproject.ffi;
   requires org.apache.commons.compress;
+  // optional golden sources; their jars carry no module name of their own, Liquibase's declares one
+  requires static flyway.core;
+  requires static liquibase.core;
 
   exports dev.lockplane.clones;
   exports dev.lockplane.postgres;

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Gives every test method of the class its own thin clone of a golden database.
  *
- * <p>The golden is built from {@link #scripts()} once per JVM per distinct content (a changed
+ * <p>The golden is built from {@link #scripts()} (or {@link #flyway()}, {@link #liquibase()},
+ * {@link #source()}) once per JVM per distinct content (a changed
  * script rebuilds it, an unchanged one does not); each test receives a clone of it as a parameter
  * or a {@link TestDatabase} field, reset for every test, safe under parallel execution. Spare clones
  * are prepared in the background, so a test normally waits for nothing.
@@ -28,6 +29,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   }
  * }
  * }</pre>
+ *
+ * <p>The golden can instead be built by Flyway ({@code @LockplaneTest(flyway = "classpath:db/migration")}),
+ * by Liquibase ({@code @LockplaneTest(liquibase = "db/changelog.yaml")}), or copied from a server
+ * named in the configuration ({@link #source()}); the same caching applies.
  *
  * <p>Every attribute has a default in the JUnit configuration parameters
  * ({@code junit-platform.properties}): {@code lockplane.postgres.version}, {@code lockplane.engine},
@@ -51,6 +56,61 @@ public @interface LockplaneTest {
    * @return the scripts
    */
   String[] scripts() default {};
+
+  /**
+   * Flyway locations ({@code classpath:db/migration}, {@code filesystem:src/main/resources/db/migration})
+   * whose migrations Flyway itself runs to build the golden, callbacks included. Needs {@code
+   * org.flywaydb:flyway-core} and {@code flyway-database-postgresql} on the test class path. Not
+   * allowed with {@link #scripts()}, {@link #liquibase()} or {@link #source()}.
+   *
+   * @return the locations
+   */
+  String[] flyway() default {};
+
+  /**
+   * A Liquibase changelog (a class path resource such as {@code db/changelog.yaml}, or a file) that
+   * Liquibase itself runs to build the golden. Needs {@code org.liquibase:liquibase-core} on the
+   * test class path. Not allowed with {@link #scripts()}, {@link #flyway()} or {@link #source()}.
+   *
+   * @return the changelog, or empty for none
+   */
+  String liquibase() default "";
+
+  /**
+   * Liquibase contexts (a context expression such as {@code test}); only with {@link #liquibase()}.
+   *
+   * @return the contexts, or empty for all
+   */
+  String contexts() default "";
+
+  /**
+   * Flyway placeholders or Liquibase changelog parameters, each {@code name=value}; only with
+   * {@link #flyway()} or {@link #liquibase()}.
+   *
+   * @return the placeholders
+   */
+  String[] placeholders() default {};
+
+  /**
+   * The name of a golden source described by configuration parameters, so that no address or
+   * credential is written in the code: for {@code source = "staging"} the golden is a copy of the
+   * server given by
+   * <ul>
+   *   <li>{@code lockplane.golden.staging.url} — {@code postgres://host:5432/db} or a JDBC URL (required)
+   *   <li>{@code lockplane.golden.staging.user} — the role to read as (required)
+   *   <li>{@code lockplane.golden.staging.password-env} — the name of the environment variable
+   *       that holds the password (optional; a password itself is never accepted here)
+   *   <li>{@code lockplane.golden.staging.transfer} — {@code logical} ({@code pg_dump}, default) or
+   *       {@code physical} (instance isolation only)
+   *   <li>{@code lockplane.golden.staging.jobs} — parallel dump and restore jobs (default 2)
+   * </ul>
+   * Parameters come from {@code junit-platform.properties}, the build tool's configuration
+   * parameters, or system properties ({@code -Dlockplane.golden.staging.url=...}). Not allowed with
+   * {@link #scripts()}, {@link #flyway()} or {@link #liquibase()}.
+   *
+   * @return the source's name, or empty for none
+   */
+  String source() default "";
 
   /**
    * The PostgreSQL major version of the embedded server (13 to 18); 0 means the configuration

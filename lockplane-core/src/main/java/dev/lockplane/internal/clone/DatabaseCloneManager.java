@@ -8,6 +8,7 @@ import dev.lockplane.clone.CopyMethod;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Snapshot;
 import dev.lockplane.internal.golden.LogicalLoaders;
+import dev.lockplane.internal.golden.MigrationGoldens;
 import dev.lockplane.internal.sql.Identifiers;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -174,7 +175,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
       throw new LockplaneException(ErrorCode.UNSUPPORTED, "A golden from " + golden.describe() + " is a data directory:"
           + " it needs instance-level clones (lockplane-zfs). Database-level clones load logical sources only.");
     }
-    String hash = golden.contentHash();
+    String hash = MigrationGoldens.contentKey(golden, () -> endpoint.dataSource(endpoint.maintenanceDatabase()));
     String name = prefix + "golden_" + hash.substring(0, 16);
     Optional<Snapshot> existing = admin.with(c -> GoldenFreshness.newest(c, name, hash, golden.describe()));
     if (existing.isPresent()) {
@@ -182,7 +183,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
       return existing.get();
     }
     boolean taken = admin.with(c -> GoldenFreshness.exists(c, name));
-    return build(admin, endpoint, golden, prefix, id, options, taken ? refreshedName(prefix, hash) : name);
+    return build(admin, endpoint, golden, prefix, id, options, taken ? refreshedName(prefix, hash) : name, hash);
   }
 
   /** The name of a golden built beside another of the same content. */
@@ -193,8 +194,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   /** Builds a golden in a database of its own and renames it to {@code name} once it is complete. */
   private static Snapshot build(
       AdminConnections admin, ServerEndpoint endpoint, Golden golden, String prefix, String id, GoldenOptions options,
-      String name) throws SQLException {
-    String hash = golden.contentHash();
+      String name, String hash) throws SQLException {
     OwnerRecord building = OwnerRecord.current(OwnerRecord.BUILDING, name, id);
     String buildDb = prefix + "building_" + UUID.randomUUID().toString().substring(0, 8);
     try {
@@ -357,10 +357,11 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     checkOpen();
     synchronized (refreshing) {
       checkOpen();
-      String name = refreshedName(prefix, source.contentHash());
+      String hash = MigrationGoldens.contentKey(source, () -> endpoint.dataSource(endpoint.maintenanceDatabase()));
+      String name = refreshedName(prefix, hash);
       Snapshot next;
       try {
-        next = build(admin, endpoint, source, prefix, id, options, name);
+        next = build(admin, endpoint, source, prefix, id, options, name, hash);
       } catch (SQLException e) {
         throw failure(golden().name(), "refresh the golden from " + source.describe(), e);
       }

@@ -49,10 +49,8 @@ public final class LogicalLoaders {
               + " (lockplane-zfs); database-level clones load logical sources only (scripts, a database,"
               + " a server with Transfer.LOGICAL, a logical backup).");
     }
-    // migration tools: FlywayLoader and LiquibaseLoader of this package load these
-    if (golden instanceof Golden.FromFlyway || golden instanceof Golden.FromLiquibase) {
-      throw new LockplaneException(ErrorCode.UNSUPPORTED,
-          "Goldens cannot yet be built from " + golden.describe() + ": use scripts, a database or a server.");
+    if (MigrationGoldens.handles(golden)) {
+      return MigrationGoldens.load(golden, target);
     }
     throw new LockplaneException(ErrorCode.UNSUPPORTED,
         "A golden from " + golden.describe() + " is made by the server itself (CREATE DATABASE … TEMPLATE), not loaded.");

@@ -1,16 +1,10 @@
 package dev.lockplane.internal.testkit;
 
-import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;
-import dev.lockplane.clone.Script;
 import dev.lockplane.testkit.Engine;
 import dev.lockplane.testkit.Isolation;
 import dev.lockplane.testkit.Keep;
 import dev.lockplane.testkit.LockplaneTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -118,40 +112,8 @@ public record Settings(
               + " whose version Lockplane cannot choose: drop postgres, or unset lockplane.jdbcUrl.");
     }
     String storage = param(context, "lockplane.storage").orElse(null);
-    return new Settings(engine, engine == Engine.SQLITE ? 0 : version, golden(annotation.scripts(), where), pool, keep, url, user, password,
+    return new Settings(engine, engine == Engine.SQLITE ? 0 : version, GoldenSources.of(annotation, k -> param(context, k), System::getenv, where), pool, keep, url, user, password,
         isolation, storage);
-  }
-
-  private static Golden golden(String[] scripts, String where) {
-    List<Script> out = new ArrayList<>();
-    for (String s : scripts) {
-      out.add(script(s, where));
-    }
-    return Golden.fromScripts(out);
-  }
-
-  private static Script script(String ref, String where) {
-    try {
-      if (ref.startsWith("classpath:")) {
-        return Script.classpath(ref.substring("classpath:".length()));
-      }
-      if (ref.startsWith("file:")) {
-        return Script.file(Path.of(ref.substring("file:".length())));
-      }
-      ClassLoader cl = Thread.currentThread().getContextClassLoader();
-      String res = ref.startsWith("/") ? ref.substring(1) : ref;
-      if (cl != null && cl.getResource(res) != null) {
-        return Script.classpath(res);
-      }
-      if (Files.isRegularFile(Path.of(ref))) {
-        return Script.file(Path.of(ref));
-      }
-      throw new ExtensionConfigurationException(
-          where + ": script '" + ref + "' is neither on the classpath nor a file (relative to "
-              + Path.of("").toAbsolutePath() + "). Put it under src/test/resources, or give a path with 'file:'.");
-    } catch (LockplaneException e) {
-      throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
-    }
   }
 
   private static Optional<String> param(ExtensionContext context, String key) {
