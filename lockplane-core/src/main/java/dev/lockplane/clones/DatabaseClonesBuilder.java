@@ -28,6 +28,7 @@ public final class DatabaseClonesBuilder {
   private String prefix;
   private Integer connections;
   private Duration otherHostOrphans;
+  private Boolean persistent;
 
   DatabaseClonesBuilder(LocalPostgres server) {
     this.server = server;
@@ -50,7 +51,8 @@ public final class DatabaseClonesBuilder {
   }
 
   /**
-   * What the golden database holds (default: an empty database).
+   * What the golden database holds (default: an empty database; for a {@linkplain #persistent
+   * persistent} manager, the newest golden an earlier one prepared with the same prefix).
    *
    * @param golden the golden's description
    * @return this builder
@@ -128,13 +130,38 @@ public final class DatabaseClonesBuilder {
   }
 
   /**
+   * Whether clones and snapshots outlive the manager (default false). A persistent manager records
+   * its databases as kept from the start, {@link CloneManager#close()} leaves them, and the next
+   * persistent manager with the same {@link #databasePrefix prefix} on the server finds them again —
+   * list, reset, snapshot and destroy work across processes, the way the command line uses clones.
+   * Without a {@link #golden golden} it uses the newest golden prepared with its prefix (and fails
+   * with {@code NOT_FOUND} when there is none). Give persistent managers a prefix of their own.
+   *
+   * <pre>{@code
+   * try (CloneManager clones = CloneManagers.databases(url, user, password)
+   *     .databasePrefix("dev_").persistent(true).start()) {
+   *   clones.get("alice").orElseThrow().reset();   // made by an earlier process
+   * }
+   * }</pre>
+   *
+   * @param persistent whether clones and snapshots outlive the manager
+   * @return this builder
+   */
+  public DatabaseClonesBuilder persistent(boolean persistent) {
+    once(this.persistent, "persistent");
+    this.persistent = persistent;
+    return this;
+  }
+
+  /**
    * Prepares the golden database (or reuses it) and returns the manager.
    *
    * @return a thread-safe manager; close it to drop its clones and snapshots
    * @throws dev.lockplane.ScriptException when a golden script fails, naming the script and line
    */
   public CloneManager start() {
-    Golden g = golden == null ? Golden.empty() : golden;
+    boolean keep = persistent != null && persistent;
+    Golden g = golden == null && !keep ? Golden.empty() : golden;
     String p = prefix == null ? "lp_" : prefix;
     int n = connections == null ? 4 : connections;
     if (server != null) {
@@ -145,9 +172,9 @@ public final class DatabaseClonesBuilder {
           ? "reflink: the data directory is on " + fs + " with reflink support, so a clone costs constant time"
           : "the data directory is on " + fs + ", which has no reflink: the kernel copies the bytes (linear in size);"
               + " put the data directory on XFS (mkfs.xfs -m reflink=1) or btrfs for constant-time clones";
-      return DatabaseCloneManager.start(ep, g, p, method, note, n, otherHostOrphans);
+      return DatabaseCloneManager.start(ep, g, p, method, note, n, otherHostOrphans, keep);
     }
     ServerEndpoint ep = ServerEndpoint.parse(jdbcUrl, user, password);
-    return DatabaseCloneManager.start(ep, g, p, method, null, n, otherHostOrphans);
+    return DatabaseCloneManager.start(ep, g, p, method, null, n, otherHostOrphans, keep);
   }
 }

@@ -32,10 +32,12 @@ import java.util.UUID;
  * @param golden for goldens, the content hash; else {@code null}
  * @param pidNamespace the owning process's pid namespace ({@code pid:[4026531836]}), or {@code null}
  *     where there is none: containers that share a host name (host networking) see different pids
+ * @param from for the clones of a persistent manager the snapshot they copy, for its snapshots the
+ *     clone they were taken from; else {@code null}. A later manager needs it to adopt them.
  */
 public record OwnerRecord(
     String kind, String name, long pid, String host, String started, String manager, Instant created, boolean kept,
-    String golden, String pidNamespace) {
+    String golden, String pidNamespace, String from) {
   /** A clone (a spare is one too). */
   public static final String CLONE = "clone";
   /** A snapshot's template database. */
@@ -89,7 +91,7 @@ public record OwnerRecord(
    */
   public static OwnerRecord current(String kind, String name, String manager) {
     return new OwnerRecord(kind, name, ProcessHandle.current().pid(), HOST, Reaper.currentOwnerStart(), manager,
-        Instant.now(), false, null, PID_NAMESPACE);
+        Instant.now(), false, null, PID_NAMESPACE, null);
   }
 
   /** Returns a new manager id. */
@@ -99,12 +101,17 @@ public record OwnerRecord(
 
   /** Returns this record marked as kept. */
   public OwnerRecord asKept() {
-    return new OwnerRecord(kind, name, pid, host, started, manager, created, true, golden, pidNamespace);
+    return new OwnerRecord(kind, name, pid, host, started, manager, created, true, golden, pidNamespace, from);
+  }
+
+  /** Returns this record naming what the database was copied from (see {@link #from()}). */
+  public OwnerRecord from(String source) {
+    return new OwnerRecord(kind, name, pid, host, started, manager, created, kept, golden, pidNamespace, source);
   }
 
   /** Returns this record as a prepared golden of the given content. */
   public OwnerRecord asGolden(String contentHash, Instant at) {
-    return new OwnerRecord(GOLDEN, name, pid, host, started, manager, at, false, contentHash, pidNamespace);
+    return new OwnerRecord(GOLDEN, name, pid, host, started, manager, at, false, contentHash, pidNamespace, from);
   }
 
   /** Returns the record as JSON with sorted keys. */
@@ -126,6 +133,9 @@ public record OwnerRecord(
     }
     if (pidNamespace != null) {
       m.put("pidns", pidNamespace);
+    }
+    if (from != null) {
+      m.put("from", from);
     }
     try {
       return JSON.writeValueAsString(m);
@@ -153,7 +163,8 @@ public record OwnerRecord(
           n.path("kind").asText(), n.path("name").asText(""), n.path("pid").asLong(-1), n.path("host").asText(""),
           n.path("started").asText(""), n.path("manager").asText(""), Instant.parse(n.path("created").asText()),
           n.path("kept").asBoolean(false), n.hasNonNull("golden") ? n.path("golden").asText() : null,
-          n.hasNonNull("pidns") ? n.path("pidns").asText() : null));
+          n.hasNonNull("pidns") ? n.path("pidns").asText() : null,
+          n.hasNonNull("from") ? n.path("from").asText() : null));
     } catch (JsonProcessingException | RuntimeException e) {
       return Optional.empty();
     }
