@@ -129,17 +129,23 @@ class CloneCommandsTest {
         }
       }
 
+      Result inUse = MainTest.run(env, args(new String[] {"clone", "destroy", "--snapshot", "four"}, home));
+      assertThat(inUse.code()).isEqualTo(Main.ERROR);
+      assertThat(inUse.err()).contains("IN_USE", "bob");
       for (String name : List.of("alice", "bob")) {
         Result destroyed = MainTest.run(env, args(new String[] {"clone", "destroy", name}, home));
         assertThat(destroyed.code()).as(destroyed.err()).isZero();
       }
+      Result snapGone = MainTest.run(env, args(new String[] {"clone", "destroy", "--snapshot", "four"}, home));
+      assertThat(snapGone.code()).as(snapGone.err()).isZero();
+      assertThat(snapGone.out()).contains("Snapshot four destroyed.");
       Result gone = MainTest.run(env, args(new String[] {"clone", "reset", "alice"}, home));
       assertThat(gone.code()).isEqualTo(Main.ERROR);
       assertThat(gone.err()).contains("NOT_FOUND", "No clone 'alice'", "lockplane clone list --url");
       assertClean(gone);
       assertThat(MainTest.run(env, args(new String[] {"clone", "list"}, home)).out()).contains("No clones in");
     } finally {
-      // the snapshot (no command removes snapshots yet) and anything a failed step left
+      // whatever a failed step left
       try (CloneManager m = CloneManagers.databases(pg).databasePrefix(prefix).persistent(true).start()) {
         m.list().forEach(c -> c.destroy());
         for (Snapshot s : m.snapshots()) {
@@ -228,6 +234,9 @@ class CloneCommandsTest {
     String[] home = {"--store", store.toString(), "--storage", "copy"};
     Map<String, String> env = Map.of();
     try {
+      Result empty = MainTest.run(env, args(new String[] {"clone", "list"}, home));
+      assertThat(empty.code()).isEqualTo(Main.ERROR);
+      assertThat(empty.err()).contains("NOT_FOUND", "No golden in " + store, "lockplane golden prepare --store " + store);
       Result prepared = MainTest.run(env, args(args(new String[] {"golden", "prepare"}, home), "--scripts", scripts().toString()));
       assertThat(prepared.code()).as(prepared.err()).isZero();
       assertThat(prepared.out()).contains("Golden golden in " + store);
