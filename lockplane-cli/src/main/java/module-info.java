@@ -4,6 +4,7 @@ module dev.lockplane.cli {
   requires dev.lockplane.core;
   requires dev.lockplane.planner;
   requires dev.lockplane.backup;
+  requires dev.lockplane.zfs;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.toml;
   requires info.picocli;

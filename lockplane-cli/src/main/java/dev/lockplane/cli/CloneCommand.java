@@ -2,8 +2,9 @@ package dev.lockplane.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code lockplane clone}: clones on a server. */
-@Command(name = "clone", description = {"Database-level clones on a PostgreSQL server (docs/clones.md)."},
-    subcommands = {CloneOrphansCommand.class})
+/** {@code lockplane clone}: clones on a server or a store. */
+@Command(name = "clone", description = {"Create, list, reset, snapshot and destroy clones that outlive the command (docs/clones-cli.md)."},
+    subcommands = {CloneCreateCommand.class, CloneListCommand.class, CloneResetCommand.class, CloneSnapshotCommand.class,
+        CloneDestroyCommand.class, CloneConnectCommand.class, CloneOrphansCommand.class})
 final class CloneCommand extends GroupCommand {
 }

@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 
 /** {@code lockplane clone orphans}: clones whose owning process is gone, listed or removed. */
 @Command(name = "orphans", description = {
-    "List (or with --remove, drop) the clones, snapshots and unfinished goldens on the server in --url whose",
-    "owning process is gone: made by a clone manager that was killed. Kept clones and goldens are never orphans.",
+    "List (or with --remove, drop) the clones that killed processes left on the server in --url.",
+    "Orphans are clones, snapshots and unfinished goldens whose owning process is gone: made by a clone manager",
+    "that was killed. Kept clones (those of lockplane clone create, too) and goldens are never orphans.",
     "Exit 0: none found (or all removed); 2: orphans listed."})
 final class CloneOrphansCommand extends BaseCommand {
   @Mixin ConnectionOptions connection;

@@ -30,13 +30,27 @@ import java.util.regex.Pattern;
  *
  * @param file the file read
  * @param environments the environments by name
+ * @param clones the settings of the clone commands ({@code [clones]}); every field null when absent
  */
-record ConfigFile(Path file, Map<String, Environment> environments) {
+record ConfigFile(Path file, Map<String, Environment> environments, Clones clones) {
   /** The file name looked for in the working directory and its parents. */
   static final String NAME = "lockplane.toml";
 
   static final Set<String> KEYS = Set.of("url", "user", "password-env", "password-file", "schema", "scratch-url",
       "safety", "lock-timeout", "statement-timeout", "lock-wait");
+
+  /** The keys of the {@code [clones]} table. */
+  static final Set<String> CLONE_KEYS = Set.of("max-age", "prefix");
+
+  /**
+   * The {@code [clones]} table: defaults of {@code lockplane golden} and {@code lockplane clone}.
+   *
+   * @param maxAge warn when a golden's data is older than this, or null
+   * @param prefix the database prefix of database-level clones, or null
+   */
+  record Clones(Duration maxAge, String prefix) {
+    static final Clones NONE = new Clones(null, null);
+  }
 
   /**
    * One environment; null for what it does not set.
@@ -86,11 +100,16 @@ record ConfigFile(Path file, Map<String, Environment> environments) {
     }
     Path dir = file.toAbsolutePath().getParent();
     Map<String, Environment> envs = new TreeMap<>();
+    Clones clones = Clones.NONE;
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
       Map.Entry<String, JsonNode> top = it.next();
+      if (top.getKey().equals("clones")) {
+        clones = clones(file, text, top.getValue());
+        continue;
+      }
       if (!top.getKey().equals("environments")) {
         throw invalid(file, line(text, null, top.getKey()), top.getKey() + ": unknown key '" + top.getKey()
-            + "'; the file has one table, [environments.NAME]");
+            + "'; the file has two tables, [environments.NAME] and [clones]");
       }
       if (!top.getValue().isObject()) {
         throw invalid(file, "", "environments: must be a table of environments ([environments.NAME])");
@@ -100,7 +119,64 @@ record ConfigFile(Path file, Map<String, Environment> environments) {
         envs.put(env.getKey(), environment(file, text, dir, env.getKey(), env.getValue()));
       }
     }
-    return new ConfigFile(file, envs);
+    return new ConfigFile(file, envs, clones);
+  }
+
+  private static Clones clones(Path file, String text, JsonNode node) {
+    if (!node.isObject()) {
+      throw invalid(file, "", "clones: must be a table of settings ([clones])");
+    }
+    for (Iterator<String> keys = node.fieldNames(); keys.hasNext();) {
+      String key = keys.next();
+      if (!CLONE_KEYS.contains(key)) {
+        throw invalid(file, cloneLine(text, key), "clones." + key + ": unknown key '" + key + "'; known keys: "
+            + String.join(", ", new java.util.TreeSet<>(CLONE_KEYS)));
+      }
+    }
+    Duration maxAge = null;
+    String age = cloneString(file, text, node, "max-age");
+    if (age != null) {
+      try {
+        maxAge = new DurationConverter().convert(age);
+      } catch (RuntimeException e) {
+        throw invalid(file, cloneLine(text, "max-age"), "clones.max-age: " + e.getMessage());
+      }
+    }
+    String prefix = cloneString(file, text, node, "prefix");
+    if (prefix != null && !prefix.matches("[a-z][a-z0-9_]{0,19}")) {
+      throw invalid(file, cloneLine(text, "prefix"), "clones.prefix: '" + prefix
+          + "' is not a database prefix; use 1 to 20 lower-case letters, digits or '_', starting with a letter");
+    }
+    return new Clones(maxAge, prefix);
+  }
+
+  private static String cloneString(Path file, String text, JsonNode node, String key) {
+    JsonNode v = node.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!v.isTextual() || v.asText().isBlank()) {
+      throw invalid(file, cloneLine(text, key), "clones." + key + ": must be a non-empty string");
+    }
+    return v.asText();
+  }
+
+  /** The line of a key of the {@code [clones]} table, as {@code " line N"}, or empty. */
+  private static String cloneLine(String text, String key) {
+    List<String> lines = text.lines().toList();
+    Pattern keyLine = Pattern.compile("^\\s*\"?" + Pattern.quote(key) + "\"?\\s*=.*");
+    boolean inTable = false;
+    for (int i = 0; i < lines.size(); i++) {
+      String l = lines.get(i).trim();
+      if (l.startsWith("[")) {
+        inTable = l.matches("\\[\\s*clones\\s*\\]\\s*(#.*)?");
+        continue;
+      }
+      if (inTable && keyLine.matcher(l).matches()) {
+        return " line " + (i + 1);
+      }
+    }
+    return "";
   }
 
   private static Environment environment(Path file, String text, Path dir, String name, JsonNode node) {

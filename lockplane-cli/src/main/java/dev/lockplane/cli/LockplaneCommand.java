@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 
 /** {@code lockplane}: the top of the command tree. */
 @Command(name = "lockplane", versionProvider = VersionProvider.class,
-    description = {"Safe schema changes and backups for PostgreSQL and SQLite.", ""},
+    description = {"Safe schema changes, backups and clones for PostgreSQL and SQLite.", ""},
     subcommands = {IntrospectCommand.class, PlanCommand.class, ApplyCommand.class, RollbackCommand.class,
-        DriftCommand.class, StatusCommand.class, HistoryCommand.class, ValidateCommand.class, BackupCommand.class, CloneCommand.class,
+        DriftCommand.class, StatusCommand.class, HistoryCommand.class, ValidateCommand.class, BackupCommand.class, GoldenCommand.class, CloneCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 nothing to do or done, 2 changes, drift or findings, 1 error, 64 usage error.",
         "Passwords: --password-file, the URL, LOCKPLANE_PASSWORD, PGPASSWORD or ~/.pgpass (PGPASSFILE).",

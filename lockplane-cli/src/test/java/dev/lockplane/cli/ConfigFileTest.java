@@ -64,6 +64,20 @@ class ConfigFileTest {
   }
 
   @Test
+  void theClonesTableSetsTheCloneCommandsDefaults() throws Exception {
+    ConfigFile c = ConfigFile.read(write("[clones]\nmax-age = \"7d\"\nprefix = \"dev_\"\n\n[environments.dev]\nurl = \"postgres://a@h/db\"\n"));
+    assertThat(c.clones()).isEqualTo(new ConfigFile.Clones(Duration.ofDays(7), "dev_"));
+    assertThat(c.environments()).containsOnlyKeys("dev");
+    assertThat(ConfigFile.read(write("[environments.dev]\nurl = \"postgres://a@h/db\"\n")).clones())
+        .isEqualTo(ConfigFile.Clones.NONE);
+    invalid(write("[clones]\nmax-age = \"7d\"\nmax-aeg = \"1d\"\n"),
+        "line 3: clones.max-aeg: unknown key 'max-aeg'; known keys: max-age, prefix");
+    invalid(write("[clones]\nmax-age = \"soon\"\n"), "line 2: clones.max-age: 'soon' is not a duration");
+    invalid(write("[clones]\nprefix = \"Dev-\"\n"), "line 2: clones.prefix: 'Dev-' is not a database prefix");
+    invalid(write("clones = 3\n"), "clones: must be a table of settings");
+  }
+
+  @Test
   void badFilesAreRefusedWithTheirPathAndLine() throws Exception {
     invalid(write("[environments.dev]\nurl = \"postgres://a@h/db\"\nlock-timout = \"2s\"\n"),
         "lockplane.toml line 3: environments.dev.lock-timout: unknown key 'lock-timout'; known keys: ");

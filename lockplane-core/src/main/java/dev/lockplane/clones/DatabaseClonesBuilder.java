@@ -31,6 +31,7 @@ public final class DatabaseClonesBuilder {
   private Duration otherHostOrphans;
   private Duration refreshEvery;
   private Duration warnWhenOlderThan;
+  private Boolean persistent;
 
   DatabaseClonesBuilder(LocalPostgres server) {
     this.server = server;
@@ -53,7 +54,8 @@ public final class DatabaseClonesBuilder {
   }
 
   /**
-   * What the golden database holds (default: an empty database).
+   * What the golden database holds (default: an empty database; for a {@linkplain #persistent
+   * persistent} manager, the newest golden an earlier one prepared with the same prefix).
    *
    * @param golden the golden's description
    * @return this builder
@@ -154,6 +156,30 @@ public final class DatabaseClonesBuilder {
   }
 
   /**
+   * Whether clones and snapshots outlive the manager (default false). A persistent manager records
+   * its databases as kept from the start, {@link CloneManager#close()} leaves them, and the next
+   * persistent manager with the same {@link #databasePrefix prefix} on the server finds them again —
+   * list, reset, snapshot and destroy work across processes, the way the command line uses clones.
+   * Without a {@link #golden golden} it uses the newest golden prepared with its prefix (and fails
+   * with {@code NOT_FOUND} when there is none). Give persistent managers a prefix of their own.
+   *
+   * <pre>{@code
+   * try (CloneManager clones = CloneManagers.databases(url, user, password)
+   *     .databasePrefix("dev_").persistent(true).start()) {
+   *   clones.get("alice").orElseThrow().reset();   // made by an earlier process
+   * }
+   * }</pre>
+   *
+   * @param persistent whether clones and snapshots outlive the manager
+   * @return this builder
+   */
+  public DatabaseClonesBuilder persistent(boolean persistent) {
+    once(this.persistent, "persistent");
+    this.persistent = persistent;
+    return this;
+  }
+
+  /**
    * Logs a warning, once per golden, when a clone is made of a golden whose data (its {@link
    * dev.lockplane.clone.Snapshot#dataStateAt()}) is older than {@code age}, naming the golden and the
    * age of its data.
@@ -184,7 +210,8 @@ public final class DatabaseClonesBuilder {
    *     missing rights or tools), naming what is wrong; nothing of a failed golden is left behind
    */
   public CloneManager start() {
-    Golden g = golden == null ? Golden.empty() : golden;
+    boolean keep = persistent != null && persistent;
+    Golden g = golden == null && !keep ? Golden.empty() : golden;
     String p = prefix == null ? "lp_" : prefix;
     int n = connections == null ? 4 : connections;
     if (server != null) {
@@ -196,10 +223,10 @@ public final class DatabaseClonesBuilder {
           : "the data directory is on " + fs + ", which has no reflink: the kernel copies the bytes (linear in size);"
               + " put the data directory on XFS (mkfs.xfs -m reflink=1) or btrfs for constant-time clones";
       GoldenOptions options = new GoldenOptions(refreshEvery, warnWhenOlderThan, server.installation().binDirectory());
-      return DatabaseCloneManager.start(ep, g, p, method, note, n, otherHostOrphans, options);
+      return DatabaseCloneManager.start(ep, g, p, method, note, n, otherHostOrphans, options, keep);
     }
     ServerEndpoint ep = ServerEndpoint.parse(jdbcUrl, user, password);
     return DatabaseCloneManager.start(
-        ep, g, p, method, null, n, otherHostOrphans, new GoldenOptions(refreshEvery, warnWhenOlderThan, null));
+        ep, g, p, method, null, n, otherHostOrphans, new GoldenOptions(refreshEvery, warnWhenOlderThan, null), keep);
   }
 }

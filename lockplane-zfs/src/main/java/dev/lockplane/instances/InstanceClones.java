@@ -57,6 +57,7 @@ public final class InstanceClones {
     private ProgressListener listener;
     private Duration startTimeout;
     private LocalPostgres physicalSource;
+    private boolean goldenFromStore;
 
     private Builder(CowStorage storage) {
       this.storage = storage;
@@ -79,6 +80,10 @@ public final class InstanceClones {
      */
     public Builder golden(Golden golden) {
       once(this.golden, "golden");
+      if (goldenFromStore) {
+        throw new LockplaneException(
+            ErrorCode.INVALID_CONFIGURATION, "golden conflicts with goldenFromStore(), which is already set; use one.");
+      }
       if (physicalSource != null) {
         throw new LockplaneException(
             ErrorCode.INVALID_CONFIGURATION, "golden conflicts with goldenCopyOf(" + physicalSource + "), which is already set; use one.");
@@ -105,12 +110,35 @@ public final class InstanceClones {
      */
     public Builder goldenCopyOf(LocalPostgres running) {
       once(physicalSource, "goldenCopyOf");
+      if (goldenFromStore) {
+        throw new LockplaneException(
+            ErrorCode.INVALID_CONFIGURATION, "goldenCopyOf conflicts with goldenFromStore(), which is already set; use one.");
+      }
       Objects.requireNonNull(running, "running");
       if (golden != null) {
         throw new LockplaneException(
             ErrorCode.INVALID_CONFIGURATION, "goldenCopyOf conflicts with golden(" + golden.describe() + "), which is already set; use one.");
       }
       this.physicalSource = running;
+      return this;
+    }
+
+    /**
+     * Uses the golden already on the store, whatever it was made from, instead of building one: for
+     * a process that only works with the clones an earlier manager made (the command line's {@code
+     * clone list}, {@code reset}, {@code destroy}). {@link #start()} fails with {@code NOT_FOUND}
+     * when the store has no golden.
+     *
+     * @return this builder
+     */
+    public Builder goldenFromStore() {
+      once(goldenFromStore ? Boolean.TRUE : null, "goldenFromStore");
+      if (golden != null || physicalSource != null) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "goldenFromStore conflicts with "
+            + (golden != null ? "golden(" + golden.describe() + ")" : "goldenCopyOf(" + physicalSource + ")")
+            + ", which is already set; use one.");
+      }
+      this.goldenFromStore = true;
       return this;
     }
 
@@ -270,7 +298,7 @@ public final class InstanceClones {
       return Manager.start(
           new ManagerConfig(
               storage,
-              golden == null ? Golden.empty() : golden,
+              goldenFromStore ? null : golden == null ? Golden.empty() : golden,
               major,
               ports == null ? 46000 : ports[0],
               ports == null ? 46999 : ports[1],

@@ -39,6 +39,8 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   private final Object refreshing = new Object();
   private final java.util.Set<String> warnedStale = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.ScheduledExecutorService refresher;
+  /** Whether clones and snapshots outlive this manager (see {@link PersistentDatabases}). */
+  private final boolean persistent;
 
   /**
    * Prepares (or reuses) the golden database and returns a ready manager.
@@ -50,12 +52,15 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
    * @param localFilesystemNote what is known about the server's filesystem, or {@code null}
    * @param poolSize how many admin connections to keep
    * @param otherHostOrphans after how long databases made on other hosts count as orphaned; null: never
+   * @param persistent whether clones and snapshots outlive the manager, and those of earlier persistent
+   *     managers with this prefix are adopted
    * @return the manager
    */
   public static DatabaseCloneManager start(
       ServerEndpoint endpoint, Golden golden, String prefix, CopyMethod method, String localFilesystemNote, int poolSize,
       Duration otherHostOrphans) {
-    return start(endpoint, golden, prefix, method, localFilesystemNote, poolSize, otherHostOrphans, GoldenOptions.NONE);
+    return start(endpoint, golden, prefix, method, localFilesystemNote, poolSize, otherHostOrphans, GoldenOptions.NONE,
+        false);
   }
 
   /**
@@ -69,18 +74,24 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
    * @param poolSize how many admin connections to keep
    * @param otherHostOrphans after how long databases made on other hosts count as orphaned; null: never
    * @param options refresh schedule, stale warning, the server's binaries
+   * @param persistent whether clones and snapshots outlive the manager (see {@link PersistentDatabases})
    * @return the manager
    */
   public static DatabaseCloneManager start(
       ServerEndpoint endpoint, Golden golden, String prefix, CopyMethod method, String localFilesystemNote, int poolSize,
-      Duration otherHostOrphans, GoldenOptions options) {
+      Duration otherHostOrphans, GoldenOptions options, boolean persistent) {
     AdminConnections admin = new AdminConnections(endpoint.dataSource(endpoint.maintenanceDatabase()), poolSize);
     try {
       CloneStrategy strategy = chooseStrategy(admin, method, localFilesystemNote);
       removeOrphans(admin, otherHostOrphans);
       String id = OwnerRecord.newManagerId();
-      Snapshot g = prepareGolden(admin, endpoint, golden, prefix, id, options);
-      return new DatabaseCloneManager(endpoint, admin, prefix, strategy, g, id, golden, options);
+      java.util.List<PersistentDatabases.Found> found = persistent
+          ? admin.with(c -> PersistentDatabases.find(c, prefix)) : java.util.List.of();
+      Snapshot g = golden != null ? prepareGolden(admin, endpoint, golden, prefix, id, options)
+          : PersistentDatabases.newestGolden(found, prefix, endpoint.redactedUrl(endpoint.maintenanceDatabase()));
+      DatabaseCloneManager m = new DatabaseCloneManager(endpoint, admin, prefix, strategy, g, id, golden, options, persistent);
+      PersistentDatabases.adopt(m, found, prefix);
+      return m;
     } catch (SQLException e) {
       admin.close();
       String why = "28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState())
@@ -101,7 +112,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
 
   private DatabaseCloneManager(
       ServerEndpoint endpoint, AdminConnections admin, String prefix, CloneStrategy strategy, Snapshot golden, String id,
-      Golden source, GoldenOptions options) {
+      Golden source, GoldenOptions options, boolean persistent) {
     super(strategy, golden, golden.name());
     this.endpoint = endpoint;
     this.admin = admin;
@@ -110,6 +121,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     this.source = source;
     this.options = options;
     this.refresher = options.refreshEvery() == null ? null : GoldenFreshness.schedule(this, options.refreshEvery());
+    this.persistent = persistent;
   }
 
   /** Drops what killed processes left on the server; a failure here must not stop the manager. */
@@ -267,20 +279,31 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
 
   @Override
   void copyInto(DatabaseClone clone, String snapshotDatabase) {
-    copy(snapshotDatabase, clone.database(), clone.name(), OwnerRecord.CLONE);
+    copy(snapshotDatabase, clone.database(), clone.name(), OwnerRecord.CLONE, snapshotAt(snapshotDatabase));
   }
 
   @Override
   void replace(DatabaseClone clone, String snapshotDatabase) {
     dropDatabase(clone.database(), clone.name(), "drop clone database " + clone.database() + " for a reset");
-    copy(snapshotDatabase, clone.database(), clone.name(), OwnerRecord.CLONE);
+    copy(snapshotDatabase, clone.database(), clone.name(), OwnerRecord.CLONE, snapshotAt(snapshotDatabase));
+  }
+
+  @Override
+  boolean keepsOnClose() {
+    return persistent;
+  }
+
+  /** Makes the handle of a clone an earlier manager left on the server. */
+  DatabaseClone adopted(String name, Snapshot snapshot) {
+    return newClone(name, snapshot);
   }
 
   @Override
   void kept(DatabaseClone clone) {
     try {
       admin.with(c -> {
-        record(c, clone.database(), OwnerRecord.current(OwnerRecord.CLONE, clone.name(), id).asKept());
+        record(c, clone.database(),
+            OwnerRecord.current(OwnerRecord.CLONE, clone.name(), id).asKept().from(clone.snapshot().name()));
         return true;
       });
     } catch (SQLException | RuntimeException e) {
@@ -309,7 +332,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
         return true;
       });
       try {
-        copy(source.database(), db, name, OwnerRecord.SNAPSHOT);
+        copy(source.database(), db, name, OwnerRecord.SNAPSHOT, source.name());
         admin.with(c -> exec(c, "ALTER DATABASE " + Identifiers.quote(db) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"));
       } finally {
         admin.with(c -> exec(c, "ALTER DATABASE " + Identifiers.quote(source.database()) + " WITH ALLOW_CONNECTIONS true"));
@@ -355,6 +378,11 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   @Override
   public Snapshot refreshGolden() {
     checkOpen();
+    if (source == null) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "This manager adopted the golden "
+          + golden().name() + " without knowing its source, so it cannot rebuild it: start the manager with"
+          + " .golden(...) naming the source to refresh.");
+    }
     synchronized (refreshing) {
       checkOpen();
       String hash = MigrationGoldens.contentKey(source, () -> endpoint.dataSource(endpoint.maintenanceDatabase()));
@@ -390,8 +418,9 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     }
   }
 
-  private void copy(String fromDb, String toDb, String what, String kind) {
-    OwnerRecord owner = OwnerRecord.current(kind, what, id);
+  private void copy(String fromDb, String toDb, String what, String kind, String from) {
+    // a persistent manager's databases are kept from the start: its process ends after every command
+    OwnerRecord owner = persistent ? OwnerRecord.current(kind, what, id).asKept().from(from) : OwnerRecord.current(kind, what, id);
     String sql = "CREATE DATABASE " + Identifiers.quote(toDb) + " TEMPLATE " + Identifiers.quote(fromDb) + " STRATEGY "
         + (strategy().method() == CopyMethod.WAL_LOG ? "WAL_LOG" : "FILE_COPY");
     for (int attempt = 0; ; attempt++) {

@@ -25,6 +25,11 @@ abstract class ManagedClone implements Clone {
     this.createdAt = Instant.now();
   }
 
+  /** Sets when an adopted clone was made (the record's time, not the adoption's). */
+  void bornAt(Instant at) {
+    createdAt = at;
+  }
+
   void reborn(Snapshot s) {
     snapshot = s;
     createdAt = Instant.now();

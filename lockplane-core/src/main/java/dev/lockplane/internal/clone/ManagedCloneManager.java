@@ -79,6 +79,33 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
   /** Called before a clone of the golden is made (a stale-data warning); nothing by default. */
   void creatingFrom(Snapshot golden) {}
 
+  /** Whether {@link #close()} leaves the clones and snapshots for a later manager to adopt. */
+  boolean keepsOnClose() {
+    return false;
+  }
+
+  /** Registers a snapshot an earlier manager left in the backend. */
+  final void adoptSnapshot(Snapshot snapshot, String location) {
+    if (snapshots.putIfAbsent(snapshot.name(), snapshot) == null) {
+      locations.put(snapshot.name(), location);
+    }
+  }
+
+  /** Returns a registered snapshot by name, or null. */
+  final Snapshot snapshotNamed(String name) {
+    return snapshots.get(name);
+  }
+
+  /** Returns the name of the snapshot at a backend location, or null. */
+  final String snapshotAt(String location) {
+    return locations.entrySet().stream().filter(e -> e.getValue().equals(location)).map(Map.Entry::getKey).findFirst().orElse(null);
+  }
+
+  /** Registers a clone an earlier manager left in the backend. */
+  final void adoptClone(C clone) {
+    clones.putIfAbsent(clone.name(), clone);
+  }
+
   @Override
   public final Snapshot golden() {
     return golden;
@@ -302,6 +329,10 @@ abstract class ManagedCloneManager<C extends ManagedClone> implements CloneManag
   @Override
   public final void close() {
     if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (keepsOnClose()) {
+      release();
       return;
     }
     try {

@@ -34,10 +34,12 @@ import java.util.UUID;
  *     where there is none: containers that share a host name (host networking) see different pids
  * @param dataAt for goldens, the time their data is from (a dump's snapshot), when it differs from
  *     {@code created}; else {@code null}
+ * @param from for the clones of a persistent manager the snapshot they copy, for its snapshots the
+ *     clone they were taken from; else {@code null}. A later manager needs it to adopt them.
  */
 public record OwnerRecord(
     String kind, String name, long pid, String host, String started, String manager, Instant created, boolean kept,
-    String golden, String pidNamespace, Instant dataAt) {
+    String golden, String pidNamespace, Instant dataAt, String from) {
   /** A clone (a spare is one too). */
   public static final String CLONE = "clone";
   /** A snapshot's template database. */
@@ -91,7 +93,7 @@ public record OwnerRecord(
    */
   public static OwnerRecord current(String kind, String name, String manager) {
     return new OwnerRecord(kind, name, ProcessHandle.current().pid(), HOST, Reaper.currentOwnerStart(), manager,
-        Instant.now(), false, null, PID_NAMESPACE, null);
+        Instant.now(), false, null, PID_NAMESPACE, null, null);
   }
 
   /** Returns a new manager id. */
@@ -101,13 +103,18 @@ public record OwnerRecord(
 
   /** Returns this record marked as kept. */
   public OwnerRecord asKept() {
-    return new OwnerRecord(kind, name, pid, host, started, manager, created, true, golden, pidNamespace, dataAt);
+    return new OwnerRecord(kind, name, pid, host, started, manager, created, true, golden, pidNamespace, dataAt, from);
+  }
+
+  /** Returns this record naming what the database was copied from (see {@link #from()}). */
+  public OwnerRecord from(String source) {
+    return new OwnerRecord(kind, name, pid, host, started, manager, created, kept, golden, pidNamespace, dataAt, source);
   }
 
   /** Returns this record as a prepared golden of the given content, whose data is from {@code dataAt}. */
   public OwnerRecord asGolden(String contentHash, Instant at, Instant dataAt) {
     return new OwnerRecord(GOLDEN, name, pid, host, started, manager, at, false, contentHash, pidNamespace,
-        dataAt == null || dataAt.equals(at) ? null : dataAt);
+        dataAt == null || dataAt.equals(at) ? null : dataAt, from);
   }
 
   /** Returns the time the database's data is from: {@code dataAt}, else {@code created}. */
@@ -138,6 +145,9 @@ public record OwnerRecord(
     if (dataAt != null) {
       m.put("data", dataAt.toString());
     }
+    if (from != null) {
+      m.put("from", from);
+    }
     try {
       return JSON.writeValueAsString(m);
     } catch (JsonProcessingException e) {
@@ -165,7 +175,8 @@ public record OwnerRecord(
           n.path("started").asText(""), n.path("manager").asText(""), Instant.parse(n.path("created").asText()),
           n.path("kept").asBoolean(false), n.hasNonNull("golden") ? n.path("golden").asText() : null,
           n.hasNonNull("pidns") ? n.path("pidns").asText() : null,
-          n.hasNonNull("data") ? Instant.parse(n.path("data").asText()) : null));
+          n.hasNonNull("data") ? Instant.parse(n.path("data").asText()) : null,
+          n.hasNonNull("from") ? n.path("from").asText() : null));
     } catch (JsonProcessingException | RuntimeException e) {
       return Optional.empty();
     }

@@ -11,7 +11,7 @@ import java.util.Map;
  * The settings of an instance clone manager, as given to its builder.
  *
  * @param storage the store
- * @param golden what the golden is made of
+ * @param golden what the golden is made of; null (without a physical source) to use the store's golden as it is
  * @param version the PostgreSQL major version
  * @param portFrom the lowest clone port
  * @param portTo the highest clone port

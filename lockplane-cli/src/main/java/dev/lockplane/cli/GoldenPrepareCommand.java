@@ -1,0 +1,57 @@
+package dev.lockplane.cli;
+
+import dev.lockplane.cli.OutputOptions.Format;
+import dev.lockplane.clone.Golden;
+import dev.lockplane.clone.Snapshot;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lockplane golden prepare}: builds the golden of a server prefix or a store, or finds it built. */
+@Command(name = "prepare", description = {
+    "Prepare the golden that clones copy (reused while its source is unchanged).",
+    "Sources: --scripts, --from-database, --from-server, --flyway or --liquibase (one of them).",
+    "Database clones: --url of the server (the golden is a template database named PREFIXgolden_HASH).",
+    "Instance clones: --store DIR (the golden is a snapshot of a data directory on the store).",
+    "Kinds of source this version cannot prepare yet fail with UNSUPPORTED."})
+final class GoldenPrepareCommand extends CloneWorkCommand {
+  @Mixin GoldenOptions source;
+
+  @Option(names = "--max-age", paramLabel = "AGE", converter = DurationConverter.class,
+      description = "Warn when the golden's data is older than AGE (default: [clones] max-age in lockplane.toml).")
+  Duration maxAge;
+
+  @Override
+  int execute() {
+    Format format = output.format(spec, Format.TEXT, Format.JSON);
+    home.instances(spec);
+    Golden golden = source.golden(cli, spec);
+    if (golden == null) {
+      throw usage("Missing the golden's source: give one of --scripts, --from-database, --from-server, --flyway, --liquibase");
+    }
+    reporter().progress("preparing the golden from " + golden.describe());
+    try (CloneStoreOptions.Opened o = home.open(cli, spec, golden, reporter())) {
+      Snapshot g = o.manager().golden();
+      PrintStream out = cli.out();
+      if (format == Format.JSON) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("golden", CloneViews.json(g, true));
+        m.put("kind", o.instances() ? "instance" : "database");
+        m.put("where", o.where());
+        m.put("strategy", o.manager().strategy().reason());
+        out.print(Json.write(m));
+      } else {
+        out.println("Golden " + g.name() + " in " + o.where() + ": " + g.description() + ".");
+        out.println("  data from " + CloneViews.time(g.dataStateAt()) + " (" + CloneViews.age(g.dataAge(Instant.now()))
+            + " old); clones: " + o.manager().strategy().reason());
+      }
+      warnIfOld(g, maxAge);
+    }
+    return Main.OK;
+  }
+}
