@@ -70,9 +70,13 @@ public final class InstanceClones {
     }
 
     /**
-     * What the golden database is made of (default: an empty database). Only
-     * {@link Golden#fromScripts} goldens are supported: the scripts run on a fresh cluster, which is
-     * then snapshotted. A golden with the same content is reused from the store.
+     * What the golden database is made of (default: an empty database). Scripts run on a fresh
+     * cluster; a physical server source ({@code Golden.fromServer(url, user, password).physical()})
+     * is a base backup over the replication protocol that the golden server recovers from; a
+     * {@link Golden#from(dev.lockplane.clone.GoldenSource) source} fills the empty data directory
+     * (physical) or the golden database (logical), as a backup does ({@code repository.golden(id)}).
+     * The golden is then stopped and snapshotted. A golden with the same content is reused from the
+     * store.
      *
      * @param golden the golden
      * @return this builder
@@ -84,11 +88,11 @@ public final class InstanceClones {
             ErrorCode.INVALID_CONFIGURATION, "golden conflicts with goldenCopyOf(" + physicalSource + "), which is already set; use one.");
       }
       Objects.requireNonNull(golden, "golden");
-      if (!(golden instanceof Golden.FromScripts)) {
+      if (golden instanceof Golden.FromDatabase) {
         throw new LockplaneException(
             ErrorCode.UNSUPPORTED,
-            "Instance clones build their golden from scripts; " + golden.describe() + " is a database-level"
-                + " golden. Use Golden.fromScripts(...), or database-level clones for a copy of a database.");
+            golden.describe() + " is a database-level golden. Use Golden.fromScripts(...), a server or a backup,"
+                + " or database-level clones for a copy of a database.");
       }
       this.golden = golden;
       return this;
@@ -266,7 +270,11 @@ public final class InstanceClones {
             "version(" + version + ") conflicts with goldenCopyOf a PostgreSQL " + physicalSource.majorVersion()
                 + " cluster; a physical copy runs on the same major version. Drop version(...).");
       }
-      int major = version != null ? version : physicalSource != null ? physicalSource.majorVersion() : 18;
+      int major = version != null ? version
+          : physicalSource != null ? physicalSource.majorVersion()
+          : golden instanceof Golden.FromServer fs && fs.transfer() == Golden.Transfer.PHYSICAL
+              ? dev.lockplane.internal.instances.BaseBackup.sourceMajorVersion(fs) // a base backup runs on its source's version
+              : 18;
       return Manager.start(
           new ManagerConfig(
               storage,

@@ -96,7 +96,7 @@ public final class Manager implements InstanceCloneManager {
   }
 
   private static Snapshot toSnapshot(Registry.SnapshotRecord r) {
-    return new Snapshot(r.name(), Instant.parse(r.createdAt()), r.description());
+    return new Snapshot(r.name(), Instant.parse(r.createdAt()), r.description(), r.dataState());
   }
 
   synchronized Registry.SnapshotRecord snapshotRecord(String name) {
@@ -147,7 +147,7 @@ public final class Manager implements InstanceCloneManager {
         throw new CloneException(ErrorCode.ALREADY_EXISTS, name, "Snapshot '" + name + "' already exists.", null);
       }
       // reserve the name while the copy runs
-      snapshots.put(name, new Registry.SnapshotRecord(name, e.volume, name, Instant.now().toString(), "(being taken)", false, null));
+      snapshots.put(name, new Registry.SnapshotRecord(name, e.volume, name, Instant.now().toString(), "(being taken)", false, null, null));
     }
     try {
       SnapshotTaker.take(this, e, name);
@@ -158,7 +158,7 @@ public final class Manager implements InstanceCloneManager {
       throw ex;
     }
     Registry.SnapshotRecord r = new Registry.SnapshotRecord(
-        name, e.volume, name, Instant.now().toString(), "snapshot of clone " + e.name, false, null);
+        name, e.volume, name, Instant.now().toString(), "snapshot of clone " + e.name, false, null, null);
     synchronized (this) {
       snapshots.put(name, r);
     }
