@@ -12,7 +12,8 @@ import java.sql.Statement;
  * PostgreSQL of the machine's client tools' version (Debian's {@code postgresql-client-15}), with
  * password authentication for TCP connections (the replication database included) and two
  * non-superuser roles: {@value #REPLICATOR} with {@code REPLICATION}, {@value #READER} without.
- * Close it to stop it.
+ * Like a server Lockplane did not make, its data directory holds no Lockplane password file, so a
+ * copy of it has a superuser whose password nobody here knows. Close it to stop it.
  */
 public final class ProductionServer implements AutoCloseable {
   /** The major version the machine's {@code pg_basebackup} and {@code pg_dump} have. */
@@ -45,7 +46,9 @@ public final class ProductionServer implements AutoCloseable {
     try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
       s.execute("CREATE ROLE " + REPLICATOR + " LOGIN REPLICATION PASSWORD '" + PASSWORD + "'");
       s.execute("CREATE ROLE " + READER + " LOGIN PASSWORD '" + PASSWORD + "'");
-    } catch (SQLException | RuntimeException e) {
+      // the running server keeps its password in memory; copies of its files lose it
+      Files.delete(pg.dataDirectory().resolve("lockplane.password"));
+    } catch (SQLException | java.io.IOException | RuntimeException e) {
       pg.close();
       throw new IllegalStateException("Cannot prepare the production server: " + e.getMessage(), e);
     }
