@@ -61,6 +61,20 @@ public final class BaseBackup {
    * major version.
    */
   static int probe(Source src) {
+    return Integer.parseInt(show(src, List.of("server_version_num")).get("server_version_num")) / 10000;
+  }
+
+  /**
+   * The settings a hot standby must have at least as high as its source's: PostgreSQL refuses to
+   * run a standby with fewer connections, worker processes, senders, prepared transactions or locks.
+   */
+  static Map<String, String> hotStandbySettings(Source src) {
+    return show(src, List.of("max_connections", "max_worker_processes", "max_wal_senders", "max_prepared_transactions",
+        "max_locks_per_transaction"));
+  }
+
+  /** Reads settings with {@code SHOW} over a replication connection, which checks that the role may stream. */
+  private static Map<String, String> show(Source src, List<String> names) {
     Properties props = new Properties();
     props.setProperty("user", src.user());
     if (src.password() != null) {
@@ -72,10 +86,15 @@ public final class BaseBackup {
     props.setProperty("connectTimeout", "10");
     props.setProperty("ApplicationName", "lockplane-golden");
     String jdbc = "jdbc:postgresql://" + src.host() + ":" + src.port() + "/postgres";
-    try (Connection c = new org.postgresql.Driver().connect(jdbc, props); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SHOW server_version_num")) {
-      rs.next();
-      return Integer.parseInt(rs.getString(1)) / 10000;
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    try (Connection c = new org.postgresql.Driver().connect(jdbc, props); Statement s = c.createStatement()) {
+      for (String n : names) {
+        try (ResultSet rs = s.executeQuery("SHOW " + n)) {
+          rs.next();
+          out.put(n, rs.getString(1));
+        }
+      }
+      return out;
     } catch (SQLException e) {
       throw connectFailure(src, e);
     }

@@ -57,7 +57,12 @@ final class ClusterAdoption {
         Files.writeString(conf, text + "\n# Lockplane writes the settings of each start into this file.\n"
             + "include_if_exists = '" + ClusterCache.SETTINGS_FILE + "'\n", StandardCharsets.UTF_8);
       }
-      boolean foreign = !Files.isRegularFile(data.resolve(ClusterCache.PASSWORD_FILE));
+      Path pw = data.resolve(ClusterCache.PASSWORD_FILE);
+      if (Files.isSymbolicLink(pw)) {
+        // a standby's link to a password kept outside the volume: never write through it
+        Files.delete(pw);
+      }
+      boolean foreign = !Files.isRegularFile(pw);
       if (foreign) {
         Files.writeString(data.resolve(ClusterCache.PASSWORD_FILE), ClusterCache.newPassword(), StandardCharsets.UTF_8);
         Files.writeString(data.resolve(ROTATE_MARKER), "1");
@@ -74,6 +79,34 @@ final class ClusterAdoption {
       return foreign;
     } catch (IOException e) {
       throw new LockplaneException(ErrorCode.IO_ERROR, "Cannot prepare the copied data directory " + data + ": " + e, e);
+    }
+  }
+
+  /**
+   * Prepares a base backup to run as a hot standby that Lockplane reads as the replication role:
+   * only that role may log in over TCP, with its password on the source, which the standby has too
+   * (roles replicate). Lockplane's password file is a link to {@code passwordFile}, outside the
+   * volume, so no snapshot of the standby holds the password.
+   */
+  static void prepareStandby(Path data, String role, Path passwordFile) {
+    prepare(data);
+    try {
+      Files.deleteIfExists(data.resolve(ROTATE_MARKER));
+      Path pw = data.resolve(ClusterCache.PASSWORD_FILE);
+      Files.deleteIfExists(pw);
+      Files.createSymbolicLink(pw, passwordFile);
+      Path hba = data.resolve("pg_hba.conf");
+      Files.writeString(hba, "# Written by Lockplane: only the replication role reads the standby's state.\n"
+          + "host all " + dev.lockplane.internal.sql.Identifiers.quote(role) + " 127.0.0.1/32 md5\n", StandardCharsets.UTF_8);
+      Path signal = data.resolve("standby.signal");
+      Files.writeString(signal, "");
+      OsUser owner = Posix.serverUser(null);
+      for (Path p : new Path[] {hba, signal}) {
+        Posix.chmod(p, "rw-------");
+        Posix.chown(p, owner);
+      }
+    } catch (IOException e) {
+      throw new LockplaneException(ErrorCode.IO_ERROR, "Cannot prepare the standby data directory " + data + ": " + e, e);
     }
   }
 

@@ -42,6 +42,10 @@ final class GoldenBuilder {
 
   /** Reuses the store's golden for this configuration, or builds it (retiring an earlier one). */
   static void ensure(Manager m) {
+    if (m.cfg.standby()) {
+      m.standbyGolden = StandbyGolden.open(m);
+      return;
+    }
     String volume = GoldenBuilder.volumeFor(m.cfg);
     Registry.SnapshotRecord current;
     synchronized (m) {

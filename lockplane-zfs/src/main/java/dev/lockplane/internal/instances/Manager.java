@@ -41,6 +41,8 @@ public final class Manager implements InstanceCloneManager {
   /** Volumes of gone clones that still hold snapshots; guarded by {@code this}. */
   final List<String> retired = new ArrayList<>();
   private volatile boolean closed;
+  /** The standby the golden is snapshotted from, when the builder asked for one. */
+  volatile StandbyGolden standbyGolden;
   private final IdleClones idleClones = new IdleClones(this);
 
   private Manager(ManagerConfig cfg, StoreLock lock) {
@@ -165,6 +167,53 @@ public final class Manager implements InstanceCloneManager {
     save();
     pruneSnapshots();
     return toSnapshot(r);
+  }
+
+  @Override
+  public Snapshot snapshotGolden() {
+    checkOpen();
+    StandbyGolden s = standbyGolden;
+    if (s == null) {
+      throw new LockplaneException(ErrorCode.UNSUPPORTED, "The golden of " + storage.id() + " is not a standby; only a"
+          + " standby golden (InstanceClones.Builder.standby()) takes new golden snapshots.");
+    }
+    return s.snapshot();
+  }
+
+  @Override
+  public Optional<dev.lockplane.instances.StandbyStatus> standby() {
+    StandbyGolden s = standbyGolden;
+    return s == null || closed ? Optional.empty() : Optional.of(s.status());
+  }
+
+  /**
+   * Makes a new storage snapshot the golden; the previous golden stays as an ordinary snapshot
+   * (named after its volume) for the clones made from it, until the retention removes it.
+   */
+  Snapshot installStandbyGolden(String volume, String storageSnapshot, String description, Instant dataStateAt) {
+    Registry.SnapshotRecord fresh = new Registry.SnapshotRecord(
+        GOLDEN, volume, storageSnapshot, Instant.now().toString(), description, true, null, dataStateAt.toString());
+    synchronized (this) {
+      Registry.SnapshotRecord old = snapshots.get(GOLDEN);
+      if (old != null) {
+        String renamed = old.volume();
+        snapshots.put(renamed, new Registry.SnapshotRecord(renamed, old.volume(), old.storageSnapshot(), old.createdAt(),
+            old.description(), false, old.goldenHash(), old.dataStateAt()));
+        for (Entry e : clones.values()) {
+          if (GOLDEN.equals(e.snapshotName)) {
+            e.snapshotName = renamed;
+          }
+        }
+        // the volume goes with the last snapshot of it
+        if (!retired.contains(old.volume())) {
+          retired.add(old.volume());
+        }
+      }
+      snapshots.put(GOLDEN, fresh);
+    }
+    save();
+    pruneSnapshots();
+    return toSnapshot(fresh);
   }
 
   @Override
@@ -516,6 +565,9 @@ public final class Manager implements InstanceCloneManager {
     }
     idleClones.stop();
     try {
+      if (standbyGolden != null) {
+        standbyGolden.close();
+      }
       for (Entry e : List.copyOf(clones.values())) {
         try {
           if (cfg.keepClonesOnClose() || e.protect) {
