@@ -115,6 +115,30 @@ class StandbyGoldenTest {
   }
 
   @Test
+  void aReopenedManagerResumesTheStandbyAndSnapshotsItAfresh() throws Exception {
+    CowStorage storage = CowStorages.copy(work.resolve("reopen"));
+    try (InstanceCloneManager clones = Fixtures.manager(storage, 47380, 47389, source()).database("shop").standby().start()) {
+      assertThat(clones.standby()).isPresent();
+      assertThat(clones.golden().description()).contains("standby of 127.0.0.1:" + prod.server().port());
+    }
+    String standbyVolume = storage.volumes().stream().filter(v -> v.startsWith("standby-")).findFirst().orElseThrow();
+    prod.exec("shop", "INSERT INTO events (note) VALUES ('while closed')");
+    long rows;
+    try (var c = prod.server().connect("shop"); var s = c.createStatement(); var rs = s.executeQuery(COUNT)) {
+      rs.next();
+      rows = rs.getLong(1);
+    }
+    Instant committed = Instant.now();
+    try (InstanceCloneManager clones = Fixtures.manager(storage, 47380, 47389, source()).database("shop").standby().start()) {
+      // the standby catches up after its restart; a snapshot on demand then holds the row
+      await("the standby to catch up", () -> clones.standby().orElseThrow().dataStateAt().isAfter(committed.plusMillis(300)));
+      clones.snapshotGolden();
+      assertThat(Fixtures.count(clones.create("reopened"), COUNT)).isEqualTo(rows);
+      assertThat(storage.volumes().stream().filter(v -> v.startsWith("standby-")).toList()).containsExactly(standbyVolume);
+    }
+  }
+
+  @Test
   void aFailedBaseBackupLeavesNothingBehind() {
     prod.exec("postgres", "SELECT pg_create_physical_replication_slot('taken')");
     try {

@@ -207,8 +207,13 @@ final class StandbyGolden implements AutoCloseable {
       return null;
     }
     String log;
-    try {
-      log = Files.readString(s.serverLog(), StandardCharsets.UTF_8);
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(s.serverLog().toFile(), "r")) {
+      // the walreceiver logs its failure again at every retry: the log's tail is enough
+      long from = Math.max(0, f.length() - 64 * 1024);
+      byte[] tail = new byte[(int) (f.length() - from)];
+      f.seek(from);
+      f.readFully(tail);
+      log = new String(tail, StandardCharsets.UTF_8);
     } catch (IOException e) {
       return null;
     }
@@ -340,6 +345,8 @@ final class StandbyGolden implements AutoCloseable {
       if (server != null) {
         server.close();
       }
+      // the credentials are written anew at every start of the standby
+      dev.lockplane.internal.fs.FileTrees.deleteQuietly(secrets);
     }
   }
 }
