@@ -97,7 +97,7 @@ public final class Manager implements InstanceCloneManager {
     return toSnapshot(r);
   }
 
-  private static Snapshot toSnapshot(Registry.SnapshotRecord r) {
+  static Snapshot toSnapshot(Registry.SnapshotRecord r) {
     return new Snapshot(r.name(), Instant.parse(r.createdAt()), r.description(), r.dataState());
   }
 
@@ -184,36 +184,6 @@ public final class Manager implements InstanceCloneManager {
   public Optional<dev.lockplane.instances.StandbyStatus> standby() {
     StandbyGolden s = standbyGolden;
     return s == null || closed ? Optional.empty() : Optional.of(s.status());
-  }
-
-  /**
-   * Makes a new storage snapshot the golden; the previous golden stays as an ordinary snapshot
-   * (named after its volume) for the clones made from it, until the retention removes it.
-   */
-  Snapshot installStandbyGolden(String volume, String storageSnapshot, String description, Instant dataStateAt) {
-    Registry.SnapshotRecord fresh = new Registry.SnapshotRecord(
-        GOLDEN, volume, storageSnapshot, Instant.now().toString(), description, true, null, dataStateAt.toString());
-    synchronized (this) {
-      Registry.SnapshotRecord old = snapshots.get(GOLDEN);
-      if (old != null) {
-        String renamed = old.volume();
-        snapshots.put(renamed, new Registry.SnapshotRecord(renamed, old.volume(), old.storageSnapshot(), old.createdAt(),
-            old.description(), false, old.goldenHash(), old.dataStateAt()));
-        for (Entry e : clones.values()) {
-          if (GOLDEN.equals(e.snapshotName)) {
-            e.snapshotName = renamed;
-          }
-        }
-        // the volume goes with the last snapshot of it
-        if (!retired.contains(old.volume())) {
-          retired.add(old.volume());
-        }
-      }
-      snapshots.put(GOLDEN, fresh);
-    }
-    save();
-    pruneSnapshots();
-    return toSnapshot(fresh);
   }
 
   @Override
@@ -312,9 +282,7 @@ public final class Manager implements InstanceCloneManager {
   public InstanceClone create(String name, Snapshot snapshot) {
     checkOpen();
     CloneNames.check(name, "clone");
-    Registry.SnapshotRecord snap = snapshotRecord(snapshot.name());
     Entry e = new Entry(this, name, name.replace('-', '_'), ClusterCache.newPassword(), cfg.database());
-    e.snapshotName = snap.name();
     e.generation = 0;
     e.volume = volumeName(name, 0);
     e.createdAt = Instant.now();
@@ -322,8 +290,15 @@ public final class Manager implements InstanceCloneManager {
     e.state = CloneState.CREATING;
     e.lock.lock();
     try {
-      if (clones.putIfAbsent(name, e) != null) {
-        throw new CloneException(ErrorCode.ALREADY_EXISTS, name, "A clone named '" + name + "' already exists; choose another name or destroy it.", null);
+      Registry.SnapshotRecord snap;
+      // the snapshot is resolved and its new user registered at once: a standby golden moving on, or
+      // the retention, cannot then rename or remove it under the copy
+      synchronized (this) {
+        snap = snapshotRecord(snapshot.name());
+        e.snapshotName = snap.name();
+        if (clones.putIfAbsent(name, e) != null) {
+          throw new CloneException(ErrorCode.ALREADY_EXISTS, name, "A clone named '" + name + "' already exists; choose another name or destroy it.", null);
+        }
       }
       try {
         e.port = ports.take(name);

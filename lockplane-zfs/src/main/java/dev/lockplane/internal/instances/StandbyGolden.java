@@ -278,7 +278,37 @@ final class StandbyGolden implements AutoCloseable {
         LOG.log(Level.DEBUG, "Standby snapshot " + name + " kept while " + golden + " uses it");
       }
     }
-    return m.installStandbyGolden(golden, GoldenBuilder.SNAPSHOT, "standby of " + src + " as " + src.user(), st.dataStateAt());
+    return install(golden, GoldenBuilder.SNAPSHOT, "standby of " + src + " as " + src.user(), st.dataStateAt());
+  }
+
+  /**
+   * Makes a new storage snapshot the golden; the previous golden stays as an ordinary snapshot
+   * (named after its volume) for the clones made from it, until the retention removes it.
+   */
+  private Snapshot install(String volume, String storageSnapshot, String description, Instant dataStateAt) {
+    Registry.SnapshotRecord fresh = new Registry.SnapshotRecord(
+        Manager.GOLDEN, volume, storageSnapshot, Instant.now().toString(), description, true, null, dataStateAt.toString());
+    synchronized (m) {
+      Registry.SnapshotRecord old = m.snapshots.get(Manager.GOLDEN);
+      if (old != null) {
+        String renamed = old.volume();
+        m.snapshots.put(renamed, new Registry.SnapshotRecord(renamed, old.volume(), old.storageSnapshot(), old.createdAt(),
+            old.description(), false, old.goldenHash(), old.dataStateAt()));
+        for (Entry e : m.clones.values()) {
+          if (Manager.GOLDEN.equals(e.snapshotName)) {
+            e.snapshotName = renamed;
+          }
+        }
+        // the volume goes with the last snapshot of it
+        if (!m.retired.contains(old.volume())) {
+          m.retired.add(old.volume());
+        }
+      }
+      m.snapshots.put(Manager.GOLDEN, fresh);
+    }
+    m.save();
+    m.pruneSnapshots();
+    return Manager.toSnapshot(fresh);
   }
 
   /** Removes the standby's storage snapshots whose golden volume is gone (ZFS keeps them while it exists). */
