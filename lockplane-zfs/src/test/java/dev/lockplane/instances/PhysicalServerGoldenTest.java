@@ -124,6 +124,25 @@ class PhysicalServerGoldenTest {
     assertThat(storage.volumes()).isEmpty();
   }
 
+  @Test
+  void aFullStoreFailsTheBaseBackupAndLeavesNothingBehind() throws Exception {
+    String missing = LoopFilesystem.missing("ext4");
+    dev.lockplane.testing.Requirements.require(missing == null, String.valueOf(missing));
+    // a 32 MB filesystem cannot hold the source's data directory and its WAL
+    try (LoopFilesystem small = LoopFilesystem.create("ext4", 32, work)) {
+      dev.lockplane.internal.os.Posix.chmod(small.mount, "rwxr-xr-x");
+      CowStorage storage = CowStorages.copy(small.mount.resolve("store"));
+      assertThatThrownBy(() -> Fixtures.manager(storage, 47320, 47329,
+              source(ProductionServer.REPLICATOR, ProductionServer.PASSWORD)).start())
+          .isInstanceOf(LockplaneException.class)
+          .hasMessageContaining("base backup of 127.0.0.1:" + prod.server().port() + " failed")
+          .hasMessageContaining("No space left on device")
+          .hasMessageNotContaining(ProductionServer.PASSWORD)
+          .satisfies(e -> assertThat(((LockplaneException) e).code()).isEqualTo(ErrorCode.DISK_FULL));
+      assertThat(storage.volumes()).isEmpty();
+    }
+  }
+
   static int freePort() {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return s.getLocalPort();
