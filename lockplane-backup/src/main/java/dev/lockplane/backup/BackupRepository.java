@@ -2,6 +2,7 @@ package dev.lockplane.backup;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
+import dev.lockplane.internal.backup.BackupGoldenSource;
 import dev.lockplane.internal.backup.DataWriter;
 import dev.lockplane.internal.backup.Manifest;
 import dev.lockplane.internal.backup.ManifestCodec;
@@ -200,6 +201,68 @@ public final class BackupRepository implements AutoCloseable {
    */
   public RestoreRequest restore(String id) {
     return new RestoreRequest(engine, engine.manifest(id));
+  }
+
+  /**
+   * Returns a golden — the original every clone copies — made of one backup, for a clone manager:
+   * a physical backup becomes the golden data directory of instance-level clones (the golden server
+   * recovers it to its consistent end; ask the manager for the backup's major version), a logical
+   * backup is restored with {@code pg_restore} into the golden database. Each snapshot of that
+   * golden records the backup's stop time as the time its data is from.
+   *
+   * <pre>{@code
+   * try (InstanceCloneManager clones = InstanceClones.on(CowStorages.zfs("tank/lockplane"))
+   *     .golden(repo.golden("20260102T030405Z-1a2b3c")).version(16).start()) {
+   *   clones.create("incident-1412");
+   * }
+   * }</pre>
+   *
+   * <p>The golden's content key is this repository's location and the backup id, so a manager
+   * reuses a golden already prepared from the same backup. The repository must stay open until the
+   * manager has prepared the golden.
+   *
+   * @param backupId the backup id
+   * @return the golden
+   * @throws BackupException {@code NOT_FOUND} naming the id and the repository when there is no such
+   *     backup; {@code UNSUPPORTED} for an SQLite backup
+   */
+  public dev.lockplane.clone.Golden golden(String backupId) {
+    Objects.requireNonNull(backupId, "backupId");
+    return dev.lockplane.clone.Golden.from(new BackupGoldenSource(engine, engine.manifest(backupId)));
+  }
+
+  /**
+   * Returns a golden made of the newest PostgreSQL backup (physical or logical, by stop time), as
+   * {@link #golden(String)} does. The backup is chosen now: a backup taken later does not change
+   * this golden; call again for a fresher one.
+   *
+   * @return the golden
+   * @throws BackupException {@code NOT_FOUND} when the repository holds no PostgreSQL backup
+   */
+  public dev.lockplane.clone.Golden latestGolden() {
+    return golden(newest(Instant.MAX, "").id());
+  }
+
+  /**
+   * Returns a golden made of the newest PostgreSQL backup that finished at or before a time, as
+   * {@link #golden(String)} does: "the data as it was before the incident".
+   *
+   * @param time the latest stop time to accept
+   * @return the golden
+   * @throws BackupException {@code NOT_FOUND} when no PostgreSQL backup finished by then
+   */
+  public dev.lockplane.clone.Golden goldenBefore(Instant time) {
+    Objects.requireNonNull(time, "time");
+    return golden(newest(time, " that finished at or before " + time).id());
+  }
+
+  private Backup newest(Instant notAfter, String condition) {
+    return list().stream()
+        .filter(b -> b.kind() == BackupKind.PHYSICAL || b.kind() == BackupKind.LOGICAL)
+        .filter(b -> !b.stopTime().isAfter(notAfter))
+        .max(java.util.Comparator.comparing(Backup::stopTime).thenComparing(Backup::id))
+        .orElseThrow(() -> new BackupException(ErrorCode.NOT_FOUND, "There is no PostgreSQL backup" + condition + " in "
+            + engine.storage().describe() + ". List backups to see what it holds.", null, null, null));
   }
 
   /**

@@ -62,4 +62,25 @@ public interface InstanceCloneManager extends CloneManager {
    * @return the names of the removed snapshots
    */
   List<String> pruneSnapshots();
+
+  /**
+   * Takes a snapshot of the standby golden now and makes it the golden that {@link #create(String)}
+   * copies (see {@link InstanceClones.Builder#standby()}). Existing clones keep the snapshot they
+   * were made from; the previous golden stays as an ordinary snapshot until the retention of
+   * {@link InstanceClones.Builder#keepSnapshots(int)} removes it. The new snapshot's
+   * {@link Snapshot#dataStateAt()} is the time the standby's data was from.
+   *
+   * @return the new golden snapshot
+   * @throws dev.lockplane.LockplaneException {@code UNSUPPORTED} when the golden is not a standby;
+   *     {@code DATABASE_ERROR} when the standby cannot follow its source (see {@link #standby()})
+   */
+  Snapshot snapshotGolden();
+
+  /**
+   * Returns the state of the standby golden: whether it streams, its replication lag, the time its
+   * data is from, and any problem that stops it following the source.
+   *
+   * @return the state, or empty when the golden is not a standby
+   */
+  Optional<StandbyStatus> standby();
 }

@@ -58,6 +58,9 @@ public final class InstanceClones {
     private Duration startTimeout;
     private LocalPostgres physicalSource;
     private boolean goldenFromStore;
+    private Boolean standby;
+    private String standbySlot;
+    private Duration snapshotEvery;
 
     private Builder(CowStorage storage) {
       this.storage = storage;
@@ -71,9 +74,13 @@ public final class InstanceClones {
     }
 
     /**
-     * What the golden database is made of (default: an empty database). Only
-     * {@link Golden#fromScripts} goldens are supported: the scripts run on a fresh cluster, which is
-     * then snapshotted. A golden with the same content is reused from the store.
+     * What the golden database is made of (default: an empty database). Scripts run on a fresh
+     * cluster; a physical server source ({@code Golden.fromServer(url, user, password).physical()})
+     * is a base backup over the replication protocol that the golden server recovers from; a
+     * {@link Golden#from(dev.lockplane.clone.GoldenSource) source} fills the empty data directory
+     * (physical) or the golden database (logical), as a backup does ({@code repository.golden(id)}).
+     * The golden is then stopped and snapshotted. A golden with the same content is reused from the
+     * store.
      *
      * @param golden the golden
      * @return this builder
@@ -89,11 +96,11 @@ public final class InstanceClones {
             ErrorCode.INVALID_CONFIGURATION, "golden conflicts with goldenCopyOf(" + physicalSource + "), which is already set; use one.");
       }
       Objects.requireNonNull(golden, "golden");
-      if (!(golden instanceof Golden.FromScripts)) {
+      if (golden instanceof Golden.FromDatabase) {
         throw new LockplaneException(
             ErrorCode.UNSUPPORTED,
-            "Instance clones build their golden from scripts; " + golden.describe() + " is a database-level"
-                + " golden. Use Golden.fromScripts(...), or database-level clones for a copy of a database.");
+            golden.describe() + " is a database-level golden. Use Golden.fromScripts(...), a server or a backup,"
+                + " or database-level clones for a copy of a database.");
       }
       this.golden = golden;
       return this;
@@ -139,6 +146,66 @@ public final class InstanceClones {
             + ", which is already set; use one.");
       }
       this.goldenFromStore = true;
+      return this;
+    }
+
+    /**
+     * Keeps the golden a streaming standby of its physical server source ({@code
+     * Golden.fromServer(url, user, password).physical()}), without a replication slot: a hot
+     * standby on a volume of its own, running while the manager is open (and resumed by the next
+     * manager on the store). Its snapshots — one at {@link #start()}, then every
+     * {@link #snapshotEvery(Duration)} or on {@link InstanceCloneManager#snapshotGolden()} — become
+     * the golden new clones copy; existing clones are untouched. Without a slot the source may
+     * remove WAL the standby still needs; see {@link #standby(String)}.
+     *
+     * <pre>{@code
+     * InstanceClones.on(storage)
+     *     .golden(Golden.fromServer("postgres://db.internal/shop", "replicator", password).physical())
+     *     .standby("lockplane_golden").snapshotEvery(Duration.ofMinutes(15)).keepSnapshots(4)
+     *     .start();
+     * }</pre>
+     *
+     * @return this builder
+     */
+    public Builder standby() {
+      once(standby, "standby");
+      this.standby = true;
+      return this;
+    }
+
+    /**
+     * Keeps the golden a streaming standby, as {@link #standby()}, that streams from a physical
+     * replication slot created on the source with the base backup, so that the source keeps the
+     * WAL the standby has not received. Drop the slot on the source when the standby is given up.
+     *
+     * @param slot the name of the slot to create, such as {@code lockplane_golden}
+     * @return this builder
+     */
+    public Builder standby(String slot) {
+      once(standby, "standby");
+      if (!Objects.requireNonNull(slot, "slot").matches("[a-z0-9_]{1,63}")) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
+            "'" + slot + "' is not a replication slot name: use lower-case letters, digits and underscores.");
+      }
+      this.standby = true;
+      this.standbySlot = slot;
+      return this;
+    }
+
+    /**
+     * Snapshots the standby golden on a schedule (default: only at start and on demand). Each
+     * snapshot becomes the golden; older ones are pruned by {@link #keepSnapshots(int)}.
+     *
+     * @param interval the time between the end of one snapshot and the start of the next, at
+     *     least one second
+     * @return this builder
+     */
+    public Builder snapshotEvery(Duration interval) {
+      once(snapshotEvery, "snapshotEvery");
+      if (Objects.requireNonNull(interval, "interval").compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "snapshotEvery must be at least 1 s, not " + interval + ".");
+      }
+      this.snapshotEvery = interval;
       return this;
     }
 
@@ -294,7 +361,21 @@ public final class InstanceClones {
             "version(" + version + ") conflicts with goldenCopyOf a PostgreSQL " + physicalSource.majorVersion()
                 + " cluster; a physical copy runs on the same major version. Drop version(...).");
       }
-      int major = version != null ? version : physicalSource != null ? physicalSource.majorVersion() : 18;
+      boolean physicalServer = golden instanceof Golden.FromServer fs && fs.transfer() == Golden.Transfer.PHYSICAL;
+      if (standby != null && !physicalServer) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "standby() needs a physical server golden,"
+            + " golden(Golden.fromServer(url, user, password).physical()), not " + (golden == null ? "an empty golden"
+            : physicalSource != null ? "goldenCopyOf(...)" : golden.describe()) + ".");
+      }
+      if (snapshotEvery != null && standby == null) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
+            "snapshotEvery(" + snapshotEvery + ") needs standby(): only a standby golden changes between snapshots.");
+      }
+      int major = version != null ? version
+          : physicalSource != null ? physicalSource.majorVersion()
+          : golden instanceof Golden.FromServer fs && fs.transfer() == Golden.Transfer.PHYSICAL
+              ? dev.lockplane.internal.instances.BaseBackup.sourceMajorVersion(fs) // a base backup runs on its source's version
+              : 18;
       return Manager.start(
           new ManagerConfig(
               storage,
@@ -309,7 +390,10 @@ public final class InstanceClones {
               keepClonesOnClose != null && keepClonesOnClose,
               listener == null ? ProgressListener.NONE : listener,
               startTimeout == null ? Duration.ofSeconds(60) : startTimeout,
-              physicalSource));
+              physicalSource,
+              standby != null,
+              standbySlot,
+              snapshotEvery));
     }
   }
 

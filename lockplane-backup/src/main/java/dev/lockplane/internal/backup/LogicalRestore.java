@@ -43,8 +43,38 @@ public final class LogicalRestore {
               + " replacing its objects (overwrite(true), --overwrite).", m.id(), null, null);
     }
     Path pgRestore = PgTools.tool(pg, "pg_restore");
+    List<String> connection = PgTools.connectionArgs(pg, database);
+    run(engine, m, codec, pgRestore, connection, pg.password(), database, hasTables, onlyTable, progress);
+  }
+
+  /**
+   * Restores a logical backup into an existing, empty database reached over the network, with a
+   * {@code pg_restore} chosen by the caller: the golden of a clone manager.
+   *
+   * @param engine the repository
+   * @param m the manifest of a logical backup
+   * @param pgRestore the {@code pg_restore} to run
+   * @param host the server's host
+   * @param port the server's port
+   * @param user the role to restore as
+   * @param password its password, or {@code null}; passed through the environment only
+   * @param database the empty target database
+   * @param progress the tracker
+   */
+  public static void intoEmptyDatabase(RepositoryEngine engine, Manifest m, Path pgRestore, String host, int port,
+      String user, String password, String database, ProgressTracker progress) {
+    ObjectCodec codec = engine.codecFor(m);
+    Restorer.probeKey(engine, codec, m);
+    String quoted = "'" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    List<String> connection = new ArrayList<>(List.of("-h", host, "-p", String.valueOf(port), "-U", user,
+        "-d", "dbname=" + quoted, "--no-password"));
+    run(engine, m, codec, pgRestore, connection, password, database, false, null, progress);
+  }
+
+  private static void run(RepositoryEngine engine, Manifest m, ObjectCodec codec, Path pgRestore, List<String> connection,
+      String password, String database, boolean hasTables, String onlyTable, ProgressTracker progress) {
     List<String> cmd = new ArrayList<>(List.of(pgRestore.toString()));
-    cmd.addAll(PgTools.connectionArgs(pg, database));
+    cmd.addAll(connection);
     cmd.addAll(List.of("--no-owner", "--exit-on-error"));
     if (hasTables) {
       cmd.addAll(List.of("--clean", "--if-exists"));
@@ -62,7 +92,7 @@ public final class LogicalRestore {
           Restorer.restoreFiles(engine, m, spool.resolve("r"), p -> true, false, progress);
           Path dir = spool.resolve("r").resolve(LogicalSource.dumpPath(m.databases().get(0), 2));
           cmd.addAll(List.of("-Fd", "-j", String.valueOf(Math.max(2, engine.parallelism())), dir.toString()));
-          Process p = PgTools.start(cmd, pg);
+          Process p = start(cmd, password);
           PgTools.ErrorCollector err = new PgTools.ErrorCollector(p.getErrorStream());
           p.getOutputStream().close();
           p.getInputStream().close();
@@ -71,7 +101,7 @@ public final class LogicalRestore {
           FileTrees.deleteQuietly(spool);
         }
       } else {
-        Process p = PgTools.start(cmd, pg);
+        Process p = start(cmd, password);
         PgTools.ErrorCollector err = new PgTools.ErrorCollector(p.getErrorStream());
         p.getInputStream().close();
         try (OutputStream in = p.getOutputStream()) {
@@ -92,6 +122,15 @@ public final class LogicalRestore {
           "Restoring backup " + m.id() + " into database '" + database + "' failed: " + Redaction.text(e), m.id(), null,
           Redaction.cause(e));
     }
+  }
+
+  private static Process start(List<String> command, String password) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    if (password != null) {
+      pb.environment().put("PGPASSWORD", password);
+    }
+    pb.environment().put("PGAPPNAME", "lockplane-backup");
+    return pb.start();
   }
 
   /** Creates the database when missing; returns whether it exists with user tables. */

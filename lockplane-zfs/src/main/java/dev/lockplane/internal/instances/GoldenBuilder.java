@@ -46,6 +46,10 @@ final class GoldenBuilder {
       StoreGolden.require(m);
       return;
     }
+    if (m.cfg.standby()) {
+      m.standbyGolden = StandbyGolden.open(m);
+      return;
+    }
     String volume = GoldenBuilder.volumeFor(m.cfg);
     Registry.SnapshotRecord current;
     synchronized (m) {
@@ -59,11 +63,11 @@ final class GoldenBuilder {
     if (current != null) {
       retireGolden(m, current);
     }
-    GoldenBuilder.build(m.cfg, m.storeLock.runtimeDirectory(), volume);
+    Instant dataStateAt = GoldenBuilder.build(m.cfg, m.storeLock.runtimeDirectory(), volume);
     synchronized (m) {
       m.snapshots.put(Manager.GOLDEN, new Registry.SnapshotRecord(
           Manager.GOLDEN, volume, SNAPSHOT, Instant.now().toString(), m.cfg.goldenDescription(), true,
-          m.cfg.physicalSource() == null ? m.cfg.golden().contentHash() : null));
+          m.cfg.physicalSource() == null ? m.cfg.golden().contentHash() : null, dataStateAt.toString()));
     }
     m.save();
   }
@@ -76,7 +80,7 @@ final class GoldenBuilder {
       if (used) {
         String renamed = old.volume();
         m.snapshots.put(renamed, new Registry.SnapshotRecord(
-            renamed, old.volume(), old.storageSnapshot(), old.createdAt(), old.description(), false, old.goldenHash()));
+            renamed, old.volume(), old.storageSnapshot(), old.createdAt(), old.description(), false, old.goldenHash(), old.dataStateAt()));
         for (Entry e : m.clones.values()) {
           if (Manager.GOLDEN.equals(e.snapshotName)) {
             e.snapshotName = renamed;
@@ -92,11 +96,13 @@ final class GoldenBuilder {
     m.save();
   }
 
-  static void build(ManagerConfig cfg, Path runtimeDir, String volume) {
-    if (!(cfg.golden() instanceof Golden.FromScripts) && !(cfg.golden() instanceof Golden.FromDatabase)) {
-      throw new LockplaneException(ErrorCode.UNSUPPORTED,
-          "Instance clones cannot yet be prepared from " + cfg.golden().describe() + ": use scripts or a physical source directory.");
-    }
+  /**
+   * Builds the golden volume and its snapshot.
+   *
+   * @return the time the golden's data is from
+   */
+  static Instant build(ManagerConfig cfg, Path runtimeDir, String volume) {
+    boolean physical = GoldenLoader.physical(cfg.golden());
     CowStorage storage = cfg.storage();
     if (storage.exists(volume)) {
       // left by a build that did not finish: its content is unknown
@@ -104,9 +110,14 @@ final class GoldenBuilder {
     }
     Path data = storage.create(volume).resolve("data");
     try {
+      Instant dataStateAt = null;
+      boolean foreign = false;
       if (cfg.physicalSource() != null) {
         cfg.listener().progress("golden", "copying " + cfg.physicalSource() + " in backup mode");
         PhysicalCopy.copy(cfg.physicalSource(), data);
+      } else if (physical) {
+        dataStateAt = GoldenLoader.loadDirectory(cfg, data);
+        foreign = ClusterAdoption.prepare(data);
       } else {
         cfg.listener().progress("golden", "initializing cluster in " + data);
       }
@@ -118,28 +129,27 @@ final class GoldenBuilder {
           .startTimeout(cfg.startTimeout());
       cfg.settings().forEach(b::setting);
       try (LocalPostgres pg = b.start()) {
-        if (cfg.physicalSource() != null) {
+        if (cfg.physicalSource() != null || physical) {
           cfg.listener().progress("golden", "the copy recovered to a consistent state");
-        } else if (!cfg.database().equals("postgres")) {
-          try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE \"" + cfg.database() + "\"");
-          }
-        }
-        if (cfg.physicalSource() == null && cfg.golden() instanceof Golden.FromScripts fs && !fs.scripts().isEmpty()) {
-          try (Connection c = pg.connect(cfg.database())) {
-            for (var script : fs.scripts()) {
-              cfg.listener().progress("golden", "running script " + script.name());
-              dev.lockplane.internal.sql.ScriptRunner.run(c, script);
+        } else {
+          if (!cfg.database().equals("postgres")) {
+            try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+              s.execute("CREATE DATABASE \"" + cfg.database() + "\"");
             }
           }
+          dataStateAt = GoldenLoader.loadDatabase(cfg, pg);
         }
         cfg.listener().progress("golden", "stopping the golden server for a consistent snapshot");
         pg.close();
         dev.lockplane.internal.fs.FileTrees.deleteQuietly(pg.serverLog().getParent());
       }
+      if (foreign) {
+        ClusterAdoption.finish(data);
+      }
       Files.deleteIfExists(data.resolve("postmaster.pid"));
       storage.snapshot(volume, SNAPSHOT);
       cfg.listener().progress("golden", "snapshot " + volume + "@" + SNAPSHOT + " taken");
+      return dataStateAt == null ? Instant.now() : dataStateAt;
     } catch (SQLException e) {
       destroyQuietly(storage, volume);
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot prepare the golden database " + cfg.database() + ": " + e.getMessage(), e);

@@ -41,6 +41,8 @@ public final class Manager implements InstanceCloneManager {
   /** Volumes of gone clones that still hold snapshots; guarded by {@code this}. */
   final List<String> retired = new ArrayList<>();
   private volatile boolean closed;
+  /** The standby the golden is snapshotted from, when the builder asked for one. */
+  volatile StandbyGolden standbyGolden;
   private final IdleClones idleClones = new IdleClones(this);
 
   private Manager(ManagerConfig cfg, StoreLock lock) {
@@ -95,8 +97,8 @@ public final class Manager implements InstanceCloneManager {
     return toSnapshot(r);
   }
 
-  private static Snapshot toSnapshot(Registry.SnapshotRecord r) {
-    return new Snapshot(r.name(), Instant.parse(r.createdAt()), r.description());
+  static Snapshot toSnapshot(Registry.SnapshotRecord r) {
+    return new Snapshot(r.name(), Instant.parse(r.createdAt()), r.description(), r.dataState());
   }
 
   synchronized Registry.SnapshotRecord snapshotRecord(String name) {
@@ -147,7 +149,7 @@ public final class Manager implements InstanceCloneManager {
         throw new CloneException(ErrorCode.ALREADY_EXISTS, name, "Snapshot '" + name + "' already exists.", null);
       }
       // reserve the name while the copy runs
-      snapshots.put(name, new Registry.SnapshotRecord(name, e.volume, name, Instant.now().toString(), "(being taken)", false, null));
+      snapshots.put(name, new Registry.SnapshotRecord(name, e.volume, name, Instant.now().toString(), "(being taken)", false, null, null));
     }
     try {
       SnapshotTaker.take(this, e, name);
@@ -158,13 +160,30 @@ public final class Manager implements InstanceCloneManager {
       throw ex;
     }
     Registry.SnapshotRecord r = new Registry.SnapshotRecord(
-        name, e.volume, name, Instant.now().toString(), "snapshot of clone " + e.name, false, null);
+        name, e.volume, name, Instant.now().toString(), "snapshot of clone " + e.name, false, null, null);
     synchronized (this) {
       snapshots.put(name, r);
     }
     save();
     pruneSnapshots();
     return toSnapshot(r);
+  }
+
+  @Override
+  public Snapshot snapshotGolden() {
+    checkOpen();
+    StandbyGolden s = standbyGolden;
+    if (s == null) {
+      throw new LockplaneException(ErrorCode.UNSUPPORTED, "The golden of " + storage.id() + " is not a standby; only a"
+          + " standby golden (InstanceClones.Builder.standby()) takes new golden snapshots.");
+    }
+    return s.snapshot();
+  }
+
+  @Override
+  public Optional<dev.lockplane.instances.StandbyStatus> standby() {
+    StandbyGolden s = standbyGolden;
+    return s == null || closed ? Optional.empty() : Optional.of(s.status());
   }
 
   @Override
@@ -263,9 +282,7 @@ public final class Manager implements InstanceCloneManager {
   public InstanceClone create(String name, Snapshot snapshot) {
     checkOpen();
     CloneNames.check(name, "clone");
-    Registry.SnapshotRecord snap = snapshotRecord(snapshot.name());
     Entry e = new Entry(this, name, name.replace('-', '_'), ClusterCache.newPassword(), cfg.database());
-    e.snapshotName = snap.name();
     e.generation = 0;
     e.volume = volumeName(name, 0);
     e.createdAt = Instant.now();
@@ -273,8 +290,15 @@ public final class Manager implements InstanceCloneManager {
     e.state = CloneState.CREATING;
     e.lock.lock();
     try {
-      if (clones.putIfAbsent(name, e) != null) {
-        throw new CloneException(ErrorCode.ALREADY_EXISTS, name, "A clone named '" + name + "' already exists; choose another name or destroy it.", null);
+      Registry.SnapshotRecord snap;
+      // the snapshot is resolved and its new user registered at once: a standby golden moving on, or
+      // the retention, cannot then rename or remove it under the copy
+      synchronized (this) {
+        snap = snapshotRecord(snapshot.name());
+        e.snapshotName = snap.name();
+        if (clones.putIfAbsent(name, e) != null) {
+          throw new CloneException(ErrorCode.ALREADY_EXISTS, name, "A clone named '" + name + "' already exists; choose another name or destroy it.", null);
+        }
       }
       try {
         e.port = ports.take(name);
@@ -516,6 +540,9 @@ public final class Manager implements InstanceCloneManager {
     }
     idleClones.stop();
     try {
+      if (standbyGolden != null) {
+        standbyGolden.close();
+      }
       for (Entry e : List.copyOf(clones.values())) {
         try {
           if (cfg.keepClonesOnClose() || e.protect) {

@@ -23,6 +23,9 @@ import java.util.Map;
  * @param listener the progress listener
  * @param startTimeout how long a server may take to start
  * @param physicalSource a running cluster to copy as the golden instead of running scripts, or null
+ * @param standby whether the golden is kept a streaming standby of its physical server source
+ * @param standbySlot the physical replication slot the standby streams from, or null for none
+ * @param snapshotEvery how often a standby golden is snapshotted, or null for on demand only
  */
 public record ManagerConfig(
     CowStorage storage,
@@ -37,7 +40,10 @@ public record ManagerConfig(
     boolean keepClonesOnClose,
     ProgressListener listener,
     Duration startTimeout,
-    LocalPostgres physicalSource) {
+    LocalPostgres physicalSource,
+    boolean standby,
+    String standbySlot,
+    Duration snapshotEvery) {
 
   /** Describes the golden, for snapshots and logs. */
   String goldenDescription() {

@@ -39,10 +39,18 @@ final class Registry {
    * @param description where it came from
    * @param golden whether it is the current golden
    * @param goldenHash the golden content hash, for goldens
+   * @param dataStateAt the time the snapshot's data is from (ISO-8601), or null in registries written
+   *     before it was recorded, where {@code createdAt} stands in
    */
   record SnapshotRecord(
       String name, String volume, String storageSnapshot, String createdAt, String description,
-      boolean golden, String goldenHash) {}
+      boolean golden, String goldenHash, String dataStateAt) {
+
+    /** Returns the time the data is from, {@code createdAt} when not recorded. */
+    java.time.Instant dataState() {
+      return java.time.Instant.parse(dataStateAt != null ? dataStateAt : createdAt);
+    }
+  }
 
   /**
    * A clone.
