@@ -26,7 +26,8 @@ module dev.lockplane.core {
   exports dev.lockplane.internal.postgres to dev.lockplane.zfs, dev.lockplane.backup;
   exports dev.lockplane.internal.golden to dev.lockplane.zfs, dev.lockplane.testkit, dev.lockplane.cli;
   exports dev.lockplane.internal.sql to
-      dev.lockplane.planner, dev.lockplane.zfs, dev.lockplane.backup, dev.lockplane.testkit, dev.lockplane.cli;
+      dev.lockplane.planner, dev.lockplane.zfs, dev.lockplane.backup, dev.lockplane.testkit, dev.lockplane.cli,
+      dev.lockplane.spring;
 
   // Instance records are JSON files read and written with Jackson.
   opens dev.lockplane.internal.postgres to com.fasterxml.jackson.databind;

@@ -19,7 +19,8 @@ import java.util.Locale;
 /**
  * Goldens from a server: the time from "prepare" to the first clone for a logical source ({@code
  * pg_dump -Fd -j} of a PostgreSQL 15 server playing production, restored with {@code pg_restore
- * -j} into the clone server), and clone-create p50 after that — side by side, in the same run, with
+ * -j} into the clone server) and a physical one (a base backup over the replication protocol, as
+ * instance clones on plain-copy storage), and clone-create p50 after that — side by side, in the same run, with
  * what a team does by hand: {@code pg_dump -Fc | pg_restore} into a fresh database (once per copy),
  * and the directory-format dump with the same parallel jobs.
  *
@@ -70,6 +71,32 @@ public final class GoldenSourceBenchmark {
         }
         check(first);
         rows.add(row("Lockplane logical golden (pg_dump -Fd -j" + jobs + ", then clones)", firstMs, create));
+      }
+
+      // physical: a base backup over the replication protocol becomes an instance golden; clones are
+      // storage copies (a plain copy here: on XFS/btrfs or ZFS they cost constant time, see
+      // InstanceCloneBenchmark)
+      Path store = Files.createTempDirectory("gsb-store");
+      try {
+        dev.lockplane.internal.os.Posix.chmod(store, "rwxr-xr-x");
+        long p0 = System.nanoTime();
+        try (dev.lockplane.instances.InstanceCloneManager clones = dev.lockplane.instances.InstanceClones
+            .on(dev.lockplane.storage.CowStorages.copy(store))
+            .golden(Golden.fromServer(url, source.user(), source.password()).physical())
+            .database("shop").portRange(47900, 47949).setting("shared_buffers", "64MB").start()) {
+          Clone first = clones.create("first");
+          long firstMs = (System.nanoTime() - p0) / 1_000_000;
+          check(first);
+          Stats create = new Stats();
+          for (int i = 0; i < Math.min(n, 5); i++) {
+            long c0 = System.nanoTime();
+            clones.create("p" + i);
+            create.add(System.nanoTime() - c0);
+          }
+          rows.add(row("Lockplane physical golden (pg_basebackup, copy storage)", firstMs, create));
+        }
+      } finally {
+        BenchFiles.deleteQuietly(store);
       }
 
       Stats pipe = new Stats();

@@ -45,7 +45,7 @@ final class CloneCreateCommand extends CloneWorkCommand {
     if (golden != null && snapshot != null) {
       throw usage("--snapshot copies an existing snapshot; a golden source (" + golden.describe() + ") makes no sense with it");
     }
-    try (CloneStoreOptions.Opened o = home.open(cli, spec, golden, reporter())) {
+    try (GoldenOptions closing = source; CloneStoreOptions.Opened o = home.open(cli, spec, golden, reporter())) {
       Snapshot from = snapshot == null ? o.manager().golden() : snapshot(o, snapshot);
       reporter().progress("creating a clone of " + from.name());
       Clone c = name == null ? (snapshot == null ? o.manager().create() : o.manager().create(generated(), from))

@@ -11,10 +11,11 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * Where a golden comes from: one of {@code --scripts}, {@code --from-database}, {@code
- * --from-server}, {@code --flyway} or {@code --liquibase}, mapped onto {@link Golden}. None given
- * means the golden the store (or the prefix on the server) already holds.
+ * --from-server}, {@code --flyway}, {@code --liquibase} or {@code --from-backup}, mapped onto {@link
+ * Golden}. None given means the golden the store (or the prefix on the server) already holds. A
+ * backup's repository stays open until {@link #close()}.
  */
-final class GoldenOptions {
+final class GoldenOptions implements AutoCloseable {
   @Option(names = "--scripts", paramLabel = "PATH", arity = "1..*", description = {
       "Build the golden by running these SQL files (a directory: every .sql file below it, versioned files first)."})
   List<Path> scripts;
@@ -45,6 +46,28 @@ final class GoldenOptions {
   @Option(names = "--liquibase", paramLabel = "CHANGELOG", description = "Build the golden with Liquibase from this changelog.")
   String liquibase;
 
+  @Option(names = "--from-backup", paramLabel = "REPO", description = {
+      "Make the golden of a backup in this repository (a directory or s3://...): the newest, or --backup-id / --backup-before."})
+  String fromBackup;
+
+  @Option(names = "--backup-id", paramLabel = "ID", description = "With --from-backup: the backup to use.")
+  String backupId;
+
+  @Option(names = "--backup-before", paramLabel = "TIME", description = {
+      "With --from-backup: the newest backup that finished at or before TIME (ISO-8601, e.g. 2026-11-30T10:15:00Z)."})
+  String backupBefore;
+
+  @Option(names = "--backup-keyset", paramLabel = "FILE", description = "With --from-backup: the repository's keyset file.")
+  Path backupKeyset;
+
+  @Option(names = "--backup-keyset-env", paramLabel = "VAR", description = "With --from-backup: a variable holding the keyset JSON.")
+  String backupKeysetEnv;
+
+  @Option(names = "--backup-passphrase-env", paramLabel = "VAR", description = "With --from-backup: a variable holding the keyset's passphrase.")
+  String backupPassphraseEnv;
+
+  private dev.lockplane.backup.BackupRepository repository;
+
   /** Whether any source was given. */
   boolean given() {
     return !names().isEmpty();
@@ -67,6 +90,9 @@ final class GoldenOptions {
     if (liquibase != null) {
       given.add("--liquibase");
     }
+    if (fromBackup != null) {
+      given.add("--from-backup");
+    }
     return given;
   }
 
@@ -81,8 +107,17 @@ final class GoldenOptions {
       throw new ParameterException(spec.commandLine(),
           "--source-user, --source-password-env, --physical and --jobs go with --from-server URL");
     }
+    boolean backupOnly = backupId != null || backupBefore != null || backupKeyset != null || backupKeysetEnv != null
+        || backupPassphraseEnv != null;
+    if (backupOnly && fromBackup == null) {
+      throw new ParameterException(spec.commandLine(), "--backup-id, --backup-before and the --backup-keyset options go with"
+          + " --from-backup REPO");
+    }
     if (given.isEmpty()) {
       return null;
+    }
+    if (fromBackup != null) {
+      return fromBackup(cli, spec);
     }
     if (scripts != null) {
       for (Path p : scripts) {
@@ -102,6 +137,38 @@ final class GoldenOptions {
       return Golden.fromLiquibase(liquibase);
     }
     return fromServer(cli, spec);
+  }
+
+  private Golden fromBackup(Cli cli, CommandSpec spec) {
+    if (backupId != null && backupBefore != null) {
+      throw new ParameterException(spec.commandLine(), "Give --backup-id or --backup-before, not both");
+    }
+    java.time.Instant before = null;
+    if (backupBefore != null) {
+      try {
+        before = java.time.OffsetDateTime.parse(backupBefore.replace(' ', 'T')).toInstant();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new ParameterException(spec.commandLine(), "Invalid value for option '--backup-before': " + backupBefore
+            + " is not a time such as 2026-11-30T10:15:00Z or 2026-11-30 10:15:00+01:00");
+      }
+    }
+    RepositoryOptions keys = new RepositoryOptions();
+    keys.repo = fromBackup;
+    keys.keyset = backupKeyset;
+    keys.keysetEnv = backupKeysetEnv;
+    keys.passphraseEnv = backupPassphraseEnv;
+    repository = keys.open(cli, spec, true);
+    return backupId != null ? repository.golden(backupId)
+        : before != null ? repository.goldenBefore(before) : repository.latestGolden();
+  }
+
+  /** Closes the backup repository a golden was made from, if any. */
+  @Override
+  public void close() {
+    if (repository != null) {
+      repository.close();
+      repository = null;
+    }
   }
 
   private Golden fromServer(Cli cli, CommandSpec spec) {

@@ -32,10 +32,10 @@ final class GoldenPrepareCommand extends CloneWorkCommand {
     home.instances(spec);
     Golden golden = source.golden(cli, spec);
     if (golden == null) {
-      throw usage("Missing the golden's source: give one of --scripts, --from-database, --from-server, --flyway, --liquibase");
+      throw usage("Missing the golden's source: give one of --scripts, --from-database, --from-server, --flyway, --liquibase, --from-backup");
     }
     reporter().progress("preparing the golden from " + golden.describe());
-    try (CloneStoreOptions.Opened o = home.open(cli, spec, golden, reporter())) {
+    try (GoldenOptions closing = source; CloneStoreOptions.Opened o = home.open(cli, spec, golden, reporter())) {
       Snapshot g = o.manager().golden();
       PrintStream out = cli.out();
       if (format == Format.JSON) {

@@ -50,7 +50,7 @@ final class RepositoryOptions {
       Path dir = repo.startsWith("file:") ? Path.of(URI.create(repo)) : Path.of(repo);
       if (!create && !Files.isDirectory(dir)) {
         throw new LockplaneException(ErrorCode.NOT_FOUND, "No backup repository at " + dir.toAbsolutePath() + ": "
-            + spec.name() + " reads an existing repository and creates none. Check --repo.");
+            + spec.name() + " reads an existing repository and creates none. Check the path (--repo, --from-backup).");
       }
       b = BackupRepository.at(dir);
     }

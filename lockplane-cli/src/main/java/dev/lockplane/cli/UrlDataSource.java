@@ -1,15 +1,11 @@
 package dev.lockplane.cli;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /** A data source for a JDBC URL given on the command line. */
-final class UrlDataSource implements DataSource {
+final class UrlDataSource extends dev.lockplane.internal.sql.SimpleDataSource {
   private final String url;
   private final String user;
   private final String password;
@@ -35,36 +31,5 @@ final class UrlDataSource implements DataSource {
   @Override
   public Connection getConnection(String u, String p) throws SQLException {
     return DriverManager.getConnection(url, u, p);
-  }
-
-  @Override
-  public PrintWriter getLogWriter() {
-    return null;
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) {}
-
-  @Override
-  public void setLoginTimeout(int seconds) {}
-
-  @Override
-  public int getLoginTimeout() {
-    return 0;
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    throw new SQLFeatureNotSupportedException();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    throw new SQLException("not a wrapper");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return false;
   }
 }

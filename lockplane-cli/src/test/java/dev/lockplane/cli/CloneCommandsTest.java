@@ -65,6 +65,57 @@ class CloneCommandsTest {
   }
 
   @Test
+  void aCloneOfTheNewestBackupBeforeATime() throws Exception {
+    Path repoDir = tmp.resolve("repo");
+    String prefix = "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+    Map<String, String> env = new HashMap<>(Map.of("CLONE_PW", pg.password()));
+    String[] home = {"--url", pg.jdbcUrl("postgres"), "--user", pg.user(), "--password-env", "CLONE_PW", "--prefix", prefix};
+    java.time.Instant between;
+    try (dev.lockplane.testing.ProductionServer prod = dev.lockplane.testing.ProductionServer.start();
+        dev.lockplane.backup.BackupRepository repo = dev.lockplane.backup.BackupRepository.at(repoDir).unencrypted().open()) {
+      prod.exec("postgres", "CREATE DATABASE shop");
+      prod.exec("shop", "CREATE TABLE items (id int PRIMARY KEY)", "INSERT INTO items SELECT generate_series(1, 7)");
+      repo.backup().logical(prod.server(), "shop").run();
+      between = java.time.Instant.now();
+      Thread.sleep(20);
+      prod.exec("shop", "INSERT INTO items SELECT generate_series(8, 20)");
+      repo.backup().logical(prod.server(), "shop").run();
+    }
+    try {
+      Result before = MainTest.run(env, args(args(new String[] {"clone", "create"}, home), "--name", "incident",
+          "--from-backup", repoDir.toString(), "--backup-before", between.toString(), "--format", "json"));
+      assertThat(before.code()).as(before.err()).isZero();
+      assertClean(before);
+      assertThat(count(Json.read(before.out()).get("clone").get("jdbcUrl").asText(), pg.user(), pg.password())).isEqualTo(7);
+
+      Result bad = MainTest.run(env, args(args(new String[] {"golden", "prepare"}, home),
+          "--from-backup", repoDir.toString(), "--backup-id", "no-such-backup"));
+      assertThat(bad.code()).isEqualTo(Main.ERROR);
+      assertThat(bad.err()).contains("NOT_FOUND", "no-such-backup");
+      assertClean(bad);
+      Result stray = MainTest.run(env, args(args(new String[] {"golden", "prepare"}, home), "--backup-id", "x"));
+      assertThat(stray.code()).isEqualTo(Main.USAGE);
+      assertThat(stray.err()).contains("--from-backup");
+    } finally {
+      destroyAll(prefix);
+    }
+  }
+
+  /** Destroys whatever clones and snapshots a failed step left under a prefix. */
+  private void destroyAll(String prefix) {
+    try (CloneManager m = CloneManagers.databases(pg).databasePrefix(prefix).persistent(true).start()) {
+      m.list().forEach(c -> c.destroy());
+      for (Snapshot s : m.snapshots()) {
+        if (!s.equals(m.golden())) {
+          m.destroySnapshot(s);
+        }
+      }
+    } catch (dev.lockplane.LockplaneException noGolden) {
+      // the golden was never prepared: nothing else was made either
+    }
+  }
+
+  @Test
   void databaseClonesPersistBetweenInvocations() throws Exception {
     String prefix = "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
     Map<String, String> env = new HashMap<>(Map.of("CLONE_PW", pg.password()));
@@ -145,17 +196,7 @@ class CloneCommandsTest {
       assertClean(gone);
       assertThat(MainTest.run(env, args(new String[] {"clone", "list"}, home)).out()).contains("No clones in");
     } finally {
-      // whatever a failed step left
-      try (CloneManager m = CloneManagers.databases(pg).databasePrefix(prefix).persistent(true).start()) {
-        m.list().forEach(c -> c.destroy());
-        for (Snapshot s : m.snapshots()) {
-          if (!s.equals(m.golden())) {
-            m.destroySnapshot(s);
-          }
-        }
-      } catch (dev.lockplane.LockplaneException noGolden) {
-        // the golden was never prepared: nothing else was made either
-      }
+      destroyAll(prefix);
     }
   }
 

@@ -64,6 +64,24 @@ class PhysicalServerGoldenTest {
   }
 
   @Test
+  void aLogicalServerSourceIsDumpedIntoTheInstanceGoldenByAReadOnlyRole() throws Exception {
+    String expected;
+    try (Connection c = prod.server().connect("shop")) {
+      expected = query(c, FINGERPRINT);
+    }
+    CowStorage storage = CowStorages.copy(work.resolve("logical"));
+    try (InstanceCloneManager clones = Fixtures.manager(storage, 47400, 47409,
+            Golden.fromServer(prod.url("shop"), ProductionServer.READER, ProductionServer.PASSWORD))
+        .database("shop").start()) {
+      assertThat(clones.golden().description()).startsWith("dump of").doesNotContain(ProductionServer.PASSWORD);
+      InstanceClone clone = clones.create("logical-a");
+      try (Connection c = clone.dataSource().getConnection()) {
+        assertThat(query(c, FINGERPRINT)).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void clonesHoldTheSourcesDataAsOfTheBaseBackup() throws Exception {
     String expected;
     try (Connection c = prod.server().connect("shop")) {

@@ -9,7 +9,7 @@ import javax.sql.DataSource;
  * The data source of a clone handed out from the spares: its first connection is the one opened
  * in advance (a fresh session, never used), the others are new.
  */
-final class WarmDataSource implements DataSource {
+final class WarmDataSource extends dev.lockplane.internal.sql.SimpleDataSource {
   private final DataSource inner;
   /** Takes the connection opened in advance, once; null when there is none (any more). */
   private final Supplier<Connection> warm;
@@ -31,38 +31,8 @@ final class WarmDataSource implements DataSource {
   }
 
   @Override
-  public java.io.PrintWriter getLogWriter() throws SQLException {
-    return inner.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(java.io.PrintWriter out) throws SQLException {
-    inner.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    inner.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return inner.getLoginTimeout();
-  }
-
-  @Override
-  public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
-    return inner.getParentLogger();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    return iface.isInstance(this) ? iface.cast(this) : inner.unwrap(iface);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) throws SQLException {
-    return iface.isInstance(this) || inner.isWrapperFor(iface);
+  protected DataSource wrapped() {
+    return inner;
   }
 
   @Override

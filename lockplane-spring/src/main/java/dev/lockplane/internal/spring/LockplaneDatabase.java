@@ -2,10 +2,8 @@ package dev.lockplane.internal.spring;
 
 import dev.lockplane.clone.Clone;
 import dev.lockplane.clone.Golden;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.DisposableBean;
@@ -96,7 +94,18 @@ public final class LockplaneDatabase implements DisposableBean {
   }
 
   /** Connections to the clone, opened as they are asked for. */
-  private record CloneDataSource(Clone target) implements DataSource {
+  private static final class CloneDataSource extends dev.lockplane.internal.sql.SimpleDataSource {
+    private final Clone target;
+
+    CloneDataSource(Clone target) {
+      this.target = target;
+    }
+
+    @Override
+    protected DataSource wrapped() {
+      return target.dataSource();
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
       return target.dataSource().getConnection();
@@ -105,44 +114,6 @@ public final class LockplaneDatabase implements DisposableBean {
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
       return target.dataSource().getConnection(username, password);
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-      // no log writer: the driver logs through java.util.logging
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-      // the clone's own data source decides
-    }
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException("no parent logger");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-      if (type.isInstance(this)) {
-        return type.cast(this);
-      }
-      return target.dataSource().unwrap(type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) throws SQLException {
-      return type.isInstance(this) || target.dataSource().isWrapperFor(type);
     }
 
     @Override

@@ -1,10 +1,8 @@
 package dev.lockplane.internal.testkit;
 
-import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -133,7 +131,7 @@ public final class TestTransaction implements ExtensionContext.Store.CloseableRe
   }
 
   /** Hands out handles on the test's one connection. */
-  private final class HandleSource implements DataSource {
+  private final class HandleSource extends dev.lockplane.internal.sql.SimpleDataSource {
     @Override
     public Connection getConnection() throws SQLException {
       return handle();
@@ -144,44 +142,6 @@ public final class TestTransaction implements ExtensionContext.Store.CloseableRe
       throw new TransactionModeException("The test asked for a connection as user '" + username + "', but isolation ="
           + " TRANSACTION gives each test one connection, as the clone's owner. Use isolation = DATABASE for this"
           + " test class.");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-      // nothing is logged
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-      // connecting costs nothing: the connection is open
-    }
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException("no logger");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      if (iface.isInstance(this)) {
-        return iface.cast(this);
-      }
-      throw new SQLException("Not a wrapper for " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return iface.isInstance(this);
     }
 
     @Override
