@@ -8,6 +8,8 @@ module dev.lockplane.testkit {
   requires transitive org.junit.jupiter.api;
   requires transitive org.jdbi.v3.core;
   requires static dev.lockplane.zfs;
+  // goldens of backups named in the configuration
+  requires static dev.lockplane.backup;
   requires java.logging;
   // transaction isolation: the driver's autosave and transaction state behind the savepoint emulation
   requires org.postgresql.jdbc;

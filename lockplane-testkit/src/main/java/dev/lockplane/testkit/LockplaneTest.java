@@ -99,10 +99,19 @@ public @interface LockplaneTest {
    *   <li>{@code lockplane.golden.staging.url} — {@code postgres://host:5432/db} or a JDBC URL (required)
    *   <li>{@code lockplane.golden.staging.user} — the role to read as (required)
    *   <li>{@code lockplane.golden.staging.password-env} — the name of the environment variable
-   *       that holds the password (optional; a password itself is never accepted here)
+   *       that holds the password, or {@code .password-file}, a file holding it (optional; a
+   *       password itself is never accepted here)
    *   <li>{@code lockplane.golden.staging.transfer} — {@code logical} ({@code pg_dump}, default) or
    *       {@code physical} (instance isolation only)
    *   <li>{@code lockplane.golden.staging.jobs} — parallel dump and restore jobs (default 2)
+   * </ul>
+   * A source may instead be a backup (needs {@code lockplane-backup} on the test class path):
+   * <ul>
+   *   <li>{@code lockplane.golden.staging.backup} — the repository: a directory or {@code s3://...}
+   *   <li>{@code lockplane.golden.staging.backup-id} or {@code .backup-before} (an ISO-8601 time)
+   *       — which backup; the newest by default
+   *   <li>{@code lockplane.golden.staging.keyset-file} or {@code .keyset-env}, and {@code
+   *       .passphrase-env} — the repository's keys, when its backups are encrypted
    * </ul>
    * Parameters come from {@code junit-platform.properties}, the build tool's configuration
    * parameters, or system properties ({@code -Dlockplane.golden.staging.url=...}). Not allowed with

@@ -73,7 +73,8 @@ public final class BackupGoldenSource implements GoldenSource {
     } else {
       Path pgRestore = pgRestore(target);
       URI u = URI.create(target.jdbcUrl().substring("jdbc:".length()));
-      target.progress("restoring logical backup " + manifest.id() + " into database " + target.database());
+      target.progress("restoring logical backup " + manifest.id() + " into database " + target.database()
+          + " (owners and grants are not restored: the golden's objects belong to " + target.user() + ")");
       LogicalRestore.intoEmptyDatabase(engine, manifest, pgRestore, u.getHost() == null ? "localhost" : u.getHost(),
           u.getPort() < 0 ? 5432 : u.getPort(), target.user(), target.password().orElse(null), target.database(), progress);
     }

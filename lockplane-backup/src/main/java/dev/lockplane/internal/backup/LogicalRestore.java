@@ -49,7 +49,8 @@ public final class LogicalRestore {
 
   /**
    * Restores a logical backup into an existing, empty database reached over the network, with a
-   * {@code pg_restore} chosen by the caller: the golden of a clone manager.
+   * {@code pg_restore} chosen by the caller: the golden of a clone manager. Owners and grants are left
+   * out ({@code --no-owner --no-privileges}): the golden's server has none of the source's roles.
    *
    * @param engine the repository
    * @param m the manifest of a logical backup
@@ -67,7 +68,9 @@ public final class LogicalRestore {
     Restorer.probeKey(engine, codec, m);
     String quoted = "'" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
     List<String> connection = new ArrayList<>(List.of("-h", host, "-p", String.valueOf(port), "-U", user,
-        "-d", "dbname=" + quoted, "--no-password"));
+        "-d", "dbname=" + quoted, "--no-password",
+        // a golden's server has none of the source's roles: grants to them would fail the restore
+        "--no-privileges"));
     run(engine, m, codec, pgRestore, connection, password, database, false, null, progress);
   }
 

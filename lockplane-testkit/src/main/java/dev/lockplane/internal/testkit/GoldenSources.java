@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /**
  * What a {@code @LockplaneTest} class builds its golden from: scripts, a Flyway location, a
- * Liquibase changelog, or a server named in the configuration parameters — one of them.
+ * Liquibase changelog, or a server or backup named in the configuration parameters — one of them.
  */
 public final class GoldenSources {
   private GoldenSources() {}
@@ -64,7 +64,19 @@ public final class GoldenSources {
           .parameters(placeholders(a.placeholders(), where));
     }
     if (!a.source().isBlank()) {
-      return server(a.source().trim(), param, env, where);
+      String name = a.source().trim();
+      if (param.apply("lockplane.golden." + name + ".backup").isEmpty()) {
+        return server(name, param, env, where);
+      }
+      try {
+        // checked before BackupSources is loaded: it names the backup module's types
+        Class.forName("dev.lockplane.backup.BackupRepository", false, GoldenSources.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        throw new ExtensionConfigurationException(where + " names the golden source '" + name + "', a backup"
+            + " (lockplane.golden." + name + ".backup), but lockplane-backup is not on the test class path: add the test"
+            + " dependency dev.lockplane:lockplane-backup.");
+      }
+      return BackupSources.golden(name, param, env, where);
     }
     List<Script> out = new ArrayList<>();
     for (String s : a.scripts()) {
@@ -96,15 +108,7 @@ public final class GoldenSources {
             + " (junit-platform.properties or -D" + p + "url=postgres://host:5432/db) along with " + p + "user."));
     String user = param.apply(p + "user").orElseThrow(() -> new ExtensionConfigurationException(
         where + " names the golden source '" + name + "', but configuration parameter " + p + "user is not set: give the role to read as."));
-    String password = null;
-    Optional<String> passwordEnv = param.apply(p + "password-env");
-    if (passwordEnv.isPresent()) {
-      password = env.apply(passwordEnv.get());
-      if (password == null) {
-        throw new ExtensionConfigurationException(p + "password-env names the environment variable " + passwordEnv.get()
-            + ", which is not set: export it before the tests run.");
-      }
-    }
+    String password = password(p, param, env);
     Golden.Transfer transfer = param.apply(p + "transfer").map(v -> {
       try {
         return Golden.Transfer.valueOf(v.toUpperCase(Locale.ROOT));
@@ -128,6 +132,34 @@ public final class GoldenSources {
     } catch (IllegalArgumentException e) {
       throw new ExtensionConfigurationException(where + ": golden source '" + name + "': " + e.getMessage(), e);
     }
+  }
+
+  /** The password of a named source: from the environment variable or the file its parameters name. */
+  private static String password(String p, Function<String, Optional<String>> param, Function<String, String> env) {
+    Optional<String> passwordEnv = param.apply(p + "password-env");
+    Optional<String> passwordFile = param.apply(p + "password-file");
+    if (passwordEnv.isPresent() && passwordFile.isPresent()) {
+      throw new ExtensionConfigurationException("Configuration parameters " + p + "password-env and " + p
+          + "password-file are both set: keep one.");
+    }
+    if (passwordEnv.isPresent()) {
+      String password = env.apply(passwordEnv.get());
+      if (password == null) {
+        throw new ExtensionConfigurationException(p + "password-env names the environment variable " + passwordEnv.get()
+            + ", which is not set: export it before the tests run.");
+      }
+      return password;
+    }
+    if (passwordFile.isPresent()) {
+      Path file = Path.of(passwordFile.get());
+      try {
+        return Files.readString(file).strip();
+      } catch (java.io.IOException e) {
+        throw new ExtensionConfigurationException(p + "password-file names " + file.toAbsolutePath()
+            + ", which cannot be read (" + e.getClass().getSimpleName() + "): check the path and its permissions.");
+      }
+    }
+    return null;
   }
 
   private static Map<String, String> placeholders(String[] pairs, String where) {
