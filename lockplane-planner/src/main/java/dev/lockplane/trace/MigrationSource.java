@@ -3,6 +3,7 @@ package dev.lockplane.trace;
 import dev.lockplane.clone.Script;
 import dev.lockplane.plan.Plan;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,14 +90,20 @@ public sealed interface MigrationSource {
   }
 
   /**
-   * The forward steps of a declarative plan (each in its own transaction where PostgreSQL allows it).
+   * The forward steps of a declarative plan, run as apply runs them: with {@code lock_timeout} set,
+   * each in its own transaction where PostgreSQL allows it.
    *
    * @param plan the plan; its source schema should be the clone's
+   * @param lockTimeout the {@code lock_timeout} apply would set (the planner's, 5 s by default)
    */
-  record PlanSteps(Plan plan) implements MigrationSource {
-    /** Validates the plan. */
+  record PlanSteps(Plan plan, Duration lockTimeout) implements MigrationSource {
+    /** Validates the components. */
     public PlanSteps {
       Objects.requireNonNull(plan, "plan");
+      Objects.requireNonNull(lockTimeout, "lockTimeout");
+      if (lockTimeout.isNegative()) {
+        throw new IllegalArgumentException("lockTimeout must not be negative: " + lockTimeout);
+      }
     }
 
     @Override
@@ -143,12 +150,12 @@ public sealed interface MigrationSource {
   }
 
   /**
-   * A declarative plan.
+   * A declarative plan, with the {@code lock_timeout} apply sets by default (5 s).
    *
    * @param plan the plan
    * @return the source
    */
   static MigrationSource plan(Plan plan) {
-    return new PlanSteps(plan);
+    return new PlanSteps(plan, Duration.ofSeconds(5));
   }
 }

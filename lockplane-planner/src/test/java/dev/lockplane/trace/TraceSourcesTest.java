@@ -9,7 +9,11 @@ import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
 import dev.lockplane.clones.CloneManagers;
+import dev.lockplane.plan.Plan;
+import dev.lockplane.planner.Desired;
+import dev.lockplane.planner.Lockplane;
 import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.safety.SafetyLevel;
 import dev.lockplane.safety.ReportFormat;
 import dev.lockplane.testing.SharedPostgres;
 import java.io.IOException;
@@ -134,6 +138,40 @@ class TraceSourcesTest {
             .hasMessageContaining("Flyway refused").hasMessageContaining("checksum mismatch")
             .hasMessageContaining("version 1");
         assertThat(target.list()).isEmpty();
+      }
+    } finally {
+      execute(pg, "postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+  }
+
+  @Test
+  void aPlanIsTracedAsApplyRunsIt() throws Exception {
+    LocalPostgres pg = SharedPostgres.get();
+    String database = prefix("pl") + "target";
+    execute(pg, "postgres", "CREATE DATABASE " + database);
+    try {
+      execute(pg, database, ORDERS);
+      Desired desired = Desired.sql("d.sql", ORDERS.lines().findFirst().orElseThrow()
+          .replace("amount int", "amount int, note text") + "\nCREATE INDEX orders_amount_idx ON orders (amount);");
+      Plan strict = Lockplane.planner().scratchServer(pg).safety(SafetyLevel.STRICT).build()
+          .plan(pg.dataSource(database), desired);
+      Plan permissive = Lockplane.planner().scratchServer(pg).safety(SafetyLevel.PERMISSIVE).build()
+          .plan(pg.dataSource(database), desired);
+      try (CloneManager target = CloneManagers.databases(pg).golden(Golden.fromDatabase(database))
+          .databasePrefix(prefix("pc")).start()) {
+        TraceReport report = MigrationTrace.builder().source(MigrationSource.plan(strict)).on(target).build().run();
+        String text = report.render(ReportFormat.TEXT);
+        assertThat(report.statements()).as(text).hasSize(strict.steps().size());
+        assertThat(report.statements()).allSatisfy(s -> assertThat(s.location()).startsWith("step "));
+        assertThat(report.statements()).extracting(TracedStatement::sql).as(text)
+            .anySatisfy(sql -> assertThat(sql).startsWith("CREATE INDEX CONCURRENTLY"));
+        // Apply's lock_timeout is set, and the strict planner's forms are the safe ones.
+        assertThat(report.findings()).as(text).isEmpty();
+        assertThat(report.succeeded()).isTrue();
+
+        TraceReport loose = MigrationTrace.builder().source(MigrationSource.plan(permissive)).on(target).build().run();
+        assertThat(loose.findings()).as(loose.render(ReportFormat.TEXT)).extracting(f -> f.ruleId())
+            .containsExactly("create-index-blocking");
       }
     } finally {
       execute(pg, "postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");

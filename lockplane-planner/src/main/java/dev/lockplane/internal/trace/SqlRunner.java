@@ -9,6 +9,7 @@ import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -40,7 +41,12 @@ final class SqlRunner {
     endOpenTransaction(session, work);
   }
 
-  static void steps(TraceSession session, Connection work, List<SqlStep> steps) throws SQLException {
+  static void steps(TraceSession session, Connection work, List<SqlStep> steps, Duration lockTimeout)
+      throws SQLException {
+    // Set as apply sets it, before the first step; not a statement of the migration itself.
+    try (Statement s = work.createStatement()) {
+      s.execute("SET lock_timeout = " + lockTimeout.toMillis());
+    }
     int n = 1;
     for (SqlStep step : steps) {
       if (session.failed()) {

@@ -54,7 +54,7 @@ public final class TraceRunner {
           if (source instanceof MigrationSource.SqlScripts s) {
             SqlRunner.scripts(session, work, s.scripts());
           } else if (source instanceof MigrationSource.PlanSteps p) {
-            SqlRunner.steps(session, work, PlanValidation.sqlSteps(p.plan().steps()));
+            SqlRunner.steps(session, work, PlanValidation.sqlSteps(p.plan().steps()), p.lockTimeout());
           }
         }
       }
