@@ -72,7 +72,7 @@ final class TraceCommand extends BaseCommand {
 
   @Override
   int execute() {
-    ReportFormat format = ReportFormat.valueOf(output.format(spec, Format.TEXT, Format.JSON, Format.MARKDOWN).name());
+    Format format = output.format(spec, Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML);
     Target target = connection.target(cli, spec);
     if (!target.postgres()) {
       throw usage("trace needs a PostgreSQL target (jdbc:postgresql://... or postgres://...), not " + target.shown());
@@ -114,7 +114,7 @@ final class TraceCommand extends BaseCommand {
     } finally {
       ValidateCommand.dropGolden(cli, "trace", adminUrl, user, password, prefix, goldenName);
     }
-    cli.out().print(report.render(format));
+    cli.out().print(format == Format.HTML ? report.renderHtml() : report.render(ReportFormat.valueOf(format.name())));
     if (report.failure().isPresent()) {
       cli.error("lockplane trace: the migration failed at " + report.failure().get().location() + ": "
           + report.failure().get().error().orElse(""));

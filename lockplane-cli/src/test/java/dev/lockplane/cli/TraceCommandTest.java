@@ -77,6 +77,10 @@ class TraceCommandTest {
     assertThat(md.code()).as(md.err()).isEqualTo(Main.OK);
     assertThat(md.out()).startsWith("### Migration trace").contains("| 2 | `" + unsafe + ":2`");
 
+    Result html = trace(Map.of(), connection("--sql", unsafe.toString(), "--format", "html"));
+    assertThat(html.code()).isEqualTo(Main.CHANGES);
+    assertThat(html.out()).startsWith("<!DOCTYPE html>").contains("<svg id=\"timeline\"", "create-index-blocking");
+
     try (Connection c = pg.connect(db); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_customer_idx'")) {
       rs.next();

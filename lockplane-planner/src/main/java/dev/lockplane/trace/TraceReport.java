@@ -1,5 +1,6 @@
 package dev.lockplane.trace;
 
+import dev.lockplane.internal.trace.TraceHtml;
 import dev.lockplane.internal.trace.TraceRenderer;
 import dev.lockplane.safety.Finding;
 import dev.lockplane.safety.ReportFormat;
@@ -51,5 +52,17 @@ public record TraceReport(String source, String cloneName, int serverVersion, Li
    */
   public String render(ReportFormat format) {
     return TraceRenderer.render(this, Objects.requireNonNull(format, "format"));
+  }
+
+  /**
+   * Renders a self-contained HTML page (no external resources): a lock timeline with one row per
+   * relation and a bar per lock mode over the migration's time, statements marked, then the
+   * statements and the findings. The time axis is the migration's own: the statements back to back,
+   * without the trace's pauses between them.
+   *
+   * @return the page
+   */
+  public String renderHtml() {
+    return TraceHtml.render(this);
   }
 }

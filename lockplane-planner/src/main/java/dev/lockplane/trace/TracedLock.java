@@ -14,15 +14,18 @@ import java.util.Objects;
  * @param heldFor from when it was first seen (or the statement started) until it was released: the end
  *     of the statement when it ran on its own; otherwise the rest of that statement plus every later
  *     statement of its transaction (the trace's own pauses between statements are not counted)
+ * @param takenAfter how long after its statement started the lock was first seen (zero when only the
+ *     statement's own view at its end saw it)
  * @param observed true when seen in {@code pg_locks}; false when the lock catalogue supplied it because
  *     the statement ran outside a transaction and released the lock before a sample saw it
  */
-public record TracedLock(String relation, LockMode mode, Duration heldFor, boolean observed) {
+public record TracedLock(String relation, LockMode mode, Duration heldFor, Duration takenAfter, boolean observed) {
   /** Validates the components. */
   public TracedLock {
     Objects.requireNonNull(relation, "relation");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(heldFor, "heldFor");
+    Objects.requireNonNull(takenAfter, "takenAfter");
   }
 
   /**

@@ -305,8 +305,8 @@ final class TraceSession {
 
     TracedStatement toStatement(Set<String> ignoredRules) {
       List<TracedLock> out = new ArrayList<>();
-      locks.values().forEach(l -> out.add(new TracedLock(l.relation, l.mode,
-          Duration.ofNanos(Math.max(0, l.heldNanos)), l.observed)));
+      locks.values().forEach(l -> out.add(new TracedLock(l.relation, l.mode, Duration.ofNanos(Math.max(0, l.heldNanos)),
+          Duration.ofNanos(Math.min(Math.max(0, l.acquired - start), end - start)), l.observed)));
       List<Finding> kept = new ArrayList<>();
       Set<String> ignored = new TreeSet<>();
       for (Finding f : findings) {
