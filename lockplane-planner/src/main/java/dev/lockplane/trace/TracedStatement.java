@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param duration how long the statement ran
  * @param locks the locks it took on relations that existed before the migration, sorted by relation
  * @param rewritten the tables, materialized views and indexes whose files it replaced, sorted
- * @param rowsAffected the row count of the command tag, or -1 when there is none (DDL)
+ * @param rowsAffected the row count of the command tag (0 for statements without one, such as DDL), or -1
+ *     for a query that returned rows
  * @param walBytes the WAL written while it ran
  * @param findings the findings, in rule order, without ignored ones
  * @param ignored the identifiers of rules that fired but are ignored, by a comment or configuration

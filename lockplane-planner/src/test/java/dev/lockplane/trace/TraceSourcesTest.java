@@ -132,6 +132,15 @@ class TraceSourcesTest {
         assertThat(index.ruleIds()).as(text).containsExactly("create-index-blocking");
         assertThat(index.transaction()).isEqualTo(report.statements().get(0).transaction());
 
+        Files.writeString(dir.resolve("V3__fails.sql"), "SET lock_timeout = '1s';\nALTER TABLE orders ADD COLUMN note text;\n"
+            + "ALTER TABLE orders ADD COLUMN note text;\n");
+        TraceReport failed = trace.run();
+        TracedStatement failure = failed.failure().orElseThrow();
+        assertThat(failure.location()).isEqualTo(dir.resolve("V3__fails.sql") + ":3");
+        assertThat(failure.error().orElseThrow()).startsWith("42701");
+        assertThat(failed.statements()).hasSize(5);
+        Files.delete(dir.resolve("V3__fails.sql"));
+
         Files.writeString(dir.resolve("V1__orders.sql"), ORDERS + "-- edited after it was applied\n");
         assertThatThrownBy(trace::run).isInstanceOf(LockplaneException.class)
             .satisfies(e -> assertThat(((LockplaneException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
@@ -205,6 +214,18 @@ class TraceSourcesTest {
     assertThat(report.statements().get(1).ruleIds()).as(text).containsExactly("set-not-null-under-lock");
     assertThat(report.statements().get(2).ruleIds()).as(text).isEmpty();
     assertThat(report.succeeded()).isTrue();
+
+    Files.writeString(dir.resolve("changelog.xml"), Files.readString(dir.resolve("changelog.xml")).replace(
+        "</databaseChangeLog>", """
+          <changeSet id="3" author="bob">
+            <sql>ALTER TABLE no_such_table ADD COLUMN x int</sql>
+          </changeSet>
+        </databaseChangeLog>"""));
+    TraceReport failed = MigrationTrace.builder()
+        .source(MigrationSource.liquibase(dir.resolve("changelog.xml"), List.of())).on(clones).build().run();
+    assertThat(failed.failure().orElseThrow().location()).isEqualTo("changelog.xml::3::bob");
+    assertThat(failed.failure().orElseThrow().error().orElseThrow()).startsWith("42P01");
+    assertThat(clones.list()).isEmpty();
   }
 
   @Test
