@@ -149,6 +149,12 @@ class TraceRulesTest {
     assertThat(ruleIds(safe)).as(safe.render(ReportFormat.TEXT)).isEmpty();
   }
 
+  @org.junit.jupiter.api.Test
+  void aTableAndItsIndexAreOneTableForSeveralTablesLocked() {
+    TraceReport report = trace(TIMEOUT + "BEGIN;\nALTER TABLE orders ADD COLUMN a int;\nREINDEX INDEX orders_amount_idx;\nCOMMIT;");
+    assertThat(ruleIds(report)).as(report.render(ReportFormat.TEXT)).containsExactly(TraceRule.REINDEX_BLOCKING.id());
+  }
+
   private static TraceReport trace(String sql) {
     return MigrationTrace.builder()
         .source(new MigrationSource.SqlScripts(List.of(Script.of("V1__change.sql", sql))))

@@ -168,7 +168,7 @@ final class TraceRules {
 
     if (noLockTimeout) {
       for (Entry.Lock l : e.locks.values()) {
-        if (l.mode.compareTo(STRONG) >= 0 && isTable(after, before, l.relation)) {
+        if (l.mode.compareTo(STRONG) >= 0 && l.table) {
           add(e, TraceRule.LOCK_TIMEOUT_MISSING, l.mode.sqlName() + " on " + l.relation + " with lock_timeout = 0");
           break;
         }
@@ -192,7 +192,7 @@ final class TraceRules {
         }
       }
       for (Entry.Lock l : e.locks.values()) {
-        if (l.mode.compareTo(STRONG) >= 0 && !strongTables.containsKey(l.relation)) {
+        if (l.mode.compareTo(STRONG) >= 0 && l.table && !strongTables.containsKey(l.relation)) {
           strongTables.put(l.relation, e);
           strongLocks.put(l.relation, l);
         }
@@ -205,17 +205,6 @@ final class TraceRules {
     }
   }
 
-  private static boolean isTable(CatalogState after, CatalogState before, String name) {
-    for (CatalogState c : new CatalogState[] {after, before}) {
-      for (Rel r : c.relations().values()) {
-        if (r.name().equals(name)) {
-          return r.kind() == 'r' || r.kind() == 'p' || r.kind() == 'm';
-        }
-      }
-    }
-    return false;
-  }
-
   /**
    * Outside a transaction the lock is gone before the statement returns, and a short statement may
    * escape every sample: the catalogue, whose modes were observed by the lock experiments, supplies it.
@@ -226,7 +215,7 @@ final class TraceRules {
       if (mode == null) {
         mode = catalogue.entry(kind).strongestLock();
       }
-      Entry.Lock l = new Entry.Lock(relation, mode, e.start, false);
+      Entry.Lock l = new Entry.Lock(relation, mode, e.start, false, true);
       l.heldNanos = e.end - e.start;
       e.locks.put(relation, l);
       e.effective.put(relation, mode);

@@ -148,9 +148,15 @@ final class TraceSession {
     }
     CatalogState after = state == TransactionState.FAILED || p.before == null ? null : CatalogState.read(p.work);
     Set<String> existing = new TreeSet<>();
+    Set<String> tables = new TreeSet<>();
     for (CatalogState c : new CatalogState[] {p.before, after}) {
       if (c != null) {
-        c.relations().values().stream().filter(r -> baseline.contains(r.oid())).forEach(r -> existing.add(r.name()));
+        c.relations().values().stream().filter(r -> baseline.contains(r.oid())).forEach(r -> {
+          existing.add(r.name());
+          if (r.kind() == 'r' || r.kind() == 'p' || r.kind() == 'm') {
+            tables.add(r.name());
+          }
+        });
       }
     }
     Set<String> relations = new TreeSet<>(seen.keySet());
@@ -164,7 +170,8 @@ final class TraceSession {
       if (already != null && already.mode.compareTo(mode) >= 0) {
         continue;
       }
-      Entry.Lock l = new Entry.Lock(rel, mode, s != null && s.mode() == mode ? s.firstNanos() : p.start, true);
+      Entry.Lock l = new Entry.Lock(rel, mode, s != null && s.mode() == mode ? s.firstNanos() : p.start, true,
+          tables.contains(rel));
       if (state != TransactionState.OPEN) {
         long released = s == null ? end : Math.min(end, s.lastNanos() + interval.toNanos());
         l.heldNanos = Math.max(0, released - l.acquired);
@@ -265,13 +272,16 @@ final class TraceSession {
       final LockMode mode;
       final long acquired;
       final boolean observed;
+      /** Whether the relation is a table or materialized view (not an index or sequence). */
+      final boolean table;
       long heldNanos = -1;
 
-      Lock(String relation, LockMode mode, long acquired, boolean observed) {
+      Lock(String relation, LockMode mode, long acquired, boolean observed, boolean table) {
         this.relation = relation;
         this.mode = mode;
         this.acquired = acquired;
         this.observed = observed;
+        this.table = table;
       }
     }
 
