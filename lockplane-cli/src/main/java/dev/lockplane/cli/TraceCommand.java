@@ -25,10 +25,11 @@ import picocli.CommandLine.Option;
 
 /** {@code lockplane trace}: run a migration on a thin clone of the target and report what it did. */
 @Command(name = "trace", description = {
-    "Run a migration on a thin clone of the target, statement by statement, and print the locks each",
-    "statement took (and what they block), rewrites, rows, WAL and time, with findings and safer forms.",
-    "The clone is made on the same server: the role needs CREATEDB. The target is not changed.",
-    "Silence a finding with a comment on the statement: -- lockplane:ignore RULE_ID.",
+    "Run a migration on a thin clone of the target and report what it did.",
+    "Per statement: the locks it took (and what they block), rewrites, rows, WAL",
+    "and time, with findings and safer forms. The clone is made on the target's",
+    "server (the role needs CREATEDB); the target is not changed.",
+    "Silence a finding with a comment on its statement: -- lockplane:ignore RULE.",
     "Exit 0: no findings; 2: findings; 1: the migration failed or could not run."})
 final class TraceCommand extends BaseCommand {
   @Mixin ConnectionOptions connection;
