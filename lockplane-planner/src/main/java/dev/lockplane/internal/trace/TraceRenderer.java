@@ -132,6 +132,7 @@ public final class TraceRenderer {
         ln.put("relation", l.relation());
         ln.put("mode", l.mode().sqlName());
         ln.put("heldMs", millis(l.heldFor()));
+        ln.put("takenAfterMs", millis(l.takenAfter()));
         ln.put("observed", l.observed());
         l.blocks().forEach(ln.putArray("blocks")::add);
       }
