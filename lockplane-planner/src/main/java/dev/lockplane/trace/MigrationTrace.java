@@ -45,6 +45,7 @@ public final class MigrationTrace {
   private final Duration slowStatement;
   private final Duration sampleInterval;
   private final Consumer<TracedStatement> listener;
+  private final Workload workload;
 
   private MigrationTrace(Builder b) {
     this.source = b.source;
@@ -54,6 +55,7 @@ public final class MigrationTrace {
     this.slowStatement = b.slowStatement == null ? Duration.ofSeconds(1) : b.slowStatement;
     this.sampleInterval = b.sampleInterval == null ? Duration.ofMillis(1) : b.sampleInterval;
     this.listener = b.listener == null ? s -> { } : b.listener;
+    this.workload = b.workload;
   }
 
   /**
@@ -75,7 +77,7 @@ public final class MigrationTrace {
    *     not on the class path ({@link ErrorCode#UNSUPPORTED})
    */
   public TraceReport run() {
-    return TraceRunner.run(clones, snapshot, source, ignored, slowStatement, sampleInterval, listener);
+    return TraceRunner.run(clones, snapshot, source, ignored, slowStatement, sampleInterval, listener, workload);
   }
 
   /** Configures a {@link MigrationTrace}; each setting may be given once. */
@@ -87,6 +89,7 @@ public final class MigrationTrace {
     private Duration slowStatement;
     private Duration sampleInterval;
     private Consumer<TracedStatement> listener;
+    private Workload workload;
 
     private Builder() {}
 
@@ -196,6 +199,21 @@ public final class MigrationTrace {
     public Builder listener(Consumer<TracedStatement> listener) {
       once(this.listener, "listener");
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Runs a workload beside the migration: after the traced run, the migration runs once more on a
+     * clone of its own, timed only, with the workload running before (the baseline) and during it,
+     * and the report says per statement how many queries waited on its locks and for how long
+     * ({@link TraceReport#load()}). Only against a clone on this machine.
+     *
+     * @param workload the workload, such as {@link Workload#mix(java.nio.file.Path)}
+     * @return this builder
+     */
+    public Builder load(Workload workload) {
+      once(this.workload, "load");
+      this.workload = Objects.requireNonNull(workload, "workload");
       return this;
     }
 

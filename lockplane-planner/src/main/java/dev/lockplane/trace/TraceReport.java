@@ -15,18 +15,26 @@ import java.util.Optional;
  * @param cloneName the name of the clone it ran on (destroyed since)
  * @param serverVersion the server's major version
  * @param statements the statements, in the order they ran
+ * @param load what the migration did to a workload, when one ran ({@link MigrationTrace.Builder#load})
  */
-public record TraceReport(String source, String cloneName, int serverVersion, List<TracedStatement> statements) {
+public record TraceReport(String source, String cloneName, int serverVersion, List<TracedStatement> statements,
+    Optional<LoadReport> load) {
   /** Validates and copies the components. */
   public TraceReport {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(cloneName, "cloneName");
     statements = List.copyOf(statements);
+    Objects.requireNonNull(load, "load");
   }
 
   /** Returns every finding, in statement order. */
   public List<Finding> findings() {
     return statements.stream().flatMap(s -> s.findings().stream()).toList();
+  }
+
+  /** Returns the rule ids of every finding, in statement order. */
+  public List<String> ruleIds() {
+    return findings().stream().map(Finding::ruleId).toList();
   }
 
   /** Returns whether any statement has a finding. */

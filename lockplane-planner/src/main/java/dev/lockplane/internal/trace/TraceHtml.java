@@ -146,6 +146,7 @@ public final class TraceHtml {
           .append(TableStatistics.humanBytes(s.walBytes())).append("</td><td>")
           .append(esc(String.join(", ", s.ruleIds())));
       s.error().ifPresent(e -> b.append("<br><strong>error</strong>: ").append(esc(e)));
+      TraceRenderer.loadLine(r, s).ifPresent(line -> b.append("<br>").append(esc(line)));
       b.append("</td></tr>\n");
     }
     b.append("</table>\n");

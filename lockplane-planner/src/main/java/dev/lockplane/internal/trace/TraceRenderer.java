@@ -49,6 +49,9 @@ public final class TraceRenderer {
     StringBuilder b = new StringBuilder();
     b.append("Trace of ").append(r.source()).append(" on clone ").append(r.cloneName()).append(" (PostgreSQL ")
         .append(r.serverVersion()).append(")\n");
+    r.load().ifPresent(l -> b.append("Workload: baseline ").append(l.baselineQueries()).append(" queries, p99 ")
+        .append(StepResult.human(l.baselineP99())).append("; a query waited when a lock held it for at least ")
+        .append(StepResult.human(l.threshold())).append('\n'));
     for (TracedStatement s : r.statements()) {
       b.append(s.number()).append(". ").append(s.location()).append("  [tx ").append(s.transaction()).append(", ")
           .append(StepResult.human(s.duration()));
@@ -62,6 +65,7 @@ public final class TraceRenderer {
             .append(StepResult.human(l.heldFor())).append(" (blocks ").append(String.join(", ", l.blocks()))
             .append(l.observed() ? "" : "; from the lock catalogue").append(")\n");
       }
+      loadLine(r, s).ifPresent(line -> b.append("   ").append(line).append('\n'));
       if (!s.rewritten().isEmpty()) {
         b.append("   rewrote ").append(String.join(", ", s.rewritten())).append('\n');
       }
@@ -94,6 +98,14 @@ public final class TraceRenderer {
           .append(lock).append(" | ").append(String.join(", ", s.rewritten())).append(" | ")
           .append(TableStatistics.humanBytes(s.walBytes())).append(" | ").append(findings).append(" |\n");
     }
+    if (r.load().isPresent()) {
+      b.append("\n#### Workload\n\nBaseline: ").append(r.load().get().baselineQueries()).append(" queries, p99 ")
+          .append(StepResult.human(r.load().get().baselineP99())).append(".\n\n");
+      for (TracedStatement s : r.statements()) {
+        loadLine(r, s).ifPresent(line -> b.append("- statement ").append(s.number()).append(" (`")
+            .append(cell(s.location())).append("`): ").append(line).append('\n'));
+      }
+    }
     boolean any = false;
     for (TracedStatement s : r.statements()) {
       for (Finding f : s.findings()) {
@@ -116,6 +128,13 @@ public final class TraceRenderer {
     root.put("serverVersion", r.serverVersion());
     root.put("succeeded", r.succeeded());
     root.put("findings", r.findings().size());
+    r.load().ifPresent(l -> {
+      ObjectNode ln = root.putObject("load");
+      ln.put("baselineQueries", l.baselineQueries());
+      ln.put("baselineP99Ms", millis(l.baselineP99()));
+      ln.put("thresholdMs", millis(l.threshold()));
+      ln.put("waited", l.waited());
+    });
     ArrayNode statements = root.putArray("statements");
     for (TracedStatement s : r.statements()) {
       ObjectNode n = statements.addObject();
@@ -147,12 +166,33 @@ public final class TraceRenderer {
       }
       s.ignored().forEach(n.putArray("ignored")::add);
       s.error().ifPresent(e -> n.put("error", e));
+      r.load().map(l -> l.statements().get(s.number())).ifPresent(i -> {
+        ObjectNode ln = n.putObject("load");
+        ln.put("queries", i.queries());
+        ln.put("waited", i.waited());
+        ln.put("failed", i.failed());
+        ln.put("p50Ms", millis(i.p50()));
+        ln.put("p99Ms", millis(i.p99()));
+        ln.put("maxMs", millis(i.max()));
+      });
     }
     try {
       return JSON.writeValueAsString(JSON.treeToValue(root, java.util.Map.class)) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a trace report could not be written as JSON", e);
     }
+  }
+
+  /** One sentence on what a statement did to the workload, when one ran. */
+  static java.util.Optional<String> loadLine(TraceReport r, TracedStatement s) {
+    return r.load().map(l -> l.statements().get(s.number())).map(i -> {
+      String line = "load: " + i.waited() + " of " + i.queries() + " queries waited on its locks";
+      if (i.waited() > 0) {
+        line += " (p50 " + StepResult.human(i.p50()) + ", p99 " + StepResult.human(i.p99()) + ", max "
+            + StepResult.human(i.max()) + ")";
+      }
+      return i.failed() > 0 ? line + ", " + i.failed() + " failed" : line;
+    });
   }
 
   private static double millis(Duration d) {

@@ -48,15 +48,20 @@ final class TraceSession {
   private final Consumer<TracedStatement> listener;
   private final Map<Connection, Integer> pids = new IdentityHashMap<>();
   private final List<TracedStatement> done = new ArrayList<>();
+  /** When each statement ran, in order: {@code {start, end}} in {@link System#nanoTime()}. */
+  private final List<long[]> times = new ArrayList<>();
   private final List<Entry> open = new ArrayList<>();
   /** Locks held by the open transaction: relation to the entry lock that took it. */
   private final Map<String, Entry.Lock> held = new TreeMap<>();
+  /** False for a run that only times the statements (under load): no pauses of its own between them. */
+  private final boolean measure;
   private int transactions;
   private int statements;
   private boolean failed;
 
   TraceSession(Connection samplerConnection, Duration interval, Set<String> ignoredRules,
       Duration slowStatement, int majorVersion, Consumer<TracedStatement> listener) throws SQLException {
+    this.measure = true;
     this.samplerConnection = samplerConnection;
     this.interval = interval;
     this.baseline = CatalogState.read(samplerConnection).relations().keySet();
@@ -64,6 +69,26 @@ final class TraceSession {
     this.slowStatement = slowStatement;
     this.catalogue = LockCatalogue.forVersion(Math.max(13, majorVersion));
     this.listener = listener;
+  }
+
+  /** A session that only records when each statement ran and in which transaction (see {@link #timingOnly}). */
+  private TraceSession(Consumer<TracedStatement> listener) {
+    this.measure = false;
+    this.samplerConnection = null;
+    this.interval = Duration.ZERO;
+    this.baseline = Set.of();
+    this.ignoredRules = Set.of();
+    this.slowStatement = Duration.ofDays(1);
+    this.catalogue = null;
+    this.listener = listener;
+  }
+
+  /**
+   * Returns a session that only times statements: it reads nothing between them, so that a workload
+   * running beside the migration sees the migration's locks for as long as the migration holds them.
+   */
+  static TraceSession timingOnly(Consumer<TracedStatement> listener) {
+    return new TraceSession(listener);
   }
 
   /** A statement being measured. */
@@ -81,8 +106,8 @@ final class TraceSession {
       this.entry = entry;
       this.before = before;
       this.noLockTimeout = noLockTimeout;
-      this.lsn = ShadowRunner.walInsertLsn(samplerConnection);
-      this.sampler = new LockSampler(samplerConnection, pid(work), interval);
+      this.lsn = measure ? ShadowRunner.walInsertLsn(samplerConnection) : null;
+      this.sampler = measure ? new LockSampler(samplerConnection, pid(work), interval) : null;
       this.start = System.nanoTime();
     }
   }
@@ -100,7 +125,7 @@ final class TraceSession {
   Probe before(Connection work, String sql, String location, String extraText) throws SQLException {
     CatalogState state = null;
     boolean noTimeout = false;
-    if (state(work) != TransactionState.FAILED) {
+    if (measure && state(work) != TransactionState.FAILED) {
       state = CatalogState.read(work);
       try (Statement s = work.createStatement();
           ResultSet rs = s.executeQuery("SELECT current_setting('lock_timeout') IN ('0', '0ms')")) {
@@ -114,7 +139,9 @@ final class TraceSession {
 
   /** Stops a probe whose statement is run again differently (outside the runner's own transaction). */
   void abandon(Probe p) throws SQLException {
-    p.sampler.stop();
+    if (p.sampler != null) {
+      p.sampler.stop();
+    }
   }
 
   /**
@@ -125,13 +152,14 @@ final class TraceSession {
    */
   void after(Probe p, long rows, SQLException error) throws SQLException {
     long end = System.nanoTime();
-    Map<String, LockSampler.Seen> seen = p.sampler.stop();
+    Map<String, LockSampler.Seen> seen = p.sampler == null ? Map.of() : p.sampler.stop();
     Entry e = p.entry;
     e.number = ++statements;
     e.start = p.start;
     e.end = end;
+    times.add(new long[] {p.start, end});
     e.rows = rows;
-    e.wal = ShadowRunner.walSince(samplerConnection, p.lsn);
+    e.wal = p.lsn == null ? 0 : ShadowRunner.walSince(samplerConnection, p.lsn);
     if (error != null) {
       e.sqlState = error.getSQLState();
       e.error = (error.getSQLState() == null ? "" : error.getSQLState() + ": ") + error.getMessage();
@@ -139,7 +167,7 @@ final class TraceSession {
     }
     TransactionState state = state(p.work);
     Map<String, LockMode> own = new TreeMap<>();
-    if (state == TransactionState.OPEN) {
+    if (measure && state == TransactionState.OPEN) {
       try (Statement s = p.work.createStatement(); ResultSet rs = s.executeQuery(OWN_LOCKS)) {
         while (rs.next()) {
           own.merge(rs.getString(1), LockMode.parse(rs.getString(2)), LockMode::max);
@@ -188,7 +216,9 @@ final class TraceSession {
       });
       e.rewritten.sort(null);
     }
-    TraceRules.statement(e, p.before, after, baseline, p.noLockTimeout, catalogue, state != TransactionState.OPEN);
+    if (measure) {
+      TraceRules.statement(e, p.before, after, baseline, p.noLockTimeout, catalogue, state != TransactionState.OPEN);
+    }
     if (open.isEmpty()) {
       transactions++;
     }
@@ -204,6 +234,11 @@ final class TraceSession {
     if (!open.isEmpty()) {
       finishTransaction(System.nanoTime());
     }
+  }
+
+  /** Returns when each statement ran, in order: {@code {start, end}} in {@link System#nanoTime()}. */
+  List<long[]> times() {
+    return List.copyOf(times);
   }
 
   /** Ends the trace: closes any transaction still open and returns the statements. */
@@ -230,7 +265,9 @@ final class TraceSession {
         }
       }
     }
-    TraceRules.transaction(open, slowStatement);
+    if (measure) {
+      TraceRules.transaction(open, slowStatement);
+    }
     for (Entry e : open) {
       TracedStatement s = e.toStatement(ignoredRules);
       done.add(s);
