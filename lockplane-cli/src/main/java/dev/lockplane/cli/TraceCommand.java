@@ -9,6 +9,7 @@ import dev.lockplane.safety.ReportFormat;
 import dev.lockplane.trace.MigrationSource;
 import dev.lockplane.trace.MigrationTrace;
 import dev.lockplane.trace.TraceReport;
+import dev.lockplane.trace.Workload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +68,11 @@ final class TraceCommand extends BaseCommand {
       description = "A statement this long counts as slow while a strong lock is held (default 1s).")
   Duration slowStatement;
 
+  @Option(names = "--load", paramLabel = "FILE", description = {
+      "A workload mix ('RATE/s SQL' lines) run beside a second run of the migration: reports the",
+      "queries each statement made wait, against a baseline. Only for a server on this machine."})
+  Path load;
+
   @Option(names = "--admin-db", paramLabel = "NAME", defaultValue = "postgres",
       description = "The database used to create clones (default postgres).")
   String adminDb;
@@ -85,6 +91,7 @@ final class TraceCommand extends BaseCommand {
       throw usage("--contexts goes with --liquibase");
     }
     MigrationSource source = source();
+    Workload workload = load == null ? null : Workload.mix(load);
     TreeSet<String> ignored = new TreeSet<>();
     ConfigFile.Environment environment = connection.environment(spec);
     if (environment != null) {
@@ -110,6 +117,9 @@ final class TraceCommand extends BaseCommand {
           .listener(s -> reporter.progress("traced statement " + s.number() + " (" + s.location() + ")"));
       if (slowStatement != null) {
         b.slowStatement(slowStatement);
+      }
+      if (workload != null) {
+        b.load(workload);
       }
       report = b.build().run();
     } finally {

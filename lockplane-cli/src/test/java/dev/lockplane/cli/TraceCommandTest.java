@@ -121,11 +121,17 @@ class TraceCommandTest {
     assertThat(bad.code()).isNotEqualTo(Main.OK);
     assertThat(bad.err()).contains("trace-ignore: 'no-such-rule' is not a trace rule");
 
+    Path mix = dir.resolve("mix.txt");
+    Files.writeString(mix, "100/s SELECT 1\nsoon SELECT 2\n");
+    Result badMix = trace(Map.of(), connection("--sql", unsafe.toString(), "--load", mix.toString()));
+    assertThat(badMix.code()).isEqualTo(Main.ERROR);
+    assertThat(badMix.err()).contains(mix + ":2: expected 'RATE/s SQL'");
+
     Result both = trace(Map.of(), connection("--sql", unsafe.toString(), "--liquibase", "x.xml"));
     assertThat(both.code()).isEqualTo(Main.USAGE);
     assertThat(both.err()).contains("mutually exclusive");
     Result help = trace(Map.of(), "--help");
     assertThat(help.code()).isEqualTo(Main.OK);
-    assertThat(help.out()).contains("--sql", "--flyway", "--liquibase", "--ignore", "lockplane:ignore");
+    assertThat(help.out()).contains("--sql", "--flyway", "--liquibase", "--ignore", "--load", "lockplane:ignore");
   }
 }
