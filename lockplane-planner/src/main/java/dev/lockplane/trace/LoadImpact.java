@@ -8,7 +8,7 @@ import java.util.Objects;
  * ran (until the next statement started), those that waited, and how long they took.
  *
  * @param queries the workload queries that started in the statement's time
- * @param waited those that took longer than the threshold (a multiple of the baseline's p99)
+ * @param waited those that took longer than the threshold (see {@link LoadReport#threshold()})
  * @param failed those that failed (a statement timeout, for example)
  * @param p50 the median latency of the waiting queries (zero when none waited)
  * @param p99 their 99th percentile

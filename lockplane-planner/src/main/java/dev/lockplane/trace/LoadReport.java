@@ -12,8 +12,8 @@ import java.util.TreeMap;
  *
  * @param baselineQueries how many queries the baseline ran
  * @param baselineP99 their 99th percentile latency
- * @param threshold the latency above which a query counted as waiting: three times the baseline p99,
- *     and at least 50 ms
+ * @param threshold the latency above which a query counted as waiting: five times the baseline p99,
+ *     and at least 200 ms
  * @param statements the impact of each statement, by number
  */
 public record LoadReport(int baselineQueries, Duration baselineP99, Duration threshold, Map<Integer, LoadImpact> statements) {
