@@ -1,6 +1,7 @@
 /**
  * The planner: introspection, diff, lock-aware plans, apply with history, rollback, drift, the lock
- * catalogue and safety levels, shadow validation, expand/contract. A client of clones.
+ * catalogue and safety levels, shadow validation, migration traces,
+ * expand/contract. A client of clones.
  */
 module dev.lockplane.planner {
   requires transitive dev.lockplane.api;
@@ -10,10 +11,14 @@ module dev.lockplane.planner {
   requires org.jdbi.v3.core;
   requires org.postgresql.jdbc;
   requires org.xerial.sqlitejdbc;
+  // Optional: traces of Flyway locations and Liquibase changelogs, when the application has them.
+  requires static flyway.core;
+  requires static liquibase.core;
 
   exports dev.lockplane.planner;
   exports dev.lockplane.safety;
   exports dev.lockplane.migrate;
+  exports dev.lockplane.trace;
 
   // Plans, schemas and catalogue documents are JSON read and written with Jackson; Jdbi maps rows.
   opens dev.lockplane.internal.planner to com.fasterxml.jackson.databind, org.jdbi.v3.core;

@@ -37,7 +37,7 @@ record ConfigFile(Path file, Map<String, Environment> environments, Clones clone
   static final String NAME = "lockplane.toml";
 
   static final Set<String> KEYS = Set.of("url", "user", "password-env", "password-file", "schema", "scratch-url",
-      "safety", "lock-timeout", "statement-timeout", "lock-wait");
+      "safety", "lock-timeout", "statement-timeout", "lock-wait", "trace-ignore");
 
   /** The keys of the {@code [clones]} table. */
   static final Set<String> CLONE_KEYS = Set.of("max-age", "prefix");
@@ -68,7 +68,8 @@ record ConfigFile(Path file, Map<String, Environment> environments, Clones clone
    * @param lockWait how long an apply waits for another
    */
   record Environment(String name, String url, String user, String passwordEnv, Path passwordFile, Path schema,
-      String scratchUrl, SafetyLevel safety, Duration lockTimeout, Duration statementTimeout, Duration lockWait) {}
+      String scratchUrl, SafetyLevel safety, Duration lockTimeout, Duration statementTimeout, Duration lockWait,
+      List<String> traceIgnore) {}
 
   /** Returns {@code lockplane.toml} in {@code dir} or the nearest parent that has one, or null. */
   static Path find(Path dir) {
@@ -217,7 +218,29 @@ record ConfigFile(Path file, Map<String, Environment> environments, Clones clone
         string(file, text, name, node, "password-env"), passwordFile == null ? null : dir.resolve(passwordFile),
         schema == null ? null : dir.resolve(schema), string(file, text, name, node, "scratch-url"), level,
         duration(file, text, name, node, "lock-timeout"), duration(file, text, name, node, "statement-timeout"),
-        duration(file, text, name, node, "lock-wait"));
+        duration(file, text, name, node, "lock-wait"), traceIgnore(file, text, name, node));
+  }
+
+  /** {@code trace-ignore = ["rule-id", …]}: rules {@code lockplane trace} ignores for this environment. */
+  private static List<String> traceIgnore(Path file, String text, String env, JsonNode node) {
+    JsonNode v = node.get("trace-ignore");
+    if (v == null) {
+      return List.of();
+    }
+    String where = line(text, env, "trace-ignore");
+    if (!v.isArray()) {
+      throw invalid(file, where, "environments." + env + ".trace-ignore: must be a list of rule ids, such as [\"drop-column\"]");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode id : v) {
+      if (!id.isTextual() || dev.lockplane.trace.TraceRule.byId(id.asText()).isEmpty()) {
+        throw invalid(file, where, "environments." + env + ".trace-ignore: '" + id.asText() + "' is not a trace rule; "
+            + "known rules: " + String.join(", ", java.util.Arrays.stream(dev.lockplane.trace.TraceRule.values())
+            .map(dev.lockplane.trace.TraceRule::id).toList()));
+      }
+      out.add(id.asText());
+    }
+    return List.copyOf(out);
   }
 
   private static String string(Path file, String text, String env, JsonNode node, String key) {

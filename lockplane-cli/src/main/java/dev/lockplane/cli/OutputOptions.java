@@ -10,10 +10,10 @@ import picocli.CommandLine.ParameterException;
 /** {@code --format}: how a command prints its result. Each command says which formats it has. */
 final class OutputOptions {
   /** The result formats. */
-  enum Format { TEXT, JSON, MARKDOWN }
+  enum Format { TEXT, JSON, MARKDOWN, HTML }
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "Result format: text (default) or json; plan and validate also print markdown.")
+      description = "Result format: text (default) or json; plan, validate and trace also print markdown, trace html.")
   String format;
 
   /** Returns the chosen format, or fails naming the ones this command accepts. */

@@ -97,7 +97,7 @@ final class ValidateCommand extends BaseCommand {
       report = PlanValidation.run(plan, clones, (phase, result) -> reporter.progress(
           "validating: " + phase + " step " + result.number() + " (" + result.wallTime().toMillis() + " ms)"));
     } finally {
-      dropGolden(adminUrl, user, password, prefix, goldenName);
+      dropGolden(cli, "validate", adminUrl, user, password, prefix, goldenName);
     }
     List<String> above = new ArrayList<>();
     int n = 1;
@@ -131,7 +131,8 @@ final class ValidateCommand extends BaseCommand {
     return m.writeValueAsString(doc) + "\n";
   }
 
-  private static void requireCreatedb(String adminUrl, String user, String password) {
+  /** Fails when the role cannot create the clone's databases; shared with {@code trace}. */
+  static void requireCreatedb(String adminUrl, String user, String password) {
     try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT current_user, rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")) {
       if (rs.next() && !rs.getBoolean(2)) {
@@ -145,7 +146,9 @@ final class ValidateCommand extends BaseCommand {
     }
   }
 
-  private void dropGolden(String adminUrl, String user, String password, String prefix, String golden) {
+  /** Drops the golden a command prepared under its own prefix; shared with {@code trace}. */
+  static void dropGolden(Cli cli, String command, String adminUrl, String user, String password, String prefix,
+      String golden) {
     if (golden == null || !golden.startsWith(prefix)) {
       return;
     }
@@ -154,7 +157,7 @@ final class ValidateCommand extends BaseCommand {
       s.execute("ALTER DATABASE " + q + " WITH IS_TEMPLATE false");
       s.execute("DROP DATABASE IF EXISTS " + q);
     } catch (SQLException e) {
-      cli.error("lockplane validate: could not drop the validation golden " + golden + ": " + e.getMessage()
+      cli.error("lockplane " + command + ": could not drop the golden " + golden + ": " + e.getMessage()
           + " (drop it by hand)");
     }
   }

@@ -34,7 +34,8 @@ public final class LockSampler implements AutoCloseable {
     }
   }
 
-  static final String QUERY = "SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END,"
+  /** Relation locks of one backend ({@code ?}), by display name and {@code pg_locks.mode}. */
+  public static final String QUERY = "SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END,"
       + " l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace"
       + " WHERE l.pid = ? AND l.locktype = 'relation' AND l.database = (SELECT oid FROM pg_database"
       + " WHERE datname = current_database()) AND n.nspname NOT IN ('pg_catalog', 'information_schema')"

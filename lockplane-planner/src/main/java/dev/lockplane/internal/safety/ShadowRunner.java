@@ -181,14 +181,16 @@ public final class ShadowRunner {
     return out;
   }
 
-  private static String walInsertLsn(Connection c) throws SQLException {
+  /** Returns the server's current WAL insert position, for {@link #walSince}. */
+  public static String walInsertLsn(Connection c) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
       rs.next();
       return rs.getString(1);
     }
   }
 
-  private static long walSince(Connection c, String lsn) throws SQLException {
+  /** Returns the WAL bytes written since a position from {@link #walInsertLsn}. */
+  public static long walSince(Connection c, String lsn) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), ?::pg_lsn)::bigint")) {
       ps.setString(1, lsn);
       try (ResultSet rs = ps.executeQuery()) {
@@ -198,7 +200,8 @@ public final class ShadowRunner {
     }
   }
 
-  private static int pid(Connection c) throws SQLException {
+  /** Returns the backend process id of a connection. */
+  public static int pid(Connection c) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
       rs.next();
       return rs.getInt(1);

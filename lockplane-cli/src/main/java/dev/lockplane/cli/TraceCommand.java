@@ -1,0 +1,159 @@
+package dev.lockplane.cli;
+
+import dev.lockplane.cli.OutputOptions.Format;
+import dev.lockplane.clone.CloneManager;
+import dev.lockplane.clone.Golden;
+import dev.lockplane.clones.CloneManagers;
+import dev.lockplane.internal.sql.JdbcUrls;
+import dev.lockplane.safety.ReportFormat;
+import dev.lockplane.trace.MigrationSource;
+import dev.lockplane.trace.MigrationTrace;
+import dev.lockplane.trace.TraceReport;
+import dev.lockplane.trace.Workload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lockplane trace}: run a migration on a thin clone of the target and report what it did. */
+@Command(name = "trace", description = {
+    "Run a migration on a thin clone of the target and report what it did.",
+    "Per statement: the locks it took (and what they block), rewrites, rows, WAL",
+    "and time, with findings and safer forms. The clone is made on the target's",
+    "server (the role needs CREATEDB); the target is not changed.",
+    "Silence a finding with a comment on its statement: -- lockplane:ignore RULE.",
+    "Exit 0: no findings; 2: findings; 1: the migration failed or could not run."})
+final class TraceCommand extends BaseCommand {
+  @Mixin ConnectionOptions connection;
+  @Mixin OutputOptions output;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Migration migration;
+
+  /** Exactly one kind of migration. */
+  static final class Migration {
+    @Option(names = "--sql", paramLabel = "PATH", arity = "1..*", required = true,
+        description = "SQL files or directories (their .sql files in version order), run as psql runs them.")
+    List<Path> sql;
+
+    @Option(names = "--flyway", paramLabel = "LOCATION", arity = "1..*", required = true,
+        description = "Flyway locations (a directory, filesystem:DIR or classpath:PATH); the pending migrations run.")
+    List<String> flyway;
+
+    @Option(names = "--liquibase", paramLabel = "FILE", required = true,
+        description = "A Liquibase changelog; its pending change sets run.")
+    Path liquibase;
+  }
+
+  @Option(names = "--placeholder", paramLabel = "KEY=VALUE", description = "A Flyway placeholder (repeatable).")
+  Map<String, String> placeholders;
+
+  @Option(names = "--contexts", paramLabel = "CONTEXT", split = ",", description = "Liquibase contexts (default: all).")
+  List<String> contexts;
+
+  @Option(names = "--ignore", paramLabel = "RULE", split = ",",
+      description = "Rule ids to ignore everywhere (repeatable; added to the environment's trace-ignore).")
+  List<String> ignore;
+
+  @Option(names = "--slow-statement", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "A statement this long counts as slow while a strong lock is held (default 1s).")
+  Duration slowStatement;
+
+  @Option(names = "--load", paramLabel = "FILE", description = {
+      "A workload mix ('RATE/s SQL' lines) run beside a second run of the migration: reports the",
+      "queries each statement made wait, against a baseline. Only for a server on this machine."})
+  Path load;
+
+  @Option(names = "--admin-db", paramLabel = "NAME", defaultValue = "postgres",
+      description = "The database used to create clones (default postgres).")
+  String adminDb;
+
+  @Override
+  int execute() {
+    Format format = output.format(spec, Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML);
+    Target target = connection.target(cli, spec);
+    if (!target.postgres()) {
+      throw usage("trace needs a PostgreSQL target (jdbc:postgresql://... or postgres://...), not " + target.shown());
+    }
+    if (placeholders != null && migration.flyway == null) {
+      throw usage("--placeholder goes with --flyway");
+    }
+    if (contexts != null && migration.liquibase == null) {
+      throw usage("--contexts goes with --liquibase");
+    }
+    MigrationSource source = source();
+    Workload workload = load == null ? null : Workload.mix(load);
+    TreeSet<String> ignored = new TreeSet<>();
+    ConfigFile.Environment environment = connection.environment(spec);
+    if (environment != null) {
+      ignored.addAll(environment.traceIgnore());
+    }
+    if (ignore != null) {
+      ignored.addAll(ignore);
+    }
+    String database = JdbcUrls.databaseOf(target.url());
+    String adminUrl = JdbcUrls.withDatabase(target.url(), adminDb);
+    String user = target.user();
+    String password = target.password();
+    ValidateCommand.requireCreatedb(adminUrl, user, password);
+    String prefix = "lpt_" + UUID.randomUUID().toString().substring(0, 8) + "_";
+    Reporter reporter = reporter();
+    reporter.progress("cloning " + database + " to trace " + source.describe());
+    TraceReport report;
+    String goldenName = null;
+    try (CloneManager clones = CloneManagers.databases(adminUrl, user == null ? "" : user,
+        password == null ? "" : password).golden(Golden.fromDatabase(database)).databasePrefix(prefix).start()) {
+      goldenName = clones.golden().name();
+      MigrationTrace.Builder b = MigrationTrace.builder().source(source).on(clones).ignore(ignored)
+          .listener(s -> reporter.progress("traced statement " + s.number() + " (" + s.location() + ")"));
+      if (slowStatement != null) {
+        b.slowStatement(slowStatement);
+      }
+      if (workload != null) {
+        b.load(workload);
+      }
+      report = b.build().run();
+    } finally {
+      ValidateCommand.dropGolden(cli, "trace", adminUrl, user, password, prefix, goldenName);
+    }
+    cli.out().print(format == Format.HTML ? report.renderHtml() : report.render(ReportFormat.valueOf(format.name())));
+    if (report.failure().isPresent()) {
+      cli.error("lockplane trace: the migration failed at " + report.failure().get().location() + ": "
+          + report.failure().get().error().orElse(""));
+      return Main.ERROR;
+    }
+    return report.hasFindings() ? Main.CHANGES : Main.OK;
+  }
+
+  private MigrationSource source() {
+    if (migration.sql != null) {
+      for (Path p : migration.sql) {
+        if (!Files.exists(p)) {
+          throw usage("--sql " + p + ": no such file or directory");
+        }
+      }
+      return MigrationSource.sql(migration.sql.toArray(Path[]::new));
+    }
+    if (migration.flyway != null) {
+      List<String> locations = new ArrayList<>();
+      for (String l : migration.flyway) {
+        // A bare directory is a directory, not Flyway's default classpath: location.
+        locations.add(l.contains(":") ? l : "filesystem:" + Path.of(l).toAbsolutePath().normalize());
+      }
+      return MigrationSource.flyway(locations, placeholders == null ? Map.of() : new TreeMap<>(placeholders));
+    }
+    if (!Files.isRegularFile(migration.liquibase)) {
+      throw usage("--liquibase " + migration.liquibase + ": no such changelog file");
+    }
+    return MigrationSource.liquibase(migration.liquibase, contexts == null ? List.of() : contexts);
+  }
+}
