@@ -117,7 +117,7 @@ public final class GoldenSourceBenchmark {
         }
         exec(target, "DROP DATABASE " + db);
       }
-      rows.add(row("pg_dump -Fc | pg_restore, per copy", pipeFirst, pipe));
+      rows.add(row("pg_dump -Fc \\| pg_restore, per copy", pipeFirst, pipe));
 
       Path dir = Files.createTempDirectory("gsb-dump");
       try {
