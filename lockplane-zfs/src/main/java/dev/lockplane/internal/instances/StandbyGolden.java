@@ -77,7 +77,8 @@ final class StandbyGolden implements AutoCloseable {
     Path data = m.storage.exists(volume) ? m.storage.path(volume).resolve("data") : null;
     if (data != null && Files.isRegularFile(data.resolve("standby.signal"))) {
       m.cfg.listener().progress("golden", "restarting the standby on " + volume);
-      backupEnd = Instant.now();
+      // until it streams again, its data is no newer than the last snapshot taken of it
+      backupEnd = lastKnownDataTime();
       server = start(data);
       return;
     }
@@ -100,6 +101,14 @@ final class StandbyGolden implements AutoCloseable {
         e.addSuppressed(suppressed);
       }
       throw e;
+    }
+  }
+
+  /** The data time of the store's current golden (the standby's last snapshot), or the epoch. */
+  private Instant lastKnownDataTime() {
+    synchronized (m) {
+      Registry.SnapshotRecord golden = m.snapshots.get(Manager.GOLDEN);
+      return golden == null ? Instant.EPOCH : golden.dataState();
     }
   }
 
