@@ -131,59 +131,10 @@ public final class Differ {
     sequences();
     routines();
     tables();
-    foreignKeysOnReplacedKeys();
+    if (!sqlite) {
+      ReplacedKeys.foreignKeys(from, to, dropConstraints, dropIndexes, dropForeignKeys, addForeignKeys);
+    }
     views();
-  }
-
-  /**
-   * A foreign key depends on the unique index of the key it references: when that key or index is
-   * dropped (a UNIQUE constraint turned into the PRIMARY KEY, or back), PostgreSQL refuses until
-   * the foreign keys go first. They are dropped before it and added again after the new key.
-   */
-  private void foreignKeysOnReplacedKeys() {
-    if (sqlite) {
-      return;
-    }
-    Map<String, List<Set<String>>> droppedKeys = new HashMap<>();
-    for (Operation op : dropConstraints) {
-      if (op instanceof DropConstraint d) {
-        List<String> cols = d.constraint() instanceof Constraint.PrimaryKey p ? p.columns()
-            : d.constraint() instanceof Constraint.Unique u ? u.columns() : null;
-        if (cols != null) {
-          droppedKeys.computeIfAbsent(d.table().qualifiedName(), k -> new ArrayList<>()).add(Set.copyOf(cols));
-        }
-      }
-    }
-    for (Operation op : dropIndexes) {
-      if (op instanceof DropIndex d && d.index().unique() && d.index().where() == null) {
-        droppedKeys.computeIfAbsent(d.schema() + "." + d.relation(), k -> new ArrayList<>())
-            .add(d.index().keys().stream().map(Identifiers::unquote).collect(java.util.stream.Collectors.toSet()));
-      }
-    }
-    if (droppedKeys.isEmpty()) {
-      return;
-    }
-    Set<String> handled = new HashSet<>();
-    for (Operation op : dropForeignKeys) {
-      if (op instanceof DropConstraint d) {
-        handled.add(d.table().qualifiedName() + "." + d.constraint().name());
-      }
-    }
-    for (Table t : from.tables()) {
-      Table nt = to.table(t.schema(), t.name()).orElse(null);
-      if (nt == null) {
-        continue;
-      }
-      for (Constraint c : t.constraints()) {
-        if (c instanceof Constraint.ForeignKey f && !handled.contains(t.qualifiedName() + "." + f.name())
-            && droppedKeys.getOrDefault(f.referencedTable(), List.of()).contains(Set.copyOf(f.referencedColumns()))) {
-          nt.constraints().stream().filter(x -> x.name().equals(f.name())).findFirst().ifPresent(nc -> {
-            dropForeignKeys.add(new DropConstraint(t, f));
-            addForeignKeys.add(new AddConstraint(nt, nc));
-          });
-        }
-      }
-    }
   }
 
   private void enums() {
@@ -487,9 +438,13 @@ public final class Differ {
   private void createTrigger(Table t, Trigger tr) {
     createTriggers.add(new CreateTrigger(t, tr));
     if (tr.comment() != null) {
-      comments.add(new SetComment("TRIGGER", Identifiers.quote(tr.name()) + " ON " + Identifiers.qualified(t.schema(), t.name()),
-          "trg:" + t.qualifiedName() + "." + tr.name(), tr.comment()));
+      comments.add(triggerComment(t, tr));
     }
+  }
+
+  private static SetComment triggerComment(Table t, Trigger tr) {
+    return new SetComment("TRIGGER", Identifiers.quote(tr.name()) + " ON " + Identifiers.qualified(t.schema(), t.name()),
+        "trg:" + t.qualifiedName() + "." + tr.name(), tr.comment());
   }
 
   private void alterTable(Table before, Table o, Table n) {
@@ -528,26 +483,7 @@ public final class Differ {
     }
     boolean rebuilt = sqlite && reshaped.contains(n.qualifiedName());
     indexes(o.schema(), n.name(), o.indexes(), n.indexes(), rebuilt);
-    var oldTr = byKey(rebuilt ? List.of() : o.triggers(), Trigger::name);
-    var newTr = byKey(n.triggers(), Trigger::name);
-    newTr.forEach((k, t) -> {
-      Trigger ot = oldTr.get(k);
-      boolean recreate = ot != null && t.function() != null && recreatedRoutines.contains(t.function());
-      if (ot == null || recreate || !withoutComment(ot).equals(withoutComment(t))) {
-        if (ot != null) {
-          dropTriggers.add(new DropTrigger(before, ot));
-        }
-        createTrigger(n, t);
-      } else if (!Objects.equals(ot.comment(), t.comment())) {
-        comments.add(new SetComment("TRIGGER", Identifiers.quote(t.name()) + " ON " + Identifiers.qualified(n.schema(), n.name()),
-            "trg:" + n.qualifiedName() + "." + t.name(), t.comment()));
-      }
-    });
-    oldTr.forEach((k, t) -> {
-      if (!newTr.containsKey(k)) {
-        dropTriggers.add(new DropTrigger(before, t));
-      }
-    });
+    triggers(before, n, rebuilt ? List.of() : o.triggers(), n.triggers());
     var oldPol = byKey(o.policies(), Policy::name);
     var newPol = byKey(n.policies(), Policy::name);
     newPol.forEach((k, p) -> {
@@ -719,20 +655,27 @@ public final class Differ {
   }
 
   private void viewTriggers(View o, View n, boolean recreated) {
-    Table onOld = o == null ? null : viewAsTable(o);
-    Table onNew = viewAsTable(n);
-    var oldTr = byKey(o == null || recreated ? List.of() : o.triggers(), Trigger::name);
-    var newTr = byKey(n.triggers(), Trigger::name);
+    triggers(o == null ? null : viewAsTable(o), viewAsTable(n), o == null || recreated ? List.of() : o.triggers(),
+        n.triggers());
+  }
+
+  /**
+   * Diffs the triggers of a relation (a table, or a view standing as one): a changed trigger, or
+   * one whose function is re-created, is dropped and created again.
+   */
+  private void triggers(Table onOld, Table onNew, List<Trigger> oldTriggers, List<Trigger> newTriggers) {
+    var oldTr = byKey(oldTriggers, Trigger::name);
+    var newTr = byKey(newTriggers, Trigger::name);
     newTr.forEach((k, t) -> {
       Trigger ot = oldTr.get(k);
-      if (ot == null || !withoutComment(ot).equals(withoutComment(t))) {
+      boolean recreate = ot != null && t.function() != null && recreatedRoutines.contains(t.function());
+      if (ot == null || recreate || !withoutComment(ot).equals(withoutComment(t))) {
         if (ot != null) {
           dropTriggers.add(new DropTrigger(onOld, ot));
         }
         createTrigger(onNew, t);
       } else if (!Objects.equals(ot.comment(), t.comment())) {
-        comments.add(new SetComment("TRIGGER", Identifiers.quote(t.name()) + " ON " + Identifiers.qualified(n.schema(), n.name()),
-            "trg:" + n.qualifiedName() + "." + t.name(), t.comment()));
+        comments.add(triggerComment(onNew, t));
       }
     });
     oldTr.forEach((k, t) -> {
