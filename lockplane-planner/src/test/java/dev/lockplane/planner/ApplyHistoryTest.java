@@ -1,39 +1,20 @@
 package dev.lockplane.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.lockplane.plan.HistoryEntry;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.plan.SchemaStatus;
-import dev.lockplane.postgres.LocalPostgres;
-import dev.lockplane.testing.SharedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Planner#history and #status: reading the history table, and a table from an older version gaining its columns. */
-class ApplyHistoryTest {
-  LocalPostgres pg = SharedPostgres.get();
-  Planner planner = Lockplane.planner().scratchServer(pg).build();
-  String db;
+class ApplyHistoryTest extends ApplyDatabaseTest {
   @TempDir Path tmp;
-
-  @BeforeEach
-  void createDatabase() throws Exception {
-    db = "apply_history_" + Long.toHexString(System.nanoTime());
-    PlannerCorpusTest.exec(pg, "CREATE DATABASE " + db + " TEMPLATE template0");
-  }
-
-  @AfterEach
-  void dropDatabase() throws Exception {
-    PlannerCorpusTest.exec(pg, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-  }
 
   @Test
   void aHistoryTableOfTheFirstVersionGainsTheNewColumnsAndKeepsItsRows() throws Exception {

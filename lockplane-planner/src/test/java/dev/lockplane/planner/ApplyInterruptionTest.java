@@ -2,7 +2,6 @@ package dev.lockplane.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.plan.ApplyListener;
@@ -10,8 +9,6 @@ import dev.lockplane.plan.ApplyResult;
 import dev.lockplane.plan.InterruptedRun;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.plan.Step;
-import dev.lockplane.postgres.LocalPostgres;
-import dev.lockplane.testing.SharedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,33 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Applies that end badly: a JVM killed mid-apply, a connection terminated mid-step. */
-class ApplyInterruptionTest {
-  LocalPostgres pg = SharedPostgres.get();
-  Planner planner = Lockplane.planner().scratchServer(pg).build();
-  String db;
-
-  @BeforeEach
-  void createDatabase() throws Exception {
-    db = "apply_interrupt_" + Long.toHexString(System.nanoTime());
-    PlannerCorpusTest.exec(pg, "CREATE DATABASE " + db + " TEMPLATE template0");
-  }
-
-  @AfterEach
-  void dropDatabase() throws Exception {
-    PlannerCorpusTest.exec(pg, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-  }
-
-  private long count(String query) throws Exception {
-    try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
+class ApplyInterruptionTest extends ApplyDatabaseTest {
 
   private void waitFor(String what, String countQuery, long expected) throws Exception {
     Instant deadline = Instant.now().plusSeconds(60);

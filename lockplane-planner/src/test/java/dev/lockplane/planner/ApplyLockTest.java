@@ -2,7 +2,6 @@ package dev.lockplane.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.plan.ApplyListener;
@@ -10,51 +9,23 @@ import dev.lockplane.plan.ApplyResult;
 import dev.lockplane.plan.HistoryEntry;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.plan.Step;
-import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.schema.DatabaseSchema;
 import dev.lockplane.schema.Dialect;
-import dev.lockplane.testing.SharedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two JVMs applying to one database: the advisory lock makes one wait for the other, or time out naming it. */
-class ApplyLockTest {
-  LocalPostgres pg = SharedPostgres.get();
-  Planner planner = Lockplane.planner().scratchServer(pg).build();
-  String db;
+class ApplyLockTest extends ApplyDatabaseTest {
   @TempDir Path tmp;
-
-  @BeforeEach
-  void createDatabase() throws Exception {
-    db = "apply_lock_" + Long.toHexString(System.nanoTime());
-    PlannerCorpusTest.exec(pg, "CREATE DATABASE " + db + " TEMPLATE template0");
-  }
-
-  @AfterEach
-  void dropDatabase() throws Exception {
-    PlannerCorpusTest.exec(pg, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-  }
-
-  private long count(String query) throws Exception {
-    try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
 
   /** The plan, with a step that sleeps outside a transaction (as a CONCURRENTLY step runs) appended. */
   private static Plan withSleep(Plan plan, int seconds) {
