@@ -78,8 +78,12 @@ class StandbyGoldenTest {
       prod.exec("shop", "INSERT INTO events (note) SELECT 'late ' || g FROM generate_series(1, 5) g");
       Instant committed = Instant.now();
       // a scheduled snapshot whose data is from well after the commit holds it
-      await("a scheduled snapshot after the insert",
-          () -> clones.golden().dataStateAt().isAfter(committed.plusMillis(500)));
+      try {
+        await("a scheduled snapshot after the insert",
+            () -> clones.golden().dataStateAt().isAfter(committed.plusMillis(500)));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; golden " + clones.golden() + "; standby " + clones.standby().orElse(null), e);
+      }
       InstanceClone after = clones.create("after");
       assertThat(Fixtures.count(after, COUNT)).isEqualTo(15);
       assertThat(Fixtures.count(before, COUNT)).isEqualTo(10);

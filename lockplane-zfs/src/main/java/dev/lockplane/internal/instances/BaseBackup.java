@@ -75,19 +75,8 @@ public final class BaseBackup {
 
   /** Reads settings with {@code SHOW} over a replication connection, which checks that the role may stream. */
   private static Map<String, String> show(Source src, List<String> names) {
-    Properties props = new Properties();
-    props.setProperty("user", src.user());
-    if (src.password() != null) {
-      props.setProperty("password", src.password());
-    }
-    props.setProperty("replication", "true");
-    props.setProperty("assumeMinServerVersion", "10");
-    props.setProperty("preferQueryMode", "simple");
-    props.setProperty("connectTimeout", "10");
-    props.setProperty("ApplicationName", "lockplane-golden");
-    String jdbc = "jdbc:postgresql://" + src.host() + ":" + src.port() + "/postgres";
     Map<String, String> out = new java.util.LinkedHashMap<>();
-    try (Connection c = new org.postgresql.Driver().connect(jdbc, props); Statement s = c.createStatement()) {
+    try (Connection c = replication(src); Statement s = c.createStatement()) {
       for (String n : names) {
         try (ResultSet rs = s.executeQuery("SHOW " + n)) {
           rs.next();
@@ -98,6 +87,34 @@ public final class BaseBackup {
     } catch (SQLException e) {
       throw connectFailure(src, e);
     }
+  }
+
+  /**
+   * The source's current WAL flush position ({@code IDENTIFY_SYSTEM} over a replication
+   * connection, which needs no more than the {@code REPLICATION} attribute), or null when the
+   * source cannot be asked.
+   */
+  static String flushLsn(Source src) {
+    try (Connection c = replication(src); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("IDENTIFY_SYSTEM")) {
+      return rs.next() ? rs.getString("xlogpos") : null;
+    } catch (SQLException e) {
+      return null;
+    }
+  }
+
+  private static Connection replication(Source src) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", src.user());
+    if (src.password() != null) {
+      props.setProperty("password", src.password());
+    }
+    props.setProperty("replication", "true");
+    props.setProperty("assumeMinServerVersion", "10");
+    props.setProperty("preferQueryMode", "simple");
+    props.setProperty("connectTimeout", "10");
+    props.setProperty("ApplicationName", "lockplane-golden");
+    return new org.postgresql.Driver().connect("jdbc:postgresql://" + src.host() + ":" + src.port() + "/postgres", props);
   }
 
   /** Says which of the usual causes stopped a replication connection, without the password. */

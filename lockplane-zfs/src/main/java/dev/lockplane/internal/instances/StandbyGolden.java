@@ -184,21 +184,27 @@ final class StandbyGolden implements AutoCloseable {
       return new StandbyStatus(src.toString(), false, null, null, backupEnd, now,
           problem != null ? problem : "The standby server is not running.");
     }
+    // Caught up means the standby has replayed all the WAL the source had flushed when asked (the
+    // standby's own receive position cannot tell: right after a restart it is the start of the
+    // segment streaming resumed from, and the receiver's details are hidden from a role without
+    // pg_read_all_stats). The source is asked first, so "now" is never later than what it said.
+    Instant asked = Instant.now();
+    String sourceFlush = BaseBackup.flushLsn(src);
     try (Connection c = s.connect("postgres"); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text,"
-            + " pg_last_xact_replay_timestamp(), pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn(),"
-            + " (SELECT count(*) FROM pg_stat_wal_receiver WHERE pid IS NOT NULL) > 0, now()")) {
+            + " pg_last_xact_replay_timestamp(),"
+            + (sourceFlush == null ? " false," : " pg_last_wal_replay_lsn() >= '" + sourceFlush.replace("'", "") + "'::pg_lsn,")
+            + " (SELECT count(*) FROM pg_stat_wal_receiver WHERE pid IS NOT NULL) > 0")) {
       rs.next();
       Timestamp replayed = rs.getTimestamp(3);
       boolean caughtUp = rs.getBoolean(4);
       boolean streaming = rs.getBoolean(5) && problem == null;
-      Instant at = rs.getTimestamp(6).toInstant();
-      // Streaming with nothing left to apply, the standby holds what the source held a moment ago;
-      // otherwise its data is from the last transaction it applied (or from the base backup).
-      Instant dataStateAt = streaming && caughtUp ? at
+      // Caught up, the standby holds what the source held when it was asked; otherwise its data is
+      // from the last transaction it applied (or from the base backup).
+      Instant dataStateAt = caughtUp ? asked
           : replayed != null ? max(replayed.toInstant(), backupEnd) : backupEnd;
       lastDataStateAt = dataStateAt;
-      return new StandbyStatus(src.toString(), streaming, rs.getString(1), rs.getString(2), dataStateAt, at, problem);
+      return new StandbyStatus(src.toString(), streaming, rs.getString(1), rs.getString(2), dataStateAt, Instant.now(), problem);
     } catch (SQLException e) {
       return new StandbyStatus(src.toString(), false, null, null, backupEnd, now,
           problem != null ? problem : "The standby cannot be queried: " + e.getMessage());
