@@ -8,6 +8,7 @@ module dev.lockplane.api {
 
   exports dev.lockplane;
   exports dev.lockplane.clone;
+  exports dev.lockplane.golden;
   exports dev.lockplane.plan;
   exports dev.lockplane.schema;
 }

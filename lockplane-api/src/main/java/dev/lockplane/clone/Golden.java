@@ -1,5 +1,7 @@
 package dev.lockplane.clone;
 
+import dev.lockplane.golden.Masking;
+import dev.lockplane.golden.Subset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -26,7 +28,7 @@ import java.util.Objects;
  */
 public sealed interface Golden
     permits Golden.FromScripts, Golden.FromDatabase, Golden.FromServer, Golden.FromFlyway, Golden.FromLiquibase,
-        Golden.FromSource {
+        Golden.FromSource, Golden.Prepared {
 
   /**
    * A golden built by running SQL scripts, in order, on an empty database.
@@ -284,6 +286,65 @@ public sealed interface Golden
     public String describe() {
       return source.describe();
     }
+  }
+
+  /**
+   * A golden prepared in stages: its source is loaded, then subset, then masked, all inside the
+   * private golden before any snapshot exists, so the rows left out and the original values of
+   * masked columns never reach a clone. Made by {@link Golden#subset(Subset)} and
+   * {@link Golden#masked(Masking)}.
+   *
+   * @param source where the data comes from (not itself a {@code Prepared})
+   * @param subset which rows to keep, or null to keep them all
+   * @param masking how to mask, or null to keep values as they are
+   */
+  record Prepared(Golden source, Subset subset, Masking masking) implements Golden {
+    /** Validates the components. */
+    public Prepared {
+      Objects.requireNonNull(source, "source");
+      if (source instanceof Prepared) {
+        throw new IllegalArgumentException("The source of a prepared golden is not itself prepared");
+      }
+      if (subset == null && masking == null) {
+        throw new IllegalArgumentException("A prepared golden needs a subset, a masking or both");
+      }
+    }
+
+    @Override
+    public String contentHash() {
+      return sha256("prepared\n" + source.contentHash() + "\n" + (subset == null ? "-" : subset.contentHash())
+          + "\n" + (masking == null ? "-" : masking.contentHash()));
+    }
+
+    @Override
+    public String describe() {
+      return source.describe() + (subset == null ? "" : ", subset: " + subset.describe())
+          + (masking == null ? "" : ", masked: " + masking.describe());
+    }
+  }
+
+  /**
+   * Returns this golden with only a subset of its rows: the subset runs after the source is loaded
+   * and before masking.
+   *
+   * @param subset which rows to keep
+   * @return the prepared golden
+   */
+  default Prepared subset(Subset subset) {
+    Objects.requireNonNull(subset, "subset");
+    return this instanceof Prepared p ? new Prepared(p.source(), subset, p.masking()) : new Prepared(this, subset, null);
+  }
+
+  /**
+   * Returns this golden with its personal data masked: masking runs after the source is loaded
+   * (and subset), before the golden's snapshot exists.
+   *
+   * @param masking the masking rules
+   * @return the prepared golden
+   */
+  default Prepared masked(Masking masking) {
+    Objects.requireNonNull(masking, "masking");
+    return this instanceof Prepared p ? new Prepared(p.source(), p.subset(), masking) : new Prepared(this, null, masking);
   }
 
   /** Returns a hex SHA-256 that identifies this golden's content. */

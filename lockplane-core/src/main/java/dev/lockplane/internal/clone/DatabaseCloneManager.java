@@ -210,7 +210,8 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     OwnerRecord building = OwnerRecord.current(OwnerRecord.BUILDING, name, id);
     String buildDb = prefix + "building_" + UUID.randomUUID().toString().substring(0, 8);
     try {
-      String from = golden instanceof Golden.FromDatabase fd ? Identifiers.quote(fd.database()) + " STRATEGY FILE_COPY" : "template0";
+      Golden base = golden instanceof Golden.Prepared p ? p.source() : golden;
+      String from = base instanceof Golden.FromDatabase fd ? Identifiers.quote(fd.database()) + " STRATEGY FILE_COPY" : "template0";
       admin.with(c -> {
         exec(c, "CREATE DATABASE " + Identifiers.quote(buildDb) + " TEMPLATE " + from);
         record(c, buildDb, building);

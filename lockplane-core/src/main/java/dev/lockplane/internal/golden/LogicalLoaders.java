@@ -34,6 +34,9 @@ public final class LogicalLoaders {
   public static Instant load(Golden golden, GoldenTarget target) {
     Objects.requireNonNull(golden, "golden");
     Objects.requireNonNull(target, "target");
+    if (golden instanceof Golden.Prepared p) {
+      return GoldenPreparation.load(p, target);
+    }
     if (golden instanceof Golden.FromScripts s) {
       return runScripts(s, target);
     }
@@ -63,6 +66,9 @@ public final class LogicalLoaders {
    * @return false for physical sources
    */
   public static boolean isLogical(Golden golden) {
+    if (golden instanceof Golden.Prepared p) {
+      return isLogical(p.source());
+    }
     if (golden instanceof Golden.FromServer s) {
       return s.transfer() == Golden.Transfer.LOGICAL;
     }

@@ -29,6 +29,10 @@ public final class MigrationGoldens {
    * @return a hex SHA-256
    */
   public static String contentKey(Golden golden, Supplier<DataSource> probe) {
+    if (golden instanceof Golden.Prepared p && handles(p.source())) {
+      String stages = p.contentHash();
+      return Keys.sha256(contentKey(p.source(), probe) + "\n" + stages);
+    }
     if (golden instanceof Golden.FromFlyway f) {
       return FlywayLoader.contentKey(f, probe.get());
     }
