@@ -8,6 +8,7 @@ import dev.lockplane.internal.sql.JdbcUrls;
 import dev.lockplane.safety.ReportFormat;
 import dev.lockplane.trace.MigrationSource;
 import dev.lockplane.trace.MigrationTrace;
+import dev.lockplane.trace.QueryCheck;
 import dev.lockplane.trace.TraceReport;
 import dev.lockplane.trace.Workload;
 import java.nio.file.Files;
@@ -31,6 +32,8 @@ import picocli.CommandLine.Option;
     "and time, with findings and safer forms. The clone is made on the target's",
     "server (the role needs CREATEDB); the target is not changed.",
     "Silence a finding with a comment on its statement: -- lockplane:ignore RULE.",
+    "With --queries, each query's plan and median time before and after the migration",
+    "are compared on the clone: slower or failing queries count as findings.",
     "Exit 0: no findings; 2: findings; 1: the migration failed or could not run."})
 final class TraceCommand extends BaseCommand {
   @Mixin ConnectionOptions connection;
@@ -73,6 +76,18 @@ final class TraceCommand extends BaseCommand {
       "queries each statement made wait, against a baseline. Only for a server on this machine."})
   Path load;
 
+  @Option(names = "--queries", paramLabel = "FILE", description = {
+      "SQL queries (separated by ';', named by a '-- name: ...' comment) whose plans and median",
+      "times are compared before and after the migration under EXPLAIN (ANALYZE, BUFFERS)."})
+  Path queries;
+
+  @Option(names = "--query-runs", paramLabel = "N", description = "Runs per query before and after (default 5).")
+  Integer queryRuns;
+
+  @Option(names = "--slower-than", paramLabel = "FACTOR",
+      description = "A query whose median grew this many times (and by 1 ms) is slower (default 1.5).")
+  Double slowerThan;
+
   @Option(names = "--admin-db", paramLabel = "NAME", defaultValue = "postgres",
       description = "The database used to create clones (default postgres).")
   String adminDb;
@@ -92,6 +107,7 @@ final class TraceCommand extends BaseCommand {
     }
     MigrationSource source = source();
     Workload workload = load == null ? null : Workload.mix(load);
+    QueryCheck check = queryCheck();
     TreeSet<String> ignored = new TreeSet<>();
     ConfigFile.Environment environment = connection.environment(spec);
     if (environment != null) {
@@ -121,6 +137,9 @@ final class TraceCommand extends BaseCommand {
       if (workload != null) {
         b.load(workload);
       }
+      if (check != null) {
+        b.queries(check);
+      }
       report = b.build().run();
     } finally {
       ValidateCommand.dropGolden(cli, "trace", adminUrl, user, password, prefix, goldenName);
@@ -131,7 +150,27 @@ final class TraceCommand extends BaseCommand {
           + report.failure().get().error().orElse(""));
       return Main.ERROR;
     }
-    return report.hasFindings() ? Main.CHANGES : Main.OK;
+    return report.hasFindings() || !report.regressions().isEmpty() ? Main.CHANGES : Main.OK;
+  }
+
+  private QueryCheck queryCheck() {
+    if (queries == null) {
+      if (queryRuns != null || slowerThan != null) {
+        throw usage("--query-runs and --slower-than go with --queries");
+      }
+      return null;
+    }
+    if (!Files.isRegularFile(queries)) {
+      throw usage("--queries " + queries + ": no such file");
+    }
+    QueryCheck check = QueryCheck.file(queries);
+    if (queryRuns != null) {
+      check = check.runs(queryRuns);
+    }
+    if (slowerThan != null) {
+      check = check.slowerThan(slowerThan, check.minSlowdown());
+    }
+    return check;
   }
 
   private MigrationSource source() {

@@ -105,6 +105,27 @@ class TraceCommandTest {
   }
 
   @Test
+  void queriesThatGetSlowerOrFailAfterTheMigrationExitTwo() throws Exception {
+    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO orders SELECT g, g % 50, g FROM generate_series(501, 100000) g;"
+          + "CREATE INDEX orders_amount_idx ON orders (amount)");
+    }
+    Path migration = dir.resolve("V4__drop_index.sql");
+    Files.writeString(migration, "-- lockplane:ignore drop-index-blocking, lock-timeout-missing\nDROP INDEX orders_amount_idx;\n");
+    Path queries = dir.resolve("queries.sql");
+    Files.writeString(queries, "-- name: by amount\nSELECT id FROM orders WHERE amount = 777;\n");
+    Result r = trace(Map.of(), connection("--sql", migration.toString(), "--queries", queries.toString(),
+        "--query-runs", "3"));
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(Main.CHANGES);
+    assertThat(r.out()).contains("by amount:", "plan changed", "using orders_amount_idx", "Seq Scan on orders",
+        "1 query slower");
+
+    Result usage = trace(Map.of(), connection("--sql", migration.toString(), "--query-runs", "3"));
+    assertThat(usage.code()).isEqualTo(Main.USAGE);
+    assertThat(usage.err()).contains("--query-runs and --slower-than go with --queries");
+  }
+
+  @Test
   void theEnvironmentsIgnoreListAndUsageErrors() throws Exception {
     Path unsafe = dir.resolve("V2__drop.sql");
     Files.writeString(unsafe, "SET lock_timeout = '1s';\nALTER TABLE orders DROP COLUMN amount;\n");
@@ -132,6 +153,6 @@ class TraceCommandTest {
     assertThat(both.err()).contains("mutually exclusive");
     Result help = trace(Map.of(), "--help");
     assertThat(help.code()).isEqualTo(Main.OK);
-    assertThat(help.out()).contains("--sql", "--flyway", "--liquibase", "--ignore", "--load", "lockplane:ignore");
+    assertThat(help.out()).contains("--sql", "--flyway", "--liquibase", "--ignore", "--load", "--queries", "lockplane:ignore");
   }
 }

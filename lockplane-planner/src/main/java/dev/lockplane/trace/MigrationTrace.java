@@ -29,6 +29,7 @@ import java.util.function.Consumer;
  *       .build()
  *       .run();
  *   System.out.print(report.render(ReportFormat.TEXT));
+ *   // with .queries(QueryCheck.file(Path.of("queries.sql"))): plans and timings before and after
  * }
  * }</pre>
  *
@@ -46,6 +47,7 @@ public final class MigrationTrace {
   private final Duration sampleInterval;
   private final Consumer<TracedStatement> listener;
   private final Workload workload;
+  private final QueryCheck queries;
 
   private MigrationTrace(Builder b) {
     this.source = b.source;
@@ -56,6 +58,7 @@ public final class MigrationTrace {
     this.sampleInterval = b.sampleInterval == null ? Duration.ofMillis(1) : b.sampleInterval;
     this.listener = b.listener == null ? s -> { } : b.listener;
     this.workload = b.workload;
+    this.queries = b.queries;
   }
 
   /**
@@ -77,7 +80,7 @@ public final class MigrationTrace {
    *     not on the class path ({@link ErrorCode#UNSUPPORTED})
    */
   public TraceReport run() {
-    return TraceRunner.run(clones, snapshot, source, ignored, slowStatement, sampleInterval, listener, workload);
+    return TraceRunner.run(clones, snapshot, source, ignored, slowStatement, sampleInterval, listener, workload, queries);
   }
 
   /** Configures a {@link MigrationTrace}; each setting may be given once. */
@@ -90,6 +93,7 @@ public final class MigrationTrace {
     private Duration sampleInterval;
     private Consumer<TracedStatement> listener;
     private Workload workload;
+    private QueryCheck queries;
 
     private Builder() {}
 
@@ -214,6 +218,20 @@ public final class MigrationTrace {
     public Builder load(Workload workload) {
       once(this.workload, "load");
       this.workload = Objects.requireNonNull(workload, "workload");
+      return this;
+    }
+
+    /**
+     * Compares queries' plans and timings before and after the migration on the traced clone
+     * ({@link TraceReport#queries()}): plans that changed, queries that got slower beyond the check's
+     * thresholds, and queries that fail after it.
+     *
+     * @param check the queries, such as {@link QueryCheck#file(java.nio.file.Path)}
+     * @return this builder
+     */
+    public Builder queries(QueryCheck check) {
+      once(this.queries, "queries");
+      this.queries = Objects.requireNonNull(check, "check");
       return this;
     }
 

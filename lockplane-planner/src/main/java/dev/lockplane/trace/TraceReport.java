@@ -16,15 +16,37 @@ import java.util.Optional;
  * @param serverVersion the server's major version
  * @param statements the statements, in the order they ran
  * @param load what the migration did to a workload, when one ran ({@link MigrationTrace.Builder#load})
+ * @param queries how the queries of a {@link QueryCheck} ran before and after the migration, when
+ *     one was given ({@link MigrationTrace.Builder#queries}) and the migration succeeded
  */
 public record TraceReport(String source, String cloneName, int serverVersion, List<TracedStatement> statements,
-    Optional<LoadReport> load) {
+    Optional<LoadReport> load, List<QueryComparison> queries) {
   /** Validates and copies the components. */
   public TraceReport {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(cloneName, "cloneName");
     statements = List.copyOf(statements);
     Objects.requireNonNull(load, "load");
+    queries = List.copyOf(queries);
+  }
+
+  /**
+   * A report without query comparisons.
+   *
+   * @param source what was traced
+   * @param cloneName the clone it ran on
+   * @param serverVersion the server's major version
+   * @param statements the statements, in the order they ran
+   * @param load what the migration did to a workload, when one ran
+   */
+  public TraceReport(String source, String cloneName, int serverVersion, List<TracedStatement> statements,
+      Optional<LoadReport> load) {
+    this(source, cloneName, serverVersion, statements, load, List.of());
+  }
+
+  /** Returns the queries that got slower or fail after the migration. */
+  public List<QueryComparison> regressions() {
+    return queries.stream().filter(QueryComparison::regressed).toList();
   }
 
   /** Returns every finding, in statement order. */

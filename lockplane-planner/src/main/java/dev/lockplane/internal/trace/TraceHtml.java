@@ -61,6 +61,7 @@ public final class TraceHtml {
     b.append("</p>\n");
     statements(b, r);
     findings(b, r);
+    QueryRendering.html(r, b);
     b.append("<script>(function () {\n"
         + "  var rows = document.querySelectorAll('tr[data-statement]');\n"
         + "  function mark(n, on) { rows.forEach(function (row) {\n"
@@ -170,7 +171,8 @@ public final class TraceHtml {
   private static String verdict(TraceReport r) {
     int n = r.findings().size();
     return r.failure().map(s -> "Failed at statement " + s.number() + " (" + s.location() + ")")
-        .orElse(r.statements().size() + " statements") + ", " + (n == 0 ? "no findings" : n + (n == 1 ? " finding" : " findings"));
+        .orElse(r.statements().size() + " statements") + ", " + (n == 0 ? "no findings" : n + (n == 1 ? " finding" : " findings"))
+        + QueryRendering.verdict(r);
   }
 
   private static double x(long nanos, long total) {

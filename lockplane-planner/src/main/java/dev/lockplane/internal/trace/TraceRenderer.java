@@ -42,7 +42,7 @@ public final class TraceRenderer {
     long findings = r.findings().size();
     String f = findings == 0 ? "no findings" : findings + (findings == 1 ? " finding" : " findings");
     return r.failure().map(s -> "FAILED at statement " + s.number() + " (" + s.location() + "): " + s.error().get()
-        + "; " + f).orElse(r.statements().size() + " statements traced, " + f);
+        + "; " + f).orElse(r.statements().size() + " statements traced, " + f + QueryRendering.verdict(r));
   }
 
   private static String text(TraceReport r) {
@@ -78,6 +78,7 @@ public final class TraceRenderer {
       }
       s.error().ifPresent(e -> b.append("   ERROR ").append(e).append('\n'));
     }
+    QueryRendering.text(r, b);
     return b.append(verdict(r)).append('\n').toString();
   }
 
@@ -118,6 +119,7 @@ public final class TraceRenderer {
             .append(f.saferAlternative()).append('\n');
       }
     }
+    QueryRendering.markdown(r, b);
     return b.toString();
   }
 
@@ -176,6 +178,7 @@ public final class TraceRenderer {
         ln.put("maxMs", millis(i.max()));
       });
     }
+    QueryRendering.json(r, root);
     try {
       return JSON.writeValueAsString(JSON.treeToValue(root, java.util.Map.class)) + "\n";
     } catch (JsonProcessingException e) {

@@ -8,12 +8,15 @@ import dev.lockplane.clone.Snapshot;
 import dev.lockplane.planner.PlanValidation;
 import dev.lockplane.trace.LoadReport;
 import dev.lockplane.trace.MigrationSource;
+import dev.lockplane.trace.QueryCheck;
+import dev.lockplane.trace.QueryComparison;
 import dev.lockplane.trace.TraceReport;
 import dev.lockplane.trace.TracedStatement;
 import dev.lockplane.trace.Workload;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,10 +37,11 @@ public final class TraceRunner {
    * @param interval the lock sampling interval
    * @param listener told of each statement when its transaction ends
    * @param workload the workload to run beside a second, timed run, or null
+   * @param queries queries to compare before and after the migration, or null
    * @return the report
    */
   public static TraceReport run(CloneManager clones, Snapshot snapshot, MigrationSource source, Set<String> ignored,
-      Duration slow, Duration interval, Consumer<TracedStatement> listener, Workload workload) {
+      Duration slow, Duration interval, Consumer<TracedStatement> listener, Workload workload, QueryCheck queries) {
     if (source instanceof MigrationSource.Flyway) {
       requireClass("org.flywaydb.core.Flyway", "org.flywaydb:flyway-core and org.flywaydb:flyway-database-postgresql");
     } else if (source instanceof MigrationSource.Liquibase) {
@@ -49,9 +53,18 @@ public final class TraceRunner {
     // The second connection samples pg_locks while a statement runs and reads the WAL position between them.
     try (Connection sampler = clone.dataSource().getConnection()) {
       int version = sampler.getMetaData().getDatabaseMajorVersion();
+      List<QueryPlans.Measured> before = null;
+      if (queries != null) {
+        before = QueryPlans.measure(sampler, queries);
+        QueryPlans.requireRunnable(queries, before);
+      }
       TraceSession session = new TraceSession(sampler, interval, ignored, slow, version, listener);
       execute(session, clone, source);
-      traced = new TraceReport(source.describe(), clone.name(), version, session.finish(), Optional.empty());
+      List<TracedStatement> statements = session.finish();
+      boolean ok = statements.stream().allMatch(TracedStatement::succeeded);
+      List<QueryComparison> compared = queries == null || !ok ? List.of()
+          : QueryPlans.compare(queries, before, QueryPlans.measure(sampler, queries));
+      traced = new TraceReport(source.describe(), clone.name(), version, statements, Optional.empty(), compared);
     } catch (SQLException e) {
       throw lost(clone, e);
     } finally {
@@ -66,7 +79,7 @@ public final class TraceRunner {
     try {
       LoadReport load = LoadMeasurement.run(loaded, workload, session -> execute(session, loaded, source));
       return new TraceReport(traced.source(), traced.cloneName(), traced.serverVersion(), traced.statements(),
-          Optional.of(load));
+          Optional.of(load), traced.queries());
     } catch (SQLException e) {
       throw lost(loaded, e);
     } finally {
