@@ -76,6 +76,20 @@ final class TraceCommand extends BaseCommand {
       "queries each statement made wait, against a baseline. Only for a server on this machine."})
   Path load;
 
+  @Option(names = "--load-top", paramLabel = "N", description = {
+      "Instead of a mix file: the target's own N most frequent statements from pg_stat_statements,",
+      "their parameters filled with values sampled from the target (see --load-rate)."})
+  Integer loadTop;
+
+  @Option(names = "--load-rate", paramLabel = "PER_SECOND",
+      description = "Queries a second in all for --load-top (default 200).")
+  Double loadRate;
+
+  @Option(names = "--queries-top", paramLabel = "N", description = {
+      "Compare the plans of the target's own N most frequent statements (pg_stat_statements)",
+      "before and after the migration, as --queries does for a file."})
+  Integer queriesTop;
+
   @Option(names = "--queries", paramLabel = "FILE", description = {
       "SQL queries (separated by ';', named by a '-- name: ...' comment) whose plans and median",
       "times are compared before and after the migration under EXPLAIN (ANALYZE, BUFFERS)."})
@@ -106,6 +120,15 @@ final class TraceCommand extends BaseCommand {
       throw usage("--contexts goes with --liquibase");
     }
     MigrationSource source = source();
+    if (load != null && loadTop != null) {
+      throw usage("--load and --load-top are mutually exclusive: give a mix file or read pg_stat_statements");
+    }
+    if (loadRate != null && loadTop == null) {
+      throw usage("--load-rate goes with --load-top");
+    }
+    if (queries != null && queriesTop != null) {
+      throw usage("--queries and --queries-top are mutually exclusive");
+    }
     Workload workload = load == null ? null : Workload.mix(load);
     QueryCheck check = queryCheck();
     TreeSet<String> ignored = new TreeSet<>();
@@ -123,6 +146,21 @@ final class TraceCommand extends BaseCommand {
     ValidateCommand.requireCreatedb(adminUrl, user, password);
     String prefix = "lpt_" + UUID.randomUUID().toString().substring(0, 8) + "_";
     Reporter reporter = reporter();
+    if (loadTop != null || queriesTop != null) {
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(JdbcUrls.toJdbc(target.url()),
+          credentials(user, password))) {
+        if (loadTop != null) {
+          workload = Workload.topStatements(c, loadTop, loadRate == null ? 200 : loadRate,
+              skipped -> reporter.progress("workload: left out " + skipped));
+        }
+        if (queriesTop != null) {
+          check = tune(QueryCheck.topStatements(c, queriesTop, skipped -> reporter.progress("queries: left out " + skipped)));
+        }
+      } catch (java.sql.SQLException e) {
+        throw new dev.lockplane.LockplaneException(dev.lockplane.ErrorCode.DATABASE_ERROR, "Cannot read the"
+            + " target's pg_stat_statements at " + target.shown() + ": " + JdbcUrls.redact(String.valueOf(e.getMessage())));
+      }
+    }
     reporter.progress("cloning " + database + " to trace " + source.describe());
     TraceReport report;
     String goldenName = null;
@@ -153,17 +191,31 @@ final class TraceCommand extends BaseCommand {
     return report.hasFindings() || !report.regressions().isEmpty() ? Main.CHANGES : Main.OK;
   }
 
+  private static java.util.Properties credentials(String user, String password) {
+    java.util.Properties p = new java.util.Properties();
+    if (user != null) {
+      p.setProperty("user", user);
+    }
+    if (password != null) {
+      p.setProperty("password", password);
+    }
+    return p;
+  }
+
   private QueryCheck queryCheck() {
     if (queries == null) {
-      if (queryRuns != null || slowerThan != null) {
-        throw usage("--query-runs and --slower-than go with --queries");
+      if ((queryRuns != null || slowerThan != null) && queriesTop == null) {
+        throw usage("--query-runs and --slower-than go with --queries or --queries-top");
       }
       return null;
     }
     if (!Files.isRegularFile(queries)) {
       throw usage("--queries " + queries + ": no such file");
     }
-    QueryCheck check = QueryCheck.file(queries);
+    return tune(QueryCheck.file(queries));
+  }
+
+  private QueryCheck tune(QueryCheck check) {
     if (queryRuns != null) {
       check = check.runs(queryRuns);
     }

@@ -148,6 +148,13 @@ class TraceCommandTest {
     assertThat(badMix.code()).isEqualTo(Main.ERROR);
     assertThat(badMix.err()).contains(mix + ":2: expected 'RATE/s SQL'");
 
+    Result noStats = trace(Map.of(), connection("--sql", unsafe.toString(), "--load-top", "5"));
+    assertThat(noStats.code()).isEqualTo(Main.ERROR);
+    assertThat(noStats.err()).contains("has no pg_stat_statements", "shared_preload_libraries").doesNotContain("at dev.");
+    Result twoLoads = trace(Map.of(), connection("--sql", unsafe.toString(), "--load-top", "5", "--load", mix.toString()));
+    assertThat(twoLoads.code()).isEqualTo(Main.USAGE);
+    assertThat(twoLoads.err()).contains("--load and --load-top are mutually exclusive");
+
     Result both = trace(Map.of(), connection("--sql", unsafe.toString(), "--liquibase", "x.xml"));
     assertThat(both.code()).isEqualTo(Main.USAGE);
     assertThat(both.err()).contains("mutually exclusive");

@@ -91,6 +91,27 @@ public record QueryCheck(List<Query> queries, int runs, double slowerThan, Durat
   }
 
   /**
+   * Compares a database's own most frequent statements, read from {@code pg_stat_statements}, their
+   * parameters filled with sampled values (see {@link Workload#topStatements}), 5 runs each, slower
+   * at 1.5 times and 1 ms more.
+   *
+   * @param database a connection to the database whose statements are read (the trace's target)
+   * @param top how many statements, by calls
+   * @param skipped told of each statement left out, and why
+   * @return the check, the queries named by their SQL
+   * @throws LockplaneException ({@link ErrorCode#INVALID_INPUT}) when the database has no
+   *     {@code pg_stat_statements}, it recorded nothing, or nothing can be replayed
+   */
+  public static QueryCheck topStatements(java.sql.Connection database, int top, java.util.function.Consumer<String> skipped) {
+    List<Query> q = new java.util.ArrayList<>();
+    for (String sql : dev.lockplane.internal.trace.StatementWorkload.statements(database, top, skipped)) {
+      String name = sql.replaceAll("\\s+", " ");
+      q.add(new Query(name.length() <= 60 ? name : name.substring(0, 57) + "...", sql));
+    }
+    return new QueryCheck(q, 5, 1.5, Duration.ofMillis(1));
+  }
+
+  /**
    * Returns this check with another number of runs per query.
    *
    * @param runs 1 to 100

@@ -109,4 +109,26 @@ public record Workload(List<Query> queries, int connections, Duration baseline, 
     }
     return new Workload(queries, 4, Duration.ofSeconds(1), 1);
   }
+
+  /**
+   * A workload of a database's own most frequent statements, read from {@code pg_stat_statements}:
+   * each statement's parameters ({@code $1} …) are filled with values sampled from the columns they
+   * are compared with (five variants per statement, seeded), {@code LIMIT $n} with 10, and each
+   * statement's rate is its share of the calls. Only SELECT, UPDATE, DELETE and WITH statements are
+   * replayed; the others, and statements whose parameters match no column with data, are left out
+   * and reported to {@code skipped}. 4 connections, a one-second baseline, seed 1.
+   *
+   * @param database a connection to the database whose statements are read and whose rows are
+   *     sampled (the trace's target)
+   * @param top how many statements, by calls (1 to 1000)
+   * @param totalRate queries a second in all (at most {@value #MAX_RATE})
+   * @param skipped told of each statement left out, and why
+   * @return the workload
+   * @throws LockplaneException ({@link ErrorCode#INVALID_INPUT}) when the database has no
+   *     {@code pg_stat_statements}, it recorded nothing, or nothing can be replayed
+   */
+  public static Workload topStatements(java.sql.Connection database, int top, double totalRate,
+      java.util.function.Consumer<String> skipped) {
+    return dev.lockplane.internal.trace.StatementWorkload.read(database, top, totalRate, 1, skipped);
+  }
 }

@@ -98,7 +98,10 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
           ? "Check the user and password."
           : e.getSQLState() != null && e.getSQLState().startsWith("08")
               ? "Check that the server runs and that host and port are right."
-              : "The role '" + endpoint.user() + "' needs the CREATEDB privilege.";
+              : "55006".equals(e.getSQLState())
+                  ? "PostgreSQL copies a database only while nobody is connected to it: close the other sessions"
+                      + " (or copy a database that is not in use)."
+                  : "The role '" + endpoint.user() + "' needs the CREATEDB privilege.";
       throw new LockplaneException(
           ErrorCode.DATABASE_ERROR,
           "Cannot prepare clones on " + endpoint.redactedUrl(endpoint.maintenanceDatabase()) + ": "
