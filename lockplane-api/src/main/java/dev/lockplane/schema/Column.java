@@ -20,6 +20,9 @@ import java.util.Objects;
  *     {@code INCREMENT BY 10 START WITH 100}; null when all are the defaults
  * @param virtual for a generated column, whether it is computed when read ({@code VIRTUAL},
  *     PostgreSQL 18 and SQLite) rather than stored; false otherwise
+ * @param notNullName the name of the column's NOT NULL constraint (PostgreSQL 18 names them,
+ *     {@code orders_id_not_null} by default), or null when not known or not cared about: the planner
+ *     renames the constraint only when both the current and the desired column name it
  */
 public record Column(
     String name,
@@ -32,7 +35,8 @@ public record Column(
     String comment,
     String renamedFrom,
     String identityOptions,
-    boolean virtual) {
+    boolean virtual,
+    String notNullName) {
   /** Validates the record. */
   public Column {
     Objects.requireNonNull(name, "name");
@@ -40,6 +44,27 @@ public record Column(
     if (virtual && generated == null) {
       throw new IllegalArgumentException("column " + name + " is virtual but has no generation expression");
     }
+  }
+
+  /**
+   * Creates a column whose NOT NULL constraint's name is not known.
+   *
+   * @param name the column name
+   * @param type the type
+   * @param notNull whether NULL is rejected
+   * @param defaultValue the default expression, or null
+   * @param identity the identity kind, or null
+   * @param generated the generation expression, or null
+   * @param collation the collation, or null
+   * @param comment the comment, or null
+   * @param renamedFrom the rename hint, or null
+   * @param identityOptions the identity sequence's options that differ from the defaults, or null
+   * @param virtual whether a generated column is virtual
+   */
+  public Column(String name, String type, boolean notNull, String defaultValue, Identity identity, String generated,
+      String collation, String comment, String renamedFrom, String identityOptions, boolean virtual) {
+    this(name, type, notNull, defaultValue, identity, generated, collation, comment, renamedFrom, identityOptions,
+        virtual, null);
   }
 
   /**
@@ -93,7 +118,59 @@ public record Column(
    */
   public Column withRenamedFrom(String hint) {
     return new Column(name, type, notNull, defaultValue, identity, generated, collation, comment, hint,
-        identityOptions, virtual);
+        identityOptions, virtual, notNullName);
+  }
+
+  /**
+   * Returns this column with another name for its NOT NULL constraint.
+   *
+   * @param constraintName the name, or null when not cared about
+   * @return the copy
+   */
+  public Column withNotNullName(String constraintName) {
+    return new Column(name, type, notNull, defaultValue, identity, generated, collation, comment, renamedFrom,
+        identityOptions, virtual, constraintName);
+  }
+
+  /**
+   * Returns the name PostgreSQL 18 gives a column's NOT NULL constraint when none is written:
+   * {@code <table>_<column>_not_null}, the longer of table and column name shortened until the whole
+   * fits in 63 bytes.
+   *
+   * @param table the table's name (without schema)
+   * @param column the column's name
+   * @return the name
+   */
+  public static String defaultNotNullName(String table, String column) {
+    byte[] t = table.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] c = column.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int tl = t.length;
+    int cl = c.length;
+    int avail = 63 - ("not_null".length() + 2);
+    while (tl + cl > avail) {
+      if (tl > cl) {
+        tl--;
+      } else {
+        cl--;
+      }
+    }
+    return clip(table, tl) + "_" + clip(column, cl) + "_not_null";
+  }
+
+  /** The longest prefix of {@code s} of at most {@code bytes} UTF-8 bytes that ends on a character. */
+  private static String clip(String s, int bytes) {
+    int used = 0;
+    int i = 0;
+    while (i < s.length()) {
+      int cp = s.codePointAt(i);
+      int n = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (used + n > bytes) {
+        break;
+      }
+      used += n;
+      i += Character.charCount(cp);
+    }
+    return s.substring(0, i);
   }
 
   /** How the values of an identity column are generated. */

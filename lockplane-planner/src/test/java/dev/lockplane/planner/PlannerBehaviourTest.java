@@ -162,6 +162,30 @@ class PlannerBehaviourTest {
   }
 
   @Test
+  void postgres18NotNullConstraintsKeepTheirNamesThroughRenames() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(pg.majorVersion() >= 18, "NOT NULL constraints have names from PostgreSQL 18");
+    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (id int PRIMARY KEY, a text CONSTRAINT a_required NOT NULL, b text NOT NULL, c text);"
+          + "INSERT INTO t VALUES (1, 'x', 'y', 'z')");
+    }
+    Plan plan = planner.plan(pg.dataSource(db), Desired.sql("n.sql", "CREATE TABLE t (id int PRIMARY KEY,"
+        + " a text CONSTRAINT a_present NOT NULL, b text CONSTRAINT b_present NOT NULL, c text CONSTRAINT c_present NOT NULL);"));
+    assertThat(plan.toText()).contains("RENAME CONSTRAINT a_required TO a_present",
+        "RENAME CONSTRAINT t_b_not_null TO b_present", "SET NOT NULL", "RENAME CONSTRAINT t_c_not_null TO c_present");
+    planner.apply(plan, pg.dataSource(db));
+    assertThat(planner.plan(pg.dataSource(db), Desired.sql("n.sql", "CREATE TABLE t (id int PRIMARY KEY,"
+        + " a text CONSTRAINT a_present NOT NULL, b text CONSTRAINT b_present NOT NULL,"
+        + " c text CONSTRAINT c_present NOT NULL);")).steps()).isEmpty();
+    // the introspected JSON names only the constraints that chose their names
+    String json = Planner.toJson(planner.introspect(pg.dataSource(db)));
+    assertThat(json).contains("\"notNullName\" : \"a_present\"").doesNotContain("t_id_not_null");
+    // a desired schema that does not name them leaves the names alone
+    Plan quiet = planner.plan(pg.dataSource(db), Desired.sql("q.sql",
+        "CREATE TABLE t (id int PRIMARY KEY, a text NOT NULL, b text NOT NULL, c text NOT NULL);"));
+    assertThat(quiet.toText()).contains("RENAME CONSTRAINT a_present TO t_a_not_null");
+  }
+
+  @Test
   void withoutAScratchServerAnEmbeddedServerOfTheTargetVersionIsUsed() {
     DatabaseSchema s = Lockplane.planner().build().load(Desired.sql("s.sql", "CREATE TABLE t (id int);"),
         Dialect.POSTGRESQL, LocalPostgres.DEFAULT_VERSION);

@@ -558,7 +558,7 @@ public final class Differ {
         Column was = oldCols.get(c.renamedFrom());
         matched.add(was.name());
         oc = new Column(c.name(), was.type(), was.notNull(), was.defaultValue(), was.identity(), was.generated(),
-            was.collation(), was.comment(), null, was.identityOptions(), was.virtual());
+            was.collation(), was.comment(), null, was.identityOptions(), was.virtual(), was.notNullName());
       } else if (oc != null) {
         matched.add(oc.name());
       }
@@ -600,7 +600,20 @@ public final class Differ {
         && Objects.equals(a.defaultValue(), b.defaultValue()) && a.identity() == b.identity()
         && Objects.equals(a.generated(), b.generated()) && a.virtual() == b.virtual()
         && Objects.equals(a.collation(), b.collation())
-        && Objects.equals(a.identityOptions(), b.identityOptions());
+        && Objects.equals(a.identityOptions(), b.identityOptions())
+        && !notNullRenamed(a, b);
+  }
+
+  /**
+   * Whether a column's NOT NULL constraint has another name (only when both sides name it).
+   *
+   * @param from the current column
+   * @param to the desired column
+   * @return true when the constraint is to be renamed
+   */
+  public static boolean notNullRenamed(Column from, Column to) {
+    return from.notNull() && to.notNull() && from.notNullName() != null && to.notNullName() != null
+        && !from.notNullName().equals(to.notNullName());
   }
 
   private void views() {

@@ -112,11 +112,56 @@ public final class SchemaJson {
   public static String write(String property, Object value) {
     ObjectNode doc = MAPPER.createObjectNode();
     doc.put("formatVersion", FORMAT_VERSION);
-    doc.set(property, MAPPER.valueToTree(value));
+    JsonNode tree = MAPPER.valueToTree(value);
+    quietNotNullNames(tree);
+    doc.set(property, tree);
     try {
       return MAPPER.writeValueAsString(sorted(doc)) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write JSON", e);
+    }
+  }
+
+  /**
+   * Leaves out the NOT NULL constraint names PostgreSQL 18 chose itself: only names of one's own are
+   * written, and a column read without one does not care about its constraint's name.
+   */
+  private static void quietNotNullNames(JsonNode node) {
+    if (node.isObject() && node.path("columns").isArray() && node.path("name").isTextual()) {
+      for (JsonNode c : node.get("columns")) {
+        if (c.isObject() && c.path("notNullName").isTextual() && c.path("name").isTextual()
+            && c.get("notNullName").asText().equals(
+                dev.lockplane.schema.Column.defaultNotNullName(node.get("name").asText(), c.get("name").asText()))) {
+          ((ObjectNode) c).remove("notNullName");
+        }
+      }
+    }
+    if (node.isContainerNode()) {
+      node.forEach(SchemaJson::quietNotNullNames);
+    }
+  }
+
+  /**
+   * The reverse of {@link #quietNotNullNames}: in a PostgreSQL model, a NOT NULL column written
+   * without a constraint name has the one PostgreSQL 18 chooses (older servers have no names, and
+   * the planner compares names only where both sides have them).
+   */
+  private static void namedNotNulls(JsonNode node, String dialect) {
+    if (node.isObject() && node.path("dialect").isTextual()) {
+      dialect = node.get("dialect").asText();
+    }
+    if ("POSTGRESQL".equals(dialect) && node.isObject() && node.path("columns").isArray()
+        && node.path("name").isTextual()) {
+      for (JsonNode c : node.get("columns")) {
+        if (c.isObject() && c.path("notNull").asBoolean(false) && !c.has("notNullName") && c.path("name").isTextual()) {
+          ((ObjectNode) c).put("notNullName",
+              dev.lockplane.schema.Column.defaultNotNullName(node.get("name").asText(), c.get("name").asText()));
+        }
+      }
+    }
+    if (node.isContainerNode()) {
+      String d = dialect;
+      node.forEach(n -> namedNotNulls(n, d));
     }
   }
 
@@ -166,6 +211,8 @@ public final class SchemaJson {
     if (body == null) {
       throw invalid(source, "$." + property, "missing", null);
     }
+    body = body.deepCopy();
+    namedNotNulls(body, null);
     try {
       return MAPPER.treeToValue(body, type);
     } catch (JsonMappingException e) {

@@ -226,7 +226,10 @@ public final class PgIntrospector {
             + " AND sd.refobjid = a.attrelid AND sd.refobjsubid = a.attnum AND sd.deptype = 'i' AND a.attidentity <> '') AS idseq, "
             + "CASE WHEN a.attcollation <> t.typcollation THEN (SELECT CASE WHEN cn.nspname = 'pg_catalog' "
             + " THEN quote_ident(co.collname) ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END "
-            + " FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END AS coll "
+            + " FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END AS coll, "
+            // PostgreSQL 18 keeps NOT NULL as named constraints (contype 'n'); older versions have none
+            + "(SELECT nn.conname FROM pg_constraint nn WHERE nn.conrelid = a.attrelid AND nn.contype = 'n'"
+            + " AND nn.conkey = ARRAY[a.attnum]::int2[] LIMIT 1) AS nnname "
             + "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
             + "JOIN pg_type t ON t.oid = a.atttypid "
             + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
@@ -242,7 +245,7 @@ public final class PgIntrospector {
               rs.getBoolean("attnotnull"), gen == null ? dflt : null,
               identity == null ? null : "a".equals(identity) ? Column.Identity.ALWAYS : Column.Identity.BY_DEFAULT,
               gen == null ? null : dflt, rs.getString("coll"), rs.getString("comment"), null,
-              IdentityOptions.of(rs.getString("type"), rs.getString("idseq")), "v".equals(gen)));
+              IdentityOptions.of(rs.getString("type"), rs.getString("idseq")), "v".equals(gen), rs.getString("nnname")));
         })
         .forEach(e -> {
           TableBuilder t = tables.get(e.getKey());

@@ -89,11 +89,11 @@ public final class PgSql {
     if (op instanceof DropTable o) return List.of("DROP TABLE " + name(o.table()));
     if (op instanceof RenameTable o) return List.of("ALTER TABLE " + name(o.table()) + " RENAME TO " + Identifiers.quote(o.newName()));
     if (op instanceof RebuildTable) throw new UnsupportedOperationException("PostgreSQL alters tables in place");
-    if (op instanceof AddColumn o) return List.of("ALTER TABLE " + name(o.table()) + " ADD COLUMN " + columnDefinition(o.column()));
+    if (op instanceof AddColumn o) return List.of("ALTER TABLE " + name(o.table()) + " ADD COLUMN " + columnDefinition(o.table(), o.column()));
     if (op instanceof DropColumn o) return List.of("ALTER TABLE " + name(o.table()) + " DROP COLUMN " + Identifiers.quote(o.column().name()));
     if (op instanceof RenameColumn o) return List.of("ALTER TABLE " + name(o.table()) + " RENAME COLUMN " + Identifiers.quote(o.from())
           + " TO " + Identifiers.quote(o.to()));
-    if (op instanceof AlterColumn o) return List.of(alterColumn(o.table(), o.from(), o.to()));
+    if (op instanceof AlterColumn o) return alterColumnSteps(o.table(), o.from(), o.to());
     if (op instanceof AddConstraint o) return List.of("ALTER TABLE " + name(o.table()) + " ADD CONSTRAINT "
           + Identifiers.quote(o.constraint().name()) + " " + constraintDefinition(o.constraint()));
     if (op instanceof ValidateConstraint o) return List.of("ALTER TABLE " + name(o.table()) + " VALIDATE CONSTRAINT "
@@ -160,7 +160,7 @@ public final class PgSql {
     if (t.partitionOf() != null) {
       return create + " PARTITION OF " + Identifiers.qualified(t.partitionOf()) + " " + t.partitionBound() + with;
     }
-    String cols = t.columns().stream().map(c -> "    " + columnDefinition(c)).collect(Collectors.joining(",\n"));
+    String cols = t.columns().stream().map(c -> "    " + columnDefinition(t, c)).collect(Collectors.joining(",\n"));
     return create + " (\n" + cols + (cols.isEmpty() ? "" : "\n") + ")"
         + (t.partitionKey() == null ? "" : " PARTITION BY " + t.partitionKey()) + with;
   }
@@ -182,7 +182,7 @@ public final class PgSql {
     return s;
   }
 
-  static String columnDefinition(Column c) {
+  static String columnDefinition(Table t, Column c) {
     StringBuilder b = new StringBuilder(Identifiers.quote(c.name())).append(' ').append(c.type());
     if (c.collation() != null) {
       b.append(" COLLATE ").append(c.collation());
@@ -198,9 +198,34 @@ public final class PgSql {
       b.append(" DEFAULT ").append(c.defaultValue());
     }
     if (c.notNull() && c.identity() == null) {
-      b.append(" NOT NULL");
+      b.append(namedNotNull(t, c) ? " CONSTRAINT " + Identifiers.quote(c.notNullName()) : "").append(" NOT NULL");
     }
     return b.toString();
+  }
+
+  /** Whether a NOT NULL column's constraint has a name of its own, not the one PostgreSQL 18 would choose. */
+  private static boolean namedNotNull(Table t, Column c) {
+    return c.notNullName() != null && !c.notNullName().equals(Column.defaultNotNullName(t.name(), c.name()));
+  }
+
+  /** The ALTER TABLE of a column's changes, then the rename of its NOT NULL constraint (a statement of its own). */
+  private static List<String> alterColumnSteps(Table t, Column from, Column to) {
+    List<String> out = new ArrayList<>();
+    String rename = null;
+    if (dev.lockplane.internal.planner.Differ.notNullRenamed(from, to)) {
+      rename = from.notNullName();
+    } else if (to.notNull() && !from.notNull() && namedNotNull(t, to)) {
+      rename = Column.defaultNotNullName(t.name(), to.name()); // the name SET NOT NULL gives it
+    }
+    String alter = alterColumn(t, from, to);
+    if (alter != null) {
+      out.add(alter);
+    }
+    if (rename != null) {
+      out.add("ALTER TABLE " + name(t) + " RENAME CONSTRAINT " + Identifiers.quote(rename) + " TO "
+          + Identifiers.quote(to.notNullName()));
+    }
+    return out;
   }
 
   private static String alterColumn(Table t, Column from, Column to) {
@@ -243,7 +268,7 @@ public final class PgSql {
     if (!to.notNull() && from.notNull()) {
       parts.add("ALTER COLUMN " + col + " DROP NOT NULL");
     }
-    return "ALTER TABLE " + name(t) + " " + String.join(", ", parts);
+    return parts.isEmpty() ? null : "ALTER TABLE " + name(t) + " " + String.join(", ", parts);
   }
 
   static String constraintDefinition(Constraint c) {
