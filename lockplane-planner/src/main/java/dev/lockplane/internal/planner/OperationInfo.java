@@ -6,6 +6,7 @@ import dev.lockplane.schema.Column;
 import dev.lockplane.schema.Constraint;
 import dev.lockplane.schema.Table;
 import dev.lockplane.schema.View;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.List;
@@ -107,6 +108,48 @@ public final class OperationInfo {
   }
 
   /** The dependency key of a type as printed by format_type; built-in types give unused keys. */
+  /**
+   * The types a routine's arguments and result may name — a table's row type among them — as
+   * type keys: for each argument its last word and its whole text (a key nothing provides adds no
+   * order).
+   */
+  private static void signatureTypes(Set<String> into, dev.lockplane.schema.Routine r) {
+    List<String> parts = new ArrayList<>(splitTopLevel(r.arguments()));
+    if (r.result() != null) {
+      parts.add(r.result().replaceFirst("(?i)^SETOF\\s+", ""));
+    }
+    for (String part : parts) {
+      String p = part.strip().replaceAll("\\s+DEFAULT\\s.*$", "").replace("[]", "");
+      if (p.isEmpty() || p.startsWith("TABLE(") || p.startsWith("TABLE (")) {
+        continue;
+      }
+      String[] words = p.split("\\s+");
+      into.add(typeKey(words[words.length - 1]));
+      into.add(typeKey(p));
+    }
+  }
+
+  private static List<String> splitTopLevel(String text) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int k = 0; k < text.length(); k++) {
+      char ch = text.charAt(k);
+      if (ch == '(') {
+        depth++;
+      } else if (ch == ')') {
+        depth--;
+      } else if (ch == ',' && depth == 0) {
+        out.add(text.substring(start, k));
+        start = k + 1;
+      }
+    }
+    if (start < text.length()) {
+      out.add(text.substring(start));
+    }
+    return out;
+  }
+
   static String typeKey(String type) {
     String t = type;
     while (t.endsWith("[]")) {
@@ -232,6 +275,8 @@ public final class OperationInfo {
           (t.partitionOf() != null ? "Create partition " + t.qualifiedName() + " of " + t.partitionOf()
               : "Create table " + t.qualifiedName()));
       i.provides.add(rel(t));
+      // its row type, which composite types, domains, columns and functions may be built on
+      i.provides.add("type:" + t.qualifiedName());
       i.needs.add("schema:" + t.schema());
       if (t.partitionOf() != null) {
         i.needs.add("rel:" + t.partitionOf());
@@ -243,6 +288,7 @@ public final class OperationInfo {
       Table t = o.table();
       OperationInfo i = new OperationInfo(op, Kind.DROP, "drop_table", "Drop table " + t.qualifiedName());
       i.removes.add(rel(t));
+      i.removes.add("type:" + t.qualifiedName());
       i.oldNeeds.add("schema:" + t.schema());
       if (t.partitionOf() != null) {
         i.oldNeeds.add("rel:" + t.partitionOf());
@@ -398,8 +444,10 @@ public final class OperationInfo {
       i.provides.add("fn:" + r.schema() + "." + r.name());
       i.needs.add("schema:" + r.schema());
       aggregateSupport(i.needs, r);
+      signatureTypes(i.needs, r);
       if (o.replace()) {
         aggregateSupport(i.oldNeeds, o.previous());
+        signatureTypes(i.oldNeeds, o.previous());
       }
       return i.obj(k + " " + r.signature());
     }
@@ -410,6 +458,7 @@ public final class OperationInfo {
       i.removes.add("fn:" + r.schema() + "." + r.name());
       i.oldNeeds.add("schema:" + r.schema());
       aggregateSupport(i.oldNeeds, r);
+      signatureTypes(i.oldNeeds, r);
       return i.obj(k + " " + r.signature());
     }
     if (op instanceof CreateTrigger o) {
