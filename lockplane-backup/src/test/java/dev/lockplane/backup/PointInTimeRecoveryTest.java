@@ -52,11 +52,16 @@ class PointInTimeRecoveryTest {
   record Commit(int id, Instant before, Instant after) {}
 
   private static List<Commit> write(int from, int count) throws Exception {
+    return write("ticks", from, count);
+  }
+
+  private static List<Commit> write(String table, int from, int count) throws Exception {
     List<Commit> out = new ArrayList<>();
     try (Connection c = prod.server().connect("shop"); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS " + table + " (id int PRIMARY KEY, note text)");
       for (int i = from; i < from + count; i++) {
         Instant before = Instant.now();
-        s.execute("INSERT INTO ticks VALUES (" + i + ", repeat('x', 200))");
+        s.execute("INSERT INTO " + table + " VALUES (" + i + ", repeat('x', 200))");
         out.add(new Commit(i, before, Instant.now()));
         Thread.sleep(40);
       }
@@ -78,8 +83,12 @@ class PointInTimeRecoveryTest {
   }
 
   private static List<Integer> ids(Connection c) throws Exception {
+    return ids(c, "ticks");
+  }
+
+  private static List<Integer> ids(Connection c, String table) throws Exception {
     List<Integer> out = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM ticks ORDER BY id")) {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM " + table + " ORDER BY id")) {
       while (rs.next()) {
         out.add(rs.getInt(1));
       }
@@ -141,5 +150,147 @@ class PointInTimeRecoveryTest {
         assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("latest.wal"));
       }
     }
+  }
+
+  @Test
+  void anArchiverStoppedMidSegmentResumesWithoutGapOrDuplicate() throws Exception {
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
+    WalArchiver first = archiver(repo, "lp_resume");
+    WalArchiveStatus stopped;
+    try {
+      repo.backup().physical(prod.url("postgres"), ProductionServer.REPLICATOR, ProductionServer.PASSWORD).run();
+      write("resumed", 1, 5);
+      first.awaitArchived(switchWal(), Duration.ofSeconds(60));
+      write("resumed", 6, 5);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      // stop only once part of the current segment was received and not archived
+      while (first.status().receivedThrough().equals(first.status().archivedThrough()) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } finally {
+      first.close();
+    }
+    stopped = first.status();
+    assertThat(stopped.state()).isEqualTo(WalArchiveStatus.State.STOPPED);
+    assertThat(stopped.receivedThrough()).isNotEqualTo(stopped.archivedThrough());
+    write("resumed", 11, 5);
+    try (WalArchiver second = archiver(repo, "lp_resume")) {
+      WalArchiveStatus s = second.awaitArchived(switchWal(), Duration.ofSeconds(60));
+      assertThat(s.gaps()).isEmpty();
+      assertThat(s.segmentsArchived()).isGreaterThanOrEqualTo(1);
+    }
+    WalArchiveSummary summary = repo.walArchive().get(0);
+    assertThat(summary.gaps()).isEmpty();
+    Path data = tmp.resolve("repo/wal/" + summary.systemIdentifier() + "/data");
+    try (Stream<Path> objects = Files.list(data)) {
+      // one object per archived segment: none stored twice, none left without its manifest
+      assertThat(objects.count()).isEqualTo(summary.segments());
+    }
+    try (RecoveredServer latest = repo.recover(RecoveryTarget.latest()).asServer();
+        Connection c = latest.server().connect("shop")) {
+      assertThat(ids(c, "resumed")).isEqualTo(range(1, 15));
+    }
+  }
+
+  @Test
+  void aSlotDroppedUnderTheArchiverStopsItWithAClearError() throws Exception {
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
+    try (WalArchiver archiver = archiver(repo, "lp_dropped")) {
+      archiver.awaitArchived(switchWal(), Duration.ofSeconds(60));
+      boolean dropped = false;
+      for (int i = 0; i < 100 && !dropped; i++) {
+        try {
+          prod.exec("postgres", "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
+              + " WHERE slot_name = 'lp_dropped' AND active_pid IS NOT NULL", "SELECT pg_drop_replication_slot('lp_dropped')");
+          dropped = true;
+        } catch (IllegalStateException e) {
+          Thread.sleep(20); // the walsender is still exiting, or the archiver just reconnected
+        }
+      }
+      assertThat(dropped).isTrue();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (archiver.status().state() != WalArchiveStatus.State.FAILED && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      WalArchiveStatus s = archiver.status();
+      assertThat(s.state()).isEqualTo(WalArchiveStatus.State.FAILED);
+      assertThat(s.lastError()).contains("'lp_dropped' does not exist", "dropped while the archiver used it",
+          "a gap", s.lastSegment()).doesNotContain(ProductionServer.PASSWORD);
+      assertThatThrownBy(() -> archiver.awaitArchived("FF/0", Duration.ofSeconds(5)))
+          .isInstanceOf(BackupException.class).hasMessageContaining("lp_dropped");
+    }
+  }
+
+  @Test
+  void targetsOutsideTheArchiveAndADamagedSegmentAreNamed() throws Exception {
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
+    Backup base;
+    List<Commit> commits;
+    try (WalArchiver archiver = archiver(repo, "lp_targets")) {
+      base = repo.backup().physical(prod.url("postgres"), ProductionServer.REPLICATOR, ProductionServer.PASSWORD).run();
+      commits = write("targets", 1, 3);
+      archiver.awaitArchived(switchWal(), Duration.ofSeconds(60));
+    }
+    WalArchiveSummary summary = repo.walArchive().get(0);
+    assertThatThrownBy(() -> repo.recover(RecoveryTarget.time(Instant.parse("2020-01-01T00:00:00Z"))).plan())
+        .isInstanceOf(BackupException.class).hasMessageContaining("before the oldest base backup")
+        .hasMessageContaining(base.id()).hasMessageContaining(summary.lastSegment())
+        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+    assertThatThrownBy(() -> repo.recover(RecoveryTarget.time(Instant.now().plusSeconds(3600))).plan())
+        .isInstanceOf(BackupException.class).hasMessageContaining("after the newest archived WAL")
+        .hasMessageContaining(summary.lastSegment()).hasMessageContaining("--latest");
+    assertThatThrownBy(() -> repo.recover(RecoveryTarget.lsn("FF/0")).plan())
+        .isInstanceOf(BackupException.class).hasMessageContaining("after the newest archived WAL");
+    assertThatThrownBy(() -> RecoveryTarget.lsn("yesterday"))
+        .isInstanceOf(dev.lockplane.LockplaneException.class).hasMessageContaining("not a WAL position");
+
+    RecoveryPlan plan = repo.recover(RecoveryTarget.time(commits.get(2).after())).plan();
+    String damaged = plan.firstSegment();
+    Path object;
+    try (Stream<Path> s = Files.list(tmp.resolve("repo/wal/" + plan.systemIdentifier() + "/data"))) {
+      object = s.filter(p -> p.getFileName().toString().startsWith(damaged + "-")).findFirst().orElseThrow();
+    }
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(object.toFile(), "rw")) {
+      f.seek(f.length() / 2);
+      int b = f.read();
+      f.seek(f.length() / 2);
+      f.write(b ^ 0xff);
+    }
+    dev.lockplane.internal.os.Posix.chmod(tmp, "rwx--x--x");
+    assertThatThrownBy(() -> repo.recover(RecoveryTarget.time(commits.get(2).after())).toDirectory(tmp.resolve("damaged")))
+        .isInstanceOf(BackupException.class).hasMessageContaining("WAL file " + damaged + " is damaged")
+        .hasMessageContaining("stops before WAL segment " + damaged)
+        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.CORRUPTED))
+        .satisfies(e -> assertThat(((BackupException) e).objectKey()).hasValue(
+            "wal/" + plan.systemIdentifier() + "/data/" + object.getFileName()));
+    try (Stream<Path> s = Files.list(tmp.resolve("damaged"))) {
+      assertThat(s.count()).as("a failed recovery removes what it restored").isZero();
+    }
+  }
+
+  @Test
+  void pushedSegmentsAreArchivedOnceAndOtherFilesRefused() throws Exception {
+    String end = switchWal();
+    String name;
+    try (Connection c = prod.server().connect("postgres"); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_walfile_name('" + end + "')")) {
+      rs.next();
+      name = rs.getString(1);
+    }
+    Path segment = tmp.resolve(name);
+    Files.copy(prod.server().dataDirectory().resolve("pg_wal").resolve(name), segment);
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
+    assertThat(repo.pushWal(segment)).isTrue();
+    assertThat(repo.pushWal(segment)).as("archive_command may run twice for one segment").isFalse();
+    WalArchiveSummary s = repo.walArchive().get(0);
+    assertThat(s.segments()).isEqualTo(1);
+    assertThat(s.lastSegment()).isEqualTo(name);
+    Path other = Files.writeString(tmp.resolve("notes.txt"), "not WAL");
+    assertThatThrownBy(() -> repo.pushWal(other)).isInstanceOf(BackupException.class)
+        .hasMessageContaining("neither a WAL segment nor a timeline history file");
+    Path renamed = tmp.resolve("00000001000000FF000000FF");
+    Files.copy(segment, renamed);
+    assertThatThrownBy(() -> repo.pushWal(renamed)).isInstanceOf(BackupException.class)
+        .hasMessageContaining("incomplete or renamed");
   }
 }
