@@ -289,7 +289,8 @@ public final class WalStreamer {
         sysid = id;
         timeline = tli;
         lastSegment = newest;
-        if (archivedThrough < next) {
+        if (newest != null && archivedThrough < next) {
+          // what the archive already holds; a new archive holds nothing until its first segment
           archivedThrough = next;
         }
       }
