@@ -582,7 +582,10 @@ public final class BackupRepository implements AutoCloseable {
       return execute(true);
     }
 
-    /** Removes what the policy does not keep, and incomplete backups past the grace period. */
+    /**
+     * Removes what the policy does not keep, incomplete backups past the grace period, and the
+     * archived WAL that no kept physical backup needs.
+     */
     public PruneResult run() {
       return execute(false);
     }
@@ -615,8 +618,11 @@ public final class BackupRepository implements AutoCloseable {
           removed.add(d.backup().id());
         }
       }
+      var catalog = new dev.lockplane.internal.backup.WalCatalog(engine);
+      var wal = dev.lockplane.internal.backup.WalRetention.plan(engine, catalog, decisions);
       if (!dry) {
         try {
+          dev.lockplane.internal.backup.WalRetention.apply(engine, catalog, wal);
           for (String id : removed) {
             engine.delete(id, objects.getOrDefault(id, List.of()));
           }
@@ -634,7 +640,7 @@ public final class BackupRepository implements AutoCloseable {
               + ": " + e + ". Run it again to finish.", null, null, e);
         }
       }
-      return new PruneResult(dry, decisions, removed, incomplete);
+      return new PruneResult(dry, decisions, removed, incomplete, wal.keys(), wal.kept());
     }
 
     private boolean leased(String id, List<String> keys, Instant at) {

@@ -293,4 +293,39 @@ class PointInTimeRecoveryTest {
     assertThatThrownBy(() -> repo.pushWal(renamed)).isInstanceOf(BackupException.class)
         .hasMessageContaining("incomplete or renamed");
   }
+
+  @Test
+  void pruneKeepsTheWalTheKeptBackupsNeedAndNoMore() throws Exception {
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
+    Backup older;
+    Backup newer;
+    try (WalArchiver archiver = archiver(repo, "lp_prune")) {
+      older = repo.backup().physical(prod.url("postgres"), ProductionServer.REPLICATOR, ProductionServer.PASSWORD).run();
+      write("pruned", 1, 2);
+      archiver.awaitArchived(switchWal(), Duration.ofSeconds(60));
+      newer = repo.backup().physical(prod.url("postgres"), ProductionServer.REPLICATOR, ProductionServer.PASSWORD).run();
+      write("pruned", 3, 2);
+      archiver.awaitArchived(switchWal(), Duration.ofSeconds(60));
+    }
+    String needed = repo.recover(RecoveryTarget.latest()).plan().firstSegment();
+    WalArchiveSummary before = repo.walArchive().get(0);
+    assertThat(before.firstSegment()).isLessThan(needed);
+
+    PruneResult dry = repo.prune(Retention.policy().keepLast(1)).dryRun();
+    assertThat(dry.removed()).containsExactly(older.id());
+    assertThat(dry.walRemoved()).isNotEmpty().allSatisfy(k -> assertThat(k.substring(k.indexOf('/') + 1)).isLessThan(needed));
+    assertThat(dry.walKept()).singleElement().asString().contains(needed, newer.id());
+    assertThat(repo.walArchive().get(0)).isEqualTo(before);
+
+    PruneResult done = repo.prune(Retention.policy().keepLast(1)).run();
+    assertThat(done.walRemoved()).isEqualTo(dry.walRemoved());
+    WalArchiveSummary after = repo.walArchive().get(0);
+    assertThat(after.firstSegment()).isEqualTo(needed);
+    assertThat(after.lastSegment()).isEqualTo(before.lastSegment());
+    assertThat(after.gaps()).isEmpty();
+    try (Stream<Path> objects = Files.list(tmp.resolve("repo/wal/" + after.systemIdentifier() + "/data"))) {
+      assertThat(objects.count()).isEqualTo(after.segments());
+    }
+    assertThat(repo.recover(RecoveryTarget.latest()).plan().backupId()).isEqualTo(newer.id());
+  }
 }
