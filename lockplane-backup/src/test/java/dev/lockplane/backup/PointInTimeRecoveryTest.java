@@ -105,7 +105,7 @@ class PointInTimeRecoveryTest {
   }
 
   @Test
-  void recoveringToRecordedMomentsYieldsExactlyTheRowsCommittedBefore() throws Exception {
+  void recoveryToRecordedMomentsTargetsOutsideTheArchivePruneAndADamagedSegment() throws Exception {
     prod.exec("shop", "TRUNCATE ticks");
     BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
     try (WalArchiver archiver = archiver(repo, "lp_pitr")) {
@@ -148,6 +148,77 @@ class PointInTimeRecoveryTest {
         assertThat(ids(conn)).isEqualTo(range(1, 12));
         assertThat(at.result().plan().reason()).contains("does not index restore points");
       }
+
+      targetsOutsideTheArchiveAreRefusedNamingWhatItHolds(repo, base);
+
+      Backup newer = repo.backup().physical(prod.url("postgres"), ProductionServer.REPLICATOR, ProductionServer.PASSWORD).run();
+      commits.addAll(write(25, 2));
+      archiver.awaitArchived(switchWal(), Duration.ofSeconds(60));
+      pruneKeepsTheWalTheKeptBackupsNeedAndNoMore(repo, base, newer);
+      aDamagedSegmentIsNamedAndRecoveryStopsBeforeIt(repo, commits.get(25));
+    }
+  }
+
+  private void targetsOutsideTheArchiveAreRefusedNamingWhatItHolds(BackupRepository repo, Backup base) {
+    WalArchiveSummary summary = repo.walArchive().get(0);
+    assertThatThrownBy(() -> repo.recover(RecoveryTarget.time(Instant.parse("2020-01-01T00:00:00Z"))).plan())
+        .isInstanceOf(BackupException.class).hasMessageContaining("before the oldest base backup")
+        .hasMessageContaining(base.id()).hasMessageContaining(summary.lastSegment())
+        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+    assertThatThrownBy(() -> repo.recover(RecoveryTarget.time(Instant.now().plusSeconds(3600))).plan())
+        .isInstanceOf(BackupException.class).hasMessageContaining("after the newest archived WAL")
+        .hasMessageContaining(summary.lastSegment()).hasMessageContaining("--latest");
+    assertThatThrownBy(() -> repo.recover(RecoveryTarget.lsn("FF/0")).plan())
+        .isInstanceOf(BackupException.class).hasMessageContaining("after the newest archived WAL");
+    assertThatThrownBy(() -> RecoveryTarget.lsn("yesterday"))
+        .isInstanceOf(dev.lockplane.LockplaneException.class).hasMessageContaining("not a WAL position");
+  }
+
+  private void pruneKeepsTheWalTheKeptBackupsNeedAndNoMore(BackupRepository repo, Backup older, Backup newer)
+      throws Exception {
+    String needed = repo.recover(RecoveryTarget.latest()).plan().firstSegment();
+    WalArchiveSummary before = repo.walArchive().get(0);
+    assertThat(before.firstSegment()).isLessThan(needed);
+
+    PruneResult dry = repo.prune(Retention.policy().keepLast(1)).dryRun();
+    assertThat(dry.removed()).containsExactly(older.id());
+    assertThat(dry.walRemoved()).isNotEmpty().allSatisfy(k -> assertThat(k.substring(k.indexOf('/') + 1)).isLessThan(needed));
+    assertThat(dry.walKept()).singleElement().asString().contains(needed, newer.id());
+    assertThat(repo.walArchive().get(0)).isEqualTo(before);
+
+    PruneResult done = repo.prune(Retention.policy().keepLast(1)).run();
+    assertThat(done.walRemoved()).isEqualTo(dry.walRemoved());
+    WalArchiveSummary after = repo.walArchive().get(0);
+    assertThat(after.firstSegment()).isEqualTo(needed);
+    assertThat(after.gaps()).isEmpty();
+    try (Stream<Path> objects = Files.list(tmp.resolve("repo/wal/" + after.systemIdentifier() + "/data"))) {
+      assertThat(objects.count()).isEqualTo(after.segments());
+    }
+    assertThat(repo.recover(RecoveryTarget.latest()).plan().backupId()).isEqualTo(newer.id());
+  }
+
+  private void aDamagedSegmentIsNamedAndRecoveryStopsBeforeIt(BackupRepository repo, Commit last) throws Exception {
+    RecoveryPlan plan = repo.recover(RecoveryTarget.time(last.after())).plan();
+    String damaged = plan.firstSegment();
+    Path object;
+    try (Stream<Path> s = Files.list(tmp.resolve("repo/wal/" + plan.systemIdentifier() + "/data"))) {
+      object = s.filter(p -> p.getFileName().toString().startsWith(damaged + "-")).findFirst().orElseThrow();
+    }
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(object.toFile(), "rw")) {
+      f.seek(f.length() / 2);
+      int b = f.read();
+      f.seek(f.length() / 2);
+      f.write(b ^ 0xff);
+    }
+    dev.lockplane.internal.os.Posix.chmod(tmp, "rwx--x--x");
+    assertThatThrownBy(() -> repo.recover(RecoveryTarget.time(last.after())).toDirectory(tmp.resolve("damaged")))
+        .isInstanceOf(BackupException.class).hasMessageContaining("WAL file " + damaged + " is damaged")
+        .hasMessageContaining("stops before WAL segment " + damaged)
+        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.CORRUPTED))
+        .satisfies(e -> assertThat(((BackupException) e).objectKey()).hasValue(
+            "wal/" + plan.systemIdentifier() + "/data/" + object.getFileName()));
+    try (Stream<Path> s = Files.list(tmp.resolve("damaged"))) {
+      assertThat(s.count()).as("a failed recovery removes what it restored").isZero();
     }
   }
 
@@ -189,11 +260,15 @@ class PointInTimeRecoveryTest {
     }
     assertThat(seen).as("the child received part of a segment before it was killed").isNotNull();
     write("resumed", 11, 5);
+    WalArchiver closed;
     try (WalArchiver second = archiver(repo, "lp_killed")) {
+      closed = second;
       WalArchiveStatus s = second.awaitArchived(switchWal(), Duration.ofSeconds(60));
       assertThat(s.gaps()).isEmpty();
       assertThat(s.segmentsArchived()).isGreaterThanOrEqualTo(1);
     }
+    assertThat(closed.status().state()).isEqualTo(WalArchiveStatus.State.STOPPED);
+    closed.close(); // twice is safe
     WalArchiveSummary summary = repo.walArchive().get(0);
     assertThat(summary.gaps()).isEmpty();
     try (Stream<Path> objects = Files.list(repoDir.resolve("wal/" + summary.systemIdentifier() + "/data"))) {
@@ -241,53 +316,6 @@ class PointInTimeRecoveryTest {
   }
 
   @Test
-  void targetsOutsideTheArchiveAndADamagedSegmentAreNamed() throws Exception {
-    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
-    Backup base;
-    List<Commit> commits;
-    try (WalArchiver archiver = archiver(repo, "lp_targets")) {
-      base = repo.backup().physical(prod.url("postgres"), ProductionServer.REPLICATOR, ProductionServer.PASSWORD).run();
-      commits = write("targets", 1, 3);
-      archiver.awaitArchived(switchWal(), Duration.ofSeconds(60));
-    }
-    WalArchiveSummary summary = repo.walArchive().get(0);
-    assertThatThrownBy(() -> repo.recover(RecoveryTarget.time(Instant.parse("2020-01-01T00:00:00Z"))).plan())
-        .isInstanceOf(BackupException.class).hasMessageContaining("before the oldest base backup")
-        .hasMessageContaining(base.id()).hasMessageContaining(summary.lastSegment())
-        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
-    assertThatThrownBy(() -> repo.recover(RecoveryTarget.time(Instant.now().plusSeconds(3600))).plan())
-        .isInstanceOf(BackupException.class).hasMessageContaining("after the newest archived WAL")
-        .hasMessageContaining(summary.lastSegment()).hasMessageContaining("--latest");
-    assertThatThrownBy(() -> repo.recover(RecoveryTarget.lsn("FF/0")).plan())
-        .isInstanceOf(BackupException.class).hasMessageContaining("after the newest archived WAL");
-    assertThatThrownBy(() -> RecoveryTarget.lsn("yesterday"))
-        .isInstanceOf(dev.lockplane.LockplaneException.class).hasMessageContaining("not a WAL position");
-
-    RecoveryPlan plan = repo.recover(RecoveryTarget.time(commits.get(2).after())).plan();
-    String damaged = plan.firstSegment();
-    Path object;
-    try (Stream<Path> s = Files.list(tmp.resolve("repo/wal/" + plan.systemIdentifier() + "/data"))) {
-      object = s.filter(p -> p.getFileName().toString().startsWith(damaged + "-")).findFirst().orElseThrow();
-    }
-    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(object.toFile(), "rw")) {
-      f.seek(f.length() / 2);
-      int b = f.read();
-      f.seek(f.length() / 2);
-      f.write(b ^ 0xff);
-    }
-    dev.lockplane.internal.os.Posix.chmod(tmp, "rwx--x--x");
-    assertThatThrownBy(() -> repo.recover(RecoveryTarget.time(commits.get(2).after())).toDirectory(tmp.resolve("damaged")))
-        .isInstanceOf(BackupException.class).hasMessageContaining("WAL file " + damaged + " is damaged")
-        .hasMessageContaining("stops before WAL segment " + damaged)
-        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.CORRUPTED))
-        .satisfies(e -> assertThat(((BackupException) e).objectKey()).hasValue(
-            "wal/" + plan.systemIdentifier() + "/data/" + object.getFileName()));
-    try (Stream<Path> s = Files.list(tmp.resolve("damaged"))) {
-      assertThat(s.count()).as("a failed recovery removes what it restored").isZero();
-    }
-  }
-
-  @Test
   void pushedSegmentsAreArchivedOnceAndOtherFilesRefused() throws Exception {
     String end = switchWal();
     String name;
@@ -311,44 +339,5 @@ class PointInTimeRecoveryTest {
     Files.copy(segment, renamed);
     assertThatThrownBy(() -> repo.pushWal(renamed)).isInstanceOf(BackupException.class)
         .hasMessageContaining("incomplete or renamed");
-  }
-
-  @Test
-  void pruneKeepsTheWalTheKeptBackupsNeedAndNoMore() throws Exception {
-    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
-    Backup older;
-    Backup newer;
-    WalArchiver stopped;
-    try (WalArchiver archiver = archiver(repo, "lp_prune")) {
-      stopped = archiver;
-      older = repo.backup().physical(prod.url("postgres"), ProductionServer.REPLICATOR, ProductionServer.PASSWORD).run();
-      write("pruned", 1, 2);
-      archiver.awaitArchived(switchWal(), Duration.ofSeconds(60));
-      newer = repo.backup().physical(prod.url("postgres"), ProductionServer.REPLICATOR, ProductionServer.PASSWORD).run();
-      write("pruned", 3, 2);
-      archiver.awaitArchived(switchWal(), Duration.ofSeconds(60));
-    }
-    assertThat(stopped.status().state()).isEqualTo(WalArchiveStatus.State.STOPPED);
-    stopped.close(); // twice is safe
-    String needed = repo.recover(RecoveryTarget.latest()).plan().firstSegment();
-    WalArchiveSummary before = repo.walArchive().get(0);
-    assertThat(before.firstSegment()).isLessThan(needed);
-
-    PruneResult dry = repo.prune(Retention.policy().keepLast(1)).dryRun();
-    assertThat(dry.removed()).containsExactly(older.id());
-    assertThat(dry.walRemoved()).isNotEmpty().allSatisfy(k -> assertThat(k.substring(k.indexOf('/') + 1)).isLessThan(needed));
-    assertThat(dry.walKept()).singleElement().asString().contains(needed, newer.id());
-    assertThat(repo.walArchive().get(0)).isEqualTo(before);
-
-    PruneResult done = repo.prune(Retention.policy().keepLast(1)).run();
-    assertThat(done.walRemoved()).isEqualTo(dry.walRemoved());
-    WalArchiveSummary after = repo.walArchive().get(0);
-    assertThat(after.firstSegment()).isEqualTo(needed);
-    assertThat(after.lastSegment()).isEqualTo(before.lastSegment());
-    assertThat(after.gaps()).isEmpty();
-    try (Stream<Path> objects = Files.list(tmp.resolve("repo/wal/" + after.systemIdentifier() + "/data"))) {
-      assertThat(objects.count()).isEqualTo(after.segments());
-    }
-    assertThat(repo.recover(RecoveryTarget.latest()).plan().backupId()).isEqualTo(newer.id());
   }
 }
