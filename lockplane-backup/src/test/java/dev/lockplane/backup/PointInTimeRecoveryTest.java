@@ -340,4 +340,39 @@ class PointInTimeRecoveryTest {
     assertThatThrownBy(() -> repo.pushWal(renamed)).isInstanceOf(BackupException.class)
         .hasMessageContaining("incomplete or renamed");
   }
+
+  /**
+   * The archiver writing into a bucket of a real S3-compatible server. Recovery reads through the
+   * same storage interface and is tested on a local repository: a physical base backup is ~1,000
+   * objects, slow to push through a test server.
+   */
+  @Test
+  void walSegmentsGoStraightIntoABucketAndArchivingResumesFromIt() throws Exception {
+    try (S3Server server = new S3Server(tmp.resolve("s3"), "backups");
+        BackupStorage bucket = server.storage("s3://backups/prod/")) {
+      BackupRepository repo = BackupRepository.on(bucket).encryptWith(Keyset.generate()).open();
+      WalArchiveStatus first;
+      try (WalArchiver archiver = repo.walArchiver().source(prod.url("postgres"), ProductionServer.REPLICATOR,
+          ProductionServer.PASSWORD).slot("lp_s3").createSlot().start()) {
+        first = archiver.awaitArchived(switchWal(), Duration.ofSeconds(60));
+      }
+      prod.exec("postgres", "CREATE TABLE t AS SELECT generate_series(1, 1000) AS id");
+      WalArchiveStatus second;
+      try (WalArchiver archiver = repo.walArchiver().source(prod.url("postgres"), ProductionServer.REPLICATOR,
+          ProductionServer.PASSWORD).slot("lp_s3").start()) {
+        second = archiver.awaitArchived(switchWal(), Duration.ofSeconds(60));
+      }
+      WalArchiveSummary summary = repo.walArchive().get(0);
+      assertThat(summary.systemIdentifier()).isEqualTo(first.systemIdentifier());
+      assertThat(summary.gaps()).isEmpty();
+      assertThat(summary.segments()).isEqualTo(first.segmentsArchived() + second.segmentsArchived());
+      assertThat(summary.lastSegment()).isEqualTo(second.lastSegment());
+      String prefix = "wal/" + summary.systemIdentifier() + "/";
+      assertThat(bucket.list(prefix + "segments/")).contains(prefix + "segments/" + summary.lastSegment() + ".json");
+      assertThat(bucket.list(prefix + "data/")).hasSize((int) summary.segments());
+      assertThatThrownBy(() -> repo.recover(RecoveryTarget.latest()).plan()).isInstanceOf(BackupException.class)
+          .hasMessageContaining("no physical backup")
+          .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
+  }
 }
