@@ -324,6 +324,63 @@ public final class BackupRepository implements AutoCloseable {
   }
 
   /**
+   * Starts configuring a WAL archiver that streams a server's WAL into this repository through a
+   * physical replication slot.
+   *
+   * @return the builder
+   */
+  public WalArchiver.Builder walArchiver() {
+    return new WalArchiver.Builder(new dev.lockplane.internal.backup.WalCatalog(engine));
+  }
+
+  /**
+   * Archives one WAL file, for use as PostgreSQL's {@code archive_command} where a replication slot
+   * is not wanted ({@code lockplane wal push %p}). Archiving the same file again is accepted.
+   *
+   * @param file a WAL segment or timeline history file ({@code %p}, relative to the data directory)
+   * @return {@code true} when it was archived now, {@code false} when the same file already was
+   * @throws BackupException {@code ALREADY_EXISTS} when a different file of that name is archived,
+   *     {@code INVALID_INPUT} for a file that is not a complete segment or a history file
+   */
+  public boolean pushWal(Path file) {
+    return dev.lockplane.internal.backup.WalPush.push(new dev.lockplane.internal.backup.WalCatalog(engine),
+        Objects.requireNonNull(file, "file")).now();
+  }
+
+  /**
+   * Summarizes the WAL archive: per server, the archived range, its gaps and when it was last fed.
+   *
+   * @return one summary per server with archived segments, by system identifier
+   */
+  public List<WalArchiveSummary> walArchive() {
+    var catalog = new dev.lockplane.internal.backup.WalCatalog(engine);
+    List<WalArchiveSummary> out = new ArrayList<>();
+    for (String sysid : catalog.systems()) {
+      WalArchiveSummary s = catalog.summary(sysid);
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Starts describing a point-in-time recovery: the newest physical backup that finished before the
+   * target, plus the archived WAL replayed up to it.
+   *
+   * <pre>{@code
+   * RecoveryResult r = repo.recover(RecoveryTarget.time(Instant.parse("2026-11-30T10:15:00Z")))
+   *     .toDirectory(Path.of("/srv/recovered"));
+   * }</pre>
+   *
+   * @param target where to stop
+   * @return the request
+   */
+  public RecoveryRequest recover(RecoveryTarget target) {
+    return new RecoveryRequest(engine, new dev.lockplane.internal.backup.WalCatalog(engine), target);
+  }
+
+  /**
    * Plans or runs a prune.
    *
    * @param policy which backups to keep
@@ -525,7 +582,10 @@ public final class BackupRepository implements AutoCloseable {
       return execute(true);
     }
 
-    /** Removes what the policy does not keep, and incomplete backups past the grace period. */
+    /**
+     * Removes what the policy does not keep, incomplete backups past the grace period, and the
+     * archived WAL that no kept physical backup needs.
+     */
     public PruneResult run() {
       return execute(false);
     }
@@ -558,8 +618,11 @@ public final class BackupRepository implements AutoCloseable {
           removed.add(d.backup().id());
         }
       }
+      var catalog = new dev.lockplane.internal.backup.WalCatalog(engine);
+      var wal = dev.lockplane.internal.backup.WalRetention.plan(engine, catalog, decisions);
       if (!dry) {
         try {
+          dev.lockplane.internal.backup.WalRetention.apply(engine, catalog, wal);
           for (String id : removed) {
             engine.delete(id, objects.getOrDefault(id, List.of()));
           }
@@ -577,7 +640,7 @@ public final class BackupRepository implements AutoCloseable {
               + ": " + e + ". Run it again to finish.", null, null, e);
         }
       }
-      return new PruneResult(dry, decisions, removed, incomplete);
+      return new PruneResult(dry, decisions, removed, incomplete, wal.keys(), wal.kept());
     }
 
     private boolean leased(String id, List<String> keys, Instant at) {

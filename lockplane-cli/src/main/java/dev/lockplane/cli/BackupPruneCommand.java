@@ -93,6 +93,8 @@ final class BackupPruneCommand extends BaseCommand {
           "reasons", d.reasons())).toList());
       m.put("removed", r.removed());
       m.put("incomplete", r.incomplete());
+      m.put("walRemoved", r.walRemoved());
+      m.put("walKept", r.walKept());
       cli.out().print(Json.write(m));
       return Main.OK;
     }
@@ -102,6 +104,13 @@ final class BackupPruneCommand extends BaseCommand {
     }
     for (String id : r.incomplete()) {
       cli.out().println((r.dryRun() ? "would remove " : "removed ") + id + "  (incomplete: no manifest)");
+    }
+    if (!r.walRemoved().isEmpty()) {
+      cli.out().println((r.dryRun() ? "would remove " : "removed ") + r.walRemoved().size() + " archived WAL segments ("
+          + r.walRemoved().get(0) + " .. " + r.walRemoved().get(r.walRemoved().size() - 1) + "): no kept backup needs them");
+    }
+    for (String k : r.walKept()) {
+      cli.out().println("keep   WAL of " + k);
     }
     return Main.OK;
   }

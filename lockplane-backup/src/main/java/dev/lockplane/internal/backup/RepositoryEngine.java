@@ -99,15 +99,44 @@ public final class RepositoryEngine {
 
   /** Returns a codec for reading a backup, with the compression its manifest records. */
   public ObjectCodec codecFor(Manifest m) {
-    Compression c = new Compression(Compression.Algorithm.valueOf(m.compression().algorithm().toUpperCase(java.util.Locale.ROOT)),
-        m.compression().level());
-    if (m.encryption() != null && aead == null) {
+    return codecFor(m.compression(), m.encryption(), "Backup " + m.id(), m.id());
+  }
+
+  /**
+   * Returns a codec for reading objects written with a recorded compression and encryption.
+   *
+   * @param compression the recorded compression
+   * @param encryption the recorded encryption, or {@code null}
+   * @param what what the objects belong to, for messages ({@code Backup ID}, {@code WAL segment NAME})
+   * @param owner the backup id or archive the exception names
+   * @return the codec
+   * @throws BackupException {@code KEY_UNAVAILABLE} when the objects are encrypted and the repository has no keyset
+   */
+  public ObjectCodec codecFor(Manifest.CompressionInfo compression, Manifest.EncryptionInfo encryption, String what, String owner) {
+    Compression c = new Compression(Compression.Algorithm.valueOf(compression.algorithm().toUpperCase(java.util.Locale.ROOT)),
+        compression.level());
+    if (encryption != null && aead == null) {
       throw new BackupException(ErrorCode.KEY_UNAVAILABLE,
-          "Backup " + m.id() + " is encrypted (keyset " + Long.toUnsignedString(m.encryption().keysetId()) + ", key "
-              + Long.toUnsignedString(m.encryption().keyId()) + ") but the repository was opened without a keyset."
-              + " Open it with encryptWith(keyset).", m.id(), null, null);
+          what + " is encrypted (keyset " + Long.toUnsignedString(encryption.keysetId()) + ", key "
+              + Long.toUnsignedString(encryption.keyId()) + ") but the repository was opened without a keyset."
+              + " Open it with encryptWith(keyset).", owner, null, null);
     }
-    return new ObjectCodec(c, m.encryption() == null ? null : aead);
+    return new ObjectCodec(c, encryption == null ? null : aead);
+  }
+
+  /** Returns the codec new objects are written with. */
+  public ObjectCodec writeCodec() {
+    return new ObjectCodec(compression, aead);
+  }
+
+  /** Returns how new objects are compressed, as manifests record it. */
+  public Manifest.CompressionInfo compressionInfo() {
+    return new Manifest.CompressionInfo(compression.algorithm().name().toLowerCase(java.util.Locale.ROOT), compression.level());
+  }
+
+  /** Returns how new objects are encrypted, as manifests record it, or {@code null} when they are not. */
+  public Manifest.EncryptionInfo encryptionInfo() {
+    return aead == null ? null : new Manifest.EncryptionInfo(dev.lockplane.backup.Keyset.KEY_TEMPLATE, keysetId, keyId);
   }
 
   /** What a backup source produced, beside the files. */
