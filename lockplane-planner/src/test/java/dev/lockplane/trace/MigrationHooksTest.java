@@ -150,6 +150,16 @@ class MigrationHooksTest {
     assertThat(traced.statements().get(3).locks()).anySatisfy(l -> assertThat(l.relation()).isEqualTo("orders"));
     assertThat(query("SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo("3");
     assertThat(Files.readString(report)).contains("\"source\" : \"Flyway filesystem:" + dir + "\"", "orders_customer_idx");
+
+    // a failing statement is reported with its error and location; nothing pending leaves no report
+    Files.writeString(dir.resolve("V4__fails.sql"), "ALTER TABLE orders ADD COLUMN note text;\n");
+    assertThatThrownBy(() -> flyway(dir, callback).migrate()).hasMessageContaining("V4__fails.sql");
+    TracedStatement failed = callback.report().orElseThrow().failure().orElseThrow();
+    assertThat(failed.location()).isEqualTo(dir.resolve("V4__fails.sql") + ":1");
+    assertThat(failed.error().orElseThrow()).startsWith("42701");
+    Files.delete(dir.resolve("V4__fails.sql"));
+    flyway(dir, callback).migrate();
+    assertThat(callback.report()).isEmpty();
   }
 
   @Test

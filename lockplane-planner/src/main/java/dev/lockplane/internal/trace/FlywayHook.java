@@ -15,7 +15,8 @@ import org.flywaydb.core.api.callback.Event;
  * statement of a SQL migration on the migration's own connection, inside its transaction, and
  * after each migration before it commits; this observes between those events as the trace does and
  * fails a migration whose findings reach the policy's risk. Java migrations are not observed: Flyway
- * fires no statement events for them.
+ * fires no statement events for them, nor for statements it batches ({@code batch=true}). The second
+ * connection is taken when the first pending migration starts.
  */
 public final class FlywayHook {
   private static final Set<Event> EVENTS = Set.of(Event.BEFORE_MIGRATE, Event.BEFORE_EACH_MIGRATE,
@@ -54,7 +55,11 @@ public final class FlywayHook {
    */
   public synchronized void handle(Event event, Context context) {
     switch (event) {
-      case BEFORE_MIGRATE -> start(context);
+      case BEFORE_MIGRATE -> {
+        // a run that ended without Flyway's after-migrate event (such as a failed validation) ends here
+        finish();
+        last = null;
+      }
       case BEFORE_EACH_MIGRATE -> {
         start(context);
         statements.start(context.getMigrationInfo());
@@ -86,7 +91,7 @@ public final class FlywayHook {
     }
   }
 
-  /** Returns the report of the last run, or of the running one so far. */
+  /** Returns the report of the last run, or of the running one so far; empty when nothing was pending. */
   public synchronized Optional<TraceReport> report() {
     return session != null ? Optional.of(session.report()) : Optional.ofNullable(last);
   }

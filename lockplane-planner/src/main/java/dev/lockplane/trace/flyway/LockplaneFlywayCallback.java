@@ -29,7 +29,8 @@ import org.flywaydb.core.api.callback.Event;
  * {@link Callback} bean to its Flyway. A migration that Flyway runs in a transaction is rolled back
  * when it fails; one that runs outside a transaction (such as {@code CREATE INDEX CONCURRENTLY})
  * has already run when its findings are judged, and Flyway records it as failed. Rows touched are
- * not known to a callback and are reported as -1. Java migrations are not observed.
+ * not known to a callback and are reported as -1. Java migrations, and statements Flyway batches
+ * ({@code batch=true}), are not observed.
  *
  * <p>One instance watches one migration run at a time.
  */
@@ -53,7 +54,7 @@ public final class LockplaneFlywayCallback implements Callback {
   /**
    * Returns what the last migration run (or the running one, so far) did.
    *
-   * @return the report, empty before the first run
+   * @return the report, empty before the first run and after a run with no pending migration
    */
   public Optional<TraceReport> report() {
     return hook.report();
