@@ -56,7 +56,7 @@ public final class LiquibaseHook {
     if (session == null) {
       return;
     }
-    String location = changeSet.getFilePath() + "::" + changeSet.getId() + "::" + changeSet.getAuthor();
+    String location = LiquibaseRunner.location(changeSet);
     String comments = (changeSet.getComments() == null ? "" : changeSet.getComments())
         + (change instanceof AbstractSQLChange raw && raw.getSql() != null ? "\n" + raw.getSql() : "");
     probe = session.before(connection(database), sql(change, database), location, comments);
@@ -114,7 +114,7 @@ public final class LiquibaseHook {
   }
 
   private static String unit(ChangeSet changeSet) {
-    return "Liquibase change set " + changeSet.getFilePath() + "::" + changeSet.getId() + "::" + changeSet.getAuthor();
+    return "Liquibase change set " + LiquibaseRunner.location(changeSet);
   }
 
   private static Connection connection(Database database) {
