@@ -2,18 +2,10 @@ package dev.lockplane.internal.trace;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
-import dev.lockplane.internal.sql.SqlSplitter;
-import dev.lockplane.internal.sql.SqlStatement;
 import dev.lockplane.trace.MigrationSource;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
@@ -24,9 +16,7 @@ import org.flywaydb.core.api.callback.Event;
  * executes inside a migration. Loaded only for Flyway sources: Flyway is an optional dependency.
  */
 final class FlywayRunner implements Callback, ObservedJdbc.Locator {
-  private MigrationInfo current;
-  private List<SqlStatement> statements = List.of();
-  private int index;
+  private final FlywayStatements statements = new FlywayStatements();
 
   private FlywayRunner() {}
 
@@ -66,20 +56,9 @@ final class FlywayRunner implements Callback, ObservedJdbc.Locator {
   @Override
   public void handle(Event event, Context context) {
     if (event == Event.BEFORE_EACH_MIGRATE) {
-      current = context.getMigrationInfo();
-      index = 0;
-      statements = List.of();
-      String physical = current.getPhysicalLocation();
-      if (physical != null && !physical.isEmpty() && Files.isRegularFile(Path.of(physical))) {
-        try {
-          // Only for locations (line numbers, ignore comments): Flyway splits and runs the statements itself.
-          statements = SqlSplitter.split(Files.readString(Path.of(physical), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-          statements = List.of();
-        }
-      }
+      statements.start(context.getMigrationInfo());
     } else {
-      current = null;
+      statements.end();
     }
   }
 
@@ -90,14 +69,6 @@ final class FlywayRunner implements Callback, ObservedJdbc.Locator {
 
   @Override
   public ObservedJdbc.Located next(String sql) {
-    if (current == null) {
-      return null;
-    }
-    String file = current.getPhysicalLocation() == null || current.getPhysicalLocation().isEmpty()
-        ? current.getScript() : current.getPhysicalLocation();
-    SqlStatement st = index < statements.size() ? statements.get(index) : null;
-    index++;
-    return new ObservedJdbc.Located(file + (st == null ? "" : ":" + st.line()), st == null ? "" : st.leadingComments()
-        + "\n" + st.sql());
+    return statements.next();
   }
 }

@@ -75,9 +75,14 @@ final class LiquibaseRunner extends AbstractChangeExecListener implements Observ
     return String.valueOf(e.getMessage());
   }
 
+  /** A change set's location in reports: {@code changelog::id::author}. */
+  static String location(ChangeSet changeSet) {
+    return changeSet.getFilePath() + "::" + changeSet.getId() + "::" + changeSet.getAuthor();
+  }
+
   @Override
   public void willRun(Change change, ChangeSet changeSet, DatabaseChangeLog changeLog, Database database) {
-    current = changeSet.getFilePath() + "::" + changeSet.getId() + "::" + changeSet.getAuthor();
+    current = location(changeSet);
     comments = changeSet.getComments() == null ? "" : changeSet.getComments();
   }
 

@@ -41,7 +41,8 @@ final class TraceSession {
   /** Samples locks while a statement runs; between statements it reads the WAL position. */
   private final Connection samplerConnection;
   private final Duration interval;
-  private final Set<Long> baseline;
+  /** The relations that existed before the migration (or, for a hook, before the current migration unit). */
+  private Set<Long> baseline;
   private final Set<String> ignoredRules;
   private final Duration slowStatement;
   private final LockCatalogue catalogue;
@@ -109,6 +110,17 @@ final class TraceSession {
       this.lsn = measure ? ShadowRunner.walInsertLsn(samplerConnection) : null;
       this.sampler = measure ? new LockSampler(samplerConnection, pid(work), interval) : null;
       this.start = System.nanoTime();
+    }
+  }
+
+  /**
+   * Takes the relations that exist now, as {@code work} sees them, as the ones that existed before: a
+   * hook watching a whole run judges each migration against the schema the earlier ones left, as it
+   * would be on a database where only this migration is new.
+   */
+  void rebaseline(Connection work) throws SQLException {
+    if (measure) {
+      baseline = CatalogState.read(work).relations().keySet();
     }
   }
 

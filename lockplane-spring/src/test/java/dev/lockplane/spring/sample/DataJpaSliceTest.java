@@ -1,0 +1,44 @@
+package dev.lockplane.spring.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockplane.spring.AutoConfigureLockplaneDatabase;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.orm.jpa.DataJpaTest;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The JPA slice: its embedded-database replacement is off (there is no embedded database on the class
+ * path to replace it with), Hibernate validates its mapping against the clone of the Flyway golden,
+ * and a committed write is gone after the reset.
+ */
+@DataJpaTest(properties = "spring.jpa.hibernate.ddl-auto=validate")
+@AutoConfigureLockplaneDatabase
+@Transactional(propagation = Propagation.NOT_SUPPORTED)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DataJpaSliceTest {
+  @Autowired NoteEntities notes;
+  @Autowired DataSource dataSource;
+
+  @Test
+  @Order(1)
+  void entitiesAreReadFromTheCloneAndWritesCommit() {
+    assertThat(dataSource.toString()).startsWith("Lockplane clone");
+    assertThat(notes.findAll()).extracting(NoteEntity::getText).containsExactlyInAnyOrder("hello world", "second note");
+    NoteEntity saved = notes.save(new NoteEntity("written through JPA"));
+    assertThat(saved.getId()).isEqualTo(3L);
+    assertThat(notes.count()).isEqualTo(3);
+  }
+
+  @Test
+  @Order(2)
+  void theResetTookTheWriteAway() {
+    assertThat(notes.findAll()).extracting(NoteEntity::getText).containsExactlyInAnyOrder("hello world", "second note");
+  }
+}
