@@ -12,6 +12,7 @@ import dev.lockplane.golden.FakeKind;
 import dev.lockplane.golden.MaskRule;
 import dev.lockplane.golden.Masking;
 import dev.lockplane.golden.MaskingKey;
+import dev.lockplane.golden.MaskingReport;
 import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.testing.SharedPostgres;
 import java.io.IOException;
@@ -130,6 +131,13 @@ class MaskedGoldenTest {
     try (CloneManager m = CloneManagers.databases(pg).databasePrefix(prefix())
         .golden(Golden.fromDatabase(source).masked(masking)).start()) {
       Clone clone = m.create("reader");
+      MaskingReport report = CloneManagers.maskingReport(m).orElseThrow();
+      assertThat(report.rows()).containsEntry("public.customers", 300L).containsEntry("public.orders", 900L);
+      assertThat(report.rules()).containsEntry("public.customers.email", "fake(email)")
+          .containsEntry("public.customers.nickname", "keep").hasSize(23);
+      assertThat(report.unmasked()).contains("public.customers.ssn").doesNotContain("public.customers.nickname");
+      assertThat(report.render()).contains("public.orders: 900 rows").doesNotContain(KEY);
+      assertThat(comment(pg, m.golden().name())).contains("\"masking\"").doesNotContain(KEY);
       Map<Integer, Map<String, String>> masked = rows(clone, "SELECT ref, * FROM customers");
       Map<Integer, Map<String, String>> original = rows(pg, source, "SELECT ref, * FROM customers");
       assertThat(masked).hasSize(300);
@@ -319,6 +327,14 @@ class MaskedGoldenTest {
   static String databaseOf(Clone clone) throws SQLException {
     try (Connection c = clone.dataSource().getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT current_database()")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  static String comment(LocalPostgres pg, String database) throws SQLException {
+    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '" + database + "'")) {
       rs.next();
       return rs.getString(1);
     }
