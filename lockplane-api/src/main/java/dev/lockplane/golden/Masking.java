@@ -37,10 +37,26 @@ public final class Masking {
   private final boolean strict;
 
   private Masking(Builder b) {
-    this.rules = Collections.unmodifiableMap(new TreeMap<>(b.rules));
-    this.key = b.key;
-    this.seed = b.seed == null ? 0 : b.seed;
-    this.strict = b.strict != null && b.strict;
+    this(Collections.unmodifiableMap(new TreeMap<>(b.rules)), b.key, b.seed == null ? 0 : b.seed,
+        b.strict != null && b.strict);
+  }
+
+  private Masking(Map<MaskedColumn, MaskRule> rules, MaskingKey key, long seed, boolean strict) {
+    this.rules = rules;
+    this.key = key;
+    this.seed = seed;
+    this.strict = strict;
+  }
+
+  /**
+   * Returns this masking with strict mode set as given (a command-line {@code --strict} over a rules
+   * file, for example).
+   *
+   * @param strict true to refuse a golden while a column that looks personal has no rule
+   * @return the masking
+   */
+  public Masking withStrict(boolean strict) {
+    return strict == this.strict ? this : new Masking(rules, key, seed, strict);
   }
 
   /**
