@@ -78,6 +78,22 @@ public final class MaskingFiles {
    * @throws LockplaneException with {@link ErrorCode#INVALID_INPUT} when the text is malformed
    */
   public static Masking parse(String json, String origin, Path baseDirectory) {
+    return parse(json, origin, baseDirectory, null);
+  }
+
+  /**
+   * Parses the text of a rules file whose key may be given outside it (a test configuration's
+   * {@code mask-key-env}, for example).
+   *
+   * @param json the JSON text
+   * @param origin how to name the text in errors
+   * @param baseDirectory the directory relative key file paths are resolved against, or null
+   * @param key the key when the file names none, or null
+   * @return the masking
+   * @throws LockplaneException with {@link ErrorCode#INVALID_INPUT} when the text is malformed, or
+   *     names a key while {@code key} is given too
+   */
+  public static Masking parse(String json, String origin, Path baseDirectory, MaskingKey key) {
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -92,9 +108,14 @@ public final class MaskingFiles {
     }
     onlyKeys(root, TOP, origin, "$");
     Masking.Builder b = Masking.builder();
-    JsonNode key = root.get("key");
-    if (key != null) {
-      b.key(key(key, origin, baseDirectory));
+    JsonNode keyNode = root.get("key");
+    if (keyNode != null && key != null) {
+      throw invalid(origin, "$.key", "the key is given both here and as " + key + "; give it in one place");
+    }
+    if (keyNode != null) {
+      b.key(key(keyNode, origin, baseDirectory));
+    } else if (key != null) {
+      b.key(key);
     }
     JsonNode seed = root.get("seed");
     if (seed != null) {
