@@ -90,6 +90,11 @@ class MaskedGoldenTest {
       INSERT INTO orders SELECT g, 1 + g % 300, 'ACC-QZXCANARY-' || (1 + g % 300), 'card 4111 QZXCANARY ' || (1000 + g), g
         FROM generate_series(1, 900) g;
       CREATE MATERIALIZED VIEW customer_emails AS SELECT email FROM customers;
+      CREATE TABLE visits (id int, region text NOT NULL, referrer text) PARTITION BY LIST (region);
+      CREATE TABLE visits_eu PARTITION OF visits FOR VALUES IN ('eu');
+      CREATE TABLE visits_us PARTITION OF visits FOR VALUES IN ('us');
+      INSERT INTO visits SELECT g, CASE WHEN g % 2 = 0 THEN 'eu' ELSE 'us' END, 'ref QZXCANARY ' || g
+        FROM generate_series(1, 40) g;
       """;
 
   static Masking.Builder rules() {
@@ -116,7 +121,9 @@ class MaskedGoldenTest {
         .rule("customers", "nickname", MaskRule.keep())
         .rule("orders", "customer_id", MaskRule.hash())
         .rule("orders", "account", MaskRule.hash())
-        .rule("orders", "card_last", MaskRule.partial(4));
+        .rule("orders", "card_last", MaskRule.partial(4))
+        .rule("visits", "referrer", MaskRule.fake(FakeKind.CITY))
+        .rule("visits", "id", MaskRule.shuffle());
   }
 
   static String prefix() {
@@ -132,9 +139,10 @@ class MaskedGoldenTest {
         .golden(Golden.fromDatabase(source).masked(masking)).start()) {
       Clone clone = m.create("reader");
       MaskingReport report = CloneManagers.maskingReport(m).orElseThrow();
-      assertThat(report.rows()).containsEntry("public.customers", 300L).containsEntry("public.orders", 900L);
+      assertThat(report.rows()).containsEntry("public.customers", 300L).containsEntry("public.orders", 900L)
+          .containsEntry("public.visits", 40L);
       assertThat(report.rules()).containsEntry("public.customers.email", "fake(email)")
-          .containsEntry("public.customers.nickname", "keep").hasSize(23);
+          .containsEntry("public.customers.nickname", "keep").hasSize(25);
       assertThat(report.unmasked()).contains("public.customers.ssn").doesNotContain("public.customers.nickname");
       assertThat(report.render()).contains("public.orders: 900 rows").doesNotContain(KEY);
       assertThat(comment(pg, m.golden().name())).contains("\"masking\"").doesNotContain(KEY);
@@ -180,6 +188,10 @@ class MaskedGoldenTest {
         s.execute("ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey,"
             + " ADD FOREIGN KEY (customer_id) REFERENCES customers");
         assertThat(count(s, "SELECT count(*) FROM customer_emails WHERE email LIKE '%@example.com'")).isEqualTo(300);
+        // a shuffle across the partitions of a partitioned table keeps every value once
+        assertThat(count(s, "SELECT count(DISTINCT id) FILTER (WHERE id BETWEEN 1 AND 40) + count(*) FROM visits"))
+            .isEqualTo(80);
+        assertThat(count(s, "SELECT count(*) FROM visits WHERE referrer !~ '^[A-Z][a-z]+$'")).isZero();
         assertThat(count(s, "SELECT count(*) FROM pg_stats WHERE tablename = 'customers'")).isPositive();
       }
       // the byte search finds the canary in the source's files, and nowhere in the golden's or the clone's

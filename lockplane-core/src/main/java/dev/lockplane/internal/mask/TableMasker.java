@@ -104,10 +104,12 @@ final class TableMasker {
    * the n-th row gets the n-th value.
    */
   private static String shuffle(String table, String col) {
+    // a row is (tableoid, ctid): a ctid alone repeats across the partitions of a partitioned table
     return "UPDATE " + table + " AS t SET " + col + " = s.v FROM ("
-        + "SELECT r.id, v.v FROM (SELECT ctid AS id, row_number() OVER (ORDER BY pg_temp.lp_h(ctid::text, 'shuffle-row'),"
-        + " ctid) AS n FROM " + table + ") AS r JOIN (SELECT " + col + " AS v, row_number() OVER (ORDER BY"
-        + " pg_temp.lp_h(ctid::text, 'shuffle-value'), ctid) AS n FROM " + table + ") AS v ON v.n = r.n) AS s"
-        + " WHERE t.ctid = s.id";
+        + "SELECT r.rel, r.id, v.v FROM (SELECT tableoid AS rel, ctid AS id, row_number() OVER (ORDER BY"
+        + " pg_temp.lp_h(tableoid::text || ctid::text, 'shuffle-row'), tableoid, ctid) AS n FROM " + table + ") AS r"
+        + " JOIN (SELECT " + col + " AS v, row_number() OVER (ORDER BY pg_temp.lp_h(tableoid::text || ctid::text,"
+        + " 'shuffle-value'), tableoid, ctid) AS n FROM " + table + ") AS v ON v.n = r.n) AS s"
+        + " WHERE t.tableoid = s.rel AND t.ctid = s.id";
   }
 }
