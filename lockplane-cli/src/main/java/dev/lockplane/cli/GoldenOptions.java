@@ -1,6 +1,7 @@
 package dev.lockplane.cli;
 
 import dev.lockplane.clone.Golden;
+import dev.lockplane.golden.Masking;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,6 +67,14 @@ final class GoldenOptions implements AutoCloseable {
   @Option(names = "--backup-passphrase-env", paramLabel = "VAR", description = "With --from-backup: a variable holding the keyset's passphrase.")
   String backupPassphraseEnv;
 
+  @Option(names = "--mask", paramLabel = "RULES", description = {
+      "Mask the golden's personal data by the rules of this JSON file (see docs/masking-rules.schema.json)",
+      "before any snapshot exists; the masking report is shown once the golden is prepared."})
+  Path mask;
+
+  @Option(names = "--strict", description = "With --mask: refuse while a column that looks personal has no rule.")
+  boolean strict;
+
   private dev.lockplane.backup.BackupRepository repository;
 
   /** Whether any source was given. */
@@ -96,8 +105,26 @@ final class GoldenOptions implements AutoCloseable {
     return given;
   }
 
-  /** The golden the options describe, or null when none is given; conflicting options are usage errors. */
+  /** The golden the options describe, masked with --mask, or null when none is given; conflicts are usage errors. */
   Golden golden(Cli cli, CommandSpec spec) {
+    Golden g = source(cli, spec);
+    if (mask == null) {
+      if (strict) {
+        throw new ParameterException(spec.commandLine(), "--strict goes with --mask RULES");
+      }
+      return g;
+    }
+    if (!Files.isRegularFile(mask)) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--mask': no file " + mask);
+    }
+    Masking masking = dev.lockplane.clones.MaskingFiles.read(mask);
+    if (strict) {
+      masking = masking.withStrict(true);
+    }
+    return g == null ? null : g.masked(masking);
+  }
+
+  private Golden source(Cli cli, CommandSpec spec) {
     List<String> given = names();
     if (given.size() > 1) {
       throw new ParameterException(spec.commandLine(), "Give one golden source, not " + String.join(" and ", given));

@@ -3,11 +3,14 @@ package dev.lockplane.cli;
 import dev.lockplane.cli.OutputOptions.Format;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Snapshot;
+import dev.lockplane.clones.CloneManagers;
+import dev.lockplane.golden.MaskingReport;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,6 +21,7 @@ import picocli.CommandLine.Option;
     "Sources: --scripts, --from-database, --from-server, --flyway or --liquibase (one of them).",
     "Database clones: --url of the server (the golden is a template database named PREFIXgolden_HASH).",
     "Instance clones: --store DIR (the golden is a snapshot of a data directory on the store).",
+    "--mask RULES masks personal data before any snapshot exists, and shows the masking report.",
     "Kinds of source this version cannot prepare yet fail with UNSUPPORTED."})
 final class GoldenPrepareCommand extends CloneWorkCommand {
   @Mixin GoldenOptions source;
@@ -37,6 +41,7 @@ final class GoldenPrepareCommand extends CloneWorkCommand {
     reporter().progress("preparing the golden from " + golden.describe());
     try (GoldenOptions closing = source; CloneStoreOptions.Opened o = home.open(cli, spec, golden, reporter())) {
       Snapshot g = o.manager().golden();
+      Optional<MaskingReport> masking = CloneManagers.maskingReport(o.manager());
       PrintStream out = cli.out();
       if (format == Format.JSON) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -44,11 +49,20 @@ final class GoldenPrepareCommand extends CloneWorkCommand {
         m.put("kind", o.instances() ? "instance" : "database");
         m.put("where", o.where());
         m.put("strategy", o.manager().strategy().reason());
+        masking.ifPresent(r -> {
+          Map<String, Object> mr = new LinkedHashMap<>();
+          mr.put("rules", r.rules());
+          mr.put("rows", r.rows());
+          mr.put("millis", r.duration().toMillis());
+          mr.put("unmasked", r.unmasked());
+          m.put("masking", mr);
+        });
         out.print(Json.write(m));
       } else {
         out.println("Golden " + g.name() + " in " + o.where() + ": " + g.description() + ".");
         out.println("  data from " + CloneViews.time(g.dataStateAt()) + " (" + CloneViews.age(g.dataAge(Instant.now()))
             + " old); clones: " + o.manager().strategy().reason());
+        masking.ifPresent(r -> out.print("  " + r.render().strip().replace("\n", "\n  ") + "\n"));
       }
       warnIfOld(g, maxAge);
     }

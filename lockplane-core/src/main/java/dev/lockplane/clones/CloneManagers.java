@@ -3,11 +3,14 @@ package dev.lockplane.clones;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.CloneManager;
+import dev.lockplane.golden.MaskingReport;
+import dev.lockplane.internal.clone.DatabaseCloneManager;
 import dev.lockplane.internal.clone.PrefetchingCloneManager;
 import dev.lockplane.internal.clone.ServerEndpoint;
 import dev.lockplane.postgres.LocalPostgres;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Entry points for clone managers.
@@ -93,6 +96,19 @@ public final class CloneManagers {
       throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "spares must be 0 to 64, not " + spares + ".");
     }
     return new PrefetchingCloneManager(manager, spares);
+  }
+
+  /**
+   * Returns the masking report kept with the golden of a database-level clone manager: the rules
+   * applied, the rows per table, the duration and the columns that looked personal and had no rule.
+   * Instance-level managers report it to their progress listener while the golden is built.
+   *
+   * @param manager a manager made by {@link #databases}
+   * @return the report, or empty when the golden is not masked or the manager keeps no report
+   */
+  public static Optional<MaskingReport> maskingReport(CloneManager manager) {
+    Objects.requireNonNull(manager, "manager");
+    return manager instanceof DatabaseCloneManager d ? d.maskingReport() : Optional.empty();
   }
 
   /**

@@ -113,6 +113,15 @@ public @interface LockplaneTest {
    *   <li>{@code lockplane.golden.staging.keyset-file} or {@code .keyset-env}, and {@code
    *       .passphrase-env} — the repository's keys, when its backups are encrypted
    * </ul>
+   * Either kind may be masked before any clone sees it:
+   * <ul>
+   *   <li>{@code lockplane.golden.staging.mask} — a masking rules file, {@code classpath:masking.json}
+   *       or a path (see {@code docs/masking-rules.schema.json})
+   *   <li>{@code lockplane.golden.staging.mask-strict} — {@code true} to refuse the golden while a
+   *       column that looks personal has no rule
+   *   <li>{@code lockplane.golden.staging.mask-key-env} or {@code .mask-key-file} — where the masking
+   *       key is, when the rules file names none
+   * </ul>
    * Parameters come from {@code junit-platform.properties}, the build tool's configuration
    * parameters, or system properties ({@code -Dlockplane.golden.staging.url=...}). Not allowed with
    * {@link #scripts()}, {@link #flyway()} or {@link #liquibase()}.

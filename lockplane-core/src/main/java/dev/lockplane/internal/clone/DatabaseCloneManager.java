@@ -9,6 +9,7 @@ import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Snapshot;
 import dev.lockplane.internal.golden.LogicalLoaders;
 import dev.lockplane.internal.golden.MigrationGoldens;
+import dev.lockplane.internal.mask.MaskingReports;
 import dev.lockplane.internal.sql.Identifiers;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -220,13 +221,15 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
         record(c, buildDb, building);
         return true;
       });
+      java.util.concurrent.atomic.AtomicReference<String> masking = new java.util.concurrent.atomic.AtomicReference<>();
       Instant dataAt = golden instanceof Golden.FromDatabase ? null
-          : LogicalLoaders.load(golden, GoldenFreshness.target(admin, endpoint, buildDb, name, options));
+          : LogicalLoaders.load(golden, GoldenFreshness.target(admin, endpoint, buildDb, name, options),
+              report -> masking.set(MaskingReports.toJson(report)));
       Instant now = Instant.now();
       boolean won = admin.with(c -> {
         try {
           exec(c, "ALTER DATABASE " + Identifiers.quote(buildDb) + " RENAME TO " + Identifiers.quote(name));
-          record(c, name, building.asGolden(hash, now, dataAt));
+          record(c, name, building.asGolden(hash, now, dataAt).withMasking(masking.get()));
           exec(c, "ALTER DATABASE " + Identifiers.quote(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
           return true;
         } catch (SQLException e) {
@@ -256,6 +259,30 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     } catch (SQLException | RuntimeException e) {
       dropQuietly(admin, buildDb);
       throw e;
+    }
+  }
+
+  /**
+   * Returns the masking report kept with the golden, for a masked golden.
+   *
+   * @return the report, or empty when the golden is not masked
+   */
+  public Optional<dev.lockplane.golden.MaskingReport> maskingReport() {
+    String golden = golden().name();
+    try {
+      return admin.with(c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?")) {
+          ps.setString(1, golden);
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? OwnerRecord.parse(rs.getString(1)).flatMap(r -> MaskingReports.fromJson(r.masking()))
+                : Optional.<dev.lockplane.golden.MaskingReport>empty();
+          }
+        }
+      });
+    } catch (SQLException e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the masking report of golden " + golden + ": "
+          + Secrets.scrub(e.getMessage(), endpoint.password()), e);
     }
   }
 

@@ -36,10 +36,11 @@ import java.util.UUID;
  *     {@code created}; else {@code null}
  * @param from for the clones of a persistent manager the snapshot they copy, for its snapshots the
  *     clone they were taken from; else {@code null}. A later manager needs it to adopt them.
+ * @param masking for masked goldens, the masking report as JSON (see {@code internal.mask.MaskingReports}); else {@code null}
  */
 public record OwnerRecord(
     String kind, String name, long pid, String host, String started, String manager, Instant created, boolean kept,
-    String golden, String pidNamespace, Instant dataAt, String from) {
+    String golden, String pidNamespace, Instant dataAt, String from, String masking) {
   /** A clone (a spare is one too). */
   public static final String CLONE = "clone";
   /** A snapshot's template database. */
@@ -93,7 +94,7 @@ public record OwnerRecord(
    */
   public static OwnerRecord current(String kind, String name, String manager) {
     return new OwnerRecord(kind, name, ProcessHandle.current().pid(), HOST, Reaper.currentOwnerStart(), manager,
-        Instant.now(), false, null, PID_NAMESPACE, null, null);
+        Instant.now(), false, null, PID_NAMESPACE, null, null, null);
   }
 
   /** Returns a new manager id. */
@@ -103,18 +104,23 @@ public record OwnerRecord(
 
   /** Returns this record marked as kept. */
   public OwnerRecord asKept() {
-    return new OwnerRecord(kind, name, pid, host, started, manager, created, true, golden, pidNamespace, dataAt, from);
+    return new OwnerRecord(kind, name, pid, host, started, manager, created, true, golden, pidNamespace, dataAt, from, masking);
   }
 
   /** Returns this record naming what the database was copied from (see {@link #from()}). */
   public OwnerRecord from(String source) {
-    return new OwnerRecord(kind, name, pid, host, started, manager, created, kept, golden, pidNamespace, dataAt, source);
+    return new OwnerRecord(kind, name, pid, host, started, manager, created, kept, golden, pidNamespace, dataAt, source, masking);
   }
 
   /** Returns this record as a prepared golden of the given content, whose data is from {@code dataAt}. */
   public OwnerRecord asGolden(String contentHash, Instant at, Instant dataAt) {
     return new OwnerRecord(GOLDEN, name, pid, host, started, manager, at, false, contentHash, pidNamespace,
-        dataAt == null || dataAt.equals(at) ? null : dataAt, from);
+        dataAt == null || dataAt.equals(at) ? null : dataAt, from, masking);
+  }
+
+  /** Returns this record with a masking report (JSON), for a masked golden. */
+  public OwnerRecord withMasking(String report) {
+    return new OwnerRecord(kind, name, pid, host, started, manager, created, kept, golden, pidNamespace, dataAt, from, report);
   }
 
   /** Returns the time the database's data is from: {@code dataAt}, else {@code created}. */
@@ -148,6 +154,13 @@ public record OwnerRecord(
     if (from != null) {
       m.put("from", from);
     }
+    if (masking != null) {
+      try {
+        m.put("masking", JSON.readTree(masking));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
     try {
       return JSON.writeValueAsString(m);
     } catch (JsonProcessingException e) {
@@ -176,7 +189,8 @@ public record OwnerRecord(
           n.path("kept").asBoolean(false), n.hasNonNull("golden") ? n.path("golden").asText() : null,
           n.hasNonNull("pidns") ? n.path("pidns").asText() : null,
           n.hasNonNull("data") ? Instant.parse(n.path("data").asText()) : null,
-          n.hasNonNull("from") ? n.path("from").asText() : null));
+          n.hasNonNull("from") ? n.path("from").asText() : null,
+          n.hasNonNull("masking") ? n.path("masking").toString() : null));
     } catch (JsonProcessingException | RuntimeException e) {
       return Optional.empty();
     }

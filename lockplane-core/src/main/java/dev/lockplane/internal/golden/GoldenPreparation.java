@@ -2,9 +2,11 @@ package dev.lockplane.internal.golden;
 
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.GoldenTarget;
+import dev.lockplane.golden.MaskingReport;
 import dev.lockplane.internal.mask.Masker;
 import dev.lockplane.internal.subset.Subsetter;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * The golden pipeline's stages between source and snapshot: source → subset → mask. Both stages
@@ -20,9 +22,10 @@ final class GoldenPreparation {
    * @param p the prepared golden
    * @param target the database being built; for a {@link Golden.FromDatabase} source it already
    *     holds the copy the server made
+   * @param maskingReport receives the masking report when the golden is masked
    * @return the time the data is from, or null when unknown
    */
-  static Instant load(Golden.Prepared p, GoldenTarget target) {
+  static Instant load(Golden.Prepared p, GoldenTarget target, Consumer<MaskingReport> maskingReport) {
     Instant at;
     if (p.subset() != null) {
       at = Subsetter.load(p.source(), p.subset(), target);
@@ -30,7 +33,7 @@ final class GoldenPreparation {
       at = p.source() instanceof Golden.FromDatabase ? null : LogicalLoaders.load(p.source(), target);
     }
     if (p.masking() != null) {
-      Masker.mask(p.masking(), target);
+      maskingReport.accept(Masker.mask(p.masking(), target));
     }
     return at;
   }

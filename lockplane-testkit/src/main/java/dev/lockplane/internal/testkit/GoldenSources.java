@@ -3,6 +3,7 @@ package dev.lockplane.internal.testkit;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
+import dev.lockplane.golden.Masking;
 import dev.lockplane.testkit.LockplaneTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,24 +66,30 @@ public final class GoldenSources {
     }
     if (!a.source().isBlank()) {
       String name = a.source().trim();
-      if (param.apply("lockplane.golden." + name + ".backup").isEmpty()) {
-        return server(name, param, env, where);
-      }
-      try {
-        // checked before BackupSources is loaded: it names the backup module's types
-        Class.forName("dev.lockplane.backup.BackupRepository", false, GoldenSources.class.getClassLoader());
-      } catch (ClassNotFoundException | LinkageError e) {
-        throw new ExtensionConfigurationException(where + " names the golden source '" + name + "', a backup"
-            + " (lockplane.golden." + name + ".backup), but lockplane-backup is not on the test class path: add the test"
-            + " dependency dev.lockplane:lockplane-backup.");
-      }
-      return BackupSources.golden(name, param, env, where);
+      Golden source = named(name, param, env, where);
+      Optional<Masking> masking = Masks.of(name, param, where);
+      return masking.isPresent() ? source.masked(masking.get()) : source;
     }
     List<Script> out = new ArrayList<>();
     for (String s : a.scripts()) {
       out.add(script(s, where));
     }
     return Golden.fromScripts(out);
+  }
+
+  private static Golden named(String name, Function<String, Optional<String>> param, Function<String, String> env, String where) {
+    if (param.apply("lockplane.golden." + name + ".backup").isEmpty()) {
+      return server(name, param, env, where);
+    }
+    try {
+      // checked before BackupSources is loaded: it names the backup module's types
+      Class.forName("dev.lockplane.backup.BackupRepository", false, GoldenSources.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new ExtensionConfigurationException(where + " names the golden source '" + name + "', a backup"
+          + " (lockplane.golden." + name + ".backup), but lockplane-backup is not on the test class path: add the test"
+          + " dependency dev.lockplane:lockplane-backup.");
+    }
+    return BackupSources.golden(name, param, env, where);
   }
 
   /**

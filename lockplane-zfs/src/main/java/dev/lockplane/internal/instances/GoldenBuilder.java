@@ -103,6 +103,12 @@ final class GoldenBuilder {
    */
   static Instant build(ManagerConfig cfg, Path runtimeDir, String volume) {
     boolean physical = GoldenLoader.physical(cfg.golden());
+    boolean masked = cfg.golden() instanceof Golden.Prepared p && p.masking() != null;
+    if (masked && GoldenLoader.physical(((Golden.Prepared) cfg.golden()).source())) {
+      throw new LockplaneException(ErrorCode.UNSUPPORTED, "Masking a golden copied physically ("
+          + ((Golden.Prepared) cfg.golden()).source().describe() + ") is not supported: its data directory holds every"
+          + " database and the WAL of the source. Copy it logically (Golden.Transfer.LOGICAL) to mask it.");
+    }
     CowStorage storage = cfg.storage();
     if (storage.exists(volume)) {
       // left by a build that did not finish: its content is unknown
@@ -138,10 +144,17 @@ final class GoldenBuilder {
             }
           }
           dataStateAt = GoldenLoader.loadDatabase(cfg, pg);
+          if (masked) {
+            MaskedWal.switchSegment(pg);
+          }
         }
         cfg.listener().progress("golden", "stopping the golden server for a consistent snapshot");
         pg.close();
         dev.lockplane.internal.fs.FileTrees.deleteQuietly(pg.serverLog().getParent());
+      }
+      if (masked) {
+        int removed = MaskedWal.scrub(data);
+        cfg.listener().progress("golden", "removed " + removed + " WAL segment(s) written before masking");
       }
       if (foreign) {
         ClusterAdoption.finish(data);

@@ -67,7 +67,8 @@ final class GoldenLoader {
     // a server's dump, Flyway, Liquibase, a logical backup or a user's source: core's one dispatch
     cfg.listener().progress("golden", "loading " + g.describe() + " into database " + cfg.database());
     Instant at = dev.lockplane.internal.golden.LogicalLoaders.load(
-        g, InstanceGoldenTarget.logical(pg, cfg.database(), cfg.listener()));
+        g, InstanceGoldenTarget.logical(pg, cfg.database(), cfg.listener()),
+        report -> cfg.listener().progress("golden", "masking report: " + report.render().strip()));
     return at == null ? Instant.now() : at;
   }
 

@@ -1,0 +1,112 @@
+package dev.lockplane.instances;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.clone.Golden;
+import dev.lockplane.clone.Script;
+import dev.lockplane.golden.FakeKind;
+import dev.lockplane.golden.MaskRule;
+import dev.lockplane.golden.Masking;
+import dev.lockplane.golden.MaskingKey;
+import dev.lockplane.storage.CowStorage;
+import dev.lockplane.storage.CowStorages;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A masked instance-level golden: its snapshot is a whole data directory, WAL included, so no byte
+ * of any file in it — nor in a clone's — may hold an original value.
+ */
+class MaskedInstanceGoldenTest {
+  private static final String CANARY = "QZXCANARY";
+
+  @TempDir Path work;
+
+  private Golden golden(Path keyFile) {
+    Golden source = Golden.fromScripts(List.of(Script.of("people.sql", """
+        CREATE TABLE people (id int PRIMARY KEY, email text UNIQUE NOT NULL, full_name text, card text,
+          note text, kept text);
+        CREATE INDEX ON people (full_name);
+        INSERT INTO people SELECT g, 'p' || g || '.QZXCANARY@corp.example', 'QZXCANARY Person ' || g,
+          '4111QZXCANARY' || g, repeat('QZXCANARY long note ', 200) || g, 'kept ' || g
+          FROM generate_series(1, 2000) g;
+        UPDATE people SET full_name = full_name || ' (QZXCANARY updated)' WHERE id % 3 = 0;
+        ANALYZE people;
+        """)));
+    return source.masked(Masking.builder().key(MaskingKey.file(keyFile))
+        .rule("people", "id", MaskRule.hash())
+        .rule("people", "email", MaskRule.fake(FakeKind.EMAIL))
+        .rule("people", "full_name", MaskRule.fake(FakeKind.FULL_NAME))
+        .rule("people", "card", MaskRule.fake(FakeKind.CREDIT_CARD))
+        .rule("people", "note", MaskRule.setNull())
+        .build());
+  }
+
+  @Test
+  void noFileOfTheGoldenOrOfACloneHoldsAnOriginalValueNotEvenTheWal() throws Exception {
+    Path keyFile = work.resolve("mask.key");
+    Files.writeString(keyFile, "instance-key-0123456789");
+    dev.lockplane.internal.os.Posix.chmod(work, "rwxr-xr-x");
+    Path store = work.resolve("store");
+    CowStorage storage = CowStorages.copy(store);
+    List<String> progress = new CopyOnWriteArrayList<>();
+    try (InstanceCloneManager m = Fixtures.manager(storage, 47600, 47609, golden(keyFile))
+        .listener((phase, message) -> progress.add(message)).start()) {
+      InstanceClone c = m.create("reader");
+      assertThat(Fixtures.count(c, "SELECT count(*) FROM people WHERE email LIKE '%@example.com' AND note IS NULL"))
+          .isEqualTo(2000);
+      assertThat(Fixtures.count(c, "SELECT count(DISTINCT id) FROM people")).isEqualTo(2000);
+      assertThat(Fixtures.count(c, "SELECT count(*) FROM people WHERE kept LIKE 'kept %'")).isEqualTo(2000);
+      Fixtures.exec(c, "CHECKPOINT");
+      assertThat(progress).anyMatch(p -> p.startsWith("removed ") && p.contains("WAL segment"));
+      assertThat(progress).anyMatch(p -> p.contains("masking report") && p.contains("public.people: 2000 rows"));
+      assertThat(progress).noneMatch(p -> p.contains("instance-key-0123456789"));
+      List<Path> leaks = filesContaining(store, CANARY);
+      assertThat(leaks).isEmpty();
+    }
+  }
+
+  @Test
+  void aPhysicalSourceCannotBeMaskedAndSaysSo() throws Exception {
+    Path keyFile = work.resolve("mask.key");
+    Files.writeString(keyFile, "k");
+    Golden physical = Golden.fromServer("postgres://localhost:1/x", "u", "p").physical()
+        .masked(Masking.builder().rule("t", "c", MaskRule.setNull()).build());
+    assertThatThrownBy(() -> Fixtures.manager(CowStorages.copy(work.resolve("store2")), 47610, 47619, physical).start())
+        .isInstanceOf(LockplaneException.class)
+        .satisfies(e -> assertThat(((LockplaneException) e).code()).isEqualTo(ErrorCode.UNSUPPORTED))
+        .hasMessageContaining("Masking a golden copied physically");
+  }
+
+  static List<Path> filesContaining(Path dir, String text) throws IOException {
+    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+    List<Path> found = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        byte[] hay = Files.readAllBytes(f);
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+          for (int j = 0; j < needle.length; j++) {
+            if (hay[i + j] != needle[j]) {
+              continue outer;
+            }
+          }
+          found.add(f);
+          break;
+        }
+      }
+    }
+    return found;
+  }
+}
