@@ -19,6 +19,7 @@ module dev.lockplane.planner {
   exports dev.lockplane.safety;
   exports dev.lockplane.migrate;
   exports dev.lockplane.trace;
+  exports dev.lockplane.erd;
 
   // Plans, schemas and catalogue documents are JSON read and written with Jackson; Jdbi maps rows.
   opens dev.lockplane.internal.planner to com.fasterxml.jackson.databind, org.jdbi.v3.core;
