@@ -121,7 +121,8 @@ class HistoryStatusCommandTest {
   void changelogSaysWhatEachSuccessfulApplyChangedPerTable() throws Exception {
     Path v1 = schema("v1", "CREATE TABLE orders (id bigint PRIMARY KEY, is_verified boolean, amount int);\n");
     Path v2 = schema("v2", "CREATE TABLE orders (id bigint PRIMARY KEY, amount bigint, email_verified_at timestamptz);\n"
-        + "CREATE TABLE customers (id bigint PRIMARY KEY);\n");
+        + "CREATE TABLE customers (id bigint PRIMARY KEY);\n"
+        + "-- lockplane: on=orders.amount, deprecated, removeAfter=2020-01-31, reason=\"use total\"\n");
     assertThat(run("changelog").out()).isEqualTo("no applies recorded\n");
     assertThat(run("apply", "--schema", v1.toString(), "--auto-approve").code()).isZero();
     Result lossy = run("apply", "--schema", v2.toString(), "--auto-approve", "--allow-data-loss");
@@ -145,5 +146,13 @@ class HistoryStatusCommandTest {
     assertThat(json).hasSize(2);
     assertThat(json.get(1).get("historyId").asLong()).isEqualTo(2);
     assertThat(json.get(1).get("changes").toString()).contains("\"object\":\"customers\"", "added email_verified_at");
+
+    // status lists the deprecated columns still there after their date.
+    Result status = run("status", "--schema", v2.toString());
+    assertThat(status.code()).as(status.err()).isZero();
+    assertThat(status.out()).startsWith("status: at desired state").endsWith("deprecated columns past their removal "
+        + "date:\n  public.orders.amount: deprecated, past its removal date 2020-01-31 (use total)\n");
+    assertThat(JsonAssertions.sortedJson(run("status", "--schema", v2.toString(), "--format", "json").out())
+        .get("pastRemovalDate").toString()).contains("public.orders.amount: deprecated");
   }
 }

@@ -28,6 +28,8 @@ import dev.lockplane.schema.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -149,7 +151,9 @@ public final class Planner {
    * each forward step carries its risk report ({@link Step#risk()}): catalogue kinds, locks, rewrite
    * or scan, risk class, findings, and the size estimate from the target's statistics. Under {@link
    * SafetyLevel#STRICT} steps with a safe form are replaced by it, and dangerous, multi-phase and lossy
-   * steps are refused; under {@link SafetyLevel#MODERATE} each finding is logged as a warning.
+   * steps are refused; under {@link SafetyLevel#MODERATE} each finding is logged as a warning. The
+   * desired state's {@link Ownership} declarations add their findings: the consumers of what each
+   * breaking step breaks, and deprecated columns dropped before their date.
    *
    * @param target the database
    * @param desired the desired state
@@ -165,7 +169,7 @@ public final class Planner {
       if (current.dialect() != Dialect.POSTGRESQL || (major < 13 && safety != SafetyLevel.STRICT)) {
         return plan(current, wanted);
       }
-      return assessed(current, wanted, c, major);
+      return Ownership.of(desired).review(assessed(current, wanted, c, major), LocalDate.now(ZoneOffset.UTC));
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the target database: " + e.getMessage(), e);
     }
