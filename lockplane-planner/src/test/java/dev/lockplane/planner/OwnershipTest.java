@@ -115,6 +115,18 @@ class OwnershipTest {
     assertThat(PlanReport.render(plan, ReportFormat.MARKDOWN)).contains("`deprecated-dropped-early`");
     // The findings change no SQL: the digest still matches the steps.
     assertThat(plan.digest()).isEqualTo(plan.computeDigest());
+    // A planner told to ignore a rule leaves its findings out, and nothing else.
+    Plan quiet = Lockplane.planner().scratchServer(pg).ignoreRules(List.of(Ownership.BREAKS_CONSUMERS)).build()
+        .plan(pg.dataSource(db), Desired.sql("schema.sql", DESIRED));
+    assertThat(quiet.steps().stream().flatMap(s -> s.risk().findings().stream()).map(StepFinding::ruleId))
+        .contains(Ownership.DROP_BEFORE_DATE).doesNotContain(Ownership.BREAKS_CONSUMERS);
+    assertThat(quiet.digest()).isEqualTo(plan.digest());
+    assertThat(Planner.ruleIds()).contains(Ownership.BREAKS_CONSUMERS, Ownership.DROP_BEFORE_DATE,
+        "add-column-volatile-default");
+    assertThatThrownBy(() -> Lockplane.planner().ignoreRules(List.of("drop-colum")))
+        .hasMessageContaining("'drop-colum' is not a plan rule");
+    assertThatThrownBy(() -> Lockplane.planner().ignoreRules(List.of()).ignoreRules(List.of()))
+        .hasMessageContaining("ignoreRules is already set");
     // After the date, dropping it is not early any more.
     Plan later = Ownership.of(Desired.sql("schema.sql", DESIRED)).review(
         planner.plan(pg.dataSource(db), Desired.sql("plain.sql", DESIRED.replaceAll("--.*", ""))),
