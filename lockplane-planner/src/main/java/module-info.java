@@ -21,6 +21,7 @@ module dev.lockplane.planner {
   exports dev.lockplane.trace;
   exports dev.lockplane.trace.flyway;
   exports dev.lockplane.trace.liquibase;
+  exports dev.lockplane.erd;
 
   // Plans, schemas and catalogue documents are JSON read and written with Jackson; Jdbi maps rows.
   opens dev.lockplane.internal.planner to com.fasterxml.jackson.databind, org.jdbi.v3.core;

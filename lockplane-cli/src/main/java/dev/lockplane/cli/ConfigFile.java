@@ -37,7 +37,7 @@ record ConfigFile(Path file, Map<String, Environment> environments, Clones clone
   static final String NAME = "lockplane.toml";
 
   static final Set<String> KEYS = Set.of("url", "user", "password-env", "password-file", "schema", "scratch-url",
-      "safety", "lock-timeout", "statement-timeout", "lock-wait", "trace-ignore");
+      "safety", "lock-timeout", "statement-timeout", "lock-wait", "trace-ignore", "ignore");
 
   /** The keys of the {@code [clones]} table. */
   static final Set<String> CLONE_KEYS = Set.of("max-age", "prefix");
@@ -66,10 +66,12 @@ record ConfigFile(Path file, Map<String, Environment> environments, Clones clone
    * @param lockTimeout lock_timeout while applying
    * @param statementTimeout statement_timeout while applying
    * @param lockWait how long an apply waits for another
+   * @param traceIgnore trace rules {@code lockplane trace} ignores
+   * @param ignore plan rules whose findings plans for this environment leave out
    */
   record Environment(String name, String url, String user, String passwordEnv, Path passwordFile, Path schema,
       String scratchUrl, SafetyLevel safety, Duration lockTimeout, Duration statementTimeout, Duration lockWait,
-      List<String> traceIgnore) {}
+      List<String> traceIgnore, List<String> ignore) {}
 
   /** Returns {@code lockplane.toml} in {@code dir} or the nearest parent that has one, or null. */
   static Path find(Path dir) {
@@ -218,7 +220,31 @@ record ConfigFile(Path file, Map<String, Environment> environments, Clones clone
         string(file, text, name, node, "password-env"), passwordFile == null ? null : dir.resolve(passwordFile),
         schema == null ? null : dir.resolve(schema), string(file, text, name, node, "scratch-url"), level,
         duration(file, text, name, node, "lock-timeout"), duration(file, text, name, node, "statement-timeout"),
-        duration(file, text, name, node, "lock-wait"), traceIgnore(file, text, name, node));
+        duration(file, text, name, node, "lock-wait"), traceIgnore(file, text, name, node),
+        planIgnore(file, text, name, node));
+  }
+
+  /** {@code ignore = ["rule-id", …]}: plan rules whose findings are left out of this environment's plans. */
+  private static List<String> planIgnore(Path file, String text, String env, JsonNode node) {
+    JsonNode v = node.get("ignore");
+    if (v == null) {
+      return List.of();
+    }
+    String where = line(text, env, "ignore");
+    if (!v.isArray()) {
+      throw invalid(file, where, "environments." + env + ".ignore: must be a list of plan rule ids, such as "
+          + "[\"breaks-consumers\"]");
+    }
+    java.util.Set<String> known = dev.lockplane.planner.Planner.ruleIds();
+    List<String> out = new ArrayList<>();
+    for (JsonNode id : v) {
+      if (!id.isTextual() || !known.contains(id.asText())) {
+        throw invalid(file, where, "environments." + env + ".ignore: '" + id.asText() + "' is not a plan rule; "
+            + "known rules: " + String.join(", ", known));
+      }
+      out.add(id.asText());
+    }
+    return List.copyOf(out);
   }
 
   /** {@code trace-ignore = ["rule-id", …]}: rules {@code lockplane trace} ignores for this environment. */

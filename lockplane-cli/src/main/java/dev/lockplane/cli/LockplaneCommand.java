@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
     description = {"Safe schema changes, backups and clones for PostgreSQL and SQLite.", ""},
     subcommands = {IntrospectCommand.class, PlanCommand.class, ApplyCommand.class, RollbackCommand.class,
         DriftCommand.class, StatusCommand.class, HistoryCommand.class, ValidateCommand.class, TraceCommand.class,
+        ErdCommand.class, ChangelogCommand.class,
         BackupCommand.class, WalCommand.class, RecoverCommand.class, GoldenCommand.class, CloneCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 nothing to do or done, 2 changes, drift or findings, 1 error, 64 usage error.",

@@ -18,6 +18,9 @@ final class Planners {
     if (level != null) {
       b.safety(level);
     }
+    if (env != null && !env.ignore().isEmpty()) {
+      b.ignoreRules(env.ignore());
+    }
     if (timeouts != null) {
       // The command line overrides the environment, which overrides the planner's defaults.
       Duration lockTimeout = first(timeouts.lockTimeout, env == null ? null : env.lockTimeout());

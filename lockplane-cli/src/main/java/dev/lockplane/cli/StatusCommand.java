@@ -2,7 +2,11 @@ package dev.lockplane.cli;
 
 import dev.lockplane.cli.OutputOptions.Format;
 import dev.lockplane.plan.SchemaStatus;
+import dev.lockplane.planner.Ownership;
 import dev.lockplane.planner.Planner;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
@@ -11,6 +15,7 @@ import picocli.CommandLine.Mixin;
 /** {@code lockplane status}: at the desired state, behind, ahead, or drifted. */
 @Command(name = "status", description = {"Say whether the database is at, behind, ahead of or drifted from --schema.",
     "Decided from the live and desired schema hashes and the apply history.",
+    "Also lists the deprecated columns (see -- lockplane: deprecated) still in the database after their removal date.",
     "Exit 0: at the desired state; 2: behind, ahead or drifted."})
 final class StatusCommand extends BaseCommand {
   @Mixin ConnectionOptions connection;
@@ -25,6 +30,9 @@ final class StatusCommand extends BaseCommand {
     Planner planner = Planners.build(cli, spec, connection, schema, null, null);
     reporter().progress("comparing " + target.shown() + " with " + schema.schema);
     SchemaStatus s = planner.status(target.dataSource(), schema.desired());
+    Ownership ownership = Ownership.of(schema.desired());
+    List<String> overdue = ownership.objects().values().stream().anyMatch(o -> o.deprecated() != null)
+        ? ownership.pastRemoval(planner.introspect(target.dataSource()), LocalDate.now(ZoneOffset.UTC)) : List.of();
     if (format == Format.JSON) {
       Map<String, Object> json = new TreeMap<>();
       json.put("command", "status");
@@ -36,9 +44,15 @@ final class StatusCommand extends BaseCommand {
         json.put("lastApplied", HistoryCommand.json(s.lastApplied()));
       }
       json.put("differences", s.drift().differences().stream().map(d -> d.toText()).toList());
+      json.put("pastRemovalDate", overdue);
       cli.out().print(Json.write(json));
     } else {
-      cli.out().print(s.toText());
+      StringBuilder b = new StringBuilder(s.toText());
+      if (!overdue.isEmpty()) {
+        b.append("deprecated columns past their removal date:\n");
+        overdue.forEach(o -> b.append("  ").append(o).append('\n'));
+      }
+      cli.out().print(b);
     }
     return s.state() == SchemaStatus.State.AT_DESIRED_STATE ? Main.OK : Main.CHANGES;
   }

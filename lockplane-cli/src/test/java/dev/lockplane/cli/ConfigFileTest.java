@@ -39,6 +39,7 @@ class ConfigFileTest {
         safety = "strict"
         lock-timeout = "2s"
         lock-wait = "30s"
+        ignore = ["breaks-consumers", "add-column-volatile-default"]
 
         [environments.production]
         url = "postgres://app@prod.db/app"
@@ -55,6 +56,7 @@ class ConfigFileTest {
     assertThat(s.lockTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(s.lockWait()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.passwordEnv()).isEqualTo("STAGING_PW");
+    assertThat(s.ignore()).containsExactly("breaks-consumers", "add-column-volatile-default");
     ConfigFile.Environment p = c.environment("production");
     assertThat(p.user()).isEqualTo("deploy");
     assertThat(p.passwordFile()).isEqualTo(dir.toAbsolutePath().resolve("secrets/prod"));
@@ -92,6 +94,10 @@ class ConfigFileTest {
     invalid(write("[environments.dev]\nlock-wait = 30\n"), "line 2: environments.dev.lock-wait: must be a non-empty string");
     invalid(write("[environments.dev]\nlock-wait = \"soon\"\n"), "environments.dev.lock-wait: 'soon' is not a duration");
     invalid(write("[environment.dev]\nurl = \"x\"\n"), "environment: unknown key 'environment'");
+    invalid(write("[environments.dev]\nurl = \"postgres://a@h/db\"\nignore = [\"drop-colum\"]\n"),
+        "line 3: environments.dev.ignore: 'drop-colum' is not a plan rule; known rules: ", "breaks-consumers");
+    invalid(write("[environments.dev]\nignore = \"breaks-consumers\"\n"),
+        "line 2: environments.dev.ignore: must be a list of plan rule ids");
     invalid(write("[environments.dev]\nurl = \"postgres://a@h/db\"\nuser = \n"), "lockplane.toml line 3", "not valid TOML");
     invalid(write("[environments.dev]\nurl = \"postgres://a@h/db\n"), "lockplane.toml line 2", "not valid TOML");
   }

@@ -47,7 +47,7 @@ class HistoryStatusCommandTest {
   private Result run(String command, String... options) {
     List<String> args = new ArrayList<>(List.of(command, "--url", pg.jdbcUrl(db), "--user", pg.user(), "--password",
         pg.password()));
-    if (!command.equals("history")) {
+    if (!command.equals("history") && !command.equals("changelog")) {
       args.addAll(List.of("--scratch-url", pg.jdbcUrl("postgres")));
     }
     args.addAll(List.of(options));
@@ -115,5 +115,44 @@ class HistoryStatusCommandTest {
     assertThat(d.get("lastApplied").get("id").asLong()).isEqualTo(2);
     assertThat(d.get("differences").toString()).contains("extra column public.orders.emergency_fix_2024_01");
     assertThat(d.get("explanation").asText()).contains("not what the last successful apply (#2");
+  }
+
+  @Test
+  void changelogSaysWhatEachSuccessfulApplyChangedPerTable() throws Exception {
+    Path v1 = schema("v1", "CREATE TABLE orders (id bigint PRIMARY KEY, is_verified boolean, amount int);\n");
+    Path v2 = schema("v2", "CREATE TABLE orders (id bigint PRIMARY KEY, amount bigint, email_verified_at timestamptz);\n"
+        + "CREATE TABLE customers (id bigint PRIMARY KEY);\n"
+        + "-- lockplane: on=orders.amount, deprecated, removeAfter=2020-01-31, reason=\"use total\"\n");
+    assertThat(run("changelog").out()).isEqualTo("no applies recorded\n");
+    assertThat(run("apply", "--schema", v1.toString(), "--auto-approve").code()).isZero();
+    Result lossy = run("apply", "--schema", v2.toString(), "--auto-approve", "--allow-data-loss");
+    assertThat(lossy.code()).as(lossy.err()).isZero();
+
+    Result text = run("changelog");
+    assertThat(text.code()).as(text.err()).isZero();
+    List<String> lines = text.out().lines().toList();
+    assertThat(lines).hasSize(5);
+    assertThat(lines.get(0)).matches("#1  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC  by " + pg.user() + "@.+");
+    assertThat(lines.get(1)).isEqualTo("  orders: created");
+    assertThat(lines.get(2)).startsWith("#2  ");
+    assertThat(lines.subList(3, 5)).containsExactlyInAnyOrder("  customers: created",
+        "  orders: dropped is_verified, altered amount (type integer -> bigint), added email_verified_at");
+
+    String markdown = run("changelog", "--format", "markdown").out();
+    assertThat(markdown).startsWith("### Changelog\n\n#### ").contains("(#2, " + pg.user() + "@",
+        "- **orders**: dropped is_verified, altered amount (type integer -> bigint), added email_verified_at\n");
+    assertThat(markdown.indexOf("(#2,")).as("newest first").isLessThan(markdown.indexOf("(#1,"));
+    JsonNode json = JsonAssertions.sortedJson(run("changelog", "--format", "json").out()).get("changelog");
+    assertThat(json).hasSize(2);
+    assertThat(json.get(1).get("historyId").asLong()).isEqualTo(2);
+    assertThat(json.get(1).get("changes").toString()).contains("\"object\":\"customers\"", "added email_verified_at");
+
+    // status lists the deprecated columns still there after their date.
+    Result status = run("status", "--schema", v2.toString());
+    assertThat(status.code()).as(status.err()).isZero();
+    assertThat(status.out()).startsWith("status: at desired state").endsWith("deprecated columns past their removal "
+        + "date:\n  public.orders.amount: deprecated, past its removal date 2020-01-31 (use total)\n");
+    assertThat(JsonAssertions.sortedJson(run("status", "--schema", v2.toString(), "--format", "json").out())
+        .get("pastRemovalDate").toString()).contains("public.orders.amount: deprecated");
   }
 }

@@ -1,5 +1,6 @@
 package dev.lockplane.planner;
 
+import dev.lockplane.erd.Erd;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.plan.RiskClass;
 import dev.lockplane.plan.Step;
@@ -12,7 +13,8 @@ import java.util.Objects;
 /**
  * Renders a plan with its risk report: text for a terminal ({@link Plan#toText()}), the Lockplane JSON
  * document (sorted keys), or Markdown for a pull-request comment (a table of steps with their risk
- * columns, then the findings and the SQL). Deterministic: the same plan gives the same bytes.
+ * columns, then the findings, a Mermaid diagram of the tables it touches ({@link Erd#ofPlan}) and
+ * the SQL). Deterministic: the same plan gives the same bytes.
  */
 public final class PlanReport {
   private PlanReport() {}
@@ -71,6 +73,11 @@ public final class PlanReport {
     }
     if (!findings.isEmpty()) {
       b.append("\n#### Findings\n\n").append(findings);
+    }
+    Erd erd = Erd.ofPlan(plan);
+    if (!erd.tables().isEmpty()) {
+      b.append("\n#### Tables\n\nThe tables the plan touches, as they are before it: added in green, dropped in red, "
+          + "altered in amber.\n\n```mermaid\n").append(erd.mermaid()).append("```\n");
     }
     b.append("\n<details><summary>SQL</summary>\n\n```sql\n");
     for (Step s : plan.steps()) {

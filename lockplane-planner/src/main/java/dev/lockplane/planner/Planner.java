@@ -6,6 +6,7 @@ import dev.lockplane.internal.planner.Applier;
 import dev.lockplane.internal.planner.DesiredLoader;
 import dev.lockplane.internal.planner.DriftComputer;
 import dev.lockplane.internal.planner.HistoryReader;
+import dev.lockplane.internal.planner.IgnoredRules;
 import dev.lockplane.internal.planner.PlanBuilder;
 import dev.lockplane.internal.planner.SchemaHash;
 import dev.lockplane.internal.planner.SchemaJson;
@@ -28,10 +29,15 @@ import dev.lockplane.schema.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
@@ -56,8 +62,10 @@ public final class Planner {
   private final DesiredLoader loader;
   private final boolean allowDataLoss;
   private final Duration applyLockWait;
+  private final Set<String> ignoredRules;
 
   private Planner(Builder b) {
+    this.ignoredRules = b.ignoredRules == null ? Set.of() : b.ignoredRules;
     this.applyLockWait = b.applyLockWait == null ? Duration.ofMinutes(1) : b.applyLockWait;
     this.allowDataLoss = b.allowDataLoss != null && b.allowDataLoss;
     this.safety = b.safety == null ? SafetyLevel.MODERATE : b.safety;
@@ -149,7 +157,9 @@ public final class Planner {
    * each forward step carries its risk report ({@link Step#risk()}): catalogue kinds, locks, rewrite
    * or scan, risk class, findings, and the size estimate from the target's statistics. Under {@link
    * SafetyLevel#STRICT} steps with a safe form are replaced by it, and dangerous, multi-phase and lossy
-   * steps are refused; under {@link SafetyLevel#MODERATE} each finding is logged as a warning.
+   * steps are refused; under {@link SafetyLevel#MODERATE} each finding is logged as a warning. The
+   * desired state's {@link Ownership} declarations add their findings: the consumers of what each
+   * breaking step breaks, and deprecated columns dropped before their date.
    *
    * @param target the database
    * @param desired the desired state
@@ -165,7 +175,8 @@ public final class Planner {
       if (current.dialect() != Dialect.POSTGRESQL || (major < 13 && safety != SafetyLevel.STRICT)) {
         return plan(current, wanted);
       }
-      return assessed(current, wanted, c, major);
+      return IgnoredRules.without(Ownership.of(desired).review(assessed(current, wanted, c, major),
+          LocalDate.now(ZoneOffset.UTC)), ignoredRules);
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the target database: " + e.getMessage(), e);
     }
@@ -183,7 +194,7 @@ public final class Planner {
    */
   public Plan plan(Connection connection, DatabaseSchema current, DatabaseSchema desired) {
     try {
-      return assessed(current, desired, connection, majorVersion(connection));
+      return IgnoredRules.without(assessed(current, desired, connection, majorVersion(connection)), ignoredRules);
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the target database: " + e.getMessage(), e);
     }
@@ -357,6 +368,21 @@ public final class Planner {
     return StatusComputer.decide(drift(target, desired), history(target));
   }
 
+  /**
+   * The ids of the rules whose findings plans carry: the lock catalogue's (of every supported
+   * PostgreSQL version) and the ownership rules ({@link Ownership#BREAKS_CONSUMERS}, {@link
+   * Ownership#DROP_BEFORE_DATE}).
+   *
+   * @return the ids, sorted
+   */
+  public static Set<String> ruleIds() {
+    Set<String> ids = new TreeSet<>(List.of(Ownership.BREAKS_CONSUMERS, Ownership.DROP_BEFORE_DATE));
+    for (int v = 13; v <= LocalPostgres.DEFAULT_VERSION; v++) {
+      LockCatalogue.forVersion(v).entries().forEach(e -> ids.add(e.ruleId()));
+    }
+    return java.util.Collections.unmodifiableSet(ids);
+  }
+
   /** Returns whether this planner's applies may destroy rows (default false). */
   public boolean allowsDataLoss() {
     return allowDataLoss;
@@ -485,8 +511,33 @@ public final class Planner {
     private SafetyLevel safety;
     private Boolean allowDataLoss;
     private Duration applyLockWait;
+    private Set<String> ignoredRules;
 
     Builder() {}
+
+    /**
+     * Leaves the findings of these rules out of the plans this planner makes (a team that has decided a
+     * rule does not apply to it). The steps, their risk classes and what the safety level refuses do not
+     * change: only the findings are dropped from the reports.
+     *
+     * @param ruleIds rule ids, each one of {@link Planner#ruleIds()}
+     * @return this builder
+     * @throws LockplaneException ({@link ErrorCode#INVALID_CONFIGURATION}) for an unknown rule id
+     */
+    public Builder ignoreRules(Collection<String> ruleIds) {
+      if (ignoredRules != null) {
+        throw conflict("ignoreRules", ignoredRules);
+      }
+      Set<String> known = ruleIds();
+      for (String id : ruleIds) {
+        if (!known.contains(id)) {
+          throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "'" + id + "' is not a plan rule; the rules "
+              + "are " + String.join(", ", known) + ".");
+        }
+      }
+      ignoredRules = Set.copyOf(new TreeSet<>(ruleIds));
+      return this;
+    }
 
     /**
      * Sets how long an apply waits for another apply to the same PostgreSQL database to finish

@@ -6,21 +6,15 @@ import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
 import dev.lockplane.clones.CloneManagers;
-import dev.lockplane.testing.Requirements;
 import dev.lockplane.testing.SharedPostgres;
 import java.awt.image.BufferedImage;
-import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,17 +53,13 @@ class TraceHtmlTest {
     Path page = dir.resolve("trace.html");
     Files.writeString(page, html, StandardCharsets.UTF_8);
 
-    String chromium = chromium();
-    Requirements.require(chromium != null, "chromium is not installed (apt-get install chromium)");
-    String dom = run(chromium, "--dump-dom", page.toUri().toString());
+    HeadlessChromium chromium = HeadlessChromium.require(dir);
+    String dom = chromium.dumpDom(page, 0);
     // The page's own scripts set these attributes on <html>: ready when they ran, errors if any threw.
     String root = dom.substring(dom.indexOf("<html"), dom.indexOf('>', dom.indexOf("<html")) + 1);
     assertThat(root).contains("data-ready=\"true\"").doesNotContain("data-errors");
 
-    Path png = dir.resolve("trace.png");
-    run(chromium, "--hide-scrollbars", "--window-size=1200,900", "--screenshot=" + png, page.toUri().toString());
-    BufferedImage image = ImageIO.read(png.toFile());
-    assertThat(image).isNotNull();
+    BufferedImage image = chromium.screenshot(page, 1200, 900);
     Set<Integer> colours = new HashSet<>();
     boolean bar = false;
     for (int y = 0; y < image.getHeight(); y++) {
@@ -81,35 +71,5 @@ class TraceHtmlTest {
     }
     assertThat(colours.size()).as("distinct colours in the screenshot").isGreaterThan(10);
     assertThat(bar).as("an ACCESS EXCLUSIVE bar is on the screenshot").isTrue();
-  }
-
-  private static String chromium() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      for (String name : List.of("chromium", "chromium-browser")) {
-        if (Files.isExecutable(Path.of(dir, name))) {
-          return Path.of(dir, name).toString();
-        }
-      }
-    }
-    return null;
-  }
-
-  /** Runs headless Chromium with a private profile and returns its standard output. */
-  private String run(String chromium, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-        "--no-first-run", "--user-data-dir=" + Files.createTempDirectory(dir, "profile")));
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile(dir, "chromium", ".out");
-    Path err = Files.createTempFile(dir, "chromium", ".err");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    try {
-      boolean done = p.waitFor(90, TimeUnit.SECONDS);
-      assertThat(done).as("chromium finished within 90 s: %s", Files.readString(err)).isTrue();
-      assertThat(p.exitValue()).as("chromium's exit code: %s", Files.readString(err)).isZero();
-      return Files.readString(out);
-    } finally {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
   }
 }

@@ -195,7 +195,8 @@ public final class SchemaJson {
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
       String key = it.next().getKey();
-      if (!key.equals("formatVersion") && !key.equals(property)) {
+      // A schema document may also declare owners, consumers and deprecations (read by Ownership).
+      if (!key.equals("formatVersion") && !key.equals(property) && !(property.equals("schema") && key.equals("ownership"))) {
         throw invalid(source, "$." + key, "unknown property '" + key + "' (expected formatVersion and " + property + ")", null);
       }
     }
@@ -230,6 +231,16 @@ public final class SchemaJson {
       throw invalid(source, path.toString(), what, e);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw invalid(source, "$." + property, e.getMessage(), e);
+    }
+  }
+
+  /** The {@code ownership} object of a schema document, or null when it has none (or is not valid JSON). */
+  public static JsonNode ownership(String json) {
+    try {
+      JsonNode doc = MAPPER.readTree(json);
+      return doc == null || !doc.isObject() ? null : doc.get("ownership");
+    } catch (JsonProcessingException e) {
+      return null; // read() reports it, with its line
     }
   }
 
