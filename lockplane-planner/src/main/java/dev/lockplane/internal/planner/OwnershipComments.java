@@ -23,7 +23,8 @@ public final class OwnershipComments {
 
   private static final Pattern CREATE_TABLE = Pattern.compile(
       "(?i)^\\s*CREATE\\s+(?:(?:UNLOGGED|TEMP|TEMPORARY)\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([\\w.\"]+)");
-  private static final Pattern MARK = Pattern.compile("--\\s*lockplane:(.*)$");
+  // rename hints (-- lockplane: renamed from x) and trace ignores (-- lockplane:ignore rule) are read elsewhere
+  private static final Pattern MARK = Pattern.compile("--\\s*lockplane:(?!\\s*(?:renamed\\s+from|ignore)\\b)(.*)$");
   private static final Pattern NOT_A_COLUMN = Pattern.compile(
       "(?i)^\\s*(CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|CHECK|EXCLUDE|LIKE)\\b.*");
   /** The keys a comment may carry. */
