@@ -3,6 +3,7 @@ package dev.lockplane.internal.testkit;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
+import dev.lockplane.clones.SubsetFiles;
 import dev.lockplane.testkit.LockplaneTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public final class GoldenSources {
     if (!a.source().isBlank()) {
       String name = a.source().trim();
       if (param.apply("lockplane.golden." + name + ".backup").isEmpty()) {
-        return server(name, param, env, where);
+        return subset(name, server(name, param, env, where), param, where);
       }
       try {
         // checked before BackupSources is loaded: it names the backup module's types
@@ -76,7 +77,7 @@ public final class GoldenSources {
             + " (lockplane.golden." + name + ".backup), but lockplane-backup is not on the test class path: add the test"
             + " dependency dev.lockplane:lockplane-backup.");
       }
-      return BackupSources.golden(name, param, env, where);
+      return subset(name, BackupSources.golden(name, param, env, where), param, where);
     }
     List<Script> out = new ArrayList<>();
     for (String s : a.scripts()) {
@@ -131,6 +132,24 @@ public final class GoldenSources {
       return new Golden.FromServer(url, user, password, transfer, jobs);
     } catch (IllegalArgumentException e) {
       throw new ExtensionConfigurationException(where + ": golden source '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Applies the subset file that {@code lockplane.golden.NAME.subset} names ({@code classpath:…} or
+   * a path), when it is set.
+   */
+  private static Golden subset(String name, Golden golden, Function<String, Optional<String>> param, String where) {
+    String p = "lockplane.golden." + name + ".subset";
+    Optional<String> file = param.apply(p);
+    if (file.isEmpty()) {
+      return golden;
+    }
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    try {
+      return golden.subset(SubsetFiles.read(file.get().trim(), cl != null ? cl : GoldenSources.class.getClassLoader()));
+    } catch (LockplaneException e) {
+      throw new ExtensionConfigurationException(where + ": configuration parameter " + p + ": " + e.getMessage(), e);
     }
   }
 
