@@ -3,7 +3,9 @@ package dev.lockplane.cli;
 import dev.lockplane.cli.OutputOptions.Format;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Snapshot;
+import dev.lockplane.clones.SubsetFiles;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,6 +28,11 @@ final class GoldenPrepareCommand extends CloneWorkCommand {
       description = "Warn when the golden's data is older than AGE (default: [clones] max-age in lockplane.toml).")
   Duration maxAge;
 
+  @Option(names = "--subset", paramLabel = "FILE", description = {
+      "Keep only the rows FILE names (JSON, see docs/subset.schema.json), closed under foreign keys.",
+      "Prints rows kept per table and why when the golden is built."})
+  Path subset;
+
   @Override
   int execute() {
     Format format = output.format(spec, Format.TEXT, Format.JSON);
@@ -34,8 +41,12 @@ final class GoldenPrepareCommand extends CloneWorkCommand {
     if (golden == null) {
       throw usage("Missing the golden's source: give one of --scripts, --from-database, --from-server, --flyway, --liquibase, --from-backup");
     }
+    if (subset != null) {
+      golden = golden.subset(SubsetFiles.read(subset));
+    }
     reporter().progress("preparing the golden from " + golden.describe());
-    try (GoldenOptions closing = source; CloneStoreOptions.Opened o = home.open(cli, spec, golden, reporter())) {
+    try (GoldenOptions closing = source; SubsetReportCapture report = new SubsetReportCapture();
+        CloneStoreOptions.Opened o = home.open(cli, spec, golden, reporter())) {
       Snapshot g = o.manager().golden();
       PrintStream out = cli.out();
       if (format == Format.JSON) {
@@ -44,11 +55,18 @@ final class GoldenPrepareCommand extends CloneWorkCommand {
         m.put("kind", o.instances() ? "instance" : "database");
         m.put("where", o.where());
         m.put("strategy", o.manager().strategy().reason());
+        if (!report.lines().isEmpty()) {
+          m.put("subset", report.lines());
+        }
         out.print(Json.write(m));
       } else {
         out.println("Golden " + g.name() + " in " + o.where() + ": " + g.description() + ".");
         out.println("  data from " + CloneViews.time(g.dataStateAt()) + " (" + CloneViews.age(g.dataAge(Instant.now()))
             + " old); clones: " + o.manager().strategy().reason());
+        if (!report.lines().isEmpty()) {
+          out.println("  subset kept:");
+          report.lines().forEach(l -> out.println("    " + l));
+        }
       }
       warnIfOld(g, maxAge);
     }
