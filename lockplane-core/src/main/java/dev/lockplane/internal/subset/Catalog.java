@@ -31,6 +31,14 @@ final class Catalog {
       return Identifiers.qualified(schema, name);
     }
 
+    /**
+     * The table in a FROM clause: {@code ONLY} for a plain table, whose inheritance children are
+     * tables of their own; a partitioned table's rows are in its partitions.
+     */
+    String scan() {
+      return (partitioned ? "" : "ONLY ") + qualified();
+    }
+
     /** The name in reports and messages: {@code schema.table}. */
     String display() {
       return schema + "." + name;
@@ -176,6 +184,43 @@ final class Catalog {
     }
     fks.sort((a, b) -> a.display().compareTo(b.display()));
     return new Catalog(tables, List.copyOf(fks));
+  }
+
+  /** A view or materialized view; {@code materialized} says which. */
+  record View(String schema, String name, boolean materialized) {
+    String qualified() {
+      return Identifiers.qualified(schema, name);
+    }
+
+    String display() {
+      return schema + "." + name;
+    }
+  }
+
+  /**
+   * Finds the views and materialized views that read the given tables, directly or through other
+   * views, in the order they were made.
+   */
+  static List<View> viewsOn(Connection c, List<Table> tables) throws SQLException {
+    if (tables.isEmpty()) {
+      return List.of();
+    }
+    StringBuilder oids = new StringBuilder();
+    for (Table t : tables) {
+      oids.append(oids.isEmpty() ? "" : ", ").append(Identifiers.literal(t.qualified())).append("::regclass::oid");
+    }
+    List<View> out = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "WITH RECURSIVE dep(oid) AS (SELECT unnest(ARRAY[" + oids + "]) UNION SELECT r.ev_class FROM pg_depend d"
+            + " JOIN pg_rewrite r ON r.oid = d.objid JOIN dep ON d.refobjid = dep.oid"
+            + " WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass AND r.ev_class <> dep.oid)"
+            + " SELECT n.nspname, c.relname, c.relkind = 'm' FROM dep JOIN pg_class c ON c.oid = dep.oid"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') ORDER BY c.oid")) {
+      while (rs.next()) {
+        out.add(new View(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+      }
+    }
+    return out;
   }
 
   private static boolean notNull(List<Column> columns, String[] names) {

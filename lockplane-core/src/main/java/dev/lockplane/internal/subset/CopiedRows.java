@@ -25,7 +25,7 @@ import org.postgresql.copy.CopyOut;
  */
 final class CopiedRows implements Closure.Rows {
   /** Keys per fetch: enough to keep round trips few, few enough to keep each statement small. */
-  private static final int BATCH = 2000;
+  private static final int BATCH = 10_000;
 
   private final Connection source;
   private final Connection target;
@@ -44,7 +44,7 @@ final class CopiedRows implements Closure.Rows {
 
   @Override
   public long addWhere(Table t, String predicate) throws SQLException {
-    return copy("SELECT " + t.copied("t") + " FROM " + t.qualified() + " t WHERE " + predicate,
+    return copy("SELECT " + t.copied("t") + " FROM " + t.scan() + " t WHERE " + predicate,
         "COPY " + t.qualified() + " (" + t.copied(null) + ") FROM STDIN");
   }
 
@@ -54,13 +54,13 @@ final class CopiedRows implements Closure.Rows {
     for (String col : fk.columns()) {
       notNull.append(" AND c.").append(Identifiers.quote(col)).append(" IS NOT NULL");
     }
-    List<String[]> missing = keys("SELECT DISTINCT " + texts("c", fk.columns()) + " FROM " + fk.child().qualified()
-        + " c WHERE true" + notNull + " AND NOT EXISTS (SELECT 1 FROM " + fk.parent().qualified() + " p WHERE "
+    List<String[]> missing = keys("SELECT DISTINCT " + texts("c", fk.columns()) + " FROM " + fk.child().scan()
+        + " c WHERE true" + notNull + " AND NOT EXISTS (SELECT 1 FROM " + fk.parent().scan() + " p WHERE "
         + InPlaceRows.match(fk, "c", "p") + ")", fk.columns().size());
     long n = 0;
     Table p = fk.parent();
     for (int i = 0; i < missing.size(); i += BATCH) {
-      n += copy("SELECT " + p.copied("t") + " FROM " + p.qualified() + " t WHERE "
+      n += copy("SELECT " + p.copied("t") + " FROM " + p.scan() + " t WHERE "
               + in("t", fk.referenced(), p, missing.subList(i, Math.min(missing.size(), i + BATCH))),
           "COPY " + p.qualified() + " (" + p.copied(null) + ") FROM STDIN");
     }
@@ -84,7 +84,7 @@ final class CopiedRows implements Closure.Rows {
           .append(Identifiers.quote(col));
     }
     List<String[]> fresh = keys("INSERT INTO " + done + " SELECT DISTINCT " + cols("p", fk.referenced()) + " FROM "
-        + p.qualified() + " p WHERE NOT EXISTS (SELECT 1 FROM " + done + " d WHERE " + same + ") RETURNING "
+        + p.scan() + " p WHERE NOT EXISTS (SELECT 1 FROM " + done + " d WHERE " + same + ") RETURNING "
         + texts(done, fk.referenced()), fk.referenced().size());
     String stage = stages.get(c);
     if (stage == null) {
@@ -95,12 +95,12 @@ final class CopiedRows implements Closure.Rows {
     long n = 0;
     for (int i = 0; i < fresh.size(); i += BATCH) {
       exec("TRUNCATE " + stage);
-      copy("SELECT " + c.copied("t") + " FROM " + c.qualified() + " t WHERE "
+      copy("SELECT " + c.copied("t") + " FROM " + c.scan() + " t WHERE "
           + in("t", fk.columns(), c, fresh.subList(i, Math.min(fresh.size(), i + BATCH))), "COPY " + stage + " FROM STDIN");
       // a referencing row may be kept already (a starting row, or along another relationship)
       try (Statement s = target.createStatement()) {
         n += s.executeUpdate("INSERT INTO " + c.qualified() + " (" + c.copied(null) + ") OVERRIDING SYSTEM VALUE SELECT "
-            + c.copied("s") + " FROM " + stage + " s WHERE NOT EXISTS (SELECT 1 FROM " + c.qualified() + " x WHERE "
+            + c.copied("s") + " FROM " + stage + " s WHERE NOT EXISTS (SELECT 1 FROM " + c.scan() + " x WHERE "
             + sameRow(c) + ")");
       }
     }

@@ -23,10 +23,12 @@ final class InPlaceRows implements Closure.Rows {
   private final Connection c;
   private final SubsetPlan plan;
   private final Map<Table, String> keep = new HashMap<>();
+  private final List<Catalog.View> views;
 
-  InPlaceRows(Connection c, SubsetPlan plan) throws SQLException {
+  InPlaceRows(Connection c, SubsetPlan plan, List<Catalog.View> views) throws SQLException {
     this.c = c;
     this.plan = plan;
+    this.views = views;
     int i = 0;
     for (Table t : plan.rules().keySet()) {
       if (!plan.whole(t)) {
@@ -40,8 +42,8 @@ final class InPlaceRows implements Closure.Rows {
   /** The kept rows of a table, with alias {@code alias}. */
   private String kept(Table t, String alias) {
     String k = keep.get(t);
-    return k == null ? t.qualified() + " " + alias
-        : t.qualified() + " " + alias + " JOIN " + k + " ON " + k + ".id = " + alias + ".ctid";
+    return k == null ? t.scan() + " " + alias
+        : t.scan() + " " + alias + " JOIN " + k + " ON " + k + ".id = " + alias + ".ctid";
   }
 
   private String notKept(Table t, String alias) {
@@ -53,20 +55,20 @@ final class InPlaceRows implements Closure.Rows {
     if (!keep.containsKey(t)) {
       return count(t);
     }
-    return update("INSERT INTO " + keep.get(t) + " SELECT t.ctid FROM " + t.qualified() + " t WHERE (" + predicate
+    return update("INSERT INTO " + keep.get(t) + " SELECT t.ctid FROM " + t.scan() + " t WHERE (" + predicate
         + ") AND " + notKept(t, "t"));
   }
 
   @Override
   public long addReferenced(ForeignKey fk) throws SQLException {
-    return update("INSERT INTO " + keep.get(fk.parent()) + " SELECT p.ctid FROM " + fk.parent().qualified() + " p WHERE "
+    return update("INSERT INTO " + keep.get(fk.parent()) + " SELECT p.ctid FROM " + fk.parent().scan() + " p WHERE "
         + notKept(fk.parent(), "p") + " AND EXISTS (SELECT 1 FROM " + kept(fk.child(), "c") + " WHERE "
         + match(fk, "c", "p") + ")");
   }
 
   @Override
   public long addReferencing(ForeignKey fk) throws SQLException {
-    return update("INSERT INTO " + keep.get(fk.child()) + " SELECT c.ctid FROM " + fk.child().qualified() + " c WHERE "
+    return update("INSERT INTO " + keep.get(fk.child()) + " SELECT c.ctid FROM " + fk.child().scan() + " c WHERE "
         + notKept(fk.child(), "c") + " AND EXISTS (SELECT 1 FROM " + kept(fk.parent(), "p") + " WHERE "
         + match(fk, "c", "p") + ")");
   }
@@ -98,7 +100,10 @@ final class InPlaceRows implements Closure.Rows {
     }
     c.setAutoCommit(false);
     try {
-      List<ForeignKey> all = plan.catalog().foreignKeys;
+      // the foreign keys between tables kept whole hold as they are; the others are checked again
+      List<ForeignKey> all = plan.catalog().foreignKeys.stream().filter(fk -> keep.containsKey(fk.child())
+          || keep.containsKey(fk.parent()) || plan.dropped().contains(fk.child()) || plan.dropped().contains(fk.parent()))
+          .toList();
       for (ForeignKey fk : all) {
         exec("ALTER TABLE " + fk.child().qualified() + " DROP CONSTRAINT " + Identifiers.quote(fk.name()));
       }
@@ -106,7 +111,10 @@ final class InPlaceRows implements Closure.Rows {
         exec("ALTER TABLE " + tg[0] + " DISABLE TRIGGER " + tg[1]);
       }
       for (Map.Entry<Table, String> e : keep.entrySet()) {
-        exec("DELETE FROM " + e.getKey().qualified() + " t WHERE " + notKept(e.getKey(), "t"));
+        exec("DELETE FROM " + e.getKey().scan() + " t WHERE " + notKept(e.getKey(), "t"));
+      }
+      for (int i = views.size() - 1; i >= 0; i--) {
+        exec("DROP " + (views.get(i).materialized() ? "MATERIALIZED VIEW " : "VIEW ") + views.get(i).qualified());
       }
       if (!plan.dropped().isEmpty()) {
         exec("DROP TABLE " + String.join(", ", plan.dropped().stream().map(Table::qualified).toList()));
@@ -134,7 +142,7 @@ final class InPlaceRows implements Closure.Rows {
   }
 
   private long count(Table t) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + t.qualified())) {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + t.scan())) {
       rs.next();
       return rs.getLong(1);
     }

@@ -129,7 +129,7 @@ record SubsetPlan(Catalog catalog, Map<Table, Subset.Rows> rules, List<Table> dr
     }
     if (r instanceof Subset.PerValue pv) {
       return "t.ctid IN (SELECT v.ctid FROM (SELECT x.ctid, row_number() OVER (PARTITION BY x."
-          + Identifiers.quote(pv.column()) + " ORDER BY " + Catalog.order(t, "x") + ") AS rn FROM " + t.qualified()
+          + Identifiers.quote(pv.column()) + " ORDER BY " + Catalog.order(t, "x") + ") AS rn FROM " + t.scan()
           + " x) v WHERE v.rn <= " + pv.rows() + ")";
     }
     return null;
@@ -166,6 +166,6 @@ record SubsetPlan(Catalog catalog, Map<Table, Subset.Rows> rules, List<Table> dr
   }
 
   private static String pick(Table t, String where, String order) {
-    return "(SELECT x.ctid FROM " + t.qualified() + " x WHERE " + where + " ORDER BY " + order + " LIMIT 1)";
+    return "(SELECT x.ctid FROM " + t.scan() + " x WHERE " + where + " ORDER BY " + order + " LIMIT 1)";
   }
 }

@@ -1,5 +1,10 @@
 package dev.lockplane.internal.subset;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +20,7 @@ import java.util.TreeMap;
  * @param dropped the tables dropped
  */
 public record SubsetReport(Map<String, Map<String, Long>> tables, List<String> dropped) {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Copies the components. */
   public SubsetReport {
@@ -54,6 +60,51 @@ public record SubsetReport(Map<String, Map<String, Long>> tables, List<String> d
     });
     dropped.forEach(t -> out.add(t + ": dropped"));
     return out;
+  }
+
+  /**
+   * Returns the report as JSON with sorted keys: {@code {"dropped": [...], "tables": {"s.t": {"reason": rows}}}}.
+   *
+   * @return the JSON text
+   */
+  public String toJson() {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode d = root.putArray("dropped");
+    dropped.forEach(d::add);
+    ObjectNode t = root.putObject("tables");
+    tables.forEach((table, reasons) -> {
+      ObjectNode r = t.putObject(table);
+      new TreeMap<>(reasons).forEach(r::put);
+    });
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Reads a report written by {@link #toJson()}.
+   *
+   * @param json the JSON text
+   * @return the report
+   * @throws IllegalArgumentException when the text is not such a report
+   */
+  public static SubsetReport fromJson(String json) {
+    try {
+      JsonNode root = JSON.readTree(json);
+      List<String> dropped = new ArrayList<>();
+      root.path("dropped").forEach(n -> dropped.add(n.asText()));
+      Map<String, Map<String, Long>> tables = new TreeMap<>();
+      root.path("tables").fields().forEachRemaining(e -> {
+        Map<String, Long> reasons = new LinkedHashMap<>();
+        e.getValue().fields().forEachRemaining(r -> reasons.put(r.getKey(), r.getValue().asLong()));
+        tables.put(e.getKey(), reasons);
+      });
+      return new SubsetReport(tables, dropped);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a subset report: " + e.getOriginalMessage(), e);
+    }
   }
 
   /** Collects a report while the subset is made. */

@@ -8,11 +8,16 @@ import dev.lockplane.golden.Subset;
 import dev.lockplane.internal.clone.Secrets;
 import dev.lockplane.internal.golden.LogicalLoaders;
 import dev.lockplane.internal.golden.ServerSchema;
+import dev.lockplane.internal.sql.Identifiers;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -23,6 +28,14 @@ import java.util.Properties;
  */
 public final class Subsetter {
   private static final System.Logger LOG = System.getLogger(Subsetter.class.getName());
+
+  /**
+   * The database setting that keeps a golden's subset report, as JSON: it stays with the golden
+   * (and its snapshots) but is not copied into databases made from it as a template.
+   */
+  public static final String REPORT_SETTING = "lockplane.subset_report";
+  /** How the log record with a subset's report starts; the rest is the database and the report's lines. */
+  public static final String REPORT_HEADING = "Subset report of golden database ";
 
   private Subsetter() {}
 
@@ -54,8 +67,8 @@ public final class Subsetter {
     for (String line : loaded.report().lines()) {
       target.progress("  " + line);
     }
-    LOG.log(Level.INFO, "Subset of " + source.describe() + " in " + target.database() + ": "
-        + String.join("; ", loaded.report().lines()));
+    keep(loaded.report(), target);
+    LOG.log(Level.INFO, REPORT_HEADING + target.database() + ":\n" + String.join("\n", loaded.report().lines()));
     return loaded;
   }
 
@@ -67,9 +80,17 @@ public final class Subsetter {
       } catch (SQLException e) {
         throw source.failure("read the catalog", e);
       }
-      source.restorePreData(plan.dropped().stream().map(t -> new String[] {t.schema(), t.name()}).toList());
-      SubsetReport.Builder report = new SubsetReport.Builder();
-      plan.dropped().forEach(t -> report.dropped(t.display()));
+      List<Catalog.View> views;
+      try {
+        views = Catalog.viewsOn(source.connection(), plan.dropped());
+      } catch (SQLException e) {
+        throw source.failure("find the views on the dropped tables", e);
+      }
+      List<String[]> excluded = new ArrayList<>();
+      plan.dropped().forEach(t -> excluded.add(new String[] {t.schema(), t.name()}));
+      views.forEach(v -> excluded.add(new String[] {v.schema(), v.name()}));
+      source.restorePreData(excluded);
+      SubsetReport.Builder report = dropped(plan, views);
       try (Connection c = connect(target)) {
         Closure.run(plan, new CopiedRows(source.connection(), c), report, target::progress);
         source.copySequences(c);
@@ -77,6 +98,14 @@ public final class Subsetter {
         throw targetFailure(target, "copy the subset's rows", e);
       }
       source.restorePostData();
+      try (Connection c = connect(target)) {
+        List<String> populated = materializedViews(source.connection(), true);
+        // those on dropped tables were dropped with them
+        populated.retainAll(materializedViews(c, false));
+        refresh(c, populated);
+      } catch (SQLException e) {
+        throw targetFailure(target, "refresh the materialized views", e);
+      }
       return new Loaded(source.dataAt(), report.build());
     }
   }
@@ -85,14 +114,56 @@ public final class Subsetter {
     Instant at = source instanceof Golden.FromDatabase ? null : LogicalLoaders.load(source, target);
     try (Connection c = connect(target)) {
       SubsetPlan plan = SubsetPlan.resolve(subset, Catalog.read(c));
-      SubsetReport.Builder report = new SubsetReport.Builder();
-      plan.dropped().forEach(t -> report.dropped(t.display()));
-      InPlaceRows rows = new InPlaceRows(c, plan);
+      List<Catalog.View> views = Catalog.viewsOn(c, plan.dropped());
+      SubsetReport.Builder report = dropped(plan, views);
+      InPlaceRows rows = new InPlaceRows(c, plan, views);
       Closure.run(plan, rows, report, target::progress);
       rows.finish();
+      // a materialized view still shows the rows left out until it is refreshed
+      refresh(c, materializedViews(c, true));
       return new Loaded(at, report.build());
     } catch (SQLException e) {
       throw targetFailure(target, "subset the golden", e);
+    }
+  }
+
+  /** A report that starts with the tables dropped, and the views on them that go with them. */
+  private static SubsetReport.Builder dropped(SubsetPlan plan, List<Catalog.View> views) {
+    SubsetReport.Builder report = new SubsetReport.Builder();
+    plan.dropped().forEach(t -> report.dropped(t.display()));
+    views.forEach(v -> report.dropped(v.display() + " (" + (v.materialized() ? "materialized " : "")
+        + "view on a dropped table)"));
+    return report;
+  }
+
+  /** The (populated) materialized views, in the order they were made (one may read another). */
+  private static List<String> materializedViews(Connection c, boolean populated) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_class c"
+        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'm'" + (populated ? " AND c.relispopulated" : "") + " ORDER BY c.oid")) {
+      while (rs.next()) {
+        out.add(Identifiers.qualified(rs.getString(1), rs.getString(2)));
+      }
+    }
+    return out;
+  }
+
+  private static void refresh(Connection c, List<String> views) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (String v : views) {
+        s.execute("REFRESH MATERIALIZED VIEW " + v);
+      }
+    }
+  }
+
+  /** Keeps the report with the golden, best effort: a golden without its report is still a golden. */
+  private static void keep(SubsetReport report, GoldenTarget target) {
+    try (Connection c = connect(target); Statement s = c.createStatement()) {
+      s.execute("ALTER DATABASE " + Identifiers.quote(target.database()) + " SET " + REPORT_SETTING + " = "
+          + Identifiers.literal(report.toJson()));
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "The subset report of golden database " + target.database() + " is not kept with it: "
+          + Secrets.scrub(e.getMessage(), target.password().orElse(null)));
     }
   }
 

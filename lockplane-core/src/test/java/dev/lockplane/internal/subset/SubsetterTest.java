@@ -65,9 +65,10 @@ class SubsetterTest {
       INSERT INTO s.employees SELECT i, 1 + i % 10, NULLIF(i / 3, 0) FROM generate_series(1, 100) i;
       UPDATE s.departments SET manager_id = id * 10;
       INSERT INTO s.audit SELECT i, 'event ' || i FROM generate_series(1, 50) i;
+      CREATE TABLE s.audit_archive (archived boolean) INHERITS (s.audit);
+      INSERT INTO s.audit_archive SELECT i, 'old event ' || i, true FROM generate_series(1, 5) i;
+      CREATE MATERIALIZED VIEW s.orders_per_customer AS SELECT customer_id, count(*) AS n FROM s.orders GROUP BY 1;
       """;
-  static final List<String> TABLES = List.of("s.audit", "s.countries", "s.customers", "s.departments", "s.employees",
-      "s.items", "s.orders");
 
   static ProductionServer prod;
 
@@ -229,14 +230,17 @@ class SubsetterTest {
         assertThat(count(t, "SELECT count(*) FROM s.departments d WHERE NOT EXISTS (SELECT 1 FROM s.employees e"
             + " WHERE e.department_id = d.id)")).isZero();
         assertThat(count(t, "SELECT count(*) FROM s.employees")).isBetween(6L, 99L);
+        // an inheritance child is a table of its own, and a materialized view shows the kept rows only
         assertThat(count(t, "SELECT count(*) FROM s.audit")).isZero();
+        assertThat(count(t, "SELECT count(*) FROM s.audit_archive")).isZero();
+        assertThat(count(t, "SELECT sum(n) FROM s.orders_per_customer")).isEqualTo(16);
         // the identity goes on after the source's last value
         assertThat(count(t, "SELECT max(id) FROM s.items")).isEqualTo(4000);
       }
       assertThat(count(copied, "SELECT nextval(pg_get_serial_sequence('s.items', 'id'))")).isEqualTo(4001);
       assertThat(fromServer.rows("s.items")).isEqualTo(16);
       assertThat(fromServer.tables().get("s.orders")).containsEntry("referenced by s.items items_customer_id_order_no_fkey", 16L);
-      assertThat(fromServer.lines()).contains("s.audit: 0 row(s)");
+      assertThat(fromServer.lines()).contains("s.audit: 0 row(s)", "s.audit_archive: 0 row(s)");
       assertThat(String.join("\n", progress)).doesNotContain(ProductionServer.PASSWORD).contains("s.items: 16 row(s)");
       assertDumpRestoresCleanly(copied);
     } finally {
@@ -328,7 +332,8 @@ class SubsetterTest {
     LogicalTarget refused = target(new ArrayList<>());
     try {
       load(scripts(), Subset.builder().where("s.customers", "id = 4").build(), keep);
-      assertThat(count(keep, "SELECT count(*) FROM s.audit")).isEqualTo(50);
+      assertThat(count(keep, "SELECT count(*) FROM ONLY s.audit")).isEqualTo(50);
+      assertThat(count(keep, "SELECT count(*) FROM s.audit_archive")).isEqualTo(5);
       assertThat(count(keep, "SELECT count(*) FROM s.orders")).isEqualTo(2000);
       // the kept orders reference all customers
       assertThat(count(keep, "SELECT count(*) FROM s.customers")).isEqualTo(500);
@@ -339,7 +344,8 @@ class SubsetterTest {
           + " ORDER BY 1")).containsExactly("countries", "customers");
       assertThat(column(dropped, "SELECT id FROM s.customers ORDER BY id")).containsExactly("1", "2", "4");
       assertThat(column(dropped, "SELECT code FROM s.countries ORDER BY code")).containsExactly("c1", "c2", "c4");
-      assertThat(r.dropped()).containsExactly("s.audit", "s.departments", "s.employees", "s.items", "s.orders");
+      assertThat(r.dropped()).containsExactly("s.audit", "s.audit_archive", "s.departments", "s.employees", "s.items", "s.orders",
+          "s.orders_per_customer (materialized view on a dropped table)");
       assertThat(count(dropped, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 's'::regnamespace"))
           .isEqualTo(2);
 
