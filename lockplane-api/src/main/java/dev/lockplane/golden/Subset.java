@@ -378,6 +378,9 @@ public final class Subset {
 
     /**
      * Keeps, along every foreign key of a table, the rows of that table that reference kept rows.
+     * Every means also the keys to lookup tables: for {@code order_items} with keys to {@code
+     * orders} and {@code products}, an item of any kept product is kept too, and with it its order.
+     * Name the foreign key ({@link #alsoReferencing(String, String)}) to follow one relationship.
      *
      * @param table the referencing table
      * @return this builder

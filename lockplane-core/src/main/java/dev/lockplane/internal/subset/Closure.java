@@ -5,6 +5,8 @@ import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.subset.Catalog.ForeignKey;
 import dev.lockplane.internal.subset.Catalog.Table;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +43,10 @@ final class Closure {
         report.add(t.display(), "edge cases", add(t, "the edge cases", () -> rows.addWhere(t, edges)));
       }
     }
+    // a relationship is followed again only when the side it starts from has gained rows since
+    Map<Table, Integer> version = new HashMap<>();
+    Map<ForeignKey, Integer> parentsAt = new HashMap<>();
+    Map<ForeignKey, Integer> childrenAt = new HashMap<>();
     int round = 0;
     boolean changed = true;
     while (changed) {
@@ -48,26 +54,35 @@ final class Closure {
       round++;
       long added = 0;
       for (ForeignKey fk : plan.parents()) {
-        if (plan.whole(fk.parent())) {
+        int v = version.getOrDefault(fk.child(), 0);
+        if (plan.whole(fk.parent()) || Integer.valueOf(v).equals(parentsAt.put(fk, v))) {
           continue;
         }
         long n = add(fk.parent(), "the rows " + fk.display() + " references", () -> rows.addReferenced(fk));
         report.add(fk.parent().display(), "referenced by " + fk.display(), n);
-        added += n;
+        added += grew(version, fk.parent(), n);
       }
       for (ForeignKey fk : plan.referencing()) {
-        if (plan.whole(fk.child())) {
+        int v = version.getOrDefault(fk.parent(), 0);
+        if (plan.whole(fk.child()) || Integer.valueOf(v).equals(childrenAt.put(fk, v))) {
           continue;
         }
         long n = add(fk.child(), "the rows that reference kept rows along " + fk.display(), () -> rows.addReferencing(fk));
         report.add(fk.child().display(), "references " + fk.parent().display() + " (" + fk.name() + ")", n);
-        added += n;
+        added += grew(version, fk.child(), n);
       }
       changed = added > 0;
       if (changed) {
         progress.accept("Subset: round " + round + " of the foreign-key closure kept " + added + " more row(s)");
       }
     }
+  }
+
+  private static long grew(Map<Table, Integer> version, Table t, long rows) {
+    if (rows > 0) {
+      version.merge(t, 1, Integer::sum);
+    }
+    return rows;
   }
 
   private interface Step {

@@ -45,7 +45,7 @@ final class CopiedRows implements Closure.Rows {
   @Override
   public long addWhere(Table t, String predicate) throws SQLException {
     return copy("SELECT " + t.copied("t") + " FROM " + t.scan() + " t WHERE " + predicate,
-        "COPY " + t.qualified() + " (" + t.copied(null) + ") FROM STDIN");
+        t.qualified(), t.copied(null));
   }
 
   @Override
@@ -62,7 +62,7 @@ final class CopiedRows implements Closure.Rows {
     for (int i = 0; i < missing.size(); i += BATCH) {
       n += copy("SELECT " + p.copied("t") + " FROM " + p.scan() + " t WHERE "
               + in("t", fk.referenced(), p, missing.subList(i, Math.min(missing.size(), i + BATCH))),
-          "COPY " + p.qualified() + " (" + p.copied(null) + ") FROM STDIN");
+          p.qualified(), p.copied(null));
     }
     return n;
   }
@@ -96,13 +96,14 @@ final class CopiedRows implements Closure.Rows {
     for (int i = 0; i < fresh.size(); i += BATCH) {
       exec("TRUNCATE " + stage);
       copy("SELECT " + c.copied("t") + " FROM " + c.scan() + " t WHERE "
-          + in("t", fk.columns(), c, fresh.subList(i, Math.min(fresh.size(), i + BATCH))), "COPY " + stage + " FROM STDIN");
+          + in("t", fk.columns(), c, fresh.subList(i, Math.min(fresh.size(), i + BATCH))), stage, null);
       // a referencing row may be kept already (a starting row, or along another relationship)
       try (Statement s = target.createStatement()) {
         n += s.executeUpdate("INSERT INTO " + c.qualified() + " (" + c.copied(null) + ") OVERRIDING SYSTEM VALUE SELECT "
             + c.copied("s") + " FROM " + stage + " s WHERE NOT EXISTS (SELECT 1 FROM " + c.scan() + " x WHERE "
             + sameRow(c) + ")");
       }
+      exec("ANALYZE " + c.qualified());
     }
     return n;
   }
@@ -167,8 +168,19 @@ final class CopiedRows implements Closure.Rows {
     return out;
   }
 
-  /** Streams the rows of a query on the source into a {@code COPY FROM STDIN} on the golden. */
-  private long copy(String select, String copyIn) throws SQLException {
+  /**
+   * Streams the rows of a query on the source into a {@code COPY FROM STDIN} on the golden, then
+   * gives the planner the table's new size for the next round's joins.
+   */
+  private long copy(String select, String table, String columns) throws SQLException {
+    long n = stream(select, "COPY " + table + (columns == null ? "" : " (" + columns + ")") + " FROM STDIN");
+    if (n > 0) {
+      exec("ANALYZE " + table);
+    }
+    return n;
+  }
+
+  private long stream(String select, String copyIn) throws SQLException {
     CopyOut out = from.copyOut("COPY (" + select + ") TO STDOUT");
     CopyIn in;
     try {

@@ -55,20 +55,20 @@ final class InPlaceRows implements Closure.Rows {
     if (!keep.containsKey(t)) {
       return count(t);
     }
-    return update("INSERT INTO " + keep.get(t) + " SELECT t.ctid FROM " + t.scan() + " t WHERE (" + predicate
+    return update(keep.get(t), "SELECT t.ctid FROM " + t.scan() + " t WHERE (" + predicate
         + ") AND " + notKept(t, "t"));
   }
 
   @Override
   public long addReferenced(ForeignKey fk) throws SQLException {
-    return update("INSERT INTO " + keep.get(fk.parent()) + " SELECT p.ctid FROM " + fk.parent().scan() + " p WHERE "
+    return update(keep.get(fk.parent()), "SELECT p.ctid FROM " + fk.parent().scan() + " p WHERE "
         + notKept(fk.parent(), "p") + " AND EXISTS (SELECT 1 FROM " + kept(fk.child(), "c") + " WHERE "
         + match(fk, "c", "p") + ")");
   }
 
   @Override
   public long addReferencing(ForeignKey fk) throws SQLException {
-    return update("INSERT INTO " + keep.get(fk.child()) + " SELECT c.ctid FROM " + fk.child().scan() + " c WHERE "
+    return update(keep.get(fk.child()), "SELECT c.ctid FROM " + fk.child().scan() + " c WHERE "
         + notKept(fk.child(), "c") + " AND EXISTS (SELECT 1 FROM " + kept(fk.parent(), "p") + " WHERE "
         + match(fk, "c", "p") + ")");
   }
@@ -135,9 +135,10 @@ final class InPlaceRows implements Closure.Rows {
     } finally {
       c.setAutoCommit(true);
     }
-    // the deleted rows' space goes back to the tables, and the planner learns their new sizes
+    // clones copy the golden's files: rewritten, the tables hold only the kept rows, and no
+    // deleted row stays in free space; the planner learns their new sizes
     for (Table t : keep.keySet()) {
-      exec("VACUUM (ANALYZE) " + t.qualified());
+      exec("VACUUM (FULL, ANALYZE) " + t.qualified());
     }
   }
 
@@ -148,9 +149,14 @@ final class InPlaceRows implements Closure.Rows {
     }
   }
 
-  private long update(String sql) throws SQLException {
+  /** Runs an insert into a keep table, then gives the planner its new size for the next round's joins. */
+  private long update(String keepTable, String select) throws SQLException {
     try (Statement s = c.createStatement()) {
-      return s.executeUpdate(sql);
+      long n = s.executeUpdate("INSERT INTO " + keepTable + " " + select);
+      if (n > 0) {
+        s.execute("ANALYZE " + keepTable);
+      }
+      return n;
     }
   }
 
