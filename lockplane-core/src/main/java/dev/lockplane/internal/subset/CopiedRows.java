@@ -92,11 +92,19 @@ final class CopiedRows implements Closure.Rows {
       exec("CREATE TEMPORARY TABLE " + stage + " AS SELECT " + c.copied(null) + " FROM " + c.qualified() + " WITH NO DATA");
       stages.put(c, stage);
     }
+    // a child row has one parent key, so the batches of fresh keys fetch distinct rows: only rows
+    // kept before this call can come again, and a table with none takes the rows straight in
+    boolean empty = keys("SELECT 1 FROM " + c.scan() + " LIMIT 1", 1).isEmpty();
     long n = 0;
     for (int i = 0; i < fresh.size(); i += BATCH) {
+      String select = "SELECT " + c.copied("t") + " FROM " + c.scan() + " t WHERE "
+          + in("t", fk.columns(), c, fresh.subList(i, Math.min(fresh.size(), i + BATCH)));
+      if (empty) {
+        n += copy(select, c.qualified(), c.copied(null));
+        continue;
+      }
       exec("TRUNCATE " + stage);
-      copy("SELECT " + c.copied("t") + " FROM " + c.scan() + " t WHERE "
-          + in("t", fk.columns(), c, fresh.subList(i, Math.min(fresh.size(), i + BATCH))), stage, null);
+      stream(select, "COPY " + stage + " FROM STDIN");
       // a referencing row may be kept already (a starting row, or along another relationship)
       try (Statement s = target.createStatement()) {
         n += s.executeUpdate("INSERT INTO " + c.qualified() + " (" + c.copied(null) + ") OVERRIDING SYSTEM VALUE SELECT "

@@ -298,10 +298,18 @@ class SubsetterTest {
     assertThat(kept.get(0).size()).isBetween(2, 8);
   }
 
+  /** Customer 7 and its referrers, one order of customer 1, and their orders and items. */
+  static Subset with() {
+    return Subset.builder().where("s.customers", "id = 7")
+        .where("s.orders", "customer_id = 1 AND order_no = 1").alsoReferencing("s.orders")
+        .alsoReferencing("s.items", "items_customer_id_order_no_fkey").others(Others.EMPTY).build();
+  }
+
   @Test
   void perValueKeepsTheFirstRowsOfEachValueAndReferencingRowsOnlyWhenAsked() {
     LogicalTarget t = target(new ArrayList<>());
     LogicalTarget referencing = target(new ArrayList<>());
+    LogicalTarget copied = null;
     try {
       SubsetReport r = load(scripts(), Subset.builder().perValue("s.customers", "country", 3).others(Others.EMPTY).build(), t);
       assertThat(r.tables().get("s.customers")).containsEntry("3 row(s) per value of country", 30L);
@@ -311,17 +319,25 @@ class SubsetterTest {
       assertThat(count(t, "SELECT count(*) FROM s.customers")).isEqualTo(30);
       assertThat(count(t, "SELECT count(*) FROM s.orders")).isZero();
 
-      SubsetReport with = load(scripts(), Subset.builder().where("s.customers", "id = 7").alsoReferencing("s.orders")
-          .alsoReferencing("s.items", "items_customer_id_order_no_fkey").others(Others.EMPTY).build(), referencing);
+      // one order is a starting row of its own, and is not fetched twice along the relationship
+      SubsetReport with = load(scripts(), with(), referencing);
       assertThat(column(referencing, "SELECT id FROM s.customers ORDER BY id")).containsExactly("1", "3", "7");
       // the orders of all three kept customers, and their items
       assertThat(count(referencing, "SELECT count(*) FROM s.orders")).isEqualTo(12);
       assertThat(count(referencing, "SELECT count(*) FROM s.items")).isEqualTo(24);
-      assertThat(with.tables().get("s.orders")).containsEntry("references s.customers (orders_customer_id_fkey)", 12L);
+      assertThat(with.tables().get("s.orders")).containsEntry("references s.customers (orders_customer_id_fkey)", 11L)
+          .containsEntry("filter customer_id = 1 AND order_no = 1", 1L);
       assertConstraintsHold(referencing);
+      // copied from the server, the referencing rows are fetched by key: the same rows
+      copied = target(new ArrayList<>());
+      assertThat(load(server(), with(), copied)).isEqualTo(with);
+      assertThat(contents(copied)).isEqualTo(contents(referencing));
     } finally {
       drop(t);
       drop(referencing);
+      if (copied != null) {
+        drop(copied);
+      }
     }
   }
 
