@@ -5,7 +5,9 @@ import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Snapshot;
 import dev.lockplane.clones.CloneManagers;
 import dev.lockplane.golden.MaskingReport;
+import dev.lockplane.clones.SubsetFiles;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -30,6 +32,11 @@ final class GoldenPrepareCommand extends CloneWorkCommand {
       description = "Warn when the golden's data is older than AGE (default: [clones] max-age in lockplane.toml).")
   Duration maxAge;
 
+  @Option(names = "--subset", paramLabel = "FILE", description = {
+      "Keep only the rows FILE names (JSON, see docs/subset.schema.json), closed under foreign keys.",
+      "Prints rows kept per table and why when the golden is built."})
+  Path subset;
+
   @Override
   int execute() {
     Format format = output.format(spec, Format.TEXT, Format.JSON);
@@ -38,8 +45,12 @@ final class GoldenPrepareCommand extends CloneWorkCommand {
     if (golden == null) {
       throw usage("Missing the golden's source: give one of --scripts, --from-database, --from-server, --flyway, --liquibase, --from-backup");
     }
+    if (subset != null) {
+      golden = golden.subset(SubsetFiles.read(subset));
+    }
     reporter().progress("preparing the golden from " + golden.describe());
-    try (GoldenOptions closing = source; CloneStoreOptions.Opened o = home.open(cli, spec, golden, reporter())) {
+    try (GoldenOptions closing = source; SubsetReportCapture report = new SubsetReportCapture();
+        CloneStoreOptions.Opened o = home.open(cli, spec, golden, reporter())) {
       Snapshot g = o.manager().golden();
       Optional<MaskingReport> masking = CloneManagers.maskingReport(o.manager());
       PrintStream out = cli.out();
@@ -57,12 +68,19 @@ final class GoldenPrepareCommand extends CloneWorkCommand {
           mr.put("unmasked", r.unmasked());
           m.put("masking", mr);
         });
+        if (!report.lines().isEmpty()) {
+          m.put("subset", report.lines());
+        }
         out.print(Json.write(m));
       } else {
         out.println("Golden " + g.name() + " in " + o.where() + ": " + g.description() + ".");
         out.println("  data from " + CloneViews.time(g.dataStateAt()) + " (" + CloneViews.age(g.dataAge(Instant.now()))
             + " old); clones: " + o.manager().strategy().reason());
         masking.ifPresent(r -> out.print("  " + r.render().strip().replace("\n", "\n  ") + "\n"));
+        if (!report.lines().isEmpty()) {
+          out.println("  subset kept:");
+          report.lines().forEach(l -> out.println("    " + l));
+        }
       }
       warnIfOld(g, maxAge);
     }

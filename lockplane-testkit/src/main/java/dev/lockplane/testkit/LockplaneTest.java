@@ -104,6 +104,8 @@ public @interface LockplaneTest {
    *   <li>{@code lockplane.golden.staging.transfer} — {@code logical} ({@code pg_dump}, default) or
    *       {@code physical} (instance isolation only)
    *   <li>{@code lockplane.golden.staging.jobs} — parallel dump and restore jobs (default 2)
+   *   <li>{@code lockplane.golden.staging.subset} — a subset file ({@code classpath:db/subset.json}
+   *       or a path; see {@code docs/subset.schema.json}): only those rows, closed under foreign keys
    * </ul>
    * A source may instead be a backup (needs {@code lockplane-backup} on the test class path):
    * <ul>

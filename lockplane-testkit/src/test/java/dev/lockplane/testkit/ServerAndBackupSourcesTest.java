@@ -49,12 +49,17 @@ class ServerAndBackupSourcesTest {
       params.put("lockplane.golden.prod.user", ProductionServer.READER);
       params.put("lockplane.golden.prod.password-file", passwordFile.toString());
       params.put("lockplane.golden.nightly.backup", repoDir.toString());
+      params.put("lockplane.golden.prodsubset.url", prod.url("shop"));
+      params.put("lockplane.golden.prodsubset.user", ProductionServer.READER);
+      params.put("lockplane.golden.prodsubset.password-file", passwordFile.toString());
+      params.put("lockplane.golden.prodsubset.subset", "classpath:subsets/items.json");
       EngineExecutionResults r = EngineTestKit.engine("junit-jupiter").configurationParameters(params)
-          .selectors(selectClass(SourceFixtures.FromServer.class), selectClass(SourceFixtures.FromBackup.class))
+          .selectors(selectClass(SourceFixtures.FromServer.class), selectClass(SourceFixtures.FromBackup.class),
+              selectClass(SourceFixtures.SubsetOfServer.class))
           .execute();
       assertThat(r.allEvents().failed().stream().map(e -> e.getPayload(TestExecutionResult.class)
           .flatMap(TestExecutionResult::getThrowable).map(Throwable::toString).orElse("?")).toList()).isEmpty();
-      r.testEvents().assertStatistics(s -> s.succeeded(3).failed(0));
+      r.testEvents().assertStatistics(s -> s.succeeded(4).failed(0));
     }
   }
 }

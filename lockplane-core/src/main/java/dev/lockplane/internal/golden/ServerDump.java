@@ -125,11 +125,23 @@ final class ServerDump {
   }
 
   private static void restore(GoldenTarget target, Path pgRestore, Path dump, int jobs) {
+    restore(target, pgRestore, dump, jobs, null);
+  }
+
+  /**
+   * Restores a dump (or, when {@code section} is given, one section of it: {@code pre-data},
+   * {@code data} or {@code post-data}) into the golden being built.
+   */
+  static void restore(GoldenTarget target, Path pgRestore, Path dump, int jobs, String section) {
     long t0 = System.nanoTime();
-    target.progress("Restoring into " + target.database() + " with " + jobs + " job(s)");
-    List<String> cmd = List.of(pgRestore.toString(), "--jobs=" + jobs, "--no-owner", "--no-privileges",
+    target.progress("Restoring " + (section == null ? "" : section + " ") + "into " + target.database() + " with "
+        + jobs + " job(s)");
+    List<String> cmd = new ArrayList<>(List.of(pgRestore.toString(), "--jobs=" + jobs, "--no-owner", "--no-privileges",
         "--no-tablespaces", "--no-publications", "--no-subscriptions", "--no-security-labels", "--no-password",
-        "--dbname=" + targetConninfo(target), dump.toString());
+        "--dbname=" + targetConninfo(target), dump.toString()));
+    if (section != null) {
+      cmd.add(1, "--section=" + section);
+    }
     String password = target.password().orElse(null);
     ProcessRunner.Result r = run(cmd, password);
     if (!r.ok()) {
@@ -182,7 +194,7 @@ final class ServerDump {
     LOG.log(Level.WARNING, message);
   }
 
-  private static LockplaneException dumpFailure(SourceServer source, ProcessRunner.Result r) {
+  static LockplaneException dumpFailure(SourceServer source, ProcessRunner.Result r) {
     String out = Secrets.scrub(r.output(), source.password);
     String advice;
     if (out.contains("permission denied")) {
@@ -213,7 +225,7 @@ final class ServerDump {
     return out;
   }
 
-  private static ProcessRunner.Result run(List<String> command, String password) {
+  static ProcessRunner.Result run(List<String> command, String password) {
     Map<String, String> env = new TreeMap<>();
     env.put("PGAPPNAME", "lockplane-golden");
     env.put("PGCONNECT_TIMEOUT", "15");
@@ -227,7 +239,7 @@ final class ServerDump {
     }
   }
 
-  private static Path privateDirectory() {
+  static Path privateDirectory() {
     try {
       return Files.createTempDirectory("lockplane-dump-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
@@ -236,7 +248,7 @@ final class ServerDump {
     }
   }
 
-  private static String conninfo(SourceServer source) {
+  static String conninfo(SourceServer source) {
     Properties p = source.urlProperties();
     StringBuilder sb = new StringBuilder();
     param(sb, "host", p.getProperty("PGHOST"));
@@ -271,12 +283,12 @@ final class ServerDump {
     }
   }
 
-  private static String tail(String output) {
+  static String tail(String output) {
     String s = output.strip();
     return s.length() > 2000 ? "…" + s.substring(s.length() - 2000) : s;
   }
 
-  private static long millis(long t0) {
+  static long millis(long t0) {
     return (System.nanoTime() - t0) / 1_000_000;
   }
 

@@ -3,6 +3,7 @@ package dev.lockplane.internal.testkit;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
+import dev.lockplane.clones.SubsetFiles;
 import dev.lockplane.golden.Masking;
 import dev.lockplane.testkit.LockplaneTest;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ public final class GoldenSources {
     }
     if (!a.source().isBlank()) {
       String name = a.source().trim();
-      Golden source = named(name, param, env, where);
+      Golden source = subset(name, named(name, param, env, where), param, where);
       Optional<Masking> masking = Masks.of(name, param, where);
       return masking.isPresent() ? source.masked(masking.get()) : source;
     }
@@ -138,6 +139,24 @@ public final class GoldenSources {
       return new Golden.FromServer(url, user, password, transfer, jobs);
     } catch (IllegalArgumentException e) {
       throw new ExtensionConfigurationException(where + ": golden source '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Applies the subset file that {@code lockplane.golden.NAME.subset} names ({@code classpath:…} or
+   * a path), when it is set.
+   */
+  private static Golden subset(String name, Golden golden, Function<String, Optional<String>> param, String where) {
+    String p = "lockplane.golden." + name + ".subset";
+    Optional<String> file = param.apply(p);
+    if (file.isEmpty()) {
+      return golden;
+    }
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    try {
+      return golden.subset(SubsetFiles.read(file.get().trim(), cl != null ? cl : GoldenSources.class.getClassLoader()));
+    } catch (LockplaneException e) {
+      throw new ExtensionConfigurationException(where + ": configuration parameter " + p + ": " + e.getMessage(), e);
     }
   }
 
