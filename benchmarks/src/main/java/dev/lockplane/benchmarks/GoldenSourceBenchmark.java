@@ -5,7 +5,6 @@ import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clones.CloneManagers;
 import dev.lockplane.postgres.LocalPostgres;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -48,9 +47,9 @@ public final class GoldenSourceBenchmark {
         LocalPostgres target = LocalPostgres.builder().setting("max_wal_size", "4GB").setting("shared_buffers", "256MB")
             .start()) {
       fill(source, mb);
-      String size = query(source, "SELECT pg_size_pretty(pg_database_size('shop'))");
+      String size = BenchServers.query(source, "SELECT pg_size_pretty(pg_database_size('shop'))");
       System.out.printf(Locale.ROOT, "source: PostgreSQL %s, database shop %s; clone server PostgreSQL %s%n",
-          query(source, "SHOW server_version"), size, query(target, "SHOW server_version"));
+          BenchServers.query(source, "SHOW server_version"), size, BenchServers.query(target, "SHOW server_version"));
       Path bin = source.installation().tool("pg_dump").orElseThrow(
           () -> new IllegalStateException("no pg_dump 15: apt-get install postgresql-client-15")).getParent();
       List<String> rows = new ArrayList<>();
@@ -104,9 +103,9 @@ public final class GoldenSourceBenchmark {
       int copies = Math.max(1, Math.min(3, n));
       for (int i = 0; i < copies; i++) {
         String db = "pipe_" + i;
-        exec(target, "CREATE DATABASE " + db);
+        BenchServers.exec(target, "CREATE DATABASE " + db);
         long p0 = System.nanoTime();
-        sh(source, target, bin.resolve("pg_dump") + " -Fc -h " + source.host() + " -p " + source.port() + " -U "
+        BenchServers.sh(source, target, bin.resolve("pg_dump") + " -Fc -h " + source.host() + " -p " + source.port() + " -U "
             + source.user() + " shop | " + bin.resolve("pg_restore") + " --no-owner -h " + target.host() + " -p "
             + target.port() + " -U " + target.user() + " -d " + db);
         long took = System.nanoTime() - p0;
@@ -115,21 +114,21 @@ public final class GoldenSourceBenchmark {
         } else {
           pipe.add(took);
         }
-        exec(target, "DROP DATABASE " + db);
+        BenchServers.exec(target, "DROP DATABASE " + db);
       }
       rows.add(row("pg_dump -Fc \\| pg_restore, per copy", pipeFirst, pipe));
 
       Path dir = Files.createTempDirectory("gsb-dump");
       try {
-        exec(target, "CREATE DATABASE dirdump");
+        BenchServers.exec(target, "CREATE DATABASE dirdump");
         long d0 = System.nanoTime();
-        sh(source, target, bin.resolve("pg_dump") + " -Fd -j " + jobs + " -f " + dir.resolve("d") + " -h " + source.host()
+        BenchServers.sh(source, target, bin.resolve("pg_dump") + " -Fd -j " + jobs + " -f " + dir.resolve("d") + " -h " + source.host()
             + " -p " + source.port() + " -U " + source.user() + " shop && " + bin.resolve("pg_restore") + " -j " + jobs
             + " --no-owner -h " + target.host() + " -p " + target.port() + " -U " + target.user() + " -d dirdump "
             + dir.resolve("d"));
         rows.add(row("pg_dump -Fd -j" + jobs + " + pg_restore -j" + jobs + ", per copy", (System.nanoTime() - d0) / 1_000_000,
             new Stats()));
-        exec(target, "DROP DATABASE dirdump");
+        BenchServers.exec(target, "DROP DATABASE dirdump");
       } finally {
         BenchFiles.deleteQuietly(dir);
       }
@@ -145,7 +144,7 @@ public final class GoldenSourceBenchmark {
 
   /** About {@code mb} MB: orders with a text payload and an index, customers, a view. */
   private static void fill(LocalPostgres pg, int mb) throws SQLException {
-    exec(pg, "CREATE DATABASE shop");
+    BenchServers.exec(pg, "CREATE DATABASE shop");
     long rows = Math.max(1000, mb * 7_000L);
     try (Connection c = pg.connect("shop"); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL)");
@@ -170,34 +169,6 @@ public final class GoldenSourceBenchmark {
     }
   }
 
-  private static void sh(LocalPostgres source, LocalPostgres target, String command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c", command).inheritIO();
-    // both servers of this run share the superuser password only when equal: pass each through a .pgpass
-    Path pass = Files.createTempFile("gsb", ".pgpass");
-    try {
-      Files.writeString(pass, source.host() + ":" + source.port() + ":*:" + source.user() + ":" + source.password() + "\n"
-          + target.host() + ":" + target.port() + ":*:" + target.user() + ":" + target.password() + "\n");
-      Files.setPosixFilePermissions(pass, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-      pb.environment().put("PGPASSFILE", pass.toString());
-      Process p = pb.start();
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("failed: " + command);
-      }
-    } finally {
-      Files.deleteIfExists(pass);
-    }
-  }
 
-  private static void exec(LocalPostgres pg, String sql) throws SQLException {
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
 
-  private static String query(LocalPostgres pg, String sql) throws SQLException {
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
 }

@@ -10,7 +10,6 @@ import dev.lockplane.golden.Masking;
 import dev.lockplane.golden.MaskingKey;
 import dev.lockplane.golden.MaskingReport;
 import dev.lockplane.postgres.LocalPostgres;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -51,12 +50,12 @@ public final class MaskingBenchmark {
         LocalPostgres target = LocalPostgres.builder().setting("max_wal_size", "4GB").setting("shared_buffers", "256MB")
             .start()) {
       long rows = fill(source, mb);
-      long bytes = Long.parseLong(query(source, "crm", "SELECT pg_total_relation_size('customers')"));
+      long bytes = Long.parseLong(BenchServers.query(source, "crm", "SELECT pg_total_relation_size('customers')"));
       System.out.printf(Locale.ROOT, "source: PostgreSQL %s, database crm %s (customers: %,d rows, %s with indexes);"
-              + " clone server PostgreSQL %s%n", query(source, "postgres", "SHOW server_version"),
-          query(source, "postgres", "SELECT pg_size_pretty(pg_database_size('crm'))"), rows,
-          query(source, "crm", "SELECT pg_size_pretty(pg_total_relation_size('customers'))"),
-          query(target, "postgres", "SHOW server_version"));
+              + " clone server PostgreSQL %s%n", BenchServers.query(source, "postgres", "SHOW server_version"),
+          BenchServers.query(source, "postgres", "SELECT pg_size_pretty(pg_database_size('crm'))"), rows,
+          BenchServers.query(source, "crm", "SELECT pg_size_pretty(pg_total_relation_size('customers'))"),
+          BenchServers.query(target, "postgres", "SHOW server_version"));
       Path bin = source.installation().tool("pg_dump").orElseThrow(
           () -> new IllegalStateException("no pg_dump 15: apt-get install postgresql-client-15")).getParent();
 
@@ -83,14 +82,14 @@ public final class MaskingBenchmark {
             + " = %,.0f rows/s, %.1f MB/s |%n", rows, s, rows / s, bytes / 1e6 / s);
       }
 
-      exec(target, "CREATE DATABASE pipe");
+      BenchServers.exec(target, "CREATE DATABASE pipe");
       long p0 = System.nanoTime();
-      sh(source, target, bin.resolve("pg_dump") + " -Fc -h " + source.host() + " -p " + source.port() + " -U "
+      BenchServers.sh(source, target, bin.resolve("pg_dump") + " -Fc -h " + source.host() + " -p " + source.port() + " -U "
           + source.user() + " crm | " + bin.resolve("pg_restore") + " --no-owner -h " + target.host() + " -p "
           + target.port() + " -U " + target.user() + " -d pipe");
       System.out.printf(Locale.ROOT, "| pg_dump -Fc \\| pg_restore of the whole database (unmasked) | %.1f s |%n",
           (System.nanoTime() - p0) / 1e9);
-      exec(target, "DROP DATABASE pipe");
+      BenchServers.exec(target, "DROP DATABASE pipe");
     } finally {
       Files.deleteIfExists(keyFile);
     }
@@ -98,7 +97,7 @@ public final class MaskingBenchmark {
 
   /** About {@code mb} MB: customers with five personal columns and a payload, an index on the email. */
   private static long fill(LocalPostgres pg, int mb) throws SQLException {
-    exec(pg, "CREATE DATABASE crm");
+    BenchServers.exec(pg, "CREATE DATABASE crm");
     long rows = Math.max(1000, mb * 4_500L);
     try (Connection c = pg.connect("crm"); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE customers (id bigint PRIMARY KEY, email text UNIQUE NOT NULL, full_name text, phone text,"
@@ -121,33 +120,6 @@ public final class MaskingBenchmark {
     }
   }
 
-  private static void sh(LocalPostgres source, LocalPostgres target, String command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c", command).inheritIO();
-    Path pass = Files.createTempFile("mkb", ".pgpass");
-    try {
-      Files.writeString(pass, source.host() + ":" + source.port() + ":*:" + source.user() + ":" + source.password() + "\n"
-          + target.host() + ":" + target.port() + ":*:" + target.user() + ":" + target.password() + "\n");
-      Files.setPosixFilePermissions(pass, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-      pb.environment().put("PGPASSFILE", pass.toString());
-      Process p = pb.start();
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("failed: " + command);
-      }
-    } finally {
-      Files.deleteIfExists(pass);
-    }
-  }
 
-  private static void exec(LocalPostgres pg, String sql) throws SQLException {
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
 
-  private static String query(LocalPostgres pg, String db, String sql) throws SQLException {
-    try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
 }

@@ -6,8 +6,6 @@ import dev.lockplane.clone.Golden;
 import dev.lockplane.clones.CloneManagers;
 import dev.lockplane.golden.Subset;
 import dev.lockplane.postgres.LocalPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -48,8 +46,8 @@ public final class SubsetBenchmark {
             .start()) {
       fill(source, mb);
       System.out.printf(Locale.ROOT, "source: PostgreSQL %s, database shop %s; clone server PostgreSQL %s%n",
-          query(source, "SHOW server_version"), query(source, "SELECT pg_size_pretty(pg_database_size('shop'))"),
-          query(target, "SHOW server_version"));
+          BenchServers.query(source, "SHOW server_version"), BenchServers.query(source, "SELECT pg_size_pretty(pg_database_size('shop'))"),
+          BenchServers.query(target, "SHOW server_version"));
       Path bin = source.installation().tool("pg_dump").orElseThrow(
           () -> new IllegalStateException("no pg_dump 15: apt-get install postgresql-client-15")).getParent();
       Subset subset = Subset.builder().sample("public.orders", percent).alsoReferencing("public.items", "items_order_id_fkey")
@@ -66,14 +64,14 @@ public final class SubsetBenchmark {
         rows.add(row("Lockplane subset " + percent + " % from the server (schema, COPY of kept rows, post-data)", t0, first));
       }
 
-      exec(target, "CREATE DATABASE whole");
+      BenchServers.exec(target, "CREATE DATABASE whole");
       long p0 = System.nanoTime();
-      sh(source, target, bin.resolve("pg_dump") + " -Fc -h " + source.host() + " -p " + source.port() + " -U "
+      BenchServers.sh(source, target, bin.resolve("pg_dump") + " -Fc -h " + source.host() + " -p " + source.port() + " -U "
           + source.user() + " shop | " + bin.resolve("pg_restore") + " --no-owner -h " + target.host() + " -p "
           + target.port() + " -U " + target.user() + " -d whole");
       long pipeMs = (System.nanoTime() - p0) / 1_000_000;
       rows.add(String.format(Locale.ROOT, "| pg_dump -Fc \\| pg_restore of the whole | %.1f s | %s | %s |", pipeMs / 1000.0,
-          counts(target, "whole"), query(target, "SELECT pg_size_pretty(pg_database_size('whole'))")));
+          counts(target, "whole"), BenchServers.query(target, "SELECT pg_size_pretty(pg_database_size('whole'))")));
 
       long i0 = System.nanoTime();
       try (CloneManager clones = CloneManagers.databases(target)
@@ -82,7 +80,7 @@ public final class SubsetBenchmark {
         rows.add(row("Lockplane subset " + percent + " % in place in a copy of the whole (after the restore above)", i0,
             first));
       }
-      exec(target, "DROP DATABASE whole");
+      BenchServers.exec(target, "DROP DATABASE whole");
       rows.forEach(System.out::println);
     }
   }
@@ -113,7 +111,7 @@ public final class SubsetBenchmark {
    * reference products, indexes on the foreign keys.
    */
   private static void fill(LocalPostgres pg, int mb) throws SQLException {
-    exec(pg, "CREATE DATABASE shop");
+    BenchServers.exec(pg, "CREATE DATABASE shop");
     long orders = Math.max(1000, mb * 3_000L);
     try (Connection c = pg.connect("shop"); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL, referred_by int REFERENCES customers)");
@@ -134,35 +132,8 @@ public final class SubsetBenchmark {
     }
   }
 
-  private static void sh(LocalPostgres source, LocalPostgres target, String command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c", command).inheritIO();
-    Path pass = Files.createTempFile("sub", ".pgpass");
-    try {
-      Files.writeString(pass, source.host() + ":" + source.port() + ":*:" + source.user() + ":" + source.password() + "\n"
-          + target.host() + ":" + target.port() + ":*:" + target.user() + ":" + target.password() + "\n");
-      Files.setPosixFilePermissions(pass, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-      pb.environment().put("PGPASSFILE", pass.toString());
-      Process p = pb.start();
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("failed: " + command);
-      }
-    } finally {
-      Files.deleteIfExists(pass);
-    }
-  }
 
-  private static void exec(LocalPostgres pg, String sql) throws SQLException {
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
 
-  private static String query(LocalPostgres pg, String sql) throws SQLException {
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
 
   private static String query(Clone clone, String sql) throws SQLException {
     try (Connection c = clone.dataSource().getConnection(); Statement s = c.createStatement();

@@ -6,12 +6,10 @@ import dev.lockplane.plan.RiskClass;
 import dev.lockplane.safety.ReportFormat;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -173,16 +171,7 @@ public final class TracePolicy {
      */
     public Builder ignore(Collection<String> ruleIds) {
       once(this.ignored, "ignore");
-      Set<String> ids = new TreeSet<>();
-      for (String id : ruleIds) {
-        if (TraceRule.byId(id).isEmpty()) {
-          throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "unknown trace rule '" + id
-              + "' to ignore; known rules: " + String.join(", ", Arrays.stream(TraceRule.values())
-              .map(TraceRule::id).toList()));
-        }
-        ids.add(id);
-      }
-      this.ignored = ids;
+      this.ignored = TraceSettings.ruleIds(ruleIds);
       return this;
     }
 
@@ -195,10 +184,7 @@ public final class TracePolicy {
      */
     public Builder slowStatement(Duration threshold) {
       once(this.slowStatement, "slowStatement");
-      if (threshold.isNegative() || threshold.isZero()) {
-        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "slowStatement must be positive, not " + threshold);
-      }
-      this.slowStatement = threshold;
+      this.slowStatement = TraceSettings.slowStatement(threshold);
       return this;
     }
 
@@ -210,11 +196,7 @@ public final class TracePolicy {
      */
     public Builder sampleInterval(Duration interval) {
       once(this.sampleInterval, "sampleInterval");
-      if (interval.isNegative() || interval.compareTo(Duration.ofSeconds(1)) > 0) {
-        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
-            "sampleInterval must be between 0 and 1 s, not " + interval);
-      }
-      this.sampleInterval = interval;
+      this.sampleInterval = TraceSettings.sampleInterval(interval);
       return this;
     }
 
