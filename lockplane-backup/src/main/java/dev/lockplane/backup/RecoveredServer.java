@@ -1,9 +1,8 @@
 package dev.lockplane.backup;
 
-import dev.lockplane.internal.fs.FileTrees;
+import dev.lockplane.internal.backup.TemporaryServer;
 import dev.lockplane.postgres.LocalPostgres;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A cluster recovered to a point in time and running as its own server: a private, writable copy
@@ -11,20 +10,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * server and removes its data. Closing twice is safe.
  */
 public final class RecoveredServer implements AutoCloseable {
-  private final LocalPostgres server;
-  private final Path directory;
+  private final TemporaryServer server;
   private final RecoveryResult result;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   RecoveredServer(LocalPostgres server, Path directory, RecoveryResult result) {
-    this.server = server;
-    this.directory = directory;
+    this.server = new TemporaryServer(server, directory);
     this.result = result;
   }
 
   /** Returns the running server. */
   public LocalPostgres server() {
-    return server;
+    return server.server();
   }
 
   /** Returns what the recovery did. */
@@ -35,18 +31,11 @@ public final class RecoveredServer implements AutoCloseable {
   /** Stops the server and removes its data directory. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      server.close();
-    } finally {
-      FileTrees.deleteQuietly(directory);
-    }
+    server.close();
   }
 
   @Override
   public String toString() {
-    return "RecoveredServer[" + result.plan().target().describe() + " from backup " + result.plan().backupId() + ", " + server + "]";
+    return "RecoveredServer[" + result.plan().target().describe() + " from backup " + result.plan().backupId() + ", " + server.server() + "]";
   }
 }

@@ -1,6 +1,6 @@
 package dev.lockplane.backup;
 
-import dev.lockplane.internal.fs.FileTrees;
+import dev.lockplane.internal.backup.TemporaryServer;
 import dev.lockplane.postgres.LocalPostgres;
 import java.nio.file.Path;
 
@@ -10,19 +10,17 @@ import java.nio.file.Path;
  * removes the data directory. Closing twice is safe.
  */
 public final class RestoredServer implements AutoCloseable {
-  private final LocalPostgres server;
-  private final Path directory;
+  private final TemporaryServer server;
   private final String backupId;
 
   RestoredServer(LocalPostgres server, Path directory, String backupId) {
-    this.server = server;
-    this.directory = directory;
+    this.server = new TemporaryServer(server, directory);
     this.backupId = backupId;
   }
 
   /** Returns the running server. */
   public LocalPostgres server() {
-    return server;
+    return server.server();
   }
 
   /** Returns the backup it was restored from. */
@@ -33,15 +31,11 @@ public final class RestoredServer implements AutoCloseable {
   /** Stops the server and removes its data directory. */
   @Override
   public void close() {
-    try {
-      server.close();
-    } finally {
-      FileTrees.deleteQuietly(directory);
-    }
+    server.close();
   }
 
   @Override
   public String toString() {
-    return "RestoredServer[backup " + backupId + ", " + server + "]";
+    return "RestoredServer[backup " + backupId + ", " + server.server() + "]";
   }
 }
