@@ -68,7 +68,10 @@ final class BackupCreateCommand extends BaseCommand {
     if (physical && connection.url != null && pgdata.pgdata != null) {
       throw usage("--physical takes --pgdata DIR or --url URL, not both");
     }
-    if ((physical && connection.url == null || logical) && pgdata.pgdata == null) {
+    // --physical with --env and no --pgdata backs up the environment's server, as --url would
+    ConfigFile.Environment env = physical && pgdata.pgdata == null ? connection.environment(spec) : null;
+    boolean server = connection.url != null || env != null && env.url() != null;
+    if ((physical && !server || logical) && pgdata.pgdata == null) {
       throw usage("--" + (physical ? "physical" : "logical") + " needs --pgdata DIR" + (physical ? " or --url URL" : ""));
     }
     if (logical && database == null) {
@@ -97,7 +100,7 @@ final class BackupCreateCommand extends BaseCommand {
     Backup backup;
     if (sqlite != null) {
       backup = r.sqlite(sqlite).run();
-    } else if (connection.url != null) {
+    } else if (server) {
       Target t = connection.target(cli, spec);
       if (!t.postgres()) {
         throw usage("--physical --url needs a PostgreSQL URL, not " + t.shown());

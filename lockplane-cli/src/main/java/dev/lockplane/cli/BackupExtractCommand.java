@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "extract", description = "Print rows of one table of a backup as INSERT statements or CSV.")
 final class BackupExtractCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
+  @Mixin EnvironmentOptions environment;
 
   @Parameters(index = "0", paramLabel = "ID", description = "The backup id.")
   String id;

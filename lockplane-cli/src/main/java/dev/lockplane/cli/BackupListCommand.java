@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "list", description = "List the repository's complete backups, oldest first (no keys needed).")
 final class BackupListCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
+  @Mixin EnvironmentOptions environment;
   @Mixin OutputOptions output;
 
   @Override

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
     "The only valid backup is never removed."})
 final class BackupPruneCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
+  @Mixin EnvironmentOptions environment;
   @Mixin OutputOptions output;
 
   @Option(names = "--keep-last", paramLabel = "N", description = "Keep the last N backups.")

@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "restore", description = "Restore a backup: --to DIR, --to-file FILE, or --pgdata DIR --database DB.")
 final class BackupRestoreCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
+  @Mixin EnvironmentOptions environment;
   @Mixin PgdataOptions pgdata;
   @Mixin OutputOptions output;
 

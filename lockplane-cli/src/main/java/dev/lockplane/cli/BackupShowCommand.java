@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "show", description = "Show one backup; --format json prints its manifest as stored (no key material).")
 final class BackupShowCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
+  @Mixin EnvironmentOptions environment;
   @Mixin OutputOptions output;
 
   @Parameters(index = "0", paramLabel = "ID", description = "The backup id.")

@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
     "Without keys only the stored bytes are checked. Exit 2: problems found."})
 final class BackupVerifyCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
+  @Mixin EnvironmentOptions environment;
   @Mixin OutputOptions output;
 
   @Parameters(index = "0", paramLabel = "ID", description = "The backup id.")

@@ -9,6 +9,8 @@ import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.sql.JdbcUrls;
 import dev.lockplane.safety.SafetyLevel;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +39,8 @@ record ConfigFile(Path file, Map<String, Environment> environments, Clones clone
   static final String NAME = "lockplane.toml";
 
   static final Set<String> KEYS = Set.of("url", "user", "password-env", "password-file", "schema", "scratch-url",
-      "safety", "lock-timeout", "statement-timeout", "lock-wait", "trace-ignore", "ignore");
+      "safety", "lock-timeout", "statement-timeout", "lock-wait", "trace-ignore", "ignore", "backup", "backup-keyset",
+      "backup-keyset-env", "backup-passphrase-env", "backup-unencrypted");
 
   /** The keys of the {@code [clones]} table. */
   static final Set<String> CLONE_KEYS = Set.of("max-age", "prefix");
@@ -68,10 +71,23 @@ record ConfigFile(Path file, Map<String, Environment> environments, Clones clone
    * @param lockWait how long an apply waits for another
    * @param traceIgnore trace rules {@code lockplane trace} ignores
    * @param ignore plan rules whose findings plans for this environment leave out
+   * @param backup the backup repository and its keys, or null when the environment sets none of them
    */
   record Environment(String name, String url, String user, String passwordEnv, Path passwordFile, Path schema,
       String scratchUrl, SafetyLevel safety, Duration lockTimeout, Duration statementTimeout, Duration lockWait,
-      List<String> traceIgnore, List<String> ignore) {}
+      List<String> traceIgnore, List<String> ignore, Backup backup) {}
+
+  /**
+   * An environment's backup repository ({@code backup*} keys); null for what it does not set. Keys are
+   * named by file or variable only, never written in the file.
+   *
+   * @param repository an absolute directory, or an {@code s3://} or {@code file:} URI without credentials
+   * @param keyset the keyset file (resolved against the config's directory)
+   * @param keysetEnv the environment variable holding the keyset JSON
+   * @param passphraseEnv the environment variable holding the keyset's passphrase
+   * @param unencrypted whether the repository is kept in clear
+   */
+  record Backup(String repository, Path keyset, String keysetEnv, String passphraseEnv, boolean unencrypted) {}
 
   /** Returns {@code lockplane.toml} in {@code dir} or the nearest parent that has one, or null. */
   static Path find(Path dir) {
@@ -221,7 +237,75 @@ record ConfigFile(Path file, Map<String, Environment> environments, Clones clone
         schema == null ? null : dir.resolve(schema), string(file, text, name, node, "scratch-url"), level,
         duration(file, text, name, node, "lock-timeout"), duration(file, text, name, node, "statement-timeout"),
         duration(file, text, name, node, "lock-wait"), traceIgnore(file, text, name, node),
-        planIgnore(file, text, name, node));
+        planIgnore(file, text, name, node), backup(file, text, dir, name, node));
+  }
+
+  /** The {@code backup*} keys, or null when none is set. */
+  private static Backup backup(Path file, String text, Path dir, String env, JsonNode node) {
+    String path = "environments." + env;
+    String repository = string(file, text, env, node, "backup");
+    if (repository != null) {
+      repository = repository(file, text, dir, env, repository);
+    }
+    String keyset = string(file, text, env, node, "backup-keyset");
+    String keysetEnv = string(file, text, env, node, "backup-keyset-env");
+    String passphraseEnv = string(file, text, env, node, "backup-passphrase-env");
+    boolean unencrypted = false;
+    JsonNode u = node.get("backup-unencrypted");
+    if (u != null) {
+      if (!u.isBoolean()) {
+        throw invalid(file, line(text, env, "backup-unencrypted"), path + ".backup-unencrypted: must be true or false");
+      }
+      unencrypted = u.booleanValue();
+    }
+    if (keyset != null && keysetEnv != null) {
+      throw invalid(file, line(text, env, "backup-keyset-env"), path + ": give backup-keyset or backup-keyset-env, not both");
+    }
+    if (unencrypted && (keyset != null || keysetEnv != null)) {
+      throw invalid(file, line(text, env, "backup-unencrypted"), path + ".backup-unencrypted: the environment also names a "
+          + "keyset; keep one of them");
+    }
+    if (repository == null && keyset == null && keysetEnv == null && passphraseEnv == null && u == null) {
+      return null;
+    }
+    return new Backup(repository, keyset == null ? null : dir.resolve(keyset), keysetEnv, passphraseEnv, unencrypted);
+  }
+
+  /** Names that mark a query parameter as a credential: such a URI would put a secret in a committed file. */
+  private static final Pattern CREDENTIAL = Pattern.compile("(?i).*(access|secret|key|token|password|passwd|credential"
+      + "|signature|session).*");
+
+  /** A {@code backup} value: a URI as written (refused when it carries credentials), a directory made absolute. */
+  private static String repository(Path file, String text, Path dir, String env, String value) {
+    String key = "environments." + env + ".backup";
+    if (!value.matches("(?i)[a-z][a-z0-9+.-]*:.*")) {
+      return dir.resolve(value).normalize().toString();
+    }
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      // the value is not echoed: a malformed URI may still hold a secret
+      throw invalid(file, line(text, env, "backup"), key + ": not a valid URI (" + e.getReason() + "); give a directory "
+          + "or s3://bucket/prefix/?endpoint=URL&region=R&pathStyle=true");
+    }
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("s3") && !scheme.equals("file")) {
+      throw invalid(file, line(text, env, "backup"), key + ": scheme '" + scheme + "' is not a backup repository; give a "
+          + "directory, file:DIR or s3://bucket/prefix/");
+    }
+    boolean credentials = uri.getRawUserInfo() != null;
+    if (uri.getRawQuery() != null) {
+      for (String param : uri.getRawQuery().split("&")) {
+        credentials |= CREDENTIAL.matcher(param.split("=", 2)[0]).matches();
+      }
+    }
+    if (credentials) {
+      throw invalid(file, line(text, env, "backup"), key + ": the URI holds credentials; they are not allowed in the "
+          + "configuration (it is meant to be committed). Remove them: S3 credentials come from the AWS environment "
+          + "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or an instance role).");
+    }
+    return value;
   }
 
   /** {@code ignore = ["rule-id", …]}: plan rules whose findings are left out of this environment's plans. */

@@ -12,9 +12,10 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code --url --user --password --password-file}: the database a command works on. The password
- * never has to be on the command line: see {@link Credentials} for where else it comes from.
+ * never has to be on the command line: see {@link Credentials} for where else it comes from. With
+ * {@code --env NAME} (inherited) the environment's settings fill in what the command line leaves out.
  */
-final class ConnectionOptions {
+final class ConnectionOptions extends EnvironmentOptions {
   @Option(names = "--url", paramLabel = "URL", description = {
       "The database: jdbc:postgresql://host:port/db, postgres://user@host:port/db or jdbc:sqlite:FILE."})
   String url;
@@ -29,46 +30,6 @@ final class ConnectionOptions {
 
   @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from the first line of FILE.")
   Path passwordFile;
-
-  @Option(names = "--env", paramLabel = "NAME", description = {
-      "Take the settings of environment NAME from lockplane.toml (in the working directory or a parent,",
-      "or --config); options given on the command line override them."})
-  String env;
-
-  @Option(names = "--config", paramLabel = "FILE", description = "The configuration file for --env (default: lockplane.toml found upwards).")
-  Path config;
-
-  private ConfigFile.Environment environment;
-
-  /** The environment named by --env, or null without it. */
-  ConfigFile.Environment environment(CommandSpec spec) {
-    if (env == null) {
-      if (config != null) {
-        throw new ParameterException(spec.commandLine(), "--config goes with --env NAME (or drift --all): name the environment to use");
-      }
-      return null;
-    }
-    if (environment == null) {
-      environment = configFile(spec).environment(env);
-    }
-    return environment;
-  }
-
-  /** The configuration: --config, else lockplane.toml in the working directory or a parent. */
-  ConfigFile configFile(CommandSpec spec) {
-    Path file = config;
-    if (file == null) {
-      Path cwd = Path.of(System.getProperty("user.dir"));
-      file = ConfigFile.find(cwd);
-      if (file == null) {
-        throw new ParameterException(spec.commandLine(), "no " + ConfigFile.NAME + " in "
-            + cwd.toAbsolutePath() + " or its parents; give --config FILE");
-      }
-    } else if (!Files.isRegularFile(file)) {
-      throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': no file " + file);
-    }
-    return ConfigFile.read(file);
-  }
 
   /** Resolves the URL and credentials; a missing or malformed URL is a usage error. */
   Target target(Cli cli, CommandSpec spec) {

@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
     "Exit 0: recovered or planned; 1: the target cannot be reached (the message says what the repository holds)."})
 final class RecoverCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
+  @Mixin EnvironmentOptions environment;
   @Mixin OutputOptions output;
 
   @Option(names = "--to", paramLabel = "TIME", description = "The moment, such as \"2026-11-30 10:15:00+00\" (an offset is required).")

@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
     "Exit 0: archived, or the same file was already archived; 1: not archived (PostgreSQL retries)."})
 final class WalPushCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
+  @Mixin EnvironmentOptions environment;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "The WAL segment or history file (%p).")
   Path file;

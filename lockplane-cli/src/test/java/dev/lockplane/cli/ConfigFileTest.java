@@ -103,6 +103,76 @@ class ConfigFileTest {
   }
 
   @Test
+  void backupKeysNameTheRepositoryAndWhereItsKeysAre() throws Exception {
+    ConfigFile c = ConfigFile.read(write("""
+        [environments.prod]
+        url = "postgres://app@prod.db/app"
+        backup = "s3://acme-backups/prod/?endpoint=http://127.0.0.1:9000&region=eu-west-1&pathStyle=true"
+        backup-keyset-env = "PROD_KEYSET"
+        backup-passphrase-env = "PROD_PASSPHRASE"
+
+        [environments.staging]
+        backup = "../backups/staging"
+        backup-keyset = "keys/staging.json"
+
+        [environments.dev]
+        backup = "/var/backups/dev"
+        backup-unencrypted = true
+
+        [environments.qa]
+        url = "jdbc:sqlite:qa.db"
+        """));
+    assertThat(c.environment("prod").backup()).isEqualTo(new ConfigFile.Backup(
+        "s3://acme-backups/prod/?endpoint=http://127.0.0.1:9000&region=eu-west-1&pathStyle=true", null, "PROD_KEYSET",
+        "PROD_PASSPHRASE", false));
+    Path abs = dir.toAbsolutePath();
+    assertThat(c.environment("staging").backup()).isEqualTo(new ConfigFile.Backup(
+        abs.getParent().resolve("backups/staging").toString(), abs.resolve("keys/staging.json"), null, null, false));
+    assertThat(c.environment("dev").backup()).isEqualTo(new ConfigFile.Backup("/var/backups/dev", null, null, null, true));
+    assertThat(c.environment("qa").backup()).isNull();
+  }
+
+  @Test
+  void backupKeysOfTheWrongKindOrWithCredentialsAreRefused() throws Exception {
+    invalid(write("[environments.prod]\nurl = \"postgres://a@h/db\"\nbackup = 7\n"),
+        "lockplane.toml line 3: environments.prod.backup: must be a non-empty string");
+    invalid(write("[environments.prod]\nbackup = \"b\"\nbackup-unencrypted = \"yes\"\n"),
+        "line 3: environments.prod.backup-unencrypted: must be true or false");
+    invalid(write("[environments.prod]\nbackup = \"b\"\nbackup-keyset-env = [\"K\"]\n"),
+        "line 3: environments.prod.backup-keyset-env: must be a non-empty string");
+    invalid(write("[environments.prod]\nbackup = \"b\"\nbackup-keyset = \"k.json\"\nbackup-keyset-env = \"K\"\n"),
+        "line 4: environments.prod: give backup-keyset or backup-keyset-env, not both");
+    invalid(write("[environments.prod]\nbackup-keyset-env = \"K\"\nbackup-unencrypted = true\n"),
+        "line 3: environments.prod.backup-unencrypted: the environment also names a keyset");
+    invalid(write("[environments.prod]\nbackup = \"ftp://host/backups\"\n"),
+        "line 2: environments.prod.backup: scheme 'ftp' is not a backup repository");
+    invalid(write("[environments.prod]\nbackup-keyst = \"k.json\"\n"),
+        "line 2: environments.prod.backup-keyst: unknown key 'backup-keyst'; known keys: ", "backup-keyset-env");
+    for (String uri : new String[] {"s3://AKIAEXAMPLE7:wJalrXUtnSECRET9@bucket/prefix/",
+        "s3://bucket/prefix/?endpoint=http://minio:9000&accessKey=AKIAEXAMPLE7&secretKey=wJalrXUtnSECRET9",
+        "s3://bucket/prefix/?region=eu-west-1&X-Amz-Security-Token=wJalrXUtnSECRET9"}) {
+      Path f = write("[environments.prod]\nurl = \"postgres://a@h/db\"\nbackup = \"" + uri + "\"\n");
+      invalid(f, "line 3: environments.prod.backup: the URI holds credentials; they are not allowed", "AWS environment");
+      assertThatThrownBy(() -> ConfigFile.read(f)).hasMessageNotContaining("wJalrXUtnSECRET9")
+          .hasMessageNotContaining("AKIAEXAMPLE7");
+    }
+  }
+
+  @Test
+  void theJsonSchemaDescribesTheKeysTheReaderKnows() throws Exception {
+    Path schema = Path.of("..", "docs", "lockplane-toml.schema.json");
+    com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(schema.toFile());
+    java.util.Set<String> environment = new java.util.TreeSet<>();
+    root.path("$defs").path("environment").path("properties").fieldNames().forEachRemaining(environment::add);
+    assertThat(environment).isEqualTo(new java.util.TreeSet<>(ConfigFile.KEYS));
+    java.util.Set<String> clones = new java.util.TreeSet<>();
+    root.path("properties").path("clones").path("properties").fieldNames().forEachRemaining(clones::add);
+    assertThat(clones).isEqualTo(new java.util.TreeSet<>(ConfigFile.CLONE_KEYS));
+    assertThat(root.path("$defs").path("environment").path("properties").path("backup-unencrypted").path("type").asText())
+        .isEqualTo("boolean");
+  }
+
+  @Test
   void theFileIsFoundInTheDirectoryOrAParent() throws Exception {
     Path f = write("[environments.dev]\nurl = \"jdbc:sqlite:x.db\"\n");
     Path deep = Files.createDirectories(dir.resolve("a/b/c"));
