@@ -2,7 +2,11 @@ package dev.lockplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.lockplane.backup.Keyset;
+import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.testing.SharedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -106,6 +110,31 @@ class BackupEnvironmentCommandTest {
     MainTest.Result push = run(none, "wal", "push", "--env", "dev", "--config", config.toString(), dir.resolve("w").toString());
     assertThat(push.code()).isEqualTo(Main.USAGE);
     assertThat(push.err()).contains("environment 'dev' sets no backup");
+  }
+
+  @Test
+  void physicalWithAnEnvironmentReachesItsServerWithItsCredentials() throws Exception {
+    LocalPostgres pg = SharedPostgres.get();
+    // the command line's part only (as BackupReplicationCommandTest): the round trip needs a pg_basebackup
+    // of the server's version, tested in the backup library; without one the error names the server reached
+    assumeTrue(!Files.exists(Path.of("/usr/lib/postgresql/" + pg.majorVersion() + "/bin/pg_basebackup")),
+        "this machine has pg_basebackup " + pg.majorVersion());
+    String secret = "env-repl-secret-17";
+    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+      s.execute("DROP ROLE IF EXISTS env_repl");
+      s.execute("CREATE ROLE env_repl LOGIN REPLICATION PASSWORD '" + secret + "'");
+    }
+    Path config = Files.writeString(dir.resolve("lockplane.toml"), """
+        [environments.prod]
+        url = "postgres://env_repl@127.0.0.1:%d/postgres"
+        password-env = "PROD_DB_PASSWORD"
+        backup = "backups"
+        backup-unencrypted = true
+        """.formatted(pg.port()));
+    MainTest.Result r = run(Map.of("PROD_DB_PASSWORD", secret), "backup", "create", "--physical", "--env", "prod",
+        "--config", config.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(Main.ERROR);
+    assertThat(r.err()).contains("BINARIES_NOT_FOUND", "127.0.0.1:" + pg.port()).doesNotContain(secret);
   }
 
   @Test
