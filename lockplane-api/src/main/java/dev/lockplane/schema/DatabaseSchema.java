@@ -44,7 +44,7 @@ public record DatabaseSchema(
     domains = Lists.copy(domains);
     compositeTypes = Lists.copy(compositeTypes);
     sequences = Lists.copy(sequences);
-    tables = Lists.copy(tables);
+    tables = TableList.of(tables);
     views = Lists.copy(views);
     routines = Lists.copy(routines);
     unmanaged = Lists.copy(unmanaged);
@@ -99,7 +99,7 @@ public record DatabaseSchema(
    * @return the table, if present
    */
   public Optional<Table> table(String schema, String name) {
-    return tables.stream().filter(t -> t.schema().equals(schema) && t.name().equals(name)).findFirst();
+    return Optional.ofNullable(((TableList) tables).find(schema, name));
   }
 
   /** Returns whether the model holds no object at all besides schemas. */
