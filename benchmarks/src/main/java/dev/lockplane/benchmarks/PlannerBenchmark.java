@@ -23,6 +23,7 @@ import java.util.List;
  * <pre>
  * mvn -q -o -pl benchmarks -am package -DskipTests
  * java -cp "benchmarks/target/classes:$(cat benchmarks/target/cp.txt)" dev.lockplane.benchmarks.PlannerBenchmark [tables] [runs]
+ * java -cp benchmarks/target/lockplane-benchmarks.jar dev.lockplane.benchmarks.PlannerBenchmark 10000 3
  * </pre>
  */
 public final class PlannerBenchmark {
@@ -49,6 +50,9 @@ public final class PlannerBenchmark {
           s.execute("CREATE INDEX t" + t + "_c ON t" + t + " (lower(c3)) WHERE c4 > 0");
           if (t > 0) {
             s.execute("ALTER TABLE t" + t + " ADD CONSTRAINT t" + t + "_fk FOREIGN KEY (parent) REFERENCES t" + (t - 1) + "(id)");
+          }
+          if (t % 200 == 199) {
+            c.commit(); // one transaction would hold more locks than the lock table has room for at 10,000 tables
           }
         }
         c.commit();
