@@ -124,4 +124,24 @@ public interface CloneManager extends AutoCloseable {
   /** Destroys the clones and snapshots this manager created. Closing twice is safe. */
   @Override
   void close();
+
+  /**
+   * Returns the masking report kept with this manager's golden: the rules applied, the rows per
+   * table, the duration and the columns that looked personal and had no rule.
+   *
+   * @return the report, or empty when the golden is not masked (or this kind of manager keeps none)
+   */
+  default Optional<dev.lockplane.golden.MaskingReport> maskingReport() {
+    return Optional.empty();
+  }
+
+  /**
+   * Returns the subset report kept with this manager's golden: the rows kept per table and why, and
+   * the tables dropped.
+   *
+   * @return the report, or empty when the golden is not a subset (or this kind of manager keeps none)
+   */
+  default Optional<dev.lockplane.golden.SubsetReport> subsetReport() {
+    return Optional.empty();
+  }
 }

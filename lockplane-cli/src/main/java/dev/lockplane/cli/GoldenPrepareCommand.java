@@ -3,9 +3,9 @@ package dev.lockplane.cli;
 import dev.lockplane.cli.OutputOptions.Format;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Snapshot;
-import dev.lockplane.clones.CloneManagers;
-import dev.lockplane.golden.MaskingReport;
 import dev.lockplane.clones.SubsetFiles;
+import dev.lockplane.golden.MaskingReport;
+import dev.lockplane.golden.SubsetReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,10 +49,10 @@ final class GoldenPrepareCommand extends CloneWorkCommand {
       golden = golden.subset(SubsetFiles.read(subset));
     }
     reporter().progress("preparing the golden from " + golden.describe());
-    try (GoldenOptions closing = source; SubsetReportCapture report = new SubsetReportCapture();
-        CloneStoreOptions.Opened o = home.open(cli, spec, golden, reporter())) {
+    try (GoldenOptions closing = source; CloneStoreOptions.Opened o = home.open(cli, spec, golden, reporter())) {
       Snapshot g = o.manager().golden();
-      Optional<MaskingReport> masking = CloneManagers.maskingReport(o.manager());
+      Optional<MaskingReport> masking = o.manager().maskingReport();
+      Optional<SubsetReport> subsetReport = o.manager().subsetReport();
       PrintStream out = cli.out();
       if (format == Format.JSON) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -68,19 +68,23 @@ final class GoldenPrepareCommand extends CloneWorkCommand {
           mr.put("unmasked", r.unmasked());
           m.put("masking", mr);
         });
-        if (!report.lines().isEmpty()) {
-          m.put("subset", report.lines());
-        }
+        subsetReport.ifPresent(r -> {
+          Map<String, Object> sr = new LinkedHashMap<>();
+          sr.put("tables", r.tables());
+          sr.put("dropped", r.dropped());
+          sr.put("lines", r.lines());
+          m.put("subset", sr);
+        });
         out.print(Json.write(m));
       } else {
         out.println("Golden " + g.name() + " in " + o.where() + ": " + g.description() + ".");
         out.println("  data from " + CloneViews.time(g.dataStateAt()) + " (" + CloneViews.age(g.dataAge(Instant.now()))
             + " old); clones: " + o.manager().strategy().reason());
         masking.ifPresent(r -> out.print("  " + r.render().strip().replace("\n", "\n  ") + "\n"));
-        if (!report.lines().isEmpty()) {
+        subsetReport.ifPresent(r -> {
           out.println("  subset kept:");
-          report.lines().forEach(l -> out.println("    " + l));
-        }
+          r.lines().forEach(l -> out.println("    " + l));
+        });
       }
       warnIfOld(g, maxAge);
     }

@@ -1,7 +1,6 @@
 package dev.lockplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lockplane.cli.MainTest.Result;
 import dev.lockplane.clone.CloneManager;
@@ -43,18 +42,19 @@ class GoldenSubsetCommandTest {
     assertThat(prepared.out()).contains("subset kept:", "public.orders: 2 row(s) (2 filter id <= 2)",
         "public.customers: 2 row(s) (2 referenced by public.orders orders_customer_id_fkey)");
 
-    // prepared again: the same golden, reused, its report kept with it in the database
+    // prepared again: the same golden, reused; its report is kept with its record and shown again
     Result again = MainTest.run(env, concat(home, subset.toString(), "--format", "json"));
     assertThat(again.code()).as(again.err()).isZero();
-    JsonNode golden = Json.read(again.out()).get("golden");
-    assertThat(golden.get("description").asText()).contains("subset: orders: filter id <= 2");
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-        "SELECT array_to_string(setconfig, ' ') FROM pg_db_role_setting r JOIN pg_database d ON d.oid = r.setdatabase"
-            + " WHERE d.datname = '" + golden.get("name").asText() + "'")) {
-      assertThat(rs.next()).isTrue();
-      assertThat(rs.getString(1)).contains("lockplane.subset_report=").contains("\"public.customers\"");
-    }
+    JsonNode out = Json.read(again.out());
+    assertThat(out.get("golden").get("description").asText()).contains("subset: orders: filter id <= 2");
+    assertThat(out.get("subset").get("tables").get("public.orders").get("filter id <= 2").asLong()).isEqualTo(2);
+    assertThat(out.get("subset").get("lines").toString()).contains("public.customers: 2 row(s)");
     try (CloneManager m = CloneManagers.databases(pg).databasePrefix(prefix).persistent(true).start()) {
+      assertThat(m.subsetReport()).hasValueSatisfying(r -> {
+        assertThat(r.rows("public.orders")).isEqualTo(2);
+        assertThat(r.rows("public.customers")).isEqualTo(2);
+      });
+      assertThat(m.maskingReport()).isEmpty();
       try (Connection c = m.create("check").dataSource().getConnection(); Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT string_agg(id::text, ',' ORDER BY id) FROM customers")) {
         rs.next();

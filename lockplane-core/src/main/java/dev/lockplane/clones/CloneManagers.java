@@ -4,7 +4,6 @@ import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.CloneManager;
 import dev.lockplane.golden.MaskingReport;
-import dev.lockplane.internal.clone.DatabaseCloneManager;
 import dev.lockplane.internal.clone.PrefetchingCloneManager;
 import dev.lockplane.internal.clone.ServerEndpoint;
 import dev.lockplane.postgres.LocalPostgres;
@@ -101,14 +100,13 @@ public final class CloneManagers {
   /**
    * Returns the masking report kept with the golden of a database-level clone manager: the rules
    * applied, the rows per table, the duration and the columns that looked personal and had no rule.
-   * Instance-level managers report it to their progress listener while the golden is built.
+   * The same as {@link CloneManager#maskingReport()}.
    *
-   * @param manager a manager made by {@link #databases}
+   * @param manager a clone manager
    * @return the report, or empty when the golden is not masked or the manager keeps no report
    */
   public static Optional<MaskingReport> maskingReport(CloneManager manager) {
-    Objects.requireNonNull(manager, "manager");
-    return manager instanceof DatabaseCloneManager d ? d.maskingReport() : Optional.empty();
+    return Objects.requireNonNull(manager, "manager").maskingReport();
   }
 
   /**

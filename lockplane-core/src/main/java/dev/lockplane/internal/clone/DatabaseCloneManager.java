@@ -7,9 +7,11 @@ import dev.lockplane.clone.CloneStrategy;
 import dev.lockplane.clone.CopyMethod;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Snapshot;
+import dev.lockplane.golden.MaskingReport;
+import dev.lockplane.golden.SubsetReport;
 import dev.lockplane.internal.golden.LogicalLoaders;
 import dev.lockplane.internal.golden.MigrationGoldens;
-import dev.lockplane.internal.mask.MaskingReports;
+import dev.lockplane.internal.golden.PreparationReports;
 import dev.lockplane.internal.sql.Identifiers;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -221,15 +223,14 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
         record(c, buildDb, building);
         return true;
       });
-      java.util.concurrent.atomic.AtomicReference<String> masking = new java.util.concurrent.atomic.AtomicReference<>();
+      PreparationReports reports = new PreparationReports();
       Instant dataAt = golden instanceof Golden.FromDatabase ? null
-          : LogicalLoaders.load(golden, GoldenFreshness.target(admin, endpoint, buildDb, name, options),
-              report -> masking.set(MaskingReports.toJson(report)));
+          : LogicalLoaders.load(golden, GoldenFreshness.target(admin, endpoint, buildDb, name, options), reports);
       Instant now = Instant.now();
       boolean won = admin.with(c -> {
         try {
           exec(c, "ALTER DATABASE " + Identifiers.quote(buildDb) + " RENAME TO " + Identifiers.quote(name));
-          record(c, name, building.asGolden(hash, now, dataAt).withMasking(masking.get()));
+          record(c, name, building.asGolden(hash, now, dataAt).withReports(reports.maskingJson(), reports.subsetJson()));
           exec(c, "ALTER DATABASE " + Identifiers.quote(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
           return true;
         } catch (SQLException e) {
@@ -262,12 +263,18 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     }
   }
 
-  /**
-   * Returns the masking report kept with the golden, for a masked golden.
-   *
-   * @return the report, or empty when the golden is not masked
-   */
-  public Optional<dev.lockplane.golden.MaskingReport> maskingReport() {
+  @Override
+  public Optional<MaskingReport> maskingReport() {
+    return goldenRecord("masking report").flatMap(r -> PreparationReports.maskingFromJson(r.masking()));
+  }
+
+  @Override
+  public Optional<SubsetReport> subsetReport() {
+    return goldenRecord("subset report").flatMap(r -> PreparationReports.subsetFromJson(r.subset()));
+  }
+
+  /** Reads the golden's owner record, which keeps the reports of its preparation. */
+  private Optional<OwnerRecord> goldenRecord(String what) {
     String golden = golden().name();
     try {
       return admin.with(c -> {
@@ -275,13 +282,12 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?")) {
           ps.setString(1, golden);
           try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? OwnerRecord.parse(rs.getString(1)).flatMap(r -> MaskingReports.fromJson(r.masking()))
-                : Optional.<dev.lockplane.golden.MaskingReport>empty();
+            return rs.next() ? OwnerRecord.parse(rs.getString(1)) : Optional.<OwnerRecord>empty();
           }
         }
       });
     } catch (SQLException e) {
-      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the masking report of golden " + golden + ": "
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the " + what + " of golden " + golden + ": "
           + Secrets.scrub(e.getMessage(), endpoint.password()), e);
     }
   }

@@ -37,10 +37,11 @@ import java.util.UUID;
  * @param from for the clones of a persistent manager the snapshot they copy, for its snapshots the
  *     clone they were taken from; else {@code null}. A later manager needs it to adopt them.
  * @param masking for masked goldens, the masking report as JSON (see {@code internal.mask.MaskingReports}); else {@code null}
+ * @param subset for subset goldens, the subset report as JSON (see {@code internal.subset.SubsetReports}); else {@code null}
  */
 public record OwnerRecord(
     String kind, String name, long pid, String host, String started, String manager, Instant created, boolean kept,
-    String golden, String pidNamespace, Instant dataAt, String from, String masking) {
+    String golden, String pidNamespace, Instant dataAt, String from, String masking, String subset) {
   /** A clone (a spare is one too). */
   public static final String CLONE = "clone";
   /** A snapshot's template database. */
@@ -94,7 +95,7 @@ public record OwnerRecord(
    */
   public static OwnerRecord current(String kind, String name, String manager) {
     return new OwnerRecord(kind, name, ProcessHandle.current().pid(), HOST, Reaper.currentOwnerStart(), manager,
-        Instant.now(), false, null, PID_NAMESPACE, null, null, null);
+        Instant.now(), false, null, PID_NAMESPACE, null, null, null, null);
   }
 
   /** Returns a new manager id. */
@@ -104,23 +105,30 @@ public record OwnerRecord(
 
   /** Returns this record marked as kept. */
   public OwnerRecord asKept() {
-    return new OwnerRecord(kind, name, pid, host, started, manager, created, true, golden, pidNamespace, dataAt, from, masking);
+    return new OwnerRecord(kind, name, pid, host, started, manager, created, true, golden, pidNamespace, dataAt, from, masking, subset);
   }
 
   /** Returns this record naming what the database was copied from (see {@link #from()}). */
   public OwnerRecord from(String source) {
-    return new OwnerRecord(kind, name, pid, host, started, manager, created, kept, golden, pidNamespace, dataAt, source, masking);
+    return new OwnerRecord(kind, name, pid, host, started, manager, created, kept, golden, pidNamespace, dataAt, source, masking, subset);
   }
 
   /** Returns this record as a prepared golden of the given content, whose data is from {@code dataAt}. */
   public OwnerRecord asGolden(String contentHash, Instant at, Instant dataAt) {
     return new OwnerRecord(GOLDEN, name, pid, host, started, manager, at, false, contentHash, pidNamespace,
-        dataAt == null || dataAt.equals(at) ? null : dataAt, from, masking);
+        dataAt == null || dataAt.equals(at) ? null : dataAt, from, masking, subset);
   }
 
-  /** Returns this record with a masking report (JSON), for a masked golden. */
-  public OwnerRecord withMasking(String report) {
-    return new OwnerRecord(kind, name, pid, host, started, manager, created, kept, golden, pidNamespace, dataAt, from, report);
+  /**
+   * Returns this record with the reports of a prepared golden.
+   *
+   * @param maskingReport the masking report as JSON, or null when the golden is not masked
+   * @param subsetReport the subset report as JSON, or null when the golden is not a subset
+   * @return the record
+   */
+  public OwnerRecord withReports(String maskingReport, String subsetReport) {
+    return new OwnerRecord(kind, name, pid, host, started, manager, created, kept, golden, pidNamespace, dataAt, from,
+        maskingReport, subsetReport);
   }
 
   /** Returns the time the database's data is from: {@code dataAt}, else {@code created}. */
@@ -154,17 +162,22 @@ public record OwnerRecord(
     if (from != null) {
       m.put("from", from);
     }
-    if (masking != null) {
-      try {
-        m.put("masking", JSON.readTree(masking));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    putJson(m, "masking", masking);
+    putJson(m, "subset", subset);
     try {
       return JSON.writeValueAsString(m);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void putJson(Map<String, Object> m, String key, String json) {
+    if (json != null) {
+      try {
+        m.put(key, JSON.readTree(json));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 
@@ -190,7 +203,8 @@ public record OwnerRecord(
           n.hasNonNull("pidns") ? n.path("pidns").asText() : null,
           n.hasNonNull("data") ? Instant.parse(n.path("data").asText()) : null,
           n.hasNonNull("from") ? n.path("from").asText() : null,
-          n.hasNonNull("masking") ? n.path("masking").toString() : null));
+          n.hasNonNull("masking") ? n.path("masking").toString() : null,
+          n.hasNonNull("subset") ? n.path("subset").toString() : null));
     } catch (JsonProcessingException | RuntimeException e) {
       return Optional.empty();
     }

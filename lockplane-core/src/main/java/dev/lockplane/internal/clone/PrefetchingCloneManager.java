@@ -83,6 +83,16 @@ public final class PrefetchingCloneManager implements CloneManager {
   }
 
   @Override
+  public java.util.Optional<dev.lockplane.golden.MaskingReport> maskingReport() {
+    return manager.maskingReport();
+  }
+
+  @Override
+  public java.util.Optional<dev.lockplane.golden.SubsetReport> subsetReport() {
+    return manager.subsetReport();
+  }
+
+  @Override
   public CloneStrategy strategy() {
     return manager.strategy();
   }

@@ -2,11 +2,9 @@ package dev.lockplane.internal.golden;
 
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.GoldenTarget;
-import dev.lockplane.golden.MaskingReport;
 import dev.lockplane.internal.mask.Masker;
 import dev.lockplane.internal.subset.Subsetter;
 import java.time.Instant;
-import java.util.function.Consumer;
 
 /**
  * The golden pipeline's stages between source and snapshot: source → subset → mask. Both stages
@@ -22,18 +20,18 @@ final class GoldenPreparation {
    * @param p the prepared golden
    * @param target the database being built; for a {@link Golden.FromDatabase} source it already
    *     holds the copy the server made
-   * @param maskingReport receives the masking report when the golden is masked
+   * @param reports receives the subset's and the masking's reports
    * @return the time the data is from, or null when unknown
    */
-  static Instant load(Golden.Prepared p, GoldenTarget target, Consumer<MaskingReport> maskingReport) {
+  static Instant load(Golden.Prepared p, GoldenTarget target, PreparationReports reports) {
     Instant at;
     if (p.subset() != null) {
-      at = Subsetter.load(p.source(), p.subset(), target);
+      at = Subsetter.load(p.source(), p.subset(), target, reports::subset);
     } else {
       at = p.source() instanceof Golden.FromDatabase ? null : LogicalLoaders.load(p.source(), target);
     }
     if (p.masking() != null) {
-      maskingReport.accept(Masker.mask(p.masking(), target));
+      reports.masking(Masker.mask(p.masking(), target));
     }
     return at;
   }

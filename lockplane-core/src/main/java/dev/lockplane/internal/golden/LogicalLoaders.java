@@ -6,7 +6,6 @@ import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.GoldenSource;
 import dev.lockplane.clone.GoldenTarget;
 import dev.lockplane.clone.Script;
-import dev.lockplane.golden.MaskingReport;
 import dev.lockplane.internal.sql.ScriptRunner;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,7 +13,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.function.Consumer;
 
 /**
  * Fills an empty database with a golden's content — the one place that knows which kind of golden
@@ -34,25 +32,26 @@ public final class LogicalLoaders {
    *     database (physical sources, a database copied on the same server)
    */
   public static Instant load(Golden golden, GoldenTarget target) {
-    return load(golden, target, report -> { });
+    return load(golden, target, new PreparationReports());
   }
 
   /**
-   * Loads a golden into an empty database, handing over the masking report of a masked golden.
+   * Loads a golden into an empty database, collecting the reports of its preparation stages (what a
+   * subset kept, what masking did).
    *
    * @param golden what to load
    * @param target the empty database; the caller discards it when this fails
-   * @param maskingReport receives the report when the golden is masked (not called otherwise)
+   * @param reports receives the reports of a prepared golden
    * @return the time the loaded data is from
    * @throws LockplaneException with {@code UNSUPPORTED} for goldens that are not loaded into a
    *     database (physical sources, a database copied on the same server)
    */
-  public static Instant load(Golden golden, GoldenTarget target, Consumer<MaskingReport> maskingReport) {
+  public static Instant load(Golden golden, GoldenTarget target, PreparationReports reports) {
     Objects.requireNonNull(golden, "golden");
     Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(maskingReport, "maskingReport");
+    Objects.requireNonNull(reports, "reports");
     if (golden instanceof Golden.Prepared p) {
-      return GoldenPreparation.load(p, target, maskingReport);
+      return GoldenPreparation.load(p, target, reports);
     }
     if (golden instanceof Golden.FromScripts s) {
       return runScripts(s, target);

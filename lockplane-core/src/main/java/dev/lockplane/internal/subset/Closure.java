@@ -30,7 +30,7 @@ final class Closure {
 
   private Closure() {}
 
-  static void run(SubsetPlan plan, Rows rows, SubsetReport.Builder report, Consumer<String> progress) {
+  static void run(SubsetPlan plan, Rows rows, SubsetReports.Builder report, Consumer<String> progress) {
     for (Table t : plan.rules().keySet()) {
       String root = plan.root(t);
       if (root == null) {

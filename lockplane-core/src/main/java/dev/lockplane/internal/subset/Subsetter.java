@@ -5,6 +5,7 @@ import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.GoldenTarget;
 import dev.lockplane.golden.Subset;
+import dev.lockplane.golden.SubsetReport;
 import dev.lockplane.internal.clone.Secrets;
 import dev.lockplane.internal.golden.LogicalLoaders;
 import dev.lockplane.internal.golden.ServerSchema;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * Loads a subset of a golden's source into the golden being built. A logical server source is
@@ -29,14 +31,6 @@ import java.util.Properties;
 public final class Subsetter {
   private static final System.Logger LOG = System.getLogger(Subsetter.class.getName());
 
-  /**
-   * The database setting that keeps a golden's subset report, as JSON: it stays with the golden
-   * (and its snapshots) but is not copied into databases made from it as a template.
-   */
-  public static final String REPORT_SETTING = "lockplane.subset_report";
-  /** How the log record with a subset's report starts; the rest is the database and the report's lines. */
-  public static final String REPORT_HEADING = "Subset report of golden database ";
-
   private Subsetter() {}
 
   /**
@@ -46,10 +40,13 @@ public final class Subsetter {
    * @param subset which rows to keep
    * @param target the golden being built; for a {@link Golden.FromDatabase} source it already holds
    *     the copy the server made
+   * @param report receives what the subset kept, which the caller keeps with the golden
    * @return the time the data is from, or null when unknown
    */
-  public static Instant load(Golden source, Subset subset, GoldenTarget target) {
-    return loadWithReport(source, subset, target).dataAt();
+  public static Instant load(Golden source, Subset subset, GoldenTarget target, Consumer<SubsetReport> report) {
+    Loaded loaded = loadWithReport(source, subset, target);
+    report.accept(loaded.report());
+    return loaded.dataAt();
   }
 
   /** The time of a subset's data and what it kept. */
@@ -67,8 +64,8 @@ public final class Subsetter {
     for (String line : loaded.report().lines()) {
       target.progress("  " + line);
     }
-    keep(loaded.report(), target);
-    LOG.log(Level.INFO, REPORT_HEADING + target.database() + ":\n" + String.join("\n", loaded.report().lines()));
+    LOG.log(Level.DEBUG, () -> "Subset report of golden database " + target.database() + ":\n"
+        + String.join("\n", loaded.report().lines()));
     return loaded;
   }
 
@@ -90,7 +87,7 @@ public final class Subsetter {
       plan.dropped().forEach(t -> excluded.add(new String[] {t.schema(), t.name()}));
       views.forEach(v -> excluded.add(new String[] {v.schema(), v.name()}));
       source.restorePreData(excluded);
-      SubsetReport.Builder report = dropped(plan, views);
+      SubsetReports.Builder report = dropped(plan, views);
       try (Connection c = connect(target)) {
         Closure.run(plan, new CopiedRows(source.connection(), c), report, target::progress);
         source.copySequences(c);
@@ -115,7 +112,7 @@ public final class Subsetter {
     try (Connection c = connect(target)) {
       SubsetPlan plan = SubsetPlan.resolve(subset, Catalog.read(c));
       List<Catalog.View> views = Catalog.viewsOn(c, plan.dropped());
-      SubsetReport.Builder report = dropped(plan, views);
+      SubsetReports.Builder report = dropped(plan, views);
       InPlaceRows rows = new InPlaceRows(c, plan, views);
       Closure.run(plan, rows, report, target::progress);
       rows.finish();
@@ -128,8 +125,8 @@ public final class Subsetter {
   }
 
   /** A report that starts with the tables dropped, and the views on them that go with them. */
-  private static SubsetReport.Builder dropped(SubsetPlan plan, List<Catalog.View> views) {
-    SubsetReport.Builder report = new SubsetReport.Builder();
+  private static SubsetReports.Builder dropped(SubsetPlan plan, List<Catalog.View> views) {
+    SubsetReports.Builder report = new SubsetReports.Builder();
     plan.dropped().forEach(t -> report.dropped(t.display()));
     views.forEach(v -> report.dropped(v.display() + " (" + (v.materialized() ? "materialized " : "")
         + "view on a dropped table)"));
@@ -153,17 +150,6 @@ public final class Subsetter {
       for (String v : views) {
         s.execute("REFRESH MATERIALIZED VIEW " + v);
       }
-    }
-  }
-
-  /** Keeps the report with the golden, best effort: a golden without its report is still a golden. */
-  private static void keep(SubsetReport report, GoldenTarget target) {
-    try (Connection c = connect(target); Statement s = c.createStatement()) {
-      s.execute("ALTER DATABASE " + Identifiers.quote(target.database()) + " SET " + REPORT_SETTING + " = "
-          + Identifiers.literal(report.toJson()));
-    } catch (SQLException e) {
-      LOG.log(Level.WARNING, "The subset report of golden database " + target.database() + " is not kept with it: "
-          + Secrets.scrub(e.getMessage(), target.password().orElse(null)));
     }
   }
 

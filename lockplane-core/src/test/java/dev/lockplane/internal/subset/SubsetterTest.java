@@ -8,6 +8,7 @@ import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
 import dev.lockplane.golden.Subset;
+import dev.lockplane.golden.SubsetReport;
 import dev.lockplane.golden.Subset.EdgeCase;
 import dev.lockplane.golden.Subset.Others;
 import dev.lockplane.internal.golden.LogicalTarget;

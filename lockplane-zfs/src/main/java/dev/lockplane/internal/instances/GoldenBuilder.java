@@ -3,6 +3,7 @@ package dev.lockplane.internal.instances;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;
+import dev.lockplane.internal.golden.PreparationReports;
 import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.storage.CowStorage;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,8 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -63,11 +64,13 @@ final class GoldenBuilder {
     if (current != null) {
       retireGolden(m, current);
     }
-    Instant dataStateAt = GoldenBuilder.build(m.cfg, m.storeLock.runtimeDirectory(), volume);
+    PreparationReports reports = new PreparationReports();
+    Instant dataStateAt = GoldenBuilder.build(m.cfg, m.storeLock.runtimeDirectory(), volume, reports);
     synchronized (m) {
       m.snapshots.put(Manager.GOLDEN, new Registry.SnapshotRecord(
           Manager.GOLDEN, volume, SNAPSHOT, Instant.now().toString(), m.cfg.goldenDescription(), true,
-          m.cfg.physicalSource() == null ? m.cfg.golden().contentHash() : null, dataStateAt.toString()));
+          m.cfg.physicalSource() == null ? m.cfg.golden().contentHash() : null, dataStateAt.toString(),
+          reports.maskingJson(), reports.subsetJson()));
     }
     m.save();
   }
@@ -80,7 +83,8 @@ final class GoldenBuilder {
       if (used) {
         String renamed = old.volume();
         m.snapshots.put(renamed, new Registry.SnapshotRecord(
-            renamed, old.volume(), old.storageSnapshot(), old.createdAt(), old.description(), false, old.goldenHash(), old.dataStateAt()));
+            renamed, old.volume(), old.storageSnapshot(), old.createdAt(), old.description(), false, old.goldenHash(), old.dataStateAt(),
+            old.masking(), old.subset()));
         for (Entry e : m.clones.values()) {
           if (Manager.GOLDEN.equals(e.snapshotName)) {
             e.snapshotName = renamed;
@@ -99,9 +103,10 @@ final class GoldenBuilder {
   /**
    * Builds the golden volume and its snapshot.
    *
+   * @param reports receives the reports of a prepared (subset, masked) golden
    * @return the time the golden's data is from
    */
-  static Instant build(ManagerConfig cfg, Path runtimeDir, String volume) {
+  static Instant build(ManagerConfig cfg, Path runtimeDir, String volume, PreparationReports reports) {
     boolean physical = GoldenLoader.physical(cfg.golden());
     boolean masked = cfg.golden() instanceof Golden.Prepared p && p.masking() != null;
     if (masked && GoldenLoader.physical(((Golden.Prepared) cfg.golden()).source())) {
@@ -143,7 +148,7 @@ final class GoldenBuilder {
               s.execute("CREATE DATABASE \"" + cfg.database() + "\"");
             }
           }
-          dataStateAt = GoldenLoader.loadDatabase(cfg, pg);
+          dataStateAt = GoldenLoader.loadDatabase(cfg, pg, reports);
           if (masked) {
             MaskedWal.switchSegment(pg);
           }

@@ -4,6 +4,7 @@ import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.GoldenSource;
+import dev.lockplane.internal.golden.PreparationReports;
 import dev.lockplane.postgres.LocalPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -46,9 +47,10 @@ final class GoldenLoader {
   /**
    * Fills the golden database on the fresh cluster.
    *
+   * @param reports receives the reports of a prepared (subset, masked) golden
    * @return the time the data is from, or {@code null} when it is from now (scripts)
    */
-  static Instant loadDatabase(ManagerConfig cfg, LocalPostgres pg) throws SQLException {
+  static Instant loadDatabase(ManagerConfig cfg, LocalPostgres pg, PreparationReports reports) throws SQLException {
     Golden g = cfg.golden();
     if (g instanceof Golden.FromScripts fs) {
       if (!fs.scripts().isEmpty()) {
@@ -67,8 +69,8 @@ final class GoldenLoader {
     // a server's dump, Flyway, Liquibase, a logical backup or a user's source: core's one dispatch
     cfg.listener().progress("golden", "loading " + g.describe() + " into database " + cfg.database());
     Instant at = dev.lockplane.internal.golden.LogicalLoaders.load(
-        g, InstanceGoldenTarget.logical(pg, cfg.database(), cfg.listener()),
-        report -> cfg.listener().progress("golden", "masking report: " + report.render().strip()));
+        g, InstanceGoldenTarget.logical(pg, cfg.database(), cfg.listener()), reports);
+    reports.masking().ifPresent(r -> cfg.listener().progress("golden", "masking report: " + r.render().strip()));
     return at == null ? Instant.now() : at;
   }
 

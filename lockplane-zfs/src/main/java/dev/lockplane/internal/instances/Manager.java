@@ -10,6 +10,7 @@ import dev.lockplane.instances.CloneState;
 import dev.lockplane.instances.InstanceClone;
 import dev.lockplane.instances.InstanceCloneManager;
 import dev.lockplane.internal.clone.CloneNames;
+import dev.lockplane.internal.golden.PreparationReports;
 import dev.lockplane.internal.postgres.ClusterCache;
 import dev.lockplane.storage.CowStorage;
 import java.lang.System.Logger.Level;
@@ -113,6 +114,18 @@ public final class Manager implements InstanceCloneManager {
   @Override
   public Snapshot golden() {
     return snapshotNamed(GOLDEN);
+  }
+
+  @Override
+  public synchronized java.util.Optional<dev.lockplane.golden.MaskingReport> maskingReport() {
+    Registry.SnapshotRecord r = snapshots.get(GOLDEN);
+    return r == null ? java.util.Optional.empty() : PreparationReports.maskingFromJson(r.masking());
+  }
+
+  @Override
+  public synchronized java.util.Optional<dev.lockplane.golden.SubsetReport> subsetReport() {
+    Registry.SnapshotRecord r = snapshots.get(GOLDEN);
+    return r == null ? java.util.Optional.empty() : PreparationReports.subsetFromJson(r.subset());
   }
 
   @Override

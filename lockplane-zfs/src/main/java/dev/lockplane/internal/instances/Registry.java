@@ -41,10 +41,18 @@ final class Registry {
    * @param goldenHash the golden content hash, for goldens
    * @param dataStateAt the time the snapshot's data is from (ISO-8601), or null in registries written
    *     before it was recorded, where {@code createdAt} stands in
+   * @param masking for a masked golden, its masking report as JSON; else null
+   * @param subset for a subset golden, its subset report as JSON; else null
    */
   record SnapshotRecord(
       String name, String volume, String storageSnapshot, String createdAt, String description,
-      boolean golden, String goldenHash, String dataStateAt) {
+      boolean golden, String goldenHash, String dataStateAt, String masking, String subset) {
+
+    /** A snapshot without preparation reports. */
+    SnapshotRecord(String name, String volume, String storageSnapshot, String createdAt, String description,
+        boolean golden, String goldenHash, String dataStateAt) {
+      this(name, volume, storageSnapshot, createdAt, description, golden, goldenHash, dataStateAt, null, null);
+    }
 
     /** Returns the time the data is from, {@code createdAt} when not recorded. */
     java.time.Instant dataState() {
