@@ -371,9 +371,18 @@ public final class InstanceClones {
         throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
             "snapshotEvery(" + snapshotEvery + ") needs standby(): only a standby golden changes between snapshots.");
       }
+      // a masked golden copied physically runs on its source's version too
+      Golden base = golden instanceof Golden.Prepared p ? p.source() : golden;
+      boolean physicalBase = base instanceof Golden.FromServer fs && fs.transfer() == Golden.Transfer.PHYSICAL
+          || base instanceof Golden.FromSource src && src.source().form() == dev.lockplane.clone.GoldenSource.Form.PHYSICAL;
+      if (physicalBase && golden instanceof Golden.Prepared prepared && prepared.subset() != null) {
+        throw new LockplaneException(ErrorCode.UNSUPPORTED, "A subset of " + base.describe() + " is not possible: a"
+            + " physical copy arrives file by file, not row by row. Read the source logically (Transfer.LOGICAL) to"
+            + " subset it; a physical copy can be masked.");
+      }
       int major = version != null ? version
           : physicalSource != null ? physicalSource.majorVersion()
-          : golden instanceof Golden.FromServer fs && fs.transfer() == Golden.Transfer.PHYSICAL
+          : base instanceof Golden.FromServer fs && fs.transfer() == Golden.Transfer.PHYSICAL
               ? dev.lockplane.internal.instances.BaseBackup.sourceMajorVersion(fs) // a base backup runs on its source's version
               : 18;
       return Manager.start(

@@ -13,6 +13,7 @@ import dev.lockplane.golden.MaskingKey;
 import dev.lockplane.golden.Subset;
 import dev.lockplane.storage.CowStorage;
 import dev.lockplane.storage.CowStorages;
+import dev.lockplane.testing.ProductionServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,15 +91,54 @@ class MaskedInstanceGoldenTest {
   }
 
   @Test
-  void aPhysicalSourceCannotBeMaskedAndSaysSo() throws Exception {
+  void aPhysicalCopyOfAServerIsMaskedAndKeepsOnlyTheMaskedDatabase() throws Exception {
     Path keyFile = work.resolve("mask.key");
-    Files.writeString(keyFile, "k");
+    Files.writeString(keyFile, "physical-key-0123456789");
+    dev.lockplane.internal.os.Posix.chmod(work, "rwxr-xr-x");
+    try (ProductionServer prod = ProductionServer.start()) {
+      prod.exec("postgres", "CREATE DATABASE crm", "CREATE DATABASE other");
+      prod.exec("crm",
+          "CREATE TABLE people (id int PRIMARY KEY, email text UNIQUE NOT NULL, full_name text, kept text)",
+          "INSERT INTO people SELECT g, 'p' || g || '.QZXCANARY@corp.example', 'QZXCANARY Person ' || g, 'kept ' || g"
+              + " FROM generate_series(1, 1000) g",
+          "UPDATE people SET full_name = full_name || ' QZXCANARY again' WHERE id % 2 = 0", "ANALYZE people");
+      prod.exec("other", "CREATE TABLE secrets (v text)", "INSERT INTO secrets VALUES ('QZXCANARY in other')");
+      prod.exec("postgres", "CREATE TABLE notes (v text)", "INSERT INTO notes VALUES ('QZXCANARY in postgres')");
+      // the source's own files hold the values: the search below would find them if they were copied
+      prod.exec("postgres", "CHECKPOINT");
+      assertThat(filesContaining(prod.server().dataDirectory().resolve("base"), CANARY)).isNotEmpty();
+
+      Golden masked = Golden.fromServer(prod.url("crm"), ProductionServer.REPLICATOR, ProductionServer.PASSWORD)
+          .physical()
+          .masked(Masking.builder().key(MaskingKey.file(keyFile))
+              .rule("people", "email", MaskRule.fake(FakeKind.EMAIL))
+              .rule("people", "full_name", MaskRule.fake(FakeKind.FULL_NAME))
+              .build());
+      Path store = work.resolve("physical-store");
+      List<String> progress = new CopyOnWriteArrayList<>();
+      try (InstanceCloneManager m = Fixtures.manager(CowStorages.copy(store), 47610, 47619, masked).database("crm")
+          .listener((phase, message) -> progress.add(message)).start()) {
+        InstanceClone c = m.create("reader");
+        assertThat(Fixtures.count(c, "SELECT count(*) FROM people WHERE email LIKE '%@example.com'")).isEqualTo(1000);
+        assertThat(Fixtures.count(c, "SELECT count(*) FROM people WHERE kept LIKE 'kept %'")).isEqualTo(1000);
+        assertThat(Fixtures.count(c, "SELECT count(*) FROM pg_database WHERE datname = 'other'")).isZero();
+        assertThat(m.maskingReport()).hasValueSatisfying(r -> assertThat(r.rows()).containsEntry("public.people", 1000L));
+        assertThat(progress).anyMatch(p -> p.contains("dropped other, postgres, template1"));
+        assertThat(progress).noneMatch(p -> p.contains("physical-key-0123456789") || p.contains(ProductionServer.PASSWORD));
+        Fixtures.exec(c, "CHECKPOINT");
+        assertThat(filesContaining(store, CANARY)).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aPhysicalSourceCannotBeSubsetAndSaysSo() {
     Golden physical = Golden.fromServer("postgres://localhost:1/x", "u", "p").physical()
-        .masked(Masking.builder().rule("t", "c", MaskRule.setNull()).build());
-    assertThatThrownBy(() -> Fixtures.manager(CowStorages.copy(work.resolve("store2")), 47610, 47619, physical).start())
+        .subset(Subset.builder().where("t", "id < 10").build());
+    assertThatThrownBy(() -> Fixtures.manager(CowStorages.copy(work.resolve("store2")), 47620, 47629, physical).start())
         .isInstanceOf(LockplaneException.class)
         .satisfies(e -> assertThat(((LockplaneException) e).code()).isEqualTo(ErrorCode.UNSUPPORTED))
-        .hasMessageContaining("Masking a golden copied physically");
+        .hasMessageContaining("physical copy arrives file by file");
   }
 
   static List<Path> filesContaining(Path dir, String text) throws IOException {

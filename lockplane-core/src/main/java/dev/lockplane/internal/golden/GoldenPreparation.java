@@ -2,6 +2,7 @@ package dev.lockplane.internal.golden;
 
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.GoldenTarget;
+import dev.lockplane.golden.Masking;
 import dev.lockplane.internal.mask.Masker;
 import dev.lockplane.internal.subset.Subsetter;
 import java.time.Instant;
@@ -10,7 +11,7 @@ import java.time.Instant;
  * The golden pipeline's stages between source and snapshot: source → subset → mask. Both stages
  * run in the private golden being built, so nothing they remove reaches a snapshot.
  */
-final class GoldenPreparation {
+public final class GoldenPreparation {
   private GoldenPreparation() {}
 
   /**
@@ -34,5 +35,16 @@ final class GoldenPreparation {
       reports.masking(Masker.mask(p.masking(), target));
     }
     return at;
+  }
+
+  /**
+   * Masks a golden whose data is already loaded (a physical copy that runs privately).
+   *
+   * @param masking the rules
+   * @param target the golden's database
+   * @param reports receives the masking report
+   */
+  public static void mask(Masking masking, GoldenTarget target, PreparationReports reports) {
+    reports.masking(Masker.mask(masking, target));
   }
 }

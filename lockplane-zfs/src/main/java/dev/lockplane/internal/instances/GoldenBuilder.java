@@ -107,13 +107,10 @@ final class GoldenBuilder {
    * @return the time the golden's data is from
    */
   static Instant build(ManagerConfig cfg, Path runtimeDir, String volume, PreparationReports reports) {
-    boolean physical = GoldenLoader.physical(cfg.golden());
-    boolean masked = cfg.golden() instanceof Golden.Prepared p && p.masking() != null;
-    if (masked && GoldenLoader.physical(((Golden.Prepared) cfg.golden()).source())) {
-      throw new LockplaneException(ErrorCode.UNSUPPORTED, "Masking a golden copied physically ("
-          + ((Golden.Prepared) cfg.golden()).source().describe() + ") is not supported: its data directory holds every"
-          + " database and the WAL of the source. Copy it logically (Golden.Transfer.LOGICAL) to mask it.");
-    }
+    Golden.Prepared prepared = cfg.golden() instanceof Golden.Prepared p ? p : null;
+    Golden source = prepared != null ? prepared.source() : cfg.golden();
+    boolean physical = GoldenLoader.physical(source);
+    boolean masked = prepared != null && prepared.masking() != null;
     CowStorage storage = cfg.storage();
     if (storage.exists(volume)) {
       // left by a build that did not finish: its content is unknown
@@ -127,7 +124,7 @@ final class GoldenBuilder {
         cfg.listener().progress("golden", "copying " + cfg.physicalSource() + " in backup mode");
         PhysicalCopy.copy(cfg.physicalSource(), data);
       } else if (physical) {
-        dataStateAt = GoldenLoader.loadDirectory(cfg, data);
+        dataStateAt = GoldenLoader.loadDirectory(cfg, source, data);
         foreign = ClusterAdoption.prepare(data);
       } else {
         cfg.listener().progress("golden", "initializing cluster in " + data);
@@ -142,6 +139,9 @@ final class GoldenBuilder {
       try (LocalPostgres pg = b.start()) {
         if (cfg.physicalSource() != null || physical) {
           cfg.listener().progress("golden", "the copy recovered to a consistent state");
+          if (masked) {
+            PhysicalMasking.apply(cfg, pg, prepared.masking(), reports);
+          }
         } else {
           if (!cfg.database().equals("postgres")) {
             try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {

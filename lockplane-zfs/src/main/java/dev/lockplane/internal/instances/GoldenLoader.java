@@ -28,17 +28,18 @@ final class GoldenLoader {
   /**
    * Fills the empty (not yet existing) data directory of a physical golden.
    *
+   * @param golden the physical source (the golden itself, or the source of a masked golden)
    * @return the time the data is from
    */
-  static Instant loadDirectory(ManagerConfig cfg, Path data) {
-    if (cfg.golden() instanceof Golden.FromServer fs) {
+  static Instant loadDirectory(ManagerConfig cfg, Golden golden, Path data) {
+    if (golden instanceof Golden.FromServer fs) {
       BaseBackup.Source src = BaseBackup.Source.of(fs);
       int major = BaseBackup.probe(src);
       checkVersion(cfg, major, "the source " + src);
       cfg.listener().progress("golden", "base backup of " + src + " (PostgreSQL " + major + ")");
       return BaseBackup.run(src, major, data, null);
     }
-    GoldenSource source = ((Golden.FromSource) cfg.golden()).source();
+    GoldenSource source = ((Golden.FromSource) golden).source();
     cfg.listener().progress("golden", "loading " + source.describe());
     Instant at = source.load(InstanceGoldenTarget.physical(data, cfg.version(), cfg.listener()));
     return at == null ? Instant.now() : at;

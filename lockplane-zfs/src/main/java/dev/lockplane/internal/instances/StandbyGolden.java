@@ -2,9 +2,9 @@ package dev.lockplane.internal.instances;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
+import dev.lockplane.clone.CopyMethod;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Snapshot;
-import dev.lockplane.clone.CopyMethod;
 import dev.lockplane.instances.StandbyStatus;
 import dev.lockplane.internal.os.Posix;
 import dev.lockplane.postgres.LocalPostgres;
