@@ -88,6 +88,27 @@ class PlanRiskTest {
   }
 
   @Test
+  void aTypeChangeWithoutACastIsReportedAndStrictRefusesIt() {
+    Plan p = moderate.plan(pg.dataSource(db), Desired.sql("d.sql", BASE.replace("amount int", "amount date")));
+    StepRisk r = only(p).risk();
+    assertThat(r.risk()).isEqualTo(RiskClass.DANGEROUS);
+    assertThat(r.findings()).anySatisfy(f -> {
+      assertThat(f.ruleId()).isEqualTo("alter-column-type-no-cast");
+      assertThat(f.message()).contains("No cast from integer to date", "public.orders.amount");
+      assertThat(f.saferAlternative()).contains("add a new column of type date");
+    });
+    assertThat(PlanReport.render(p, ReportFormat.TEXT)).contains("alter-column-type-no-cast");
+    assertThatThrownBy(() -> strict.plan(pg.dataSource(db), Desired.sql("d.sql", BASE.replace("amount int", "amount date"))))
+        .isInstanceOf(LockplaneException.class)
+        .satisfies(e -> assertThat(((LockplaneException) e).code()).isEqualTo(ErrorCode.UNSAFE_CHANGE))
+        .hasMessageContaining("alter-column-type-no-cast");
+
+    // a type change with a cast has no such finding
+    Plan castable = moderate.plan(pg.dataSource(db), Desired.sql("d.sql", BASE.replace("amount int", "amount numeric")));
+    assertThat(only(castable).risk().findings()).noneMatch(f -> f.ruleId().equals("alter-column-type-no-cast"));
+  }
+
+  @Test
   void widenedVarcharIsNoRewriteButIntToBigintIs() {
     Plan widen = moderate.plan(pg.dataSource(db), Desired.sql("d.sql", BASE.replace("varchar(10)", "varchar(20)")));
     StepRisk r = only(widen).risk();

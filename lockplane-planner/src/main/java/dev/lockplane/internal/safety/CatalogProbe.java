@@ -13,8 +13,14 @@ import java.sql.Statement;
  * twin gives the same answer as the real table, for the server's own version, without parsing SQL.
  */
 public final class CatalogProbe {
-  /** The probe's answer. */
-  public enum Answer { REWRITES, NO_REWRITE, UNKNOWN }
+  /**
+   * The probe's answer: {@code NO_CAST} when the server has no cast between the types at all, so the
+   * statement would fail.
+   */
+  public enum Answer { REWRITES, NO_REWRITE, NO_CAST, UNKNOWN }
+
+  /** SQLSTATE cannot_coerce: "cannot cast type integer to date". */
+  private static final String CANNOT_COERCE = "42846";
 
   private final Connection connection;
 
@@ -56,6 +62,9 @@ public final class CatalogProbe {
         connection.setAutoCommit(autoCommit);
       }
     } catch (SQLException e) {
+      if (CANNOT_COERCE.equals(e.getSQLState())) {
+        return Answer.NO_CAST;
+      }
       // A type or sequence the plan creates first, or no TEMP privilege: the caller assumes the worst.
       return Answer.UNKNOWN;
     }

@@ -57,6 +57,9 @@ import java.util.Objects;
 public final class PlanAssessor {
   private static final System.Logger LOG = System.getLogger("dev.lockplane.safety");
 
+  /** The rule id of a column type change between types without a cast. */
+  public static final String NO_CAST = "alter-column-type-no-cast";
+
   private final LockCatalogue catalogue;
   private final SafetyLevel level;
   private final Connection target;
@@ -67,6 +70,8 @@ public final class PlanAssessor {
   private final List<String> refusals = new ArrayList<>();
   private final boolean judge;
   private int stepNumber;
+  /** Findings of the step being mapped that no catalogue kind stands for (a type change without a cast). */
+  private final List<StepFinding> extraFindings = new ArrayList<>();
 
   /**
    * @param catalogue the catalogue of the target's version
@@ -106,6 +111,7 @@ public final class PlanAssessor {
   /** Returns the step with its risk report, possibly replaced by its safe form. */
   public Step assess(Operation op, Step step) {
     stepNumber++;
+    extraFindings.clear();
     Mapped m = map(op, step);
     TableStatistics stats = m.table == null ? null : statistics(m.table);
     List<StepFinding> findings = new ArrayList<>();
@@ -146,6 +152,14 @@ public final class PlanAssessor {
       } else if (level == SafetyLevel.MODERATE && e.risk() != RiskClass.SAFE) {
         LOG.log(System.Logger.Level.WARNING, "step {0} ({1}) [{2}]: {3}", stepNumber, step.description(),
             e.ruleId(), e.message());
+      }
+    }
+    for (StepFinding f : extraFindings) {
+      findings.add(f);
+      risk = max(risk, f.risk());
+      if (judge && level == SafetyLevel.STRICT) {
+        refusals.add("step " + stepNumber + " (" + step.description() + ") [" + f.ruleId() + "]: " + f.message()
+            + " Way out: " + f.saferAlternative());
       }
     }
     String estimate = stats != null && estimated != null ? stats.describe(estimated) : "";
@@ -314,6 +328,15 @@ public final class PlanAssessor {
     if (typeChanged) {
       Answer a = probe == null ? Answer.UNKNOWN : probe.alterType(from.type(), from.collation(), to.type(), to.collation());
       rewrites = a != Answer.NO_REWRITE;
+      if (a == Answer.NO_CAST) {
+        String column = o.table().qualifiedName() + "." + to.name();
+        extraFindings.add(new StepFinding(NO_CAST, RiskClass.DANGEROUS, "No cast from " + from.type() + " to "
+            + to.type() + " exists on the target server: `ALTER COLUMN " + to.name() + " TYPE " + to.type()
+            + " USING " + to.name() + "::" + to.type() + "` fails there (cannot cast type), so " + column
+            + " cannot change type in place.", "Convert the values yourself: add a new column of type " + to.type()
+            + ", fill it with an expression of the old values (UPDATE … SET new = …), then drop " + column
+            + " and rename the new column (a rename hint keeps its place in the desired schema)."));
+      }
       kinds.add(rewrites ? DdlKind.ALTER_COLUMN_TYPE_REWRITE
           : to.type().equals("text") ? DdlKind.ALTER_COLUMN_TYPE_VARCHAR_TO_TEXT : DdlKind.ALTER_COLUMN_TYPE_VARCHAR_WIDEN);
     }
