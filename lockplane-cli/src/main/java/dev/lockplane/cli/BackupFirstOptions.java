@@ -58,6 +58,11 @@ final class BackupFirstOptions {
 
   /** Opens the repository (created when missing); the caller closes it after the apply. */
   BackupRepository open(Cli cli, CommandSpec spec) {
+    EnvironmentOptions env = EnvironmentOptions.of(spec);
+    if (backupTo == null && (env == null || env.environment(spec) == null)) {
+      throw new ParameterException(spec.commandLine(), "--backup-first needs --backup-to DIR|URI, or --env NAME whose "
+          + "lockplane.toml entry has backup = …");
+    }
     RepositoryOptions r = new RepositoryOptions();
     r.repo = backupTo;
     r.keyset = keyset;

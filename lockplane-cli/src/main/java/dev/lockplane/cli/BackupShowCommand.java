@@ -73,9 +73,10 @@ final class BackupShowCommand extends BaseCommand {
           : "last migration #" + st.lastMigration() + " of " + st.migrations())
           + (st.schemaHash() == null ? "" : ", schema " + st.schemaHash()));
       if (live != null) {
-        try (Connection c = live.dataSource().getConnection()) {
+        try (Connection c = live.requireExisting("backup show").dataSource().getConnection()) {
           out.println("live:      " + st.describeAgainst(c));
-        } catch (SQLException e) {
+        } catch (SQLException | dev.lockplane.LockplaneException e) {
+          // the backup is still shown: the live database is an extra, and may be unreachable from here
           out.println("live:      cannot read " + live.shown() + ": " + JdbcUrls.redact(e.getMessage()));
         }
       }

@@ -63,6 +63,7 @@ final class RollbackViaBackup {
       throw new LockplaneException(ErrorCode.UNSUPPORTED, "rollback --via-backup restores SQLite databases; for "
           + target.shown() + " restore the backup with 'lockplane backup restore' and roll back with --plan FILE.");
     }
+    target.requireExisting("rollback --via-backup");
     HistoryEntry entry = lastApplied();
     String id = backupArg == null || backupArg.equals("recorded") ? entry.backupId() : backupArg;
     if (id == null) {
@@ -270,7 +271,8 @@ final class RollbackViaBackup {
   }
 
   private Path path() {
-    return Path.of(target.url().substring("jdbc:sqlite:".length()));
+    return Path.of(target.url().substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", "")
+        .replaceFirst("^file:", ""));
   }
 
   private boolean confirm(String what) throws IOException {
