@@ -53,5 +53,10 @@ public enum ErrorCode {
    * A plan would destroy rows (a dropped table or column, a lossy type change, a table rebuilt without
    * some of its columns) and losing data was not allowed; the message lists each object and its rows.
    */
-  DATA_LOSS
+  DATA_LOSS,
+  /**
+   * Rows restored from a backup conflict with rows written to the live database since: nothing was
+   * merged; the message lists each conflicting row.
+   */
+  MERGE_CONFLICT
 }

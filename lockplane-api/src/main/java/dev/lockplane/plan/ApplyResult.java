@@ -16,15 +16,32 @@ import java.util.Objects;
  * @param duration how long it took
  * @param interruptedRuns earlier applies found left {@code running} by a process that no longer
  *     exists, which this apply marked {@code interrupted} before it started; usually empty
+ * @param backupId the backup taken before the first step (see {@link ApplyBackup}), or null when none was
  */
 public record ApplyResult(
     long historyId, String sourceHash, String resultHash, int stepsApplied, Instant started, Duration duration,
-    List<InterruptedRun> interruptedRuns) {
+    List<InterruptedRun> interruptedRuns, String backupId) {
   /** Validates and copies the record. */
   public ApplyResult {
     Objects.requireNonNull(sourceHash, "sourceHash");
     Objects.requireNonNull(resultHash, "resultHash");
     interruptedRuns = interruptedRuns == null ? List.of() : List.copyOf(interruptedRuns);
+  }
+
+  /**
+   * Creates the record of an apply that took no backup.
+   *
+   * @param historyId the id of the history row
+   * @param sourceHash the schema hash before
+   * @param resultHash the schema hash after
+   * @param stepsApplied the number of steps applied
+   * @param started when the apply started
+   * @param duration how long it took
+   * @param interruptedRuns earlier applies marked {@code interrupted}
+   */
+  public ApplyResult(long historyId, String sourceHash, String resultHash, int stepsApplied, Instant started,
+      Duration duration, List<InterruptedRun> interruptedRuns) {
+    this(historyId, sourceHash, resultHash, stepsApplied, started, duration, interruptedRuns, null);
   }
 
   /**
@@ -51,6 +68,9 @@ public record ApplyResult(
   public String toText() {
     StringBuilder b = new StringBuilder("Applied " + stepsApplied + " step" + (stepsApplied == 1 ? "" : "s")
         + " in " + duration.toMillis() + " ms (history #" + historyId + "); schema now " + resultHash + ".");
+    if (backupId != null) {
+      b.append("\nBacked up first: backup ").append(backupId).append('.');
+    }
     for (InterruptedRun r : interruptedRuns) {
       b.append("\nNote: ").append(r.toText()).append('.');
     }

@@ -24,10 +24,33 @@ import java.util.Objects;
  *     local} for a Unix socket and for SQLite), or null
  * @param clientHost the host name of the machine that ran the apply, or null
  * @param error why it failed or was interrupted, or null
+ * @param backupId the backup taken before the first step (see {@link ApplyBackup}), or null
  */
 public record HistoryEntry(long id, Instant started, Duration duration, Outcome outcome, int steps,
     String sourceHash, String targetHash, String resultHash, String user, String clientAddress,
-    String clientHost, String error) {
+    String clientHost, String error, String backupId) {
+  /**
+   * Creates an entry without a backup.
+   *
+   * @param id the history id
+   * @param started when the apply started
+   * @param duration how long it ran, or null
+   * @param outcome how it ended
+   * @param steps the number of steps of its plan
+   * @param sourceHash the schema hash its plan starts from
+   * @param targetHash the schema hash its plan produces
+   * @param resultHash the schema hash found after it ran, or null
+   * @param user the database user, or null
+   * @param clientAddress the client's address, or null
+   * @param clientHost the client's host name, or null
+   * @param error why it failed, or null
+   */
+  public HistoryEntry(long id, Instant started, Duration duration, Outcome outcome, int steps, String sourceHash,
+      String targetHash, String resultHash, String user, String clientAddress, String clientHost, String error) {
+    this(id, started, duration, outcome, steps, sourceHash, targetHash, resultHash, user, clientAddress, clientHost,
+        error, null);
+  }
+
   /** How an apply ended. */
   public enum Outcome {
     /** Still running (or its process died and no later apply has looked yet). */
@@ -71,7 +94,8 @@ public record HistoryEntry(long id, Instant started, Duration duration, Outcome 
         + (user == null ? "?" : user) + "@" + (clientHost == null ? "?" : clientHost)
         + (clientAddress == null ? "" : " (" + clientAddress + ")") + "  " + abbreviate(sourceHash) + " -> "
         + abbreviate(resultHash == null ? targetHash : resultHash) + (resultHash == null ? " (target)" : "")
-        + (duration == null ? "" : "  " + duration.toMillis() + " ms");
+        + (duration == null ? "" : "  " + duration.toMillis() + " ms")
+        + (backupId == null ? "" : "  backup " + backupId);
   }
 
   private static String abbreviate(String hash) {

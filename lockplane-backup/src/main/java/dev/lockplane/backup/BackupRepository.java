@@ -152,6 +152,29 @@ public final class BackupRepository implements AutoCloseable {
   }
 
   /**
+   * Returns the backup a planner takes before applying a plan, into this repository: {@code
+   * Lockplane.planner().backupFirst(repo.beforeApply(), ApplyBackup.When.RISKY)}. See {@link
+   * BeforeApplyBackup}.
+   *
+   * @return the hook
+   */
+  public BeforeApplyBackup beforeApply() {
+    return new BeforeApplyBackup(this, null, null, null);
+  }
+
+  /**
+   * Returns where one database of a backup stood in its apply history when the backup was taken.
+   *
+   * @param id the backup id
+   * @param database the database ({@code main} for SQLite)
+   * @return the state, or empty when the backup recorded none (taken by an older version, or not of
+   *     that database)
+   */
+  public java.util.Optional<BackupSchemaState> schemaState(String id, String database) {
+    return BackupSchemaState.of(id, engine.manifest(id).attributes(), database);
+  }
+
+  /**
    * Returns a backup's manifest as stored (JSON with sorted keys). It holds no key material.
    *
    * @param id the backup id

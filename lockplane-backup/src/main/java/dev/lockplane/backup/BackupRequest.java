@@ -4,6 +4,7 @@ import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.backup.LogicalSource;
 import dev.lockplane.internal.backup.Manifest;
+import dev.lockplane.internal.backup.MigrationState;
 import dev.lockplane.internal.backup.PhysicalSource;
 import dev.lockplane.internal.backup.ProgressTracker;
 import dev.lockplane.internal.backup.RepositoryEngine;
@@ -38,6 +39,7 @@ public final class BackupRequest {
   private final List<String> tags = new ArrayList<>();
   private String parent;
   private ProgressListener listener = ProgressListener.NONE;
+  private String schemaHash;
 
   BackupRequest(RepositoryEngine engine, Keyset keyset) {
     this.engine = engine;
@@ -165,6 +167,24 @@ public final class BackupRequest {
   }
 
   /**
+   * Records the schema hash of the backed-up database (the planner's {@code Planner.hash}, which
+   * {@code lockplane status} and drift compare), for a logical or SQLite backup or a physical backup
+   * over the replication protocol (the URL's database). Every backup records, without this, the last
+   * applied migration of each database's {@code lockplane.history} (see {@link BackupSchemaState}).
+   *
+   * @param hash the hash, {@code sha256:} and hex digits
+   * @return this request
+   */
+  public BackupRequest schemaHash(String hash) {
+    if (schemaHash != null) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "schemaHash was already set to " + schemaHash
+          + "; set it once.");
+    }
+    schemaHash = Objects.requireNonNull(hash, "hash");
+    return this;
+  }
+
+  /**
    * Receives progress (bytes, files, phase).
    *
    * @param listener the listener
@@ -187,7 +207,9 @@ public final class BackupRequest {
           "No backup source: call physical(pg), logical(pg, database) or sqlite(file) first.");
     }
     ProgressTracker tracker = new ProgressTracker(listener);
-    Manifest m = engine.backup(tags, parent, tracker, (writer, id) -> switch (kind) {
+    // read before the data is copied: the backup holds at least this much of the history
+    Map<String, String> state = migrationState();
+    Manifest m = engine.backup(tags, parent, tracker, (writer, id) -> withState(state, switch (kind) {
       case PHYSICAL -> {
         if (remoteUrl != null) {
           var where = dev.lockplane.internal.backup.ReplicationSource.address(remoteUrl);
@@ -214,7 +236,39 @@ public final class BackupRequest {
         yield new RepositoryEngine.Facts(kind, "sqlite", r.libraryVersion(), 0, List.of("main"), null, null, null,
             null, List.of(), r.tables(), Map.of("source", sourceDescription));
       }
-    });
+    }));
     return engine.show(m.id());
+  }
+
+  /** The apply-history attributes of the databases this backup holds, read with SQL. */
+  private Map<String, String> migrationState() {
+    Map<String, String> out = new java.util.TreeMap<>(switch (kind) {
+      case SQLITE -> MigrationState.sqlite(sqliteFile);
+      case LOGICAL -> MigrationState.postgres(server, database);
+      case PHYSICAL -> remoteUrl != null ? MigrationState.postgres(remoteUrl, remoteUser, remotePassword)
+          : MigrationState.postgres(server, null);
+    });
+    if (schemaHash != null) {
+      String db = switch (kind) {
+        case SQLITE -> "main";
+        case LOGICAL -> database;
+        case PHYSICAL -> {
+          if (remoteUrl == null) {
+            throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "schemaHash(...) names the hash of one "
+                + "database; a physical backup of a local cluster holds several: leave it out.");
+          }
+          yield dev.lockplane.internal.sql.JdbcUrls.databaseOf(dev.lockplane.internal.sql.JdbcUrls.toJdbc(remoteUrl));
+        }
+      };
+      out.put(MigrationState.SCHEMA_HASH + db, schemaHash);
+    }
+    return out;
+  }
+
+  private static RepositoryEngine.Facts withState(Map<String, String> state, RepositoryEngine.Facts f) {
+    Map<String, String> all = new java.util.TreeMap<>(state);
+    all.putAll(f.attributes());
+    return new RepositoryEngine.Facts(f.kind(), f.engine(), f.serverVersion(), f.serverMajor(), f.databases(),
+        f.systemIdentifier(), f.startWal(), f.stopWal(), f.timeline(), f.directories(), f.tables(), all);
   }
 }

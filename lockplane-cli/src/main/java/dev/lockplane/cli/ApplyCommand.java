@@ -29,12 +29,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "apply", description = {"Apply --plan FILE (written by plan --out), or plan to --schema and apply.",
     "With --schema the plan is shown and confirmed first; --auto-approve skips the question and is",
-    "required when there is no terminal. Exit 0: applied or nothing to apply."})
+    "required when there is no terminal. --backup-to REPO backs the database up first (for risky plans,",
+    "or --backup-first always) and records the backup id in the history, for 'rollback --via-backup'.",
+    "Exit 0: applied or nothing to apply."})
 final class ApplyCommand extends BaseCommand {
   @Mixin ConnectionOptions connection;
   @Mixin SchemaOptions schema;
   @Mixin TimeoutOptions timeouts;
   @Mixin OutputOptions output;
+  @Mixin BackupFirstOptions backupFirst;
 
   @Option(names = "--plan", paramLabel = "FILE", description = "A plan written by 'lockplane plan --out FILE'.")
   Path plan;
@@ -63,7 +66,15 @@ final class ApplyCommand extends BaseCommand {
           + "Review with 'lockplane plan', then pass --auto-approve, or apply the reviewed plan with --plan FILE.");
     }
     Target target = connection.target(cli, spec);
-    Planner planner = Planners.build(cli, spec, connection, schema, safety, timeouts);
+    dev.lockplane.backup.BackupRepository repo = backupFirst.requested() ? backupFirst.open(cli, spec) : null;
+    try (repo) {
+      return apply(target, repo, format);
+    }
+  }
+
+  private int apply(Target target, dev.lockplane.backup.BackupRepository repo, Format format) throws IOException {
+    Planner planner = Planners.build(cli, spec, connection, schema, safety, timeouts,
+        repo == null ? null : BackupFirstOptions.hook(repo, target), backupFirst.when(spec));
     Plan p;
     if (plan != null) {
       p = Planner.planFromJson(Files.readString(plan, StandardCharsets.UTF_8), plan.toString());
@@ -108,6 +119,9 @@ final class ApplyCommand extends BaseCommand {
     json.put("historyId", r.historyId());
     json.put("sourceHash", r.sourceHash());
     json.put("resultHash", r.resultHash());
+    if (r.backupId() != null) {
+      json.put("backupId", r.backupId());
+    }
     json.put("started", r.started().toString());
     json.put("interruptedRuns", r.interruptedRuns().stream().map(run -> {
       Map<String, Object> m = new TreeMap<>();

@@ -99,20 +99,38 @@ final class BackupCreateCommand extends BaseCommand {
     r.progress(new BackupProgress(reporter()));
     Backup backup;
     if (sqlite != null) {
+      if (java.nio.file.Files.isRegularFile(sqlite)) {
+        withHash(r, new UrlDataSource("jdbc:sqlite:" + sqlite.toAbsolutePath(), null, null));
+      }
       backup = r.sqlite(sqlite).run();
     } else if (server) {
       Target t = connection.target(cli, spec);
       if (!t.postgres()) {
         throw usage("--physical --url needs a PostgreSQL URL, not " + t.shown());
       }
-      backup = r.physical(t.url(), t.user(), t.password()).run();
+      backup = withHash(r, t.dataSource()).physical(t.url(), t.user(), t.password()).run();
     } else {
       reporter().progress("starting the cluster in " + pgdata.pgdata);
       try (LocalPostgres pg = pgdata.start()) {
-        backup = physical ? r.physical(pg).run() : r.logical(pg, database, jobs).run();
+        backup = physical ? r.physical(pg).run()
+            : withHash(r, pg.dataSource(database)).logical(pg, database, jobs).run();
       }
     }
     cli.out().print(format == Format.JSON ? Json.write(BackupJson.of(backup)) : backup.id() + "\n");
     return Main.OK;
+  }
+
+  /**
+   * The planner's schema hash of the database backed up, recorded in the manifest so that a backup can
+   * be matched with a schema later (rollback --via-backup). A schema that cannot be read is left out:
+   * a missing database fails in the backup itself, with its own message.
+   */
+  private static BackupRequest withHash(BackupRequest r, javax.sql.DataSource ds) {
+    try {
+      return r.schemaHash(dev.lockplane.planner.Planner.hash(
+          dev.lockplane.planner.Lockplane.planner().build().introspect(ds)));
+    } catch (dev.lockplane.LockplaneException e) {
+      return r;
+    }
   }
 }

@@ -3,7 +3,10 @@ package dev.lockplane.cli;
 import dev.lockplane.backup.Backup;
 import dev.lockplane.backup.BackupRepository;
 import dev.lockplane.cli.OutputOptions.Format;
+import dev.lockplane.internal.sql.JdbcUrls;
 import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -12,10 +15,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lockplane backup show}: one backup's details, or its manifest as stored. */
-@Command(name = "show", description = "Show one backup; --format json prints its manifest as stored (no key material).")
+@Command(name = "show", description = {"Show one backup; --format json prints its manifest as stored (no key material).",
+    "With --url (or --env with a url) it also says where the backup stands against that live database's",
+    "migrations, e.g. \"3 migrations behind the live database\"."})
 final class BackupShowCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
-  @Mixin EnvironmentOptions environment;
+  @Mixin ConnectionOptions connection;
   @Mixin OutputOptions output;
 
   @Parameters(index = "0", paramLabel = "ID", description = "The backup id.")
@@ -48,6 +53,33 @@ final class BackupShowCommand extends BaseCommand {
     out.println("tables:");
     b.rowCounts().entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> out.println("  " + e.getKey() + " " + e.getValue() + " rows"));
+    schemaState(repo, b, out);
     return Main.OK;
+  }
+
+  /** The backup's migration state, and against the live database when one is named. */
+  private void schemaState(BackupRepository repo, Backup b, PrintStream out) {
+    ConfigFile.Environment env = connection.environment(spec);
+    Target live = connection.url != null || env != null && env.url() != null ? connection.target(cli, spec) : null;
+    String database = live == null ? null : live.sqlite() ? "main" : JdbcUrls.databaseOf(live.url());
+    for (String db : database != null ? java.util.List.of(database) : b.databases()) {
+      var state = repo.schemaState(b.id(), db);
+      if (state.isEmpty()) {
+        out.println("schema:    " + db + ": no migration state recorded");
+        continue;
+      }
+      var st = state.get();
+      out.println("schema:    " + db + ": " + (st.lastMigration() < 0 ? "no migration applied"
+          : "last migration #" + st.lastMigration() + " of " + st.migrations())
+          + (st.schemaHash() == null ? "" : ", schema " + st.schemaHash()));
+      if (live != null) {
+        try (Connection c = live.requireExisting("backup show").dataSource().getConnection()) {
+          out.println("live:      " + st.describeAgainst(c));
+        } catch (SQLException | dev.lockplane.LockplaneException e) {
+          // the backup is still shown: the live database is an extra, and may be unreachable from here
+          out.println("live:      cannot read " + live.shown() + ": " + JdbcUrls.redact(e.getMessage()));
+        }
+      }
+    }
   }
 }

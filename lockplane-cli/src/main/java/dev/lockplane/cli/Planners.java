@@ -12,7 +12,17 @@ final class Planners {
 
   static Planner build(Cli cli, CommandSpec spec, ConnectionOptions connection, SchemaOptions schema,
       SafetyLevel safety, TimeoutOptions timeouts) {
+    return build(cli, spec, connection, schema, safety, timeouts, null, null);
+  }
+
+  /** A planner that also backs up before applying ({@code backup} null for none). */
+  static Planner build(Cli cli, CommandSpec spec, ConnectionOptions connection, SchemaOptions schema,
+      SafetyLevel safety, TimeoutOptions timeouts, dev.lockplane.plan.ApplyBackup backup,
+      dev.lockplane.plan.ApplyBackup.When when) {
     Planner.Builder b = Lockplane.planner();
+    if (backup != null) {
+      b.backupFirst(backup, when);
+    }
     ConfigFile.Environment env = connection.environment(spec);
     SafetyLevel level = safety != null ? safety : env == null ? null : env.safety();
     if (level != null) {

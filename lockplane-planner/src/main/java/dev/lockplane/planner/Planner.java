@@ -14,6 +14,7 @@ import dev.lockplane.internal.planner.StatusComputer;
 import dev.lockplane.internal.planner.pg.PgIntrospector;
 import dev.lockplane.internal.planner.sqlite.SqliteIntrospector;
 import dev.lockplane.internal.safety.PlanAssessor;
+import dev.lockplane.plan.ApplyBackup;
 import dev.lockplane.plan.ApplyListener;
 import dev.lockplane.plan.ApplyResult;
 import dev.lockplane.plan.DriftReport;
@@ -63,8 +64,12 @@ public final class Planner {
   private final boolean allowDataLoss;
   private final Duration applyLockWait;
   private final Set<String> ignoredRules;
+  private final ApplyBackup backup;
+  private final ApplyBackup.When backupWhen;
 
   private Planner(Builder b) {
+    this.backup = b.backup;
+    this.backupWhen = b.backupWhen;
     this.ignoredRules = b.ignoredRules == null ? Set.of() : b.ignoredRules;
     this.applyLockWait = b.applyLockWait == null ? Duration.ofMinutes(1) : b.applyLockWait;
     this.allowDataLoss = b.allowDataLoss != null && b.allowDataLoss;
@@ -305,7 +310,7 @@ public final class Planner {
 
   private Applier.Options options(ApplyListener listener) {
     return new Applier.Options(lockTimeout, statementTimeout, this::introspect,
-        Objects.requireNonNull(listener, "listener"), allowDataLoss, applyLockWait);
+        Objects.requireNonNull(listener, "listener"), allowDataLoss, applyLockWait, backup, backupWhen);
   }
 
   /**
@@ -512,8 +517,35 @@ public final class Planner {
     private Boolean allowDataLoss;
     private Duration applyLockWait;
     private Set<String> ignoredRules;
+    private ApplyBackup backup;
+    private ApplyBackup.When backupWhen;
 
     Builder() {}
+
+    /**
+     * Takes a backup before applying: after the plan's checks passed and before its first step, while
+     * the apply lock is held, for every plan ({@link ApplyBackup.When#ALWAYS}) or only for plans with a
+     * step that destroys data or is lossy or dangerous ({@link ApplyBackup.When#RISKY}). The backup's id
+     * is recorded in the history row ({@link dev.lockplane.plan.HistoryEntry#backupId()}) and returned
+     * ({@link ApplyResult#backupId()}); a failed backup stops the apply before any step ran. Rollbacks
+     * ({@link Planner#rollback}) back up the same way.
+     *
+     * <pre>{@code
+     * Planner planner = Lockplane.planner().backupFirst(repo.beforeApply(), ApplyBackup.When.RISKY).build();
+     * }</pre>
+     *
+     * @param backup takes the backup, such as {@code BackupRepository.beforeApply()}
+     * @param when for which plans
+     * @return this builder
+     */
+    public Builder backupFirst(ApplyBackup backup, ApplyBackup.When when) {
+      if (this.backup != null) {
+        throw conflict("backupFirst", this.backup + " (" + backupWhen + ")");
+      }
+      this.backup = Objects.requireNonNull(backup, "backup");
+      this.backupWhen = Objects.requireNonNull(when, "when");
+      return this;
+    }
 
     /**
      * Leaves the findings of these rules out of the plans this planner makes (a team that has decided a

@@ -2,6 +2,7 @@ package dev.lockplane.internal.planner;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
+import dev.lockplane.plan.ApplyBackup;
 import dev.lockplane.plan.ApplyListener;
 import dev.lockplane.plan.ApplyResult;
 import dev.lockplane.plan.Difference;
@@ -29,10 +30,13 @@ import java.util.stream.Collectors;
 public final class Applier {
   private Applier() {}
 
-  /** How an apply is done: timeouts, schema reader, listener, and whether rows may be destroyed. */
+  /**
+   * How an apply is done: timeouts, schema reader, listener, whether rows may be destroyed, and the
+   * backup taken first ({@code backup} null for none).
+   */
   public record Options(Duration lockTimeout, Duration statementTimeout,
       Function<Connection, DatabaseSchema> introspect, ApplyListener listener, boolean allowDataLoss,
-      Duration lockWait) {}
+      Duration lockWait, ApplyBackup backup, ApplyBackup.When backupWhen) {}
 
   /**
    * Throws unless the plan's digest matches its content: a plan file edited after it was written, or
@@ -106,8 +110,9 @@ public final class Applier {
           s.execute("SET check_function_bodies = off");
         }
       }
+      String backupId = backUp(plan, c, hash, o);
       Instant started = Instant.now();
-      long id = ApplyHistory.start(c, sqlite, plan, started);
+      long id = ApplyHistory.start(c, sqlite, plan, started, backupId);
       StepRunner runner = new StepRunner(c, plan.steps(), o.listener());
       try {
         runner.runAll();
@@ -128,10 +133,35 @@ public final class Applier {
         throw new LockplaneException(ErrorCode.APPLY_FAILED, message);
       }
       ApplyHistory.finish(c, sqlite, id, "applied", after, d, null);
-      return new ApplyResult(id, hash, after, plan.steps().size(), started, d, interrupted);
+      return new ApplyResult(id, hash, after, plan.steps().size(), started, d, interrupted, backupId);
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot apply the plan: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Takes the configured backup when the plan calls for one. Runs after the checks, so a refused plan
+   * costs no backup, and before the history row, so a failed backup leaves no row.
+   */
+  private static String backUp(Plan plan, Connection c, String hash, Options o) throws SQLException {
+    if (o.backup() == null || !o.backupWhen().appliesTo(plan)) {
+      return null;
+    }
+    // Query parameters may carry a password; the backup needs only where the database is.
+    String url = c.getMetaData().getURL().replaceFirst("\\?.*$", "");
+    String database = plan.dialect() == Dialect.SQLITE ? url.substring(url.indexOf(':', 5) + 1) : c.getCatalog();
+    String id;
+    try {
+      id = o.backup().backUp(new ApplyBackup.Target(plan.dialect(), url, database, hash, plan));
+    } catch (LockplaneException e) {
+      throw new LockplaneException(e.code(), "The backup before the apply failed, so nothing was applied: "
+          + e.getMessage(), e);
+    }
+    if (id == null || id.isBlank()) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "The backup before the apply returned no backup "
+          + "id, so nothing was applied: an ApplyBackup must return the id of the backup it took.");
+    }
+    return id;
   }
 
   /** Records a failed run (when the connection still works) and builds the exception that explains it. */

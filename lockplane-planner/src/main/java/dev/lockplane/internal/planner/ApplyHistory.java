@@ -34,7 +34,8 @@ final class ApplyHistory {
   /** Columns added after the first version of the table, with their types (PostgreSQL, SQLite). */
   private static final String[][] ADDED_COLUMNS = {
       {"backend_pid", "integer", null}, {"backend_start", "timestamptz", null},
-      {"db_user", "text", "TEXT"}, {"client_addr", "text", "TEXT"}, {"client_host", "text", "TEXT"}};
+      {"db_user", "text", "TEXT"}, {"client_addr", "text", "TEXT"}, {"client_host", "text", "TEXT"},
+      {"backup_id", "text", "TEXT"}};
 
   static void ensure(Connection c, boolean sqlite) throws SQLException {
     try (Statement s = c.createStatement()) {
@@ -110,12 +111,13 @@ final class ApplyHistory {
     return runs;
   }
 
-  static long start(Connection c, boolean sqlite, Plan plan, Instant started) throws SQLException {
+  /** Records a run as {@code running}, with the backup taken before it (or null), and returns its id. */
+  static long start(Connection c, boolean sqlite, Plan plan, Instant started, String backupId) throws SQLException {
     String sql = sqlite
-        ? "INSERT INTO lockplane_history (started_at, source_hash, target_hash, outcome, plan, client_host, db_user, "
-            + "client_addr) VALUES (?, ?, ?, 'running', ?, ?, ?, 'local')"
-        : "INSERT INTO lockplane.history (started_at, source_hash, target_hash, outcome, plan, client_host, "
-            + "backend_pid, backend_start, db_user, client_addr) VALUES (?, ?, ?, 'running', ?::jsonb, ?, "
+        ? "INSERT INTO lockplane_history (started_at, source_hash, target_hash, outcome, plan, client_host, backup_id, "
+            + "db_user, client_addr) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, 'local')"
+        : "INSERT INTO lockplane.history (started_at, source_hash, target_hash, outcome, plan, client_host, backup_id, "
+            + "backend_pid, backend_start, db_user, client_addr) VALUES (?, ?, ?, 'running', ?::jsonb, ?, ?, "
             + "pg_backend_pid(), (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()), "
             + "session_user, coalesce(host(inet_client_addr()), 'local'))";
     try (PreparedStatement p = c.prepareStatement(sql + " RETURNING id")) {
@@ -129,8 +131,9 @@ final class ApplyHistory {
       p.setString(4, SchemaJson.write("plan", new Plan(plan.dialect(), plan.sourceHash(), plan.targetHash(),
           plan.steps(), plan.rollbackSteps(), null, plan.digest())));
       p.setString(5, HistoryReader.localHost());
+      p.setString(6, backupId);
       if (sqlite) {
-        p.setString(6, System.getProperty("user.name"));
+        p.setString(7, System.getProperty("user.name"));
       }
       try (ResultSet rs = p.executeQuery()) {
         rs.next();

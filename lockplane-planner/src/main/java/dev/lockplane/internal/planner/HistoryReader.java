@@ -41,7 +41,7 @@ public final class HistoryReader {
       String steps = sqlite ? "json_array_length(plan, '$.plan.steps')" : "jsonb_array_length(plan->'plan'->'steps')";
       String sql = "SELECT id, started_at, duration_ms, outcome, coalesce(" + steps + ", 0), source_hash, "
           + "target_hash, result_hash, " + col(cols, "db_user") + ", " + col(cols, "client_addr") + ", "
-          + col(cols, "client_host") + ", error FROM " + ApplyHistory.table(sqlite) + " ORDER BY id";
+          + col(cols, "client_host") + ", error, " + col(cols, "backup_id") + " FROM " + ApplyHistory.table(sqlite) + " ORDER BY id";
       List<HistoryEntry> entries = new ArrayList<>();
       try (PreparedStatement p = c.prepareStatement(sql); ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
@@ -50,7 +50,7 @@ public final class HistoryReader {
           Duration d = rs.wasNull() ? null : Duration.ofMillis(ms);
           entries.add(new HistoryEntry(rs.getLong(1), started, d, HistoryEntry.Outcome.of(rs.getString(4)),
               rs.getInt(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-              rs.getString(11), rs.getString(12)));
+              rs.getString(11), rs.getString(12), rs.getString(13)));
         }
       }
       return entries;
