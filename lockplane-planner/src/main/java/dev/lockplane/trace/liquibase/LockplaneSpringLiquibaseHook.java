@@ -24,12 +24,12 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  *
  * <p>Declare it with a {@code static} bean method, as Spring wants of bean post-processors:
  *
- * <pre>{@code
- * @Bean
+ * <pre>
+ * &#64;Bean
  * static LockplaneSpringLiquibaseHook lockplaneLiquibase() {
  *   return LockplaneSpringLiquibaseHook.of(TracePolicy.builder().failAt(RiskClass.DANGEROUS).build());
  * }
- * }</pre>
+ * </pre>
  *
  * <p>The listener of a bean ends (writes its report file and closes its second connection) when the
  * bean's update has run; after a failed update, when the context is closed. Needs Liquibase 4.x with
