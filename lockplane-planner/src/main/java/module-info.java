@@ -14,6 +14,9 @@ module dev.lockplane.planner {
   // Optional: traces of Flyway locations and Liquibase changelogs, when the application has them.
   requires static flyway.core;
   requires static liquibase.core;
+  // Optional: the Liquibase hook for Spring's SpringLiquibase beans.
+  requires static spring.beans;
+  requires static spring.context;
 
   exports dev.lockplane.planner;
   exports dev.lockplane.safety;
