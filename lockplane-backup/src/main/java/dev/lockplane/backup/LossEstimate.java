@@ -76,7 +76,7 @@ public record LossEstimate(RecoveryPlan plan, String database, Instant lastTrans
     if (changed.isEmpty()) {
       lines.add("restoring " + database + " to " + to + " loses nothing: every table holds the same rows as at the target");
     } else {
-      lines.add("restoring " + database + " to " + to + " undoes " + count(rowsChanged()) + " row changes in "
+      lines.add("restoring " + database + " to " + to + " undoes " + count(rowsChanged()) + (rowsChanged() == 1 ? " row change in " : " row changes in ")
           + changed.size() + (changed.size() == 1 ? " table" : " tables") + " made after it (" + count(rowsInserted())
           + " inserted, " + count(rowsUpdated()) + " updated, " + count(rowsDeleted()) + " deleted)");
     }
@@ -92,6 +92,10 @@ public record LossEstimate(RecoveryPlan plan, String database, Instant lastTrans
 
   private static String count(long n) {
     return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  private static String rows(long n) {
+    return count(n) + (n == 1 ? " row" : " rows");
   }
 
   /** How a table was compared. */
@@ -145,11 +149,11 @@ public record LossEstimate(RecoveryPlan plan, String database, Instant lastTrans
     String describe(String to) {
       String name = qualifiedName();
       return switch (comparison) {
-        case ONLY_LIVE -> "restoring to " + to + " loses " + name + ", created after it (" + count(liveRows) + " rows)";
-        case ONLY_RECOVERED -> "restoring to " + to + " brings back " + name + ", dropped after it (" + count(recoveredRows) + " rows)";
+        case ONLY_LIVE -> "restoring to " + to + " loses " + name + ", created after it (" + rows(liveRows) + ")";
+        case ONLY_RECOVERED -> "restoring to " + to + " brings back " + name + ", dropped after it (" + rows(recoveredRows) + ")";
         case UNREADABLE -> "cannot compare " + name + ": " + note;
         default -> {
-          String written = count(inserted + updated) + " rows in " + name + " written after it";
+          String written = rows(inserted + updated) + " in " + name + " written after it";
           String detail = comparison == Comparison.PRIMARY_KEY ? count(inserted) + " inserted, " + count(updated) + " updated"
               : "no primary key: rows counted, an update counts as one row in and one out";
           String s = "restoring to " + to + " loses " + written + " (" + detail + ")";
