@@ -237,4 +237,37 @@ public final class RecoveryRequest {
           + ". Check the URL and credentials.", e);
     }
   }
+
+  /**
+   * Recovers into an instance-level clone on copy-on-write storage (ZFS, reflink on XFS/btrfs): the
+   * base backup is restored once into a volume of the storage and snapshotted as restored; each
+   * recovery target is then a clone of that snapshot with the archived WAL replayed up to the
+   * target, running as its own server. Recovering several targets from one backup restores it once.
+   *
+   * <pre>{@code
+   * CowStorage zfs = CowStorages.zfs("tank/lockplane");
+   * try (RecoveredInstanceClone at1014 = repo.recover(RecoveryTarget.time(t1014)).intoInstanceClone(zfs, "at-1014");
+   *     RecoveredInstanceClone at1015 = repo.recover(RecoveryTarget.time(t1015)).intoInstanceClone(zfs, "at-1015")) {
+   *   ...
+   * }
+   * }</pre>
+   *
+   * @param storage the storage (needs lockplane-zfs on the module or class path)
+   * @param name the clone's name: letters, digits and dashes; its volume is {@code pitr-NAME}
+   * @return the running clone; close it to stop its server and destroy its volume
+   * @throws BackupException {@code ALREADY_EXISTS} when the storage already holds a volume of that name
+   */
+  public RecoveredInstanceClone intoInstanceClone(dev.lockplane.storage.CowStorage storage, String name) {
+    Objects.requireNonNull(storage, "storage");
+    if (!Objects.requireNonNull(name, "name").matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}")) {
+      throw new LockplaneException(ErrorCode.INVALID_INPUT, "'" + name + "' is not a clone name: use 1 to 63 letters, digits"
+          + " and dashes, starting with a letter or digit.");
+    }
+    RecoveryPlanner.Chosen chosen = RecoveryPlanner.plan(engine, catalog, target);
+    PointInTimeRecovery.Recovered r = dev.lockplane.internal.backup.InstanceRecovery.intoClone(engine, catalog, chosen, storage,
+        name, timeout, new ProgressTracker(listener));
+    return new RecoveredInstanceClone(r.server(), r.result(), storage,
+        dev.lockplane.internal.backup.InstanceRecovery.cloneVolume(name),
+        dev.lockplane.internal.backup.InstanceRecovery.baseVolume(chosen.backup().id()));
+  }
 }
