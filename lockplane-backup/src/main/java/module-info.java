@@ -12,6 +12,8 @@ module dev.lockplane.backup {
   requires org.apache.commons.compress;
   requires org.postgresql.jdbc;
   requires org.xerial.sqlitejdbc;
+  // Recovery into instance-level clones takes a copy-on-write storage; only its users need the module.
+  requires static dev.lockplane.zfs;
   // The S3-compatible storage (automatic modules of the AWS SDK v2).
   requires software.amazon.awssdk.services.s3;
   requires software.amazon.awssdk.core;

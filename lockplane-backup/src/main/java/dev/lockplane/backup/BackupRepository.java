@@ -404,6 +404,29 @@ public final class BackupRepository implements AutoCloseable {
   }
 
   /**
+   * Reads the repository's timeline: backups, archived WAL per server and timeline with its gaps.
+   *
+   * @return the timeline
+   */
+  public BackupTimeline timeline() {
+    return dev.lockplane.internal.backup.TimelineReader.read(engine, new dev.lockplane.internal.backup.WalCatalog(engine), null,
+        java.time.Clock.systemUTC());
+  }
+
+  /**
+   * Reads the repository's timeline together with the migrations recorded in a live database's
+   * {@code lockplane.history} ("backup A 02:00 → migration 41 at 09:58 → now").
+   *
+   * @param live the live database (only read)
+   * @return the timeline
+   * @throws BackupException {@code DATABASE_ERROR} when the history table cannot be read
+   */
+  public BackupTimeline timeline(java.sql.Connection live) {
+    return dev.lockplane.internal.backup.TimelineReader.read(engine, new dev.lockplane.internal.backup.WalCatalog(engine),
+        Objects.requireNonNull(live, "live"), java.time.Clock.systemUTC());
+  }
+
+  /**
    * Plans or runs a prune.
    *
    * @param policy which backups to keep

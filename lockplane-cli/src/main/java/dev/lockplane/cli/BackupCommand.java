@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
     "Exit 0: done; 2: verify or compare found problems or differences."},
     subcommands = {BackupKeysCommand.class, BackupCreateCommand.class, BackupListCommand.class, BackupShowCommand.class,
         BackupVerifyCommand.class, BackupRestoreCommand.class, BackupExtractCommand.class, BackupCompareCommand.class,
-        BackupPruneCommand.class})
+        BackupPruneCommand.class, BackupTimelineCommand.class})
 final class BackupCommand extends GroupCommand {
 }

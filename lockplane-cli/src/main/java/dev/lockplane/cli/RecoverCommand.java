@@ -1,6 +1,7 @@
 package dev.lockplane.cli;
 
 import dev.lockplane.backup.BackupRepository;
+import dev.lockplane.backup.LossEstimate;
 import dev.lockplane.backup.RecoveredServer;
 import dev.lockplane.backup.RecoveryPlan;
 import dev.lockplane.backup.RecoveryRequest;
@@ -23,12 +24,13 @@ import picocli.CommandLine.Option;
 @Command(name = "recover", description = {
     "Recover a server to a point in time: the newest physical backup that finished before the target, plus the",
     "archived WAL replayed up to it (docs/backups.md). Give one target: --to TIME, --lsn LSN, --restore-point NAME",
-    "or --latest; and where: --into DIR (a stopped cluster), --serve (a server running until Ctrl-C) or --plan",
-    "(only say which backup and WAL it would use).",
+    "or --latest; and where: --into DIR (a stopped cluster), --serve (a server running until Ctrl-C), --plan",
+    "(only say which backup and WAL it would use) or --estimate-loss (recover into a temporary copy and compare it",
+    "with the live database at --url/--env, per table: the rows a restore to the target would lose).",
     "Exit 0: recovered or planned; 1: the target cannot be reached (the message says what the repository holds)."})
 final class RecoverCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
-  @Mixin EnvironmentOptions environment;
+  @Mixin ConnectionOptions live;
   @Mixin OutputOptions output;
 
   @Option(names = "--to", paramLabel = "TIME", description = "The moment, such as \"2026-11-30 10:15:00+00\" (an offset is required).")
@@ -52,6 +54,10 @@ final class RecoverCommand extends BaseCommand {
   @Option(names = "--plan", description = "Only choose the backup and the WAL, and say why.")
   boolean planOnly;
 
+  @Option(names = "--estimate-loss", description = {"Recover into a temporary copy, compare it with the live database",
+      "(--url or --env; only read, a read-only role is enough) and say what restoring it to the target would lose."})
+  boolean estimateLoss;
+
   @Option(names = "--overwrite", description = "With --into: replace a directory that is not empty.")
   boolean overwrite;
 
@@ -62,10 +68,14 @@ final class RecoverCommand extends BaseCommand {
   int execute() throws Exception {
     Format format = output.format(spec, Format.TEXT, Format.JSON);
     RecoveryTarget target = target();
-    int modes = (into != null ? 1 : 0) + (serve ? 1 : 0) + (planOnly ? 1 : 0);
+    int modes = (into != null ? 1 : 0) + (serve ? 1 : 0) + (planOnly ? 1 : 0) + (estimateLoss ? 1 : 0);
     if (modes != 1) {
-      throw usage("say where to recover: --into DIR, --serve, or --plan");
+      throw usage("say where to recover: --into DIR, --serve, --plan or --estimate-loss");
     }
+    if (!estimateLoss && live.url != null) {
+      throw usage("--url names the live database for --estimate-loss; recovery itself reads only the repository");
+    }
+    Target liveDb = estimateLoss ? live.target(cli, spec) : null;
     BackupRepository repo = repository.open(cli, spec, false);
     RecoveryRequest request = repo.recover(target).overwrite(overwrite).progress(new BackupProgress(reporter()));
     RecoveryPlan plan = request.plan();
@@ -81,6 +91,19 @@ final class RecoverCommand extends BaseCommand {
     if (format == Format.TEXT) {
       printPlan(out, plan);
       out.flush();
+    }
+    if (estimateLoss) {
+      LossEstimate loss = request.lossEstimate(liveDb.url(), liveDb.user(), liveDb.password());
+      if (format == Format.JSON) {
+        out.print(Json.write(loss(loss)));
+      } else {
+        out.println("recovered    " + (loss.lastTransaction() == null ? "to the end of the backup"
+            : "last transaction committed at " + loss.lastTransaction()) + " (a temporary copy, now removed)");
+        for (String line : loss.describe()) {
+          out.println(line);
+        }
+      }
+      return Main.OK;
     }
     if (into != null) {
       RecoveryResult r = request.toDirectory(into);
@@ -182,6 +205,32 @@ final class RecoverCommand extends BaseCommand {
     m.put("walArchivedUntil", p.walArchivedUntil().toString());
     m.put("stopsBefore", p.stopsBefore());
     m.put("notes", p.notes());
+    return m;
+  }
+
+  private static Map<String, Object> loss(LossEstimate l) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("plan", plan(l.plan()));
+    m.put("database", l.database());
+    m.put("lastTransaction", l.lastTransaction() == null ? null : l.lastTransaction().toString());
+    m.put("summary", l.describe());
+    m.put("rowsInserted", l.rowsInserted());
+    m.put("rowsUpdated", l.rowsUpdated());
+    m.put("rowsDeleted", l.rowsDeleted());
+    m.put("transactionIdsAfter", l.transactionIdsAfter());
+    m.put("tables", l.tables().stream().map(t -> {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("schema", t.schema());
+      x.put("table", t.table());
+      x.put("comparison", t.comparison().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      x.put("liveRows", t.liveRows());
+      x.put("recoveredRows", t.recoveredRows());
+      x.put("inserted", t.inserted());
+      x.put("updated", t.updated());
+      x.put("deleted", t.deleted());
+      x.put("note", t.note());
+      return x;
+    }).toList());
     return m;
   }
 

@@ -35,7 +35,7 @@ class WalRecoverCommandTest {
   void archiveStatusRecover() throws Exception {
     try (ProductionServer prod = ProductionServer.start()) {
       prod.exec("postgres", "SELECT pg_create_physical_replication_slot('lp_cli', true)");
-      prod.exec("postgres", "CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)");
+      prod.exec("postgres", "CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)", "GRANT SELECT ON t TO " + ProductionServer.READER);
       String repo = tmp.resolve("repo").toString();
       Map<String, String> env = Map.of("PGPASSWORD", ProductionServer.PASSWORD);
       String url = "postgres://" + ProductionServer.REPLICATOR + "@" + prod.server().host() + ":" + prod.server().port() + "/postgres";
@@ -72,6 +72,32 @@ class WalRecoverCommandTest {
       assertThat(into.out()).contains("recovered    last transaction committed at", "recovery stopping before commit");
       assertThat(Files.exists(tmp.resolve("recovered/PG_VERSION"))).isTrue();
 
+      String reader = "postgres://" + ProductionServer.READER + "@" + prod.server().host() + ":" + prod.server().port() + "/postgres";
+      MainTest.Result loss = MainTest.run(env, "recover", "--repo", repo, "--unencrypted", "--to", between.toString(),
+          "--estimate-loss", "--url", reader);
+      assertThat(loss.code()).as(loss.err()).isZero();
+      assertThat(loss.out()).contains("base backup  " + backupId, "undoes 1 row change in 1 table",
+          "loses 1 row in public.t written after it (no primary key").doesNotContain(ProductionServer.PASSWORD);
+      MainTest.Result lossJson = MainTest.run(env, "recover", "--repo", repo, "--unencrypted", "--to", between.toString(),
+          "--estimate-loss", "--url", reader, "--format", "json");
+      assertThat(lossJson.code()).as(lossJson.err()).isZero();
+      com.fasterxml.jackson.databind.JsonNode lj = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lossJson.out());
+      assertThat(lj.get("rowsInserted").asLong()).isEqualTo(1);
+      assertThat(lj.get("tables").get(0).get("comparison").asText()).isEqualTo("row-counts");
+      MainTest.Result urlWithoutEstimate = MainTest.run("recover", "--repo", repo, "--unencrypted", "--latest", "--plan",
+          "--url", reader);
+      assertThat(urlWithoutEstimate.code()).isEqualTo(64);
+
+      MainTest.Result timeline = MainTest.run(env, "backup", "timeline", "--repo", repo, "--url", reader);
+      assertThat(timeline.code()).as(timeline.err()).isZero();
+      assertThat(timeline.out()).startsWith("backup " + backupId).contains(" → now", "no gaps",
+          "note: database postgres has no lockplane.history");
+      MainTest.Result timelineJson = MainTest.run("backup", "timeline", "--repo", repo, "--format", "json");
+      assertThat(timelineJson.code()).as(timelineJson.err()).isZero();
+      com.fasterxml.jackson.databind.JsonNode tj = new com.fasterxml.jackson.databind.ObjectMapper().readTree(timelineJson.out());
+      assertThat(tj.get("events").get(0).get("label").asText()).isEqualTo(backupId);
+      assertThat(tj.get("wal").get(0).get("gaps")).isEmpty();
+
       MainTest.Result before = MainTest.run("recover", "--repo", repo, "--unencrypted", "--to", "2020-01-01 00:00:00+00", "--plan");
       assertThat(before.code()).isEqualTo(1);
       assertThat(before.err()).contains("before the oldest base backup", backupId).doesNotContain("\tat dev.");
@@ -86,7 +112,7 @@ class WalRecoverCommandTest {
       assertThat(push.code()).isEqualTo(1);
       assertThat(push.err()).contains("neither a WAL segment").doesNotContain("\tat dev.");
     }
-    for (String[] help : new String[][] {{"recover", "--help"}, {"wal", "--help"}, {"wal", "archive", "--help"},
+    for (String[] help : new String[][] {{"recover", "--help"}, {"backup", "timeline", "--help"}, {"wal", "--help"}, {"wal", "archive", "--help"},
         {"wal", "status", "--help"}, {"wal", "push", "--help"}}) {
       MainTest.Result r = MainTest.run(help);
       assertThat(r.code()).as(String.join(" ", help)).isZero();

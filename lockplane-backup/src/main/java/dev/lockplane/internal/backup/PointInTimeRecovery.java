@@ -71,6 +71,25 @@ public final class PointInTimeRecovery {
           + " contains a quote; choose a path without one.");
     }
     Restorer.restoreFiles(engine, backup, data, p -> true, overwrite, progress);
+    return replay(catalog, chosen, data, keepRunning, timeout, progress);
+  }
+
+  /**
+   * Replays the archived WAL on a data directory that already holds the base backup's files (as
+   * restored, never started): a copy-on-write clone of a restored base, for instance.
+   *
+   * @param catalog the WAL archive
+   * @param chosen the plan
+   * @param data the data directory holding the restored base backup
+   * @param keepRunning whether to leave the recovered server running
+   * @param timeout how long replay may take
+   * @param progress progress
+   * @return the recovered cluster; on failure the directory is emptied
+   */
+  public static Recovered replay(WalCatalog catalog, RecoveryPlanner.Chosen chosen, Path data, boolean keepRunning,
+      Duration timeout, ProgressTracker progress) {
+    RecoveryPlan plan = chosen.plan();
+    Manifest backup = chosen.backup();
     Path wal = null;
     LocalPostgres pg = null;
     try {
