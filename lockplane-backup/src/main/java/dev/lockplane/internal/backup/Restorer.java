@@ -211,7 +211,11 @@ public final class Restorer {
       try (InputStream in = codec.read(engine.storage(), m.id(), o)) {
         int n;
         while ((n = in.read(buf)) >= 0) {
+          long t0 = PipelineProfile.ON ? System.nanoTime() : 0;
           out.write(buf, 0, n);
+          if (PipelineProfile.ON) {
+            PipelineProfile.add(PipelineProfile.Stage.TARGET_WRITE, System.nanoTime() - t0);
+          }
           progress.bytes(n);
         }
       }
