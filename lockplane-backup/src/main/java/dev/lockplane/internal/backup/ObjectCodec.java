@@ -1,7 +1,6 @@
 package dev.lockplane.internal.backup;
 
 import com.github.luben.zstd.ZstdInputStream;
-import com.github.luben.zstd.ZstdOutputStream;
 import com.google.crypto.tink.StreamingAead;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
@@ -29,6 +28,12 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
  * what was written.
  */
 public final class ObjectCodec {
+  /**
+   * The size of reads from sources and of writes to storage: large enough that system calls and
+   * per-call overheads (JNI, digest updates) vanish next to the work per byte.
+   */
+  static final int IO_CHUNK = 1 << 20;
+
   private final Compression compression;
   private final StreamingAead aead;
 
@@ -63,13 +68,15 @@ public final class ObjectCodec {
   public StoredObject write(BackupStorage storage, String backupId, String key, InputStream source, long limit,
       LongConsumer progress) throws IOException {
     Counting stored = null;
+    OutputStream comp = null;
     boolean done = false;
     try {
       stored = new Counting(storage.create(key));
       OutputStream enc = stored;
       if (aead != null) {
         try {
-          enc = aead.newEncryptingStream(stored, associatedData(backupId, key));
+          // the AEAD writes one small segment at a time: buffering gives storage and digest whole chunks
+          enc = aead.newEncryptingStream(new java.io.BufferedOutputStream(stored, IO_CHUNK), associatedData(backupId, key));
           if (PipelineProfile.ON) {
             enc = new TimedOut(enc, PipelineProfile.Stage.ENCRYPT, PipelineProfile.Stage.COMPRESS);
             stored.parent = PipelineProfile.Stage.ENCRYPT;
@@ -78,8 +85,8 @@ public final class ObjectCodec {
           throw new IOException("cannot start encryption: " + e.getClass().getSimpleName());
         }
       }
-      OutputStream comp = switch (compression.algorithm()) {
-        case ZSTD -> new ZstdOutputStream(enc, compression.level());
+      comp = switch (compression.algorithm()) {
+        case ZSTD -> new ZstdFrames(enc, compression.level(), limit);
         case GZIP -> {
           GzipParameters p = new GzipParameters();
           p.setCompressionLevel(compression.level());
@@ -88,7 +95,7 @@ public final class ObjectCodec {
         case NONE -> enc;
       };
       MessageDigest plain = sha256();
-      byte[] buf = new byte[256 * 1024];
+      byte[] buf = new byte[(int) Math.max(1, Math.min(IO_CHUNK, limit))];
       long total = 0;
       while (total < limit) {
         long t0 = PipelineProfile.ON ? System.nanoTime() : 0;
@@ -118,6 +125,9 @@ public final class ObjectCodec {
       return new StoredObject(key, total, stored.count, hex(plain.digest()), hex(stored.digest.digest()));
     } finally {
       if (!done) {
+        if (comp instanceof ZstdFrames frames) {
+          frames.discard();
+        }
         // delete before close: an object store publishes an object when its stream closes
         try {
           storage.delete(key);
@@ -147,7 +157,9 @@ public final class ObjectCodec {
    * @throws IOException when the object cannot be opened
    */
   public InputStream read(BackupStorage storage, String backupId, StoredObject expected) throws IOException {
-    CountingIn stored = new CountingIn(storage.open(expected.key()));
+    // the AEAD reads one small segment at a time: buffering turns those into large storage reads
+    CountingIn stored = new CountingIn(new java.io.BufferedInputStream(storage.open(expected.key()),
+        (int) Math.max(8192, Math.min(IO_CHUNK, expected.storedSize()))));
     InputStream dec = stored;
     if (aead != null) {
       try {
@@ -188,7 +200,7 @@ public final class ObjectCodec {
     }
     MessageDigest d = sha256();
     try (InputStream in = storage.open(expected.key())) {
-      byte[] buf = new byte[256 * 1024];
+      byte[] buf = new byte[IO_CHUNK];
       int n;
       while ((n = in.read(buf)) >= 0) {
         d.update(buf, 0, n);
@@ -280,6 +292,15 @@ public final class ObjectCodec {
         PipelineProfile.add(parent, -(t2 - t0));
       }
       return n;
+    }
+
+    /**
+     * No mark: a reader that rewinds (Tink's, when it tries the keys of a keyset) would count the
+     * bytes it reads again; without mark it buffers what it needs itself.
+     */
+    @Override
+    public boolean markSupported() {
+      return false;
     }
 
     @Override
