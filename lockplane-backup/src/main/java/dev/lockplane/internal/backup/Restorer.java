@@ -9,8 +9,6 @@ import dev.lockplane.internal.os.Posix;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -133,32 +130,18 @@ public final class Restorer {
           LocalDirectoryStorage.createPrivateDirectories(inside(root, d, m.id()));
         }
       }
-      // parts, not files, are the unit of work: one large relation file would otherwise restore on one thread
       List<Future<?>> futures = new ArrayList<>();
       for (Manifest.FileEntry f : files) {
-        Path p = inside(root, f.path(), m.id());
-        LocalDirectoryStorage.createPrivateDirectories(p.getParent());
-        newPrivateFile(p).close();
-        AtomicInteger partsLeft = new AtomicInteger(f.parts().size());
-        if (f.parts().isEmpty()) {
+        futures.add(pool.submit(() -> {
+          Path p = inside(root, f.path(), m.id());
+          LocalDirectoryStorage.createPrivateDirectories(p.getParent());
+          try (OutputStream out = newPrivateFile(p)) {
+            copyPlaintext(engine, codec, m, f, out, progress);
+          }
           applyMode(p, f);
           progress.fileDone();
-        }
-        long offset = 0;
-        for (StoredObject o : f.parts()) {
-          long at = offset;
-          offset += o.size();
-          futures.add(pool.submit(() -> {
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-              copyPart(engine, codec, m, o, ch, at, progress);
-            }
-            if (partsLeft.decrementAndGet() == 0) {
-              applyMode(p, f);
-              progress.fileDone();
-            }
-            return null;
-          }));
-        }
+          return null;
+        }));
       }
       for (Future<?> fu : futures) {
         fu.get();
@@ -235,27 +218,6 @@ public final class Restorer {
           }
           progress.bytes(n);
         }
-      }
-    }
-  }
-
-  /** Writes one part's plaintext into a file at its offset; parts of one file may be written in any order. */
-  private static void copyPart(RepositoryEngine engine, ObjectCodec codec, Manifest m, StoredObject o, FileChannel ch,
-      long offset, ProgressTracker progress) throws IOException {
-    byte[] buf = new byte[ObjectCodec.IO_CHUNK];
-    long at = offset;
-    try (InputStream in = codec.read(engine.storage(), m.id(), o)) {
-      int n;
-      while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
-        long t0 = PipelineProfile.ON ? System.nanoTime() : 0;
-        ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-        while (bb.hasRemaining()) {
-          at += ch.write(bb, at);
-        }
-        if (PipelineProfile.ON) {
-          PipelineProfile.add(PipelineProfile.Stage.TARGET_WRITE, System.nanoTime() - t0);
-        }
-        progress.bytes(n);
       }
     }
   }
