@@ -1,31 +1,41 @@
 package dev.lockplane.benchmarks;
 
+import com.github.luben.zstd.Zstd;
 import dev.lockplane.backup.Backup;
 import dev.lockplane.backup.BackupRepository;
 import dev.lockplane.backup.Keyset;
-import dev.lockplane.backup.RestoredServer;
 import dev.lockplane.backup.VerifyDepth;
 import dev.lockplane.backup.VerifyReport;
+import dev.lockplane.internal.backup.PipelineProfile;
 import dev.lockplane.postgres.LocalPostgres;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * Side-by-side backup measurements on one PostgreSQL 15 server (the machine's pg_basebackup and
- * pg_dump are 15): Lockplane physical backups (zstd + AEAD, zstd alone) against pg_basebackup (plain,
- * tar+gzip) and pg_dump -Fc; restore into a started server; verify throughput.
+ * Lockplane's physical backup pipeline against {@code pg_basebackup} in one run, on one PostgreSQL
+ * 15 server (the machine's {@code pg_basebackup} is 15): backup (zstd + AEAD, the repository's
+ * defaults) against {@code pg_basebackup} plain, alternating, medians; verify with the key; restore
+ * against {@code cp -r} of the same data directory; and the per-stage profile of each Lockplane
+ * operation ({@code -Dlockplane.backup.profile=true}).
  *
  * <pre>
- * mvn -q -pl benchmarks -am package -DskipTests
- * java -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" \
+ * mvn -q -pl benchmarks -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+ * java -Dlockplane.backup.profile=true -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" \
  *     dev.lockplane.benchmarks.BackupBenchmark --size-mb 1000
  * </pre>
  */
@@ -37,14 +47,17 @@ public final class BackupBenchmark {
   /**
    * Runs the benchmark.
    *
-   * @param args {@code --size-mb N} (default 1000), {@code --work DIR} (default a temp directory)
+   * @param args {@code --size-mb N} (default 1000), {@code --runs N} (default 3), {@code --work DIR}
+   *     (default a temp directory)
    */
   public static void main(String[] args) throws Exception {
     int sizeMb = 1000;
+    int runs = 3;
     Path work = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--size-mb" -> sizeMb = Integer.parseInt(args[++i]);
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
@@ -54,105 +67,143 @@ public final class BackupBenchmark {
     }
     Files.createDirectories(work);
     List<Row> rows = new ArrayList<>();
+    StringBuilder profiles = new StringBuilder();
+    StringBuilder levels = new StringBuilder();
     try (LocalPostgres pg = LocalPostgres.builder().version(15).setting("max_wal_size", "4GB").start()) {
       long t = System.nanoTime();
       long dbBytes = load(pg, sizeMb);
       System.err.printf(Locale.ROOT, "loaded %d MB in %.1f s%n", dbBytes >> 20, secs(t));
-      long clusterBytes = BenchFiles.size(pg.dataDirectory());
-      rows.add(new Row("database size (pg_database_size) / cluster size", 0, dbBytes, "cluster " + mb(clusterBytes) + " MB"));
+      rows.add(new Row("database size (pg_database_size)", 0, dbBytes, ""));
+      zstdLevels(pg.dataDirectory(), levels);
 
       Keyset keys = Keyset.generate();
-      BackupRepository enc = BackupRepository.at(work.resolve("repo-enc")).encryptWith(keys).open();
-      BackupRepository plain = BackupRepository.at(work.resolve("repo-plain")).unencrypted().open();
+      Path repoDir = work.resolve("repo");
+      Path bbDir = work.resolve("bb-plain");
+      List<String> basebackup = List.of("pg_basebackup", "-Fp", "-X", "stream", "-c", "fast", "-D", bbDir.toString());
 
-      // warm the page cache once so the first measured run is not penalized
-      // and warm up the JIT on both paths, so neither pays for compilation
-      Backup warm = plain.backup().physical(pg).run();
-      enc.backup().physical(pg).run();
-      BenchFiles.delete(work.resolve("repo-plain"));
-      BenchFiles.delete(work.resolve("repo-enc"));
-      plain = BackupRepository.at(work.resolve("repo-plain")).unencrypted().open();
-      enc = BackupRepository.at(work.resolve("repo-enc")).encryptWith(keys).open();
+      // warm the page cache and the JIT once, so that neither side pays for a cold first run
+      BackupRepository.at(repoDir).encryptWith(keys).open().backup().physical(pg).run();
+      BenchFiles.delete(repoDir);
+      tool(pg, work, basebackup);
+      BenchFiles.delete(bbDir);
 
-      // three pairs, alternating which goes first; medians, because the machine is shared
-      double[] zs = new double[3];
-      double[] es = new double[3];
-      double[] zc = new double[3];
-      double[] ec = new double[3];
-      Backup z = null;
-      Backup e = null;
-      for (int i = 0; i < 3; i++) {
+      // alternating pairs, medians: the machine is shared, so its load changes between runs
+      double[] bb = new double[runs];
+      double[] lp = new double[runs];
+      long bbBytes = 0;
+      Backup last = null;
+      BackupRepository repo = null;
+      for (int i = 0; i < runs; i++) {
         for (int k = 0; k < 2; k++) {
-          boolean encrypted = (i + k) % 2 == 1;
-          long cpu = cpuNanos();
-          t = System.nanoTime();
-          Backup b = (encrypted ? enc : plain).backup().physical(pg).run();
-          double sec = secs(t);
-          double cpuSec = (cpuNanos() - cpu) / 1e9;
-          if (encrypted) {
-            es[i] = sec;
-            ec[i] = cpuSec;
-            e = b;
+          if ((i + k) % 2 == 0) {
+            BenchFiles.deleteQuietly(bbDir);
+            bb[i] = tool(pg, work, basebackup);
+            bbBytes = BenchFiles.size(bbDir);
           } else {
-            zs[i] = sec;
-            zc[i] = cpuSec;
-            z = b;
+            BenchFiles.deleteQuietly(repoDir);
+            repo = BackupRepository.at(repoDir).encryptWith(keys).open();
+            PipelineProfile.reset();
+            t = System.nanoTime();
+            last = repo.backup().physical(pg).run();
+            lp[i] = secs(t);
           }
         }
       }
-      double zSecs = median(zs);
-      double eSecs = median(es);
-      rows.add(new Row("Lockplane physical, zstd-3 (median of 3)", zSecs, z.storedSize(),
-          String.format(Locale.ROOT, "no encryption; runs %.1f / %.1f / %.1f s; JVM CPU %.1f s", zs[0], zs[1], zs[2],
-              median(zc))));
-      rows.add(new Row("Lockplane physical, zstd-3 + AES-256-GCM-HKDF (median of 3)", eSecs, e.storedSize(),
-          String.format(Locale.ROOT, "runs %.1f / %.1f / %.1f s; JVM CPU %.1f s; encryption cost %+.1f%% wall, %+.1f%% CPU",
-              es[0], es[1], es[2], median(ec), (eSecs / zSecs - 1) * 100, (median(ec) / median(zc) - 1) * 100)));
-      Backup z2 = z;
+      profile(profiles, "backup (last run)");
+      double bbSecs = median(bb);
+      double lpSecs = median(lp);
+      rows.add(new Row("pg_basebackup plain (-Fp -X stream), median of " + runs, bbSecs, bbBytes,
+          String.format(Locale.ROOT, "%.0f MB/s; runs %s s", mb(bbBytes) / bbSecs, list(bb))));
+      rows.add(new Row("Lockplane physical, zstd + AES-256-GCM-HKDF, median of " + runs, lpSecs, last.storedSize(),
+          String.format(Locale.ROOT, "%.0f MB/s of data; runs %s s; **%.2f× pg_basebackup's throughput, stores %.1f× less**",
+              mb(last.size()) / lpSecs, list(lp), (last.size() / lpSecs) / (bbBytes / bbSecs),
+              (double) bbBytes / last.storedSize())));
 
-      rows.add(tool(pg, work, "pg_basebackup plain (-Fp -X stream)", List.of("pg_basebackup", "-Fp", "-X", "stream", "-c", "fast",
-          "-D", work.resolve("bb-plain").toString())));
-      rows.add(tool(pg, work, "pg_basebackup tar+gzip (-Ft -z -X fetch)", List.of("pg_basebackup", "-Ft", "-z", "-X", "fetch",
-          "-c", "fast", "-D", work.resolve("bb-tgz").toString())));
-      rows.add(tool(pg, work, "pg_dump -Fc (one database)", List.of("pg_dump", "-Fc", "-d", "bench", "-f",
-          work.resolve("dump.pgdump").toString())));
-
+      PipelineProfile.reset();
       t = System.nanoTime();
-      VerifyReport vk = enc.verify(e.id(), VerifyDepth.DATA);
+      VerifyReport vk = repo.verify(last.id(), VerifyDepth.DATA);
       double vkSecs = secs(t);
+      profile(profiles, "verify with key");
       rows.add(new Row("verify data, with key (stored + plaintext SHA-256)", vkSecs, vk.bytesChecked(),
-          String.format(Locale.ROOT, "%.0f MB/s of stored bytes, %.0f MB/s of plaintext", mb(vk.bytesChecked()) / vkSecs, mb(e.size()) / vkSecs)));
-      BackupRepository keyless = BackupRepository.at(work.resolve("repo-enc")).unencrypted().open();
-      t = System.nanoTime();
-      VerifyReport vn = keyless.verify(e.id(), VerifyDepth.DATA);
-      double vnSecs = secs(t);
-      rows.add(new Row("verify data, without key (stored SHA-256)", vnSecs, vn.bytesChecked(),
-          String.format(Locale.ROOT, "%.0f MB/s", mb(vn.bytesChecked()) / vnSecs)));
+          String.format(Locale.ROOT, "**%.0f MB/s of data**, %.0f MB/s of stored bytes", mb(last.size()) / vkSecs,
+              mb(vk.bytesChecked()) / vkSecs)));
 
+      Path copy = work.resolve("copy");
       t = System.nanoTime();
-      try (RestoredServer r = enc.restore(e.id()).asServer(); Connection c = r.server().connect("bench");
-          Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
-        rs.next();
-        double rSecs = secs(t);
-        rows.add(new Row("restore (decrypt, decompress) + start server + first query", rSecs, e.size(),
-            rs.getLong(1) + " rows in items"));
+      Process cp = new ProcessBuilder("cp", "-r", bbDir.toString(), copy.toString()).inheritIO().start();
+      if (!cp.waitFor(1, TimeUnit.HOURS) || cp.exitValue() != 0) {
+        throw new IllegalStateException("cp -r failed");
       }
-      if (!vk.ok() || !vn.ok() || warm.size() == 0 || z2.size() == 0) {
-        throw new IllegalStateException("verification failed: " + vk.problems() + vn.problems());
+      double cpSecs = secs(t);
+      rows.add(new Row("cp -r of the data directory (pg_basebackup's copy)", cpSecs, BenchFiles.size(copy),
+          String.format(Locale.ROOT, "%.0f MB/s", mb(BenchFiles.size(copy)) / cpSecs)));
+      BenchFiles.delete(copy);
+
+      Path restored = work.resolve("restored");
+      PipelineProfile.reset();
+      t = System.nanoTime();
+      repo.restore(last.id()).toDirectory(restored);
+      double rSecs = secs(t);
+      profile(profiles, "restore");
+      rows.add(new Row("Lockplane restore into a directory (decrypt, decompress, check)", rSecs, BenchFiles.size(restored),
+          String.format(Locale.ROOT, "%.0f MB/s; **%.2f× the time of cp -r**", mb(last.size()) / rSecs, rSecs / cpSecs)));
+      if (!vk.ok()) {
+        throw new IllegalStateException("verification failed: " + vk.problems());
       }
     } finally {
       BenchFiles.deleteQuietly(work);
     }
     System.out.println();
-    System.out.printf(Locale.ROOT, "| %-55s | %9s | %11s | %s |%n", "operation", "seconds", "MB", "note");
+    System.out.printf(Locale.ROOT, "| %-60s | %7s | %9s | %s |%n", "operation", "seconds", "MB", "note");
     System.out.println("|---|---:|---:|---|");
     for (Row r : rows) {
-      System.out.printf(Locale.ROOT, "| %-55s | %9s | %11.1f | %s |%n", r.what(), r.seconds() == 0 ? "" : String.format(Locale.ROOT, "%.1f", r.seconds()),
-          mb(r.bytes()), r.note());
+      System.out.printf(Locale.ROOT, "| %-60s | %7s | %9.1f | %s |%n", r.what(),
+          r.seconds() == 0 ? "" : String.format(Locale.ROOT, "%.1f", r.seconds()), mb(r.bytes()), r.note());
+    }
+    System.out.println();
+    System.out.print(levels);
+    if (PipelineProfile.ON) {
+      System.out.println();
+      System.out.print(profiles);
     }
   }
 
-  private static Row tool(LocalPostgres pg, Path work, String what, List<String> command) throws Exception {
+  /** Adds the stage profile of the last operation, as table rows under a heading. */
+  private static void profile(StringBuilder out, String what) {
+    if (PipelineProfile.ON) {
+      out.append("| ").append(what).append(" | seconds (all threads) | share |\n|---|---:|---:|\n")
+          .append(PipelineProfile.table()).append('\n');
+    }
+  }
+
+  /** Compression ratio and single-core speed of zstd levels on the largest relation file's first 64 MB. */
+  private static void zstdLevels(Path dataDir, StringBuilder out) throws Exception {
+    Path largest;
+    try (Stream<Path> s = Files.walk(dataDir.resolve("base"))) {
+      largest = s.filter(Files::isRegularFile).max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(64 << 20, Files.size(largest)));
+    try (FileChannel ch = FileChannel.open(largest, StandardOpenOption.READ)) {
+      while (buf.hasRemaining() && ch.read(buf) > 0) {
+        // fill
+      }
+    }
+    byte[] data = buf.array();
+    byte[] dst = new byte[(int) Zstd.compressBound(data.length)];
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    out.append("| zstd level | ratio | MB/s per core |\n|---:|---:|---:|\n");
+    for (int level : new int[] {1, 2, 3}) {
+      long n = 0;
+      long cpu = mx.getCurrentThreadCpuTime();
+      for (int r = 0; r < 3; r++) {
+        n = Zstd.compressByteArray(dst, 0, dst.length, data, 0, data.length, level);
+      }
+      double s = (mx.getCurrentThreadCpuTime() - cpu) / 1e9 / 3;
+      out.append(String.format(Locale.ROOT, "| %d | %.2f | %.0f |%n", level, (double) data.length / n, mb(data.length) / s));
+    }
+  }
+
+  private static double tool(LocalPostgres pg, Path work, List<String> command) throws Exception {
     Path bin = pg.installation().tool(command.get(0)).orElseThrow(() -> new IllegalStateException("no " + command.get(0) + " 15"));
     List<String> cmd = new ArrayList<>(command);
     cmd.set(0, bin.toString());
@@ -162,13 +213,9 @@ public final class BackupBenchmark {
     long t = System.nanoTime();
     Process p = pb.start();
     if (!p.waitFor(2, TimeUnit.HOURS) || p.exitValue() != 0) {
-      throw new IllegalStateException(what + " failed: " + Files.readString(work.resolve("tool.log")));
+      throw new IllegalStateException(command.get(0) + " failed: " + Files.readString(work.resolve("tool.log")));
     }
-    double s = secs(t);
-    Path out = Path.of(command.get(command.size() - 1));
-    long size = Files.isDirectory(out) ? BenchFiles.size(out) : Files.size(out);
-    BenchFiles.deleteQuietly(out);
-    return new Row(what, s, size, "");
+    return secs(t);
   }
 
   /** Creates database {@code bench} of about {@code sizeMb} MB: mixed text, numbers, timestamps, an index. */
@@ -190,6 +237,7 @@ public final class BackupBenchmark {
             + " FROM generate_series(" + from + ", " + to + ") g");
       }
       s.execute("VACUUM ANALYZE items");
+      s.execute("CHECKPOINT");
       try (ResultSet rs = s.executeQuery("SELECT pg_database_size('bench')")) {
         rs.next();
         return rs.getLong(1);
@@ -197,10 +245,12 @@ public final class BackupBenchmark {
     }
   }
 
-  /** CPU time of this JVM: compression, encryption and hashing, unlike wall time, hardly depend on other load. */
-  private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
+  private static String list(double[] v) {
+    StringBuilder b = new StringBuilder();
+    for (double d : v) {
+      b.append(b.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.1f", d));
+    }
+    return b.toString();
   }
 
   private static double median(double[] v) {
@@ -216,5 +266,4 @@ public final class BackupBenchmark {
   private static double mb(long bytes) {
     return bytes / 1048576.0;
   }
-
 }

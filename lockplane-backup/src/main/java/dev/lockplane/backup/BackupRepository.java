@@ -507,7 +507,7 @@ public final class BackupRepository implements AutoCloseable {
     }
 
     /**
-     * Compression of new backups (default zstd level 3).
+     * Compression of new backups (default zstd level 1).
      *
      * @param compression the compression
      * @return this builder

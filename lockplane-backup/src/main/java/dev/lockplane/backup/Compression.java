@@ -8,7 +8,7 @@ import java.util.Objects;
  * How backup data is compressed before it is encrypted.
  *
  * @param algorithm the algorithm
- * @param level the level: zstd 1–19 (default 3), gzip 1–9 (default 6), 0 for none
+ * @param level the level: zstd 1–19 (default 1), gzip 1–9 (default 6), 0 for none
  */
 public record Compression(Algorithm algorithm, int level) {
 
@@ -37,9 +37,12 @@ public record Compression(Algorithm algorithm, int level) {
     }
   }
 
-  /** Returns zstd at level 3. */
+  /**
+   * Returns zstd at level 1, the default: on PostgreSQL's pages it compresses about three times as
+   * fast as level 3 and stores no more (see the backup benchmark), and decompresses faster too.
+   */
   public static Compression zstd() {
-    return new Compression(Algorithm.ZSTD, 3);
+    return new Compression(Algorithm.ZSTD, 1);
   }
 
   /**

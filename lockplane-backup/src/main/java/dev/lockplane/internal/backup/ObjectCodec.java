@@ -1,7 +1,6 @@
 package dev.lockplane.internal.backup;
 
 import com.github.luben.zstd.ZstdInputStream;
-import com.github.luben.zstd.ZstdOutputStream;
 import com.google.crypto.tink.StreamingAead;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
@@ -29,6 +28,12 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
  * what was written.
  */
 public final class ObjectCodec {
+  /**
+   * The size of reads from sources and of writes to storage: large enough that system calls and
+   * per-call overheads (JNI, digest updates) vanish next to the work per byte.
+   */
+  static final int IO_CHUNK = 1 << 20;
+
   private final Compression compression;
   private final StreamingAead aead;
 
@@ -63,19 +68,25 @@ public final class ObjectCodec {
   public StoredObject write(BackupStorage storage, String backupId, String key, InputStream source, long limit,
       LongConsumer progress) throws IOException {
     Counting stored = null;
+    OutputStream comp = null;
     boolean done = false;
     try {
       stored = new Counting(storage.create(key));
       OutputStream enc = stored;
       if (aead != null) {
         try {
-          enc = aead.newEncryptingStream(stored, associatedData(backupId, key));
+          // the AEAD writes one small segment at a time: buffering gives storage and digest whole chunks
+          enc = aead.newEncryptingStream(new java.io.BufferedOutputStream(stored, IO_CHUNK), associatedData(backupId, key));
+          if (PipelineProfile.ON) {
+            enc = new TimedOut(enc, PipelineProfile.Stage.ENCRYPT, PipelineProfile.Stage.COMPRESS);
+            stored.parent = PipelineProfile.Stage.ENCRYPT;
+          }
         } catch (GeneralSecurityException e) {
           throw new IOException("cannot start encryption: " + e.getClass().getSimpleName());
         }
       }
-      OutputStream comp = switch (compression.algorithm()) {
-        case ZSTD -> new ZstdOutputStream(enc, compression.level());
+      comp = switch (compression.algorithm()) {
+        case ZSTD -> new ZstdFrames(enc, compression.level(), limit);
         case GZIP -> {
           GzipParameters p = new GzipParameters();
           p.setCompressionLevel(compression.level());
@@ -84,23 +95,39 @@ public final class ObjectCodec {
         case NONE -> enc;
       };
       MessageDigest plain = sha256();
-      byte[] buf = new byte[256 * 1024];
+      byte[] buf = new byte[(int) Math.max(1, Math.min(IO_CHUNK, limit))];
       long total = 0;
       while (total < limit) {
+        long t0 = PipelineProfile.ON ? System.nanoTime() : 0;
         int n = source.read(buf, 0, (int) Math.min(buf.length, limit - total));
         if (n < 0) {
           break;
         }
+        long t1 = PipelineProfile.ON ? System.nanoTime() : 0;
         plain.update(buf, 0, n);
+        long t2 = PipelineProfile.ON ? System.nanoTime() : 0;
         comp.write(buf, 0, n);
+        if (PipelineProfile.ON) {
+          long t3 = System.nanoTime();
+          PipelineProfile.add(PipelineProfile.Stage.SOURCE_READ, t1 - t0);
+          PipelineProfile.add(PipelineProfile.Stage.PLAIN_HASH, t2 - t1);
+          PipelineProfile.add(PipelineProfile.Stage.COMPRESS, t3 - t2);
+        }
         total += n;
         progress.accept(n);
       }
+      long tc = PipelineProfile.ON ? System.nanoTime() : 0;
       comp.close();
+      if (PipelineProfile.ON) {
+        PipelineProfile.add(PipelineProfile.Stage.COMPRESS, System.nanoTime() - tc);
+      }
       done = true;
       return new StoredObject(key, total, stored.count, hex(plain.digest()), hex(stored.digest.digest()));
     } finally {
       if (!done) {
+        if (comp instanceof ZstdFrames frames) {
+          frames.discard();
+        }
         // delete before close: an object store publishes an object when its stream closes
         try {
           storage.delete(key);
@@ -130,11 +157,17 @@ public final class ObjectCodec {
    * @throws IOException when the object cannot be opened
    */
   public InputStream read(BackupStorage storage, String backupId, StoredObject expected) throws IOException {
-    CountingIn stored = new CountingIn(storage.open(expected.key()));
+    // the AEAD reads one small segment at a time: buffering turns those into large storage reads
+    CountingIn stored = new CountingIn(new java.io.BufferedInputStream(storage.open(expected.key()),
+        (int) Math.max(8192, Math.min(IO_CHUNK, expected.storedSize()))));
     InputStream dec = stored;
     if (aead != null) {
       try {
         dec = aead.newDecryptingStream(stored, associatedData(backupId, expected.key()));
+        if (PipelineProfile.ON) {
+          dec = new TimedIn(dec, PipelineProfile.Stage.DECRYPT, PipelineProfile.Stage.DECOMPRESS);
+          stored.parent = PipelineProfile.Stage.DECRYPT;
+        }
       } catch (GeneralSecurityException e) {
         stored.close();
         throw new IOException("cannot start decryption: " + e.getClass().getSimpleName());
@@ -167,7 +200,7 @@ public final class ObjectCodec {
     }
     MessageDigest d = sha256();
     try (InputStream in = storage.open(expected.key())) {
-      byte[] buf = new byte[256 * 1024];
+      byte[] buf = new byte[IO_CHUNK];
       int n;
       while ((n = in.read(buf)) >= 0) {
         d.update(buf, 0, n);
@@ -194,6 +227,8 @@ public final class ObjectCodec {
     final OutputStream out;
     final MessageDigest digest = sha256();
     long count;
+    /** The stage whose time includes this stream's, for the profile. */
+    PipelineProfile.Stage parent = PipelineProfile.Stage.COMPRESS;
 
     Counting(OutputStream out) {
       super(out);
@@ -202,15 +237,21 @@ public final class ObjectCodec {
 
     @Override
     public void write(int b) throws IOException {
-      out.write(b);
-      digest.update((byte) b);
-      count++;
+      write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+      long t0 = PipelineProfile.ON ? System.nanoTime() : 0;
       out.write(b, off, len);
+      long t1 = PipelineProfile.ON ? System.nanoTime() : 0;
       digest.update(b, off, len);
+      if (PipelineProfile.ON) {
+        long t2 = System.nanoTime();
+        PipelineProfile.add(PipelineProfile.Stage.STORAGE_WRITE, t1 - t0);
+        PipelineProfile.add(PipelineProfile.Stage.STORED_HASH, t2 - t1);
+        PipelineProfile.add(parent, -(t2 - t0));
+      }
       count += len;
     }
   }
@@ -218,6 +259,8 @@ public final class ObjectCodec {
   static final class CountingIn extends FilterInputStream {
     final MessageDigest digest = sha256();
     long count;
+    /** The stage whose time includes this stream's, for the profile. */
+    PipelineProfile.Stage parent = PipelineProfile.Stage.DECOMPRESS;
 
     CountingIn(InputStream in) {
       super(in);
@@ -235,12 +278,29 @@ public final class ObjectCodec {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      long t0 = PipelineProfile.ON ? System.nanoTime() : 0;
       int n = in.read(b, off, len);
+      long t1 = PipelineProfile.ON ? System.nanoTime() : 0;
       if (n > 0) {
         digest.update(b, off, n);
         count += n;
       }
+      if (PipelineProfile.ON) {
+        long t2 = System.nanoTime();
+        PipelineProfile.add(PipelineProfile.Stage.STORAGE_READ, t1 - t0);
+        PipelineProfile.add(PipelineProfile.Stage.STORED_HASH, t2 - t1);
+        PipelineProfile.add(parent, -(t2 - t0));
+      }
       return n;
+    }
+
+    /**
+     * No mark: a reader that rewinds (Tink's, when it tries the keys of a keyset) would count the
+     * bytes it reads again; without mark it buffers what it needs itself.
+     */
+    @Override
+    public boolean markSupported() {
+      return false;
     }
 
     @Override
@@ -294,16 +354,22 @@ public final class ObjectCodec {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n;
+      long t0 = PipelineProfile.ON ? System.nanoTime() : 0;
       try {
         n = in.read(b, off, len);
       } catch (IOException e) {
         throw failure(e);
       }
+      long t1 = PipelineProfile.ON ? System.nanoTime() : 0;
       if (n < 0) {
         finish();
         return -1;
       }
       digest.update(b, off, n);
+      if (PipelineProfile.ON) {
+        PipelineProfile.add(PipelineProfile.Stage.DECOMPRESS, t1 - t0);
+        PipelineProfile.add(PipelineProfile.Stage.PLAIN_HASH, System.nanoTime() - t1);
+      }
       count += n;
       if (count > expected.size()) {
         throw corrupted("holds more plaintext than the " + expected.size() + " bytes recorded", null);
@@ -356,6 +422,58 @@ public final class ObjectCodec {
       } finally {
         stored.close();
       }
+    }
+  }
+
+  /** Adds the time spent in a layer to its stage and takes it from the enclosing stage's. */
+  private static final class TimedOut extends FilterOutputStream {
+    private final PipelineProfile.Stage stage;
+    private final PipelineProfile.Stage parent;
+
+    TimedOut(OutputStream out, PipelineProfile.Stage stage, PipelineProfile.Stage parent) {
+      super(out);
+      this.stage = stage;
+      this.parent = parent;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      long t0 = System.nanoTime();
+      out.write(b, off, len);
+      long t = System.nanoTime() - t0;
+      PipelineProfile.add(stage, t);
+      PipelineProfile.add(parent, -t);
+    }
+
+    @Override
+    public void close() throws IOException {
+      long t0 = System.nanoTime();
+      out.close();
+      long t = System.nanoTime() - t0;
+      PipelineProfile.add(stage, t);
+      PipelineProfile.add(parent, -t);
+    }
+  }
+
+  /** Adds the time spent in a layer to its stage and takes it from the enclosing stage's. */
+  private static final class TimedIn extends FilterInputStream {
+    private final PipelineProfile.Stage stage;
+    private final PipelineProfile.Stage parent;
+
+    TimedIn(InputStream in, PipelineProfile.Stage stage, PipelineProfile.Stage parent) {
+      super(in);
+      this.stage = stage;
+      this.parent = parent;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      long t0 = System.nanoTime();
+      int n = in.read(b, off, len);
+      long t = System.nanoTime() - t0;
+      PipelineProfile.add(stage, t);
+      PipelineProfile.add(parent, -t);
+      return n;
     }
   }
 }

@@ -206,12 +206,16 @@ public final class Restorer {
   /** Streams one file's plaintext, part after part. */
   public static void copyPlaintext(RepositoryEngine engine, ObjectCodec codec, Manifest m, Manifest.FileEntry f,
       OutputStream out, ProgressTracker progress) throws IOException {
-    byte[] buf = new byte[256 * 1024];
+    byte[] buf = new byte[ObjectCodec.IO_CHUNK];
     for (StoredObject o : f.parts()) {
       try (InputStream in = codec.read(engine.storage(), m.id(), o)) {
         int n;
         while ((n = in.read(buf)) >= 0) {
+          long t0 = PipelineProfile.ON ? System.nanoTime() : 0;
           out.write(buf, 0, n);
+          if (PipelineProfile.ON) {
+            PipelineProfile.add(PipelineProfile.Stage.TARGET_WRITE, System.nanoTime() - t0);
+          }
           progress.bytes(n);
         }
       }
