@@ -7,7 +7,6 @@ import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.fs.FileTrees;
 import dev.lockplane.postgres.LocalPostgres;
-import dev.lockplane.testing.SharedPostgres;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +14,28 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An incremental backup refuses a missing or damaged parent; a broken chain is named; a failed one leaves nothing. */
 class IncrementalFailureTest {
   @TempDir Path tmp;
+  /** A small cluster of its own: the backups here copy the whole cluster several times. */
+  private static LocalPostgres server;
+
+  @BeforeAll
+  static void start() {
+    server = LocalPostgres.builder().start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
 
   private static void touch(LocalPostgres pg, String db) throws Exception {
     try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
@@ -30,7 +45,7 @@ class IncrementalFailureTest {
 
   @Test
   void aMissingOrCorruptParentIsRefusedByName() throws Exception {
-    LocalPostgres pg = SharedPostgres.get();
+    LocalPostgres pg = server;
     TestData.createPostgres(pg, "inc_parent", 200);
     BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
     assertThatThrownBy(() -> repo.backup().physical(pg).incremental().run())
@@ -68,7 +83,7 @@ class IncrementalFailureTest {
 
   @Test
   void aChainWithAGapIsNamedByRestoreAndVerify() throws Exception {
-    LocalPostgres pg = SharedPostgres.get();
+    LocalPostgres pg = server;
     TestData.createPostgres(pg, "inc_gap", 200);
     BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
     Backup full = repo.backup().physical(pg).run();
@@ -98,7 +113,7 @@ class IncrementalFailureTest {
 
   @Test
   void aFailedIncrementalIsInvisibleAndLeavesItsParentIntact() throws Exception {
-    LocalPostgres pg = SharedPostgres.get();
+    LocalPostgres pg = server;
     TestData.createPostgres(pg, "inc_fail", 200);
     BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).partSize(64 * 1024).open();
     Backup full = repo.backup().physical(pg).run();
@@ -126,7 +141,7 @@ class IncrementalFailureTest {
 
   @Test
   void theRequestRejectsConflictingSettings() {
-    LocalPostgres pg = SharedPostgres.get();
+    LocalPostgres pg = server;
     BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
     assertThatThrownBy(() -> repo.backup().physical(pg).incremental().incrementalFrom("x"))
         .isInstanceOf(LockplaneException.class).hasMessageContaining("already made incremental (on the latest physical backup)");
