@@ -15,6 +15,8 @@ class BackupIncrementalCommandTest {
 
   @Test
   void incrementalCreateListShow() throws Exception {
+    // the server's unprivileged account must reach the data directory inside the private temporary directory
+    java.nio.file.Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     Path data = tmp.resolve("pg");
     try (LocalPostgres pg = LocalPostgres.builder().dataDirectory(data).start();
         Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
