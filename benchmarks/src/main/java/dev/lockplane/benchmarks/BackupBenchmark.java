@@ -219,7 +219,7 @@ public final class BackupBenchmark {
   }
 
   /** Creates database {@code bench} of about {@code sizeMb} MB: mixed text, numbers, timestamps, an index. */
-  private static long load(LocalPostgres pg, int sizeMb) throws Exception {
+  static long load(LocalPostgres pg, int sizeMb) throws Exception {
     try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE bench");
     }

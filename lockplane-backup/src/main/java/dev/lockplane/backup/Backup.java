@@ -16,13 +16,17 @@ import java.util.Optional;
  * @param tags the tags given when it was taken, sorted
  * @param databases the databases it holds
  * @param serverVersion the server's version (SQLite: the library version)
- * @param size the plaintext size in bytes
- * @param storedSize the stored (compressed, encrypted) size in bytes
- * @param objects the number of data objects
+ * @param size the plaintext size in bytes of everything a restore writes (for an incremental backup,
+ *     the bytes it represents, most of them stored by the backups it depends on)
+ * @param storedSize the stored (compressed, encrypted) size in bytes of the objects this backup
+ *     itself stored
+ * @param objects the number of data objects this backup itself stored
  * @param keyId the id of the key that encrypted it, or -1 when not encrypted
  * @param parent the backup this one depends on, or {@code null}
  * @param rowCounts rows per table ({@code database.schema.table}) at backup time
  * @param verifiedAt when it last passed a data or drill verification, or {@code null}
+ * @param incremental whether it is an incremental physical backup, stored as changes to its
+ *     {@link #parent} (and that one's chain) and restored through the whole chain
  */
 public record Backup(
     String id,
@@ -38,7 +42,8 @@ public record Backup(
     long keyId,
     String parent,
     Map<String, Long> rowCounts,
-    Instant verifiedAt) {
+    Instant verifiedAt,
+    boolean incremental) {
 
   /** Validates and copies the components. */
   public Backup {
@@ -49,6 +54,34 @@ public record Backup(
     tags = List.copyOf(tags);
     databases = List.copyOf(databases);
     rowCounts = Map.copyOf(rowCounts);
+    if (incremental && parent == null) {
+      throw new IllegalArgumentException("An incremental backup has a parent");
+    }
+  }
+
+  /**
+   * Describes a full (not incremental) backup.
+   *
+   * @param id the id
+   * @param kind the kind
+   * @param startTime when it started
+   * @param stopTime when it finished
+   * @param tags the tags
+   * @param databases the databases
+   * @param serverVersion the server version
+   * @param size the plaintext size
+   * @param storedSize the stored size
+   * @param objects the number of objects
+   * @param keyId the key id, or -1
+   * @param parent the backup it depends on, or {@code null}
+   * @param rowCounts rows per table
+   * @param verifiedAt when it last passed verification, or {@code null}
+   */
+  public Backup(String id, BackupKind kind, Instant startTime, Instant stopTime, List<String> tags, List<String> databases,
+      String serverVersion, long size, long storedSize, int objects, long keyId, String parent, Map<String, Long> rowCounts,
+      Instant verifiedAt) {
+    this(id, kind, startTime, stopTime, tags, databases, serverVersion, size, storedSize, objects, keyId, parent, rowCounts,
+        verifiedAt, false);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.lockplane.backup;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
+import dev.lockplane.internal.backup.IncrementalFiles;
 import dev.lockplane.internal.backup.LogicalSource;
 import dev.lockplane.internal.backup.Manifest;
 import dev.lockplane.internal.backup.MigrationState;
@@ -18,7 +19,8 @@ import java.util.Objects;
 
 /**
  * Describes one backup: its source (exactly one of {@link #physical}, {@link #logical},
- * {@link #sqlite}), tags and a progress listener; {@link #run()} takes it.
+ * {@link #sqlite}), whether a physical one is {@link #incremental()}, tags and a progress
+ * listener; {@link #run()} takes it.
  *
  * <pre>{@code
  * Backup b = repo.backup().logical(pg, "app").tag("nightly").run();
@@ -38,6 +40,8 @@ public final class BackupRequest {
   private BackupKind kind;
   private final List<String> tags = new ArrayList<>();
   private String parent;
+  private boolean incremental;
+  private String incrementalFrom;
   private ProgressListener listener = ProgressListener.NONE;
   private String schemaHash;
 
@@ -161,6 +165,10 @@ public final class BackupRequest {
     if (parent != null) {
       throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "parent was already set to " + parent + "; set it once.");
     }
+    if (incremental) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "The backup was already made incremental ("
+          + incrementalDescription() + "); an incremental backup's parent is set by incrementalFrom(id), not parent(id).");
+    }
     engine.manifest(id);
     this.parent = id;
     return this;
@@ -185,6 +193,53 @@ public final class BackupRequest {
   }
 
   /**
+   * Makes this physical backup incremental on the latest physical backup of the same cluster (same
+   * system identifier) in the repository: files and parts whose content is the parent's are not
+   * stored again, and on PostgreSQL 17+ with {@code summarize_wal = on} changed relation files store
+   * only their changed blocks. Restore, verify and prune handle the chain it forms.
+   *
+   * <pre>{@code
+   * Backup monday = repo.backup().physical(pg).run();
+   * Backup tuesday = repo.backup().physical(pg).incremental().run();   // parent: monday
+   * }</pre>
+   *
+   * @return this request
+   */
+  public BackupRequest incremental() {
+    setIncremental(null);
+    return this;
+  }
+
+  /**
+   * Makes this physical backup incremental on a given backup, which must be a complete, intact
+   * physical backup of the same cluster (a full one or an incremental one).
+   *
+   * @param parentId the parent backup's id
+   * @return this request
+   */
+  public BackupRequest incrementalFrom(String parentId) {
+    setIncremental(Objects.requireNonNull(parentId, "parentId"));
+    return this;
+  }
+
+  private void setIncremental(String from) {
+    if (incremental) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "The backup was already made incremental ("
+          + incrementalDescription() + "); set it once.");
+    }
+    if (parent != null) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "parent was already set to " + parent
+          + "; an incremental backup's parent is set by incrementalFrom(id).");
+    }
+    incremental = true;
+    incrementalFrom = from;
+  }
+
+  private String incrementalDescription() {
+    return incrementalFrom == null ? "on the latest physical backup" : "on " + incrementalFrom;
+  }
+
+  /**
    * Receives progress (bytes, files, phase).
    *
    * @param listener the listener
@@ -206,6 +261,11 @@ public final class BackupRequest {
       throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
           "No backup source: call physical(pg), logical(pg, database) or sqlite(file) first.");
     }
+    if (incremental && (kind != BackupKind.PHYSICAL || remoteUrl != null)) {
+      throw new LockplaneException(ErrorCode.UNSUPPORTED, "An incremental backup is a physical backup of a server whose"
+          + " data directory this JVM reads (physical(pg)); " + sourceDescription + " cannot be incremental. Take a full backup.");
+    }
+    IncrementalFiles inc = incremental ? new IncrementalFiles(engine, incrementalFrom) : null;
     ProgressTracker tracker = new ProgressTracker(listener);
     // read before the data is copied: the backup holds at least this much of the history
     Map<String, String> state = migrationState();
@@ -220,10 +280,10 @@ public final class BackupRequest {
               Map.of("source", sourceDescription, "sourceHost", where.host(), "sourcePort", String.valueOf(where.port()),
                   "sourceDatabase", where.database(), "method", "pg_basebackup"));
         }
-        PhysicalSource.Result r = PhysicalSource.run(server, id, writer, tracker);
+        PhysicalSource.Result r = PhysicalSource.run(server, id, writer, tracker, inc);
         yield new RepositoryEngine.Facts(kind, "postgresql", r.serverVersion(), r.major(), r.databases(),
             r.systemIdentifier(), r.startWal(), r.stopWal(), r.timeline(), r.directories(), r.tables(),
-            Map.of("source", sourceDescription));
+            Map.of("source", sourceDescription), inc);
       }
       case LOGICAL -> {
         LogicalSource.Result r = LogicalSource.run(server, database, jobs, id, writer, engine.staging(), tracker);

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code lockplane backup create}: take a backup of a SQLite file or of a Lockplane cluster. */
 @Command(name = "create", description = {"Take a backup: --sqlite FILE, --physical --pgdata DIR, --physical --url URL (any",
     "server, over the replication protocol with pg_basebackup), or --logical --pgdata DIR --database DB.",
+    "--physical --pgdata DIR --incremental [--parent ID] stores only what changed since the parent.",
     "Prints the new backup's id."})
 final class BackupCreateCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
@@ -30,6 +31,15 @@ final class BackupCreateCommand extends BaseCommand {
   @Option(names = "--physical", description = "A physical backup of the cluster in --pgdata, or of the server at --url "
       + "(a role with REPLICATION; pg_basebackup of the server's major version).")
   boolean physical;
+
+  @Option(names = "--incremental", description = "With --physical --pgdata: store only what changed since the parent (the latest "
+      + "physical backup of the same cluster, or --parent ID): unchanged files are referenced, and on PostgreSQL 17+ with "
+      + "summarize_wal = on changed relation files store their changed blocks.")
+  boolean incremental;
+
+  @Option(names = "--parent", paramLabel = "ID", description = "With --incremental: the backup to build on (default: the latest "
+      + "physical backup of the same cluster).")
+  String parent;
 
   @Option(names = "--logical", description = "A logical backup (pg_dump) of --database in the cluster in --pgdata.")
   boolean logical;
@@ -77,6 +87,12 @@ final class BackupCreateCommand extends BaseCommand {
     if (logical && database == null) {
       throw usage("--logical needs --database DB");
     }
+    if (parent != null && !incremental) {
+      throw usage("--parent goes with --incremental");
+    }
+    if (incremental && !physical) {
+      throw usage("--incremental goes with --physical");
+    }
     BackupRepository.Builder b = repository.builder(cli, spec, false, true);
     if (compression != null) {
       b.compression(switch (compression.toLowerCase(Locale.ROOT)) {
@@ -96,6 +112,13 @@ final class BackupCreateCommand extends BaseCommand {
     }
     BackupRequest r = b.open().backup();
     tags.forEach(r::tag);
+    if (incremental) {
+      if (parent != null) {
+        r.incrementalFrom(parent);
+      } else {
+        r.incremental();
+      }
+    }
     r.progress(new BackupProgress(reporter()));
     Backup backup;
     if (sqlite != null) {

@@ -23,6 +23,7 @@ final class BackupJson {
     m.put("objects", b.objects());
     m.put("keyId", b.keyId() < 0 ? null : Long.toUnsignedString(b.keyId()));
     m.put("parent", b.parentId().orElse(null));
+    m.put("type", b.incremental() ? "incremental" : "full");
     m.put("verified", b.lastVerified().map(Object::toString).orElse(null));
     m.put("rowCounts", new TreeMap<>(b.rowCounts()));
     return m;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code lockplane backup list}: the complete backups, oldest first. */
-@Command(name = "list", description = "List the repository's complete backups, oldest first (no keys needed).")
+@Command(name = "list", description = {"List the repository's complete backups, oldest first (no keys needed).",
+    "TYPE is full or incremental; an incremental's SIZE is what it restores, STORED what it stores itself."})
 final class BackupListCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
   @Mixin EnvironmentOptions environment;
@@ -26,9 +27,11 @@ final class BackupListCommand extends BaseCommand {
       out.print(Json.write(backups.stream().map(BackupJson::of).toList()));
       return Main.OK;
     }
-    out.printf(Locale.ROOT, "%-24s %-8s %-20s %12s %12s %-10s %s%n", "ID", "KIND", "STARTED", "SIZE", "STORED", "VERIFIED", "TAGS");
+    out.printf(Locale.ROOT, "%-24s %-8s %-11s %-24s %-20s %12s %12s %-10s %s%n", "ID", "KIND", "TYPE", "PARENT", "STARTED",
+        "SIZE", "STORED", "VERIFIED", "TAGS");
     for (Backup b : backups) {
-      out.printf(Locale.ROOT, "%-24s %-8s %-20s %12d %12d %-10s %s%n", b.id(), b.kind().name().toLowerCase(Locale.ROOT),
+      out.printf(Locale.ROOT, "%-24s %-8s %-11s %-24s %-20s %12d %12d %-10s %s%n", b.id(), b.kind().name().toLowerCase(Locale.ROOT),
+          b.incremental() ? "incremental" : "full", b.parentId().orElse("-"),
           b.startTime().toString().substring(0, 19) + "Z", b.size(), b.storedSize(),
           b.lastVerified().map(t -> t.toString().substring(0, 10)).orElse("-"), String.join(",", b.tags()));
     }

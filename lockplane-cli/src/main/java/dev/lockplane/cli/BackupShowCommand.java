@@ -45,11 +45,16 @@ final class BackupShowCommand extends BaseCommand {
     out.println("finished:  " + b.stopTime());
     out.println("server:    " + b.serverVersion());
     out.println("databases: " + String.join(", ", b.databases()));
-    out.println("size:      " + b.size() + " bytes, stored " + b.storedSize() + " bytes in " + b.objects() + " objects");
+    out.println("type:      " + (b.incremental() ? "incremental" : "full"));
+    out.println("size:      " + b.size() + " bytes, stored " + b.storedSize() + " bytes in " + b.objects() + " objects"
+        + (b.incremental() ? " (the rest is stored by its chain)" : ""));
     out.println("key id:    " + (b.keyId() < 0 ? "none (unencrypted)" : Long.toUnsignedString(b.keyId())));
     out.println("tags:      " + String.join(", ", b.tags()));
     out.println("verified:  " + b.lastVerified().map(Object::toString).orElse("never"));
     b.parentId().ifPresent(p -> out.println("parent:    " + p));
+    if (b.incremental()) {
+      out.println("chain:     " + chain(repo, b));
+    }
     out.println("tables:");
     b.rowCounts().entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> out.println("  " + e.getKey() + " " + e.getValue() + " rows"));
@@ -81,5 +86,22 @@ final class BackupShowCommand extends BaseCommand {
         }
       }
     }
+  }
+
+  /** Describes the chain a restore reads, the backup itself first, naming a link that cannot be read. */
+  private static String chain(BackupRepository repo, Backup b) {
+    StringBuilder text = new StringBuilder(b.id() + " (stores " + b.storedSize() + " bytes)");
+    Backup link = b;
+    while (link.incremental()) {
+      String parent = link.parentId().orElseThrow();
+      try {
+        link = repo.show(parent);
+      } catch (dev.lockplane.backup.BackupException e) {
+        return text + " <- " + parent + " (cannot be read: " + e.code() + "; the chain is broken)";
+      }
+      text.append(" <- ").append(link.id()).append(" (").append(link.incremental() ? "incremental" : "full").append(", stores ")
+          .append(link.storedSize()).append(" bytes)");
+    }
+    return text.toString();
   }
 }

@@ -102,6 +102,20 @@ public final class DataWriter implements AutoCloseable {
    * @param modeOf the file whose permission bits a restore gives the file
    */
   public void addFile(String path, Path file, long size, boolean mayVanish, Path modeOf) {
+    addFile(path, file, size, mayVanish, modeOf, null);
+  }
+
+  /**
+   * Schedules a file whose parts may already be stored by an earlier backup (an incremental's parent).
+   *
+   * @param path the path recorded in the manifest
+   * @param file the file to read
+   * @param size its size when listed
+   * @param mayVanish whether a missing file is skipped rather than an error
+   * @param modeOf the file whose permission bits a restore gives the file
+   * @param reuse finds a part's earlier object, or {@code null} to store every part
+   */
+  public void addFile(String path, Path file, long size, boolean mayVanish, Path modeOf, PartReuse reuse) {
     modes.put(path, modeOf(modeOf));
     long parts = Math.max(1, (size + partSize - 1) / partSize);
     for (int i = 0; i < parts; i++) {
@@ -110,6 +124,11 @@ public final class DataWriter implements AutoCloseable {
       String key = nextKey();
       Future<StoredObject> f = pool.submit(() -> {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+          StoredObject earlier = reuse == null ? null : reuse.find(ch, offset, Math.max(0, len));
+          if (earlier != null) {
+            progress.bytes(Math.max(0, len));
+            return earlier;
+          }
           ch.position(offset);
           InputStream in = Channels.newInputStream(ch);
           StoredObject o = codec.write(storage, backupId, key, in, Math.max(0, len), progress::bytes);
@@ -219,7 +238,9 @@ public final class DataWriter implements AutoCloseable {
     for (Map.Entry<String, List<StoredObject>> e : byPath.entrySet()) {
       if (vanished.containsKey(e.getKey())) {
         for (StoredObject o : e.getValue()) {
-          deleteQuietly(o.key());
+          if (ObjectKeys.isDataObjectOf(backupId, o.key())) {
+            deleteQuietly(o.key());
+          }
         }
         continue;
       }
@@ -228,6 +249,21 @@ public final class DataWriter implements AutoCloseable {
           modes.getOrDefault(e.getKey(), Manifest.modeText(Manifest.DEFAULT_MODE))));
     }
     return files;
+  }
+
+  /** Finds the object an earlier backup stored for the same bytes of a file. */
+  @FunctionalInterface
+  public interface PartReuse {
+    /**
+     * Returns the earlier object holding exactly these bytes, or {@code null} to store them.
+     *
+     * @param file the open file
+     * @param offset where the part starts
+     * @param length its length
+     * @return the earlier object, or {@code null}
+     * @throws IOException when the file cannot be read
+     */
+    StoredObject find(FileChannel file, long offset, long length) throws IOException;
   }
 
   private BackupException failure(String what, Throwable cause) {

@@ -68,9 +68,9 @@ public final class ManifestCodec {
       throw new InvalidManifest("fails its checksum (recorded " + expected + ", computed " + actual + ")");
     }
     int version = tree.path("formatVersion").asInt(-1);
-    if (version != Manifest.FORMAT_VERSION) {
-      throw new InvalidManifest("has format version " + version + "; this Lockplane reads version "
-          + Manifest.FORMAT_VERSION + ". Use a Lockplane version that knows it.");
+    if (version != Manifest.FORMAT_VERSION && version != Manifest.INCREMENTAL_FORMAT_VERSION) {
+      throw new InvalidManifest("has format version " + version + "; this Lockplane reads versions "
+          + Manifest.FORMAT_VERSION + " and " + Manifest.INCREMENTAL_FORMAT_VERSION + ". Use a Lockplane version that knows it.");
     }
     Manifest m;
     try {
@@ -81,6 +81,12 @@ public final class ManifestCodec {
     if (m.id() == null || !m.id().matches("[0-9A-Za-z_.-]+") || m.files() == null || m.directories() == null) {
       throw new InvalidManifest("does not have the expected fields (id, files, directories)");
     }
+    if ((m.incremental() != null) != (version == Manifest.INCREMENTAL_FORMAT_VERSION)
+        || m.incremental() != null && (m.incremental().chain() == null || m.incremental().chain().isEmpty()
+            || !m.incremental().chain().get(0).equals(m.parent()))) {
+      throw new InvalidManifest("does not have the expected fields (an incremental backup has format version "
+          + Manifest.INCREMENTAL_FORMAT_VERSION + " and a chain starting at its parent)");
+    }
     checkNames(m);
     return m;
   }
@@ -90,7 +96,7 @@ public final class ManifestCodec {
    * target. Such a manifest has a valid checksum, so it was written on purpose: it is refused
    * outright, never replaced by its copy.
    */
-  private static void checkNames(Manifest m) throws UnsafeManifest {
+  private static void checkNames(Manifest m) throws InvalidManifest {
     for (String d : m.directories()) {
       if (!ObjectKeys.isRelativePath(d)) {
         throw new UnsafeManifest(d, "names the directory '" + d + "', which escapes the restore target");
@@ -103,14 +109,30 @@ public final class ManifestCodec {
       if (f.mode() != null && !f.mode().matches("0?[0-7]{3}")) {
         throw new UnsafeManifest(f.path(), "records the mode '" + f.mode() + "' for '" + f.path() + "', which is not a permission mode");
       }
-      for (StoredObject o : f.parts() == null ? java.util.List.<StoredObject>of() : f.parts()) {
-        if (o == null || !ObjectKeys.isDataObjectOf(m.id(), o.key())) {
+      if (f.parts() == null || f.deltas() != null && f.deltas().stream().anyMatch(d -> d == null || d.parts() == null)) {
+        throw new InvalidManifest("does not have the expected fields (parts of " + f.path() + ")");
+      }
+      for (StoredObject o : f.allObjects()) {
+        if (o == null || !ownedByChain(m, o.key())) {
           String key = o == null ? "null" : o.key();
           throw new UnsafeManifest(key, "names the object key '" + key + "', which is outside the backup's own data ("
-              + DataWriter.prefix(m.id()) + "data/)");
+              + DataWriter.prefix(m.id()) + "data/)" + (m.incrementalBackup() ? " and that of the backups it depends on" : ""));
         }
       }
     }
+  }
+
+  /** An incremental backup reads objects of the backups it depends on, and of no other. */
+  private static boolean ownedByChain(Manifest m, String key) {
+    if (ObjectKeys.isDataObjectOf(m.id(), key)) {
+      return true;
+    }
+    for (String ancestor : m.chain()) {
+      if (ancestor != null && ancestor.matches("[0-9A-Za-z_.-]+") && ObjectKeys.isDataObjectOf(ancestor, key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String checksum(JsonNode tree) throws IOException {

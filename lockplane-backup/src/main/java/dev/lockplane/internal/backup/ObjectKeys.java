@@ -49,4 +49,21 @@ public final class ObjectKeys {
     String prefix = DataWriter.prefix(backupId) + "data/";
     return isSafe(key) && key.startsWith(prefix) && key.indexOf('/', prefix.length()) < 0 && key.length() > prefix.length();
   }
+
+  /**
+   * Returns the id of the backup a data object belongs to: the objects of an incremental backup's
+   * chain are encrypted with their own backup's id as associated data.
+   *
+   * @param key a data object key, {@code backups/ID/data/N}
+   * @param fallback the id returned for a key of another shape
+   * @return the owning backup's id
+   */
+  public static String ownerOf(String key, String fallback) {
+    String prefix = "backups/";
+    if (!key.startsWith(prefix)) {
+      return fallback;
+    }
+    int slash = key.indexOf('/', prefix.length());
+    return slash < 0 ? fallback : key.substring(prefix.length(), slash);
+  }
 }

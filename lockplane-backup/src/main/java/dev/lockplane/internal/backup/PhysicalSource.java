@@ -58,6 +58,21 @@ public final class PhysicalSource {
    * @return the recorded facts
    */
   public static Result run(LocalPostgres pg, String backupId, DataWriter writer, ProgressTracker progress) {
+    return run(pg, backupId, writer, progress, null);
+  }
+
+  /**
+   * Runs a full or an incremental backup.
+   *
+   * @param pg the server
+   * @param backupId the backup id, used as the label
+   * @param writer the data writer
+   * @param progress the progress tracker
+   * @param incremental decides what an incremental stores, or {@code null} for a full backup
+   * @return the recorded facts
+   */
+  public static Result run(LocalPostgres pg, String backupId, DataWriter writer, ProgressTracker progress,
+      IncrementalFiles incremental) {
     Path dataDir = pg.dataDirectory();
     try (Connection c = pg.connect("postgres")) {
       c.setAutoCommit(true);
@@ -65,6 +80,9 @@ public final class PhysicalSource {
       int num = Integer.parseInt(scalar(c, "SHOW server_version_num"));
       int major = num / 10000;
       String sysid = scalar(c, "SELECT system_identifier::text FROM pg_control_system()");
+      if (incremental != null) {
+        incremental.resolve(sysid, major, backupId, writer);
+      }
       List<String> databases = new ArrayList<>();
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname")) {
@@ -89,6 +107,9 @@ public final class PhysicalSource {
       int timeline = Integer.parseInt(scalar(c, "SELECT timeline_id::text FROM pg_control_checkpoint()"));
       boolean stopped = false;
       try {
+        if (incremental != null) {
+          incremental.started(c, major, startLsn, timeline);
+        }
         List<String> dirs = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         list(dataDir, dirs, files);
@@ -98,7 +119,11 @@ public final class PhysicalSource {
         }
         progress.phase(Progress.Phase.COPYING, total, files.size());
         for (Path f : files) {
-          writer.addFile(rel(dataDir, f), f, sizeOrZero(f), true);
+          if (incremental != null) {
+            incremental.add(rel(dataDir, f), f, sizeOrZero(f));
+          } else {
+            writer.addFile(rel(dataDir, f), f, sizeOrZero(f), true);
+          }
         }
         writer.awaitAll();
 

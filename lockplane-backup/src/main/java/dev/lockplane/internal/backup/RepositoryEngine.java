@@ -142,7 +142,15 @@ public final class RepositoryEngine {
   /** What a backup source produced, beside the files. */
   public record Facts(BackupKind kind, String engine, String serverVersion, int serverMajor, List<String> databases,
       String systemIdentifier, String startWal, String stopWal, Integer timeline, List<String> directories,
-      Map<String, Manifest.TableInfo> tables, Map<String, String> attributes) {}
+      Map<String, Manifest.TableInfo> tables, Map<String, String> attributes, IncrementalFiles incremental) {
+    /** The facts of a full backup. */
+    public Facts(BackupKind kind, String engine, String serverVersion, int serverMajor, List<String> databases,
+        String systemIdentifier, String startWal, String stopWal, Integer timeline, List<String> directories,
+        Map<String, Manifest.TableInfo> tables, Map<String, String> attributes) {
+      this(kind, engine, serverVersion, serverMajor, databases, systemIdentifier, startWal, stopWal, timeline, directories,
+          tables, attributes, null);
+    }
+  }
 
   /**
    * Takes a backup: takes a lease, runs the source, checks that every object it wrote is in
@@ -173,19 +181,32 @@ public final class RepositoryEngine {
       List<Manifest.FileEntry> files;
       try {
         f = source.apply(writer, id);
-        files = writer.finish();
+        files = f.incremental() == null ? writer.finish() : f.incremental().assemble(writer.finish());
       } catch (RuntimeException e) {
         writer.abort();
         throw Redaction.safe(e, id);
       }
-      Manifest m = new Manifest(Manifest.FORMAT_VERSION, id, f.kind().name().toLowerCase(java.util.Locale.ROOT), f.engine(),
+      Manifest.IncrementalInfo incremental = f.incremental() == null ? null : f.incremental().info();
+      Manifest m = new Manifest(incremental == null ? Manifest.FORMAT_VERSION : Manifest.INCREMENTAL_FORMAT_VERSION, id,
+          f.kind().name().toLowerCase(java.util.Locale.ROOT), f.engine(),
           f.serverVersion(), f.serverMajor(), f.databases(), f.systemIdentifier(), start.toString(),
-          Instant.now().toString(), f.startWal(), f.stopWal(), f.timeline(), parent,
+          Instant.now().toString(), f.startWal(), f.stopWal(), f.timeline(), incremental == null ? parent : incremental.chain().get(0),
           new Manifest.CompressionInfo(compression.algorithm().name().toLowerCase(java.util.Locale.ROOT), compression.level()),
           aead == null ? null : new Manifest.EncryptionInfo(dev.lockplane.backup.Keyset.KEY_TEMPLATE, keysetId, keyId),
-          List.copyOf(new TreeSet<>(tags)), new TreeMap<>(f.attributes()), f.directories(), files, new TreeMap<>(f.tables()));
+          List.copyOf(new TreeSet<>(tags)), new TreeMap<>(f.attributes()), f.directories(), files, new TreeMap<>(f.tables()),
+          incremental);
       progress.phase(Progress.Phase.MANIFEST, -1, -1);
       checkStored(id, files, writer);
+      if (incremental != null) {
+        try {
+          // a prune that removed a link while this backup ran would leave it unrestorable
+          IncrementalChain.require(this, m);
+        } catch (BackupException e) {
+          writer.abort();
+          throw new BackupException(e.code(), "Incremental backup " + id + " was not completed: " + e.getMessage(), id,
+              e.objectKey().orElse(null), null);
+        }
+      }
       byte[] bytes = ManifestCodec.encode(m);
       String prefix = DataWriter.prefix(id);
       try {
@@ -213,7 +234,7 @@ public final class RepositoryEngine {
    */
   private void checkStored(String id, List<Manifest.FileEntry> files, DataWriter writer) {
     for (Manifest.FileEntry f : files) {
-      for (StoredObject o : f.parts()) {
+      for (StoredObject o : f.allObjects()) {
         String problem;
         try {
           long size = storage.size(o.key());
@@ -375,7 +396,8 @@ public final class RepositoryEngine {
     m.tables().forEach((k, v) -> counts.put(k, v.rows()));
     return new Backup(m.id(), BackupKind.valueOf(m.kind().toUpperCase(java.util.Locale.ROOT)), Instant.parse(m.startTime()),
         Instant.parse(m.stopTime()), m.tags(), m.databases(), m.serverVersion(), m.size(), m.storedSize(),
-        m.objects().size(), m.encryption() == null ? -1 : m.encryption().keyId(), m.parent(), counts, verified);
+        m.ownObjects().size(), m.encryption() == null ? -1 : m.encryption().keyId(), m.parent(), counts, verified,
+        m.incrementalBackup());
   }
 
   /** Records that a backup passed a verification, as a new object (objects are never rewritten). */

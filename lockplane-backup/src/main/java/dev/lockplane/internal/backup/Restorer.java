@@ -105,6 +105,7 @@ public final class Restorer {
    */
   public static void restoreFiles(RepositoryEngine engine, Manifest m, Path target, Predicate<String> filter,
       boolean overwrite, ProgressTracker progress) {
+    IncrementalChain.require(engine, m);
     Path root = target.toAbsolutePath().normalize();
     List<Manifest.FileEntry> files = m.files().stream().filter(f -> filter.test(f.path())).toList();
     for (String d : m.directories()) {
@@ -137,6 +138,9 @@ public final class Restorer {
           LocalDirectoryStorage.createPrivateDirectories(p.getParent());
           try (OutputStream out = newPrivateFile(p)) {
             copyPlaintext(engine, codec, m, f, out, progress);
+          }
+          if (f.hasDeltas()) {
+            BlockDeltas.apply(engine, codec, m, f, p, progress);
           }
           applyMode(p, f);
           progress.fileDone();
@@ -208,7 +212,7 @@ public final class Restorer {
       OutputStream out, ProgressTracker progress) throws IOException {
     byte[] buf = new byte[ObjectCodec.IO_CHUNK];
     for (StoredObject o : f.parts()) {
-      try (InputStream in = codec.read(engine.storage(), m.id(), o)) {
+      try (InputStream in = codec.read(engine.storage(), ObjectKeys.ownerOf(o.key(), m.id()), o)) {
         int n;
         while ((n = in.read(buf)) >= 0) {
           long t0 = PipelineProfile.ON ? System.nanoTime() : 0;
@@ -228,7 +232,7 @@ public final class Restorer {
       return;
     }
     StoredObject first = m.objects().get(0);
-    try (InputStream in = codec.read(engine.storage(), m.id(), first)) {
+    try (InputStream in = codec.read(engine.storage(), ObjectKeys.ownerOf(first.key(), m.id()), first)) {
       in.read(new byte[1]);
     } catch (IOException e) {
       throw new BackupException(ErrorCode.IO_ERROR, "Cannot read object " + first.key() + " of backup " + m.id() + ": " + e,

@@ -73,6 +73,8 @@ public final class Verifier {
       problems.add(new Problem(prefix + RepositoryEngine.MANIFEST_COPY, "the manifest and its copy differ"));
     }
 
+    // an incremental backup is only as good as its chain: every link is named when it is missing or damaged
+    problems.addAll(IncrementalChain.links(engine, m));
     List<StoredObject> objects = m.objects();
     progress.phase(Progress.Phase.VERIFYING, m.storedSize(), objects.size());
     for (StoredObject o : objects) {
@@ -182,7 +184,7 @@ public final class Verifier {
         }
         return;
       }
-      try (InputStream in = codec.read(engine.storage(), id, o)) {
+      try (InputStream in = codec.read(engine.storage(), ObjectKeys.ownerOf(o.key(), id), o)) {
         byte[] buf = new byte[ObjectCodec.IO_CHUNK];
         while (in.read(buf) >= 0) {
           // the stream checks sizes and digests as it reaches its end

@@ -1,0 +1,229 @@
+package dev.lockplane.internal.backup;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Decides, file by file, what an incremental physical backup stores. A file whose content is the
+ * parent's (compared part by part: a SHA-256 computed while reading against the parent's manifest)
+ * refers to the parent's objects. On PostgreSQL 17+ with WAL summaries covering the parent's start
+ * to this backup's start, a relation file stores only its changed blocks as a delta over the
+ * parent's file. Everything read after the backup started is made consistent by WAL replay from
+ * this backup's start, exactly as for a full backup.
+ */
+public final class IncrementalFiles {
+  /** Where the writer keeps a file's delta objects until {@link #assemble} attaches them to the file. */
+  private static final String DELTA = ".lockplane-delta/";
+  private static final Pattern RELATION = Pattern.compile("(?:base/(\\d+)|global)/(\\d+)(?:_(fsm|vm|init))?(?:\\.(\\d+))?");
+  private static final long DEFAULT_TABLESPACE = 1663;
+  private static final long GLOBAL_TABLESPACE = 1664;
+
+  private final RepositoryEngine engine;
+  private final String parentId;
+  private Manifest parent;
+  private Map<String, Manifest.FileEntry> parentFiles = Map.of();
+  private DataWriter writer;
+  private WalSummaries.Changes changes;
+  private String method = "file";
+  private String note;
+  private final Map<String, Manifest.FileEntry> referenced = new ConcurrentHashMap<>();
+  private final Map<String, Manifest.BlockDelta> deltas = new ConcurrentHashMap<>();
+
+  /**
+   * Prepares an incremental backup.
+   *
+   * @param engine the repository
+   * @param parentId the parent, or {@code null} for the latest physical backup of the same cluster
+   */
+  public IncrementalFiles(RepositoryEngine engine, String parentId) {
+    this.engine = engine;
+    this.parentId = parentId;
+  }
+
+  /**
+   * Finds and checks the parent, before the backup starts on the server.
+   *
+   * @param systemIdentifier the cluster's system identifier
+   * @param major the server's major version
+   * @param backupId the new backup's id
+   * @param writer the data writer
+   */
+  public void resolve(String systemIdentifier, int major, String backupId, DataWriter writer) {
+    this.parent = IncrementalChain.parentFor(engine, parentId, systemIdentifier, major, backupId);
+    this.writer = writer;
+    Map<String, Manifest.FileEntry> byPath = new HashMap<>();
+    parent.files().forEach(f -> byPath.put(f.path(), f));
+    this.parentFiles = byPath;
+  }
+
+  /**
+   * Chooses the method once the backup started: block level where WAL summaries cover the parent's
+   * start to this backup's start, file level otherwise (and the manifest says why).
+   *
+   * @param c the backup's connection
+   * @param major the server's major version
+   * @param startLsn this backup's start
+   * @param timeline this backup's timeline
+   * @throws SQLException when querying the summaries fails
+   */
+  public void started(Connection c, int major, String startLsn, int timeline) throws SQLException {
+    if (major < 17) {
+      return;
+    }
+    StringBuilder why = new StringBuilder();
+    if (parent.timeline() == null || parent.timeline() != timeline) {
+      why.append("the timeline changed since the parent (").append(parent.timeline()).append(" to ").append(timeline).append(")");
+    } else {
+      changes = WalSummaries.read(c, timeline, parent.startWal(), startLsn, why);
+    }
+    if (changes != null) {
+      method = "block";
+    } else {
+      note = "block level was not possible: " + why;
+    }
+  }
+
+  /**
+   * Adds one file of the data directory.
+   *
+   * @param path the manifest path
+   * @param file the file
+   * @param size its size when listed
+   * @throws IOException when reading a delta fails
+   */
+  public void add(String path, Path file, long size) throws IOException {
+    Manifest.FileEntry before = parentFiles.get(path);
+    if (before != null && changes != null && addBlocks(path, file, size, before)) {
+      return;
+    }
+    writer.addFile(path, file, size, true, file, before == null || before.hasDeltas() ? null : reuse(before));
+  }
+
+  /** Stores a relation file's changed blocks; returns false when the file is not one that block level covers. */
+  private boolean addBlocks(String path, Path file, long size, Manifest.FileEntry before) throws IOException {
+    Matcher m = RELATION.matcher(path);
+    int bs = changes.blockSize();
+    if (!m.matches() || "fsm".equals(m.group(3)) || size % bs != 0 || before.size() % bs != 0) {
+      // the free space map is not WAL-logged in full: PostgreSQL's own incremental backups copy it whole too
+      return false;
+    }
+    long tablespace = m.group(1) == null ? GLOBAL_TABLESPACE : DEFAULT_TABLESPACE;
+    long database = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
+    int fork = m.group(3) == null ? 0 : m.group(3).equals("vm") ? 2 : 3;
+    long segment = m.group(4) == null ? 0 : Long.parseLong(m.group(4));
+    long first = segment * changes.segmentBlocks();
+    WalSummaries.Changed changed = changes.forks().get(new WalSummaries.Fork(tablespace, database, Long.parseLong(m.group(2)), fork));
+    long blocksNow = size / bs;
+    // every block at or past a limit (truncation, creation) or past the parent's end is read again
+    long fresh = before.size() / bs;
+    TreeSet<Long> blocks = new TreeSet<>();
+    if (changed != null) {
+      if (changed.limit != Long.MAX_VALUE) {
+        fresh = Math.min(fresh, Math.max(0, changed.limit - first));
+      }
+      for (long b : changed.blocks.subSet(first, first + changes.segmentBlocks())) {
+        if (b - first < blocksNow) {
+          blocks.add(b - first);
+        }
+      }
+    }
+    for (long b = fresh; b < blocksNow; b++) {
+      blocks.add(b);
+    }
+    if (blocks.isEmpty() && size == before.size()) {
+      referenced.put(path, before);
+      return true;
+    }
+    long[] list = blocks.stream().mapToLong(Long::longValue).toArray();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      writer.addStream(DELTA + path, BlockDeltas.stream(ch, bs, list));
+    } catch (NoSuchFileException e) {
+      // dropped while the backup ran: WAL replay drops it too
+      return true;
+    }
+    deltas.put(path, new Manifest.BlockDelta(size, bs, list.length, List.of()));
+    return true;
+  }
+
+  /** Finds, for a part of a file, the parent's object holding the same bytes at the same offset. */
+  private static DataWriter.PartReuse reuse(Manifest.FileEntry before) {
+    Map<Long, StoredObject> byOffset = new HashMap<>();
+    long offset = 0;
+    for (StoredObject o : before.parts()) {
+      byOffset.put(offset, o);
+      offset += o.size();
+    }
+    return (ch, at, length) -> {
+      StoredObject o = byOffset.get(at);
+      if (o == null || o.size() != length) {
+        return null;
+      }
+      MessageDigest sha = ObjectCodec.sha256();
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(256 * 1024, Math.max(1, length)));
+      long done = 0;
+      while (done < length) {
+        buf.clear().limit((int) Math.min(buf.capacity(), length - done));
+        int n = ch.read(buf, at + done);
+        if (n < 0) {
+          return null;
+        }
+        sha.update(buf.array(), 0, n);
+        done += n;
+      }
+      return ObjectCodec.hex(sha.digest()).equals(o.sha256()) ? o : null;
+    };
+  }
+
+  /** Returns what the manifest records about this incremental. */
+  public Manifest.IncrementalInfo info() {
+    List<String> chain = new ArrayList<>();
+    chain.add(parent.id());
+    chain.addAll(parent.chain());
+    return new Manifest.IncrementalInfo(List.copyOf(chain), method, note);
+  }
+
+  /** Returns the parent's id. */
+  public String parentId() {
+    return parent.id();
+  }
+
+  /**
+   * Completes the writer's files: attaches each delta to the parent's file it applies to, and adds
+   * the files referenced whole.
+   *
+   * @param written the writer's files
+   * @return the manifest's files, sorted by path
+   */
+  public List<Manifest.FileEntry> assemble(List<Manifest.FileEntry> written) {
+    Map<String, Manifest.FileEntry> out = new TreeMap<>(referenced);
+    for (Manifest.FileEntry f : written) {
+      if (!f.path().startsWith(DELTA)) {
+        out.put(f.path(), f);
+        continue;
+      }
+      String path = f.path().substring(DELTA.length());
+      Manifest.FileEntry before = parentFiles.get(path);
+      Manifest.BlockDelta d = deltas.get(path);
+      List<Manifest.BlockDelta> chain = new ArrayList<>(before.hasDeltas() ? before.deltas() : List.of());
+      chain.add(new Manifest.BlockDelta(d.size(), d.blockSize(), d.blocks(), f.parts()));
+      out.put(path, new Manifest.FileEntry(path, d.size(), before.parts(), before.mode(), List.copyOf(chain)));
+    }
+    return new ArrayList<>(out.values());
+  }
+}

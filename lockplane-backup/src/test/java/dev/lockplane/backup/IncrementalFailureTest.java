@@ -1,0 +1,154 @@
+package dev.lockplane.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
+import dev.lockplane.internal.fs.FileTrees;
+import dev.lockplane.postgres.LocalPostgres;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An incremental backup refuses a missing or damaged parent; a broken chain is named; a failed one leaves nothing. */
+class IncrementalFailureTest {
+  @TempDir Path tmp;
+  /** A small cluster of its own: the backups here copy the whole cluster several times. */
+  private static LocalPostgres server;
+
+  @BeforeAll
+  static void start() {
+    server = LocalPostgres.builder().start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static void touch(LocalPostgres pg, String db) throws Exception {
+    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+      s.execute("UPDATE accounts SET balance = balance + 1 WHERE id <= 20");
+    }
+  }
+
+  @Test
+  void aMissingOrCorruptParentIsRefusedByName() throws Exception {
+    LocalPostgres pg = server;
+    TestData.createPostgres(pg, "inc_parent", 200);
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
+    assertThatThrownBy(() -> repo.backup().physical(pg).incremental().run())
+        .isInstanceOf(BackupException.class).hasMessageContaining("has no parent").hasMessageContaining("Take a full backup first")
+        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+    assertThatThrownBy(() -> repo.backup().physical(pg).incrementalFrom("20200101T000000Z-abcdef").run())
+        .isInstanceOf(BackupException.class).hasMessageContaining("its parent 20200101T000000Z-abcdef cannot be used")
+        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+
+    Backup full = repo.backup().physical(pg).run();
+    touch(pg, "inc_parent");
+    Backup inc = repo.backup().physical(pg).incremental().run();
+    assertThat(inc.parent()).isEqualTo(full.id());
+    // this server does not summarize WAL: file level, and the manifest says why block level was not used
+    assertThat(repo.manifestJson(inc.id())).contains("\"method\" : \"file\"", "summarize_wal is off");
+
+    // a truncated object of the parent's
+    Path object;
+    try (Stream<Path> s = Files.list(tmp.resolve("repo/backups/" + full.id() + "/data"))) {
+      object = s.sorted().findFirst().orElseThrow();
+    }
+    try (RandomAccessFile f = new RandomAccessFile(object.toFile(), "rw")) {
+      f.setLength(f.length() - 1);
+    }
+    assertThatThrownBy(() -> repo.backup().physical(pg).incrementalFrom(full.id()).run())
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("its parent " + full.id() + " is not intact")
+        .hasMessageContaining(object.getFileName().toString())
+        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.CORRUPTED));
+    // the incremental built on it inherits the damage
+    assertThatThrownBy(() -> repo.backup().physical(pg).incremental().run())
+        .isInstanceOf(BackupException.class).hasMessageContaining("its parent " + inc.id() + " is not intact");
+    assertThat(repo.list()).extracting(Backup::id).containsExactly(full.id(), inc.id());
+  }
+
+  @Test
+  void aChainWithAGapIsNamedByRestoreAndVerify() throws Exception {
+    LocalPostgres pg = server;
+    TestData.createPostgres(pg, "inc_gap", 200);
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
+    Backup full = repo.backup().physical(pg).run();
+    touch(pg, "inc_gap");
+    Backup middle = repo.backup().physical(pg).incremental().run();
+    touch(pg, "inc_gap");
+    Backup last = repo.backup().physical(pg).incremental().run();
+    assertThat(repo.verify(last.id(), VerifyDepth.STRUCTURE).problems()).isEmpty();
+
+    // retention never breaks the chain: keeping the last keeps its parents
+    PruneResult kept = repo.prune(Retention.policy().keepLast(1)).dryRun();
+    assertThat(kept.removed()).isEmpty();
+
+    FileTrees.delete(tmp.resolve("repo/backups/" + middle.id()));
+    assertThatThrownBy(() -> repo.restore(last.id()).toDirectory(tmp.resolve("restored")))
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("backup " + middle.id() + " (link 1 of 2 in the chain of " + last.id())
+        .hasMessageContaining("is missing")
+        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+    assertThat(tmp.resolve("restored")).doesNotExist();
+    VerifyReport report = repo.verify(last.id(), VerifyDepth.DATA);
+    assertThat(report.ok()).isFalse();
+    assertThat(report.problems().get(0).message()).contains("backup " + middle.id(), "is missing");
+    // the full backup is untouched and still restores
+    assertThat(repo.verify(full.id(), VerifyDepth.DATA).problems()).isEmpty();
+  }
+
+  @Test
+  void aFailedIncrementalIsInvisibleAndLeavesItsParentIntact() throws Exception {
+    LocalPostgres pg = server;
+    TestData.createPostgres(pg, "inc_fail", 200);
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).partSize(64 * 1024).open();
+    Backup full = repo.backup().physical(pg).run();
+    touch(pg, "inc_fail");
+    ProgressListener dies = p -> {
+      if (p.phase() == Progress.Phase.COPYING && p.bytesDone() > 0) {
+        throw new IllegalStateException("injected failure mid-copy");
+      }
+    };
+    assertThatThrownBy(() -> repo.backup().physical(pg).incremental().progress(dies).run())
+        .isInstanceOf(LockplaneException.class);
+    assertThat(repo.list()).extracting(Backup::id).containsExactly(full.id());
+    List<Path> dirs;
+    try (Stream<Path> s = Files.list(tmp.resolve("repo/backups"))) {
+      dirs = s.filter(p -> !p.getFileName().toString().equals(full.id())).toList();
+    }
+    for (Path d : dirs) {
+      assertThat(d.resolve("manifest.json")).doesNotExist();
+      assertThat(d.resolve("data")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    }
+    assertThat(repo.verify(full.id(), VerifyDepth.DATA).problems()).isEmpty();
+    Backup next = repo.backup().physical(pg).incremental().run();
+    assertThat(next.parent()).isEqualTo(full.id());
+  }
+
+  @Test
+  void theRequestRejectsConflictingSettings() {
+    LocalPostgres pg = server;
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
+    assertThatThrownBy(() -> repo.backup().physical(pg).incremental().incrementalFrom("x"))
+        .isInstanceOf(LockplaneException.class).hasMessageContaining("already made incremental (on the latest physical backup)");
+    assertThatThrownBy(() -> repo.backup().physical(pg).incremental().incremental())
+        .isInstanceOf(LockplaneException.class).hasMessageContaining("set it once");
+    assertThatThrownBy(() -> repo.backup().logical(pg, "postgres").incremental().run())
+        .isInstanceOf(LockplaneException.class).hasMessageContaining("cannot be incremental")
+        .satisfies(e -> assertThat(((LockplaneException) e).code()).isEqualTo(ErrorCode.UNSUPPORTED));
+  }
+}
