@@ -50,6 +50,9 @@ public final class CloneRecycler implements AutoCloseable {
   private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
   private volatile GoldenState golden;
   private Clone source;
+  /** Open connections to the golden's copy: opening one costs as much as the rest of a small restore. */
+  private final java.util.concurrent.BlockingQueue<Connection> sourceConnections =
+      new java.util.concurrent.LinkedBlockingQueue<>();
   private volatile String disabled;
 
   /**
@@ -307,12 +310,24 @@ public final class CloneRecycler implements AutoCloseable {
         }
       }
       if (!reload.isEmpty()) {
-        try (Connection from = source().dataSource().getConnection()) {
+        Connection from = sourceConnections.poll();
+        if (from == null) {
+          from = source().dataSource().getConnection();
+        }
+        boolean done = false;
+        try {
           for (Long oid : reload) {
             GoldenState.Table t = g.tables().get(oid);
             if (!t.columns().isEmpty()) {
               copy(from, c, t);
             }
+          }
+          done = true;
+        } finally {
+          if (done) {
+            sourceConnections.add(from);
+          } else {
+            from.close();
           }
         }
       }
@@ -394,6 +409,7 @@ public final class CloneRecycler implements AutoCloseable {
       return null;
     }
     if (source != null) {
+      closeSourceConnections();
       source.destroy(); // a copy of the golden a refresh replaced
       source = null;
     }
@@ -428,6 +444,17 @@ public final class CloneRecycler implements AutoCloseable {
     return name.startsWith(sourceName);
   }
 
+  private void closeSourceConnections() {
+    Connection c;
+    while ((c = sourceConnections.poll()) != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        LOG.log(Level.DEBUG, "Cannot close a connection to the golden's copy: " + e.getMessage());
+      }
+    }
+  }
+
   /** Forgets a clone that is dropped rather than recycled. */
   void forget(String name) {
     baselines.remove(name);
@@ -436,6 +463,7 @@ public final class CloneRecycler implements AutoCloseable {
   /** Drops the golden's copy. Closing twice is safe. */
   @Override
   public synchronized void close() {
+    closeSourceConnections();
     if (source != null) {
       try {
         source.destroy();

@@ -1,4 +1,4 @@
-package dev.lockplane.internal.clone;
+package dev.lockplane.clones;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import dev.lockplane.clone.Clone;
 import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
-import dev.lockplane.clones.CloneManagers;
+import dev.lockplane.internal.clone.DatabaseFingerprint;
 import dev.lockplane.postgres.LocalPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
