@@ -20,7 +20,7 @@ module dev.lockplane.core {
   exports dev.lockplane.clones;
   exports dev.lockplane.postgres;
 
-  exports dev.lockplane.internal.clone to dev.lockplane.zfs;
+  exports dev.lockplane.internal.clone to dev.lockplane.zfs, dev.lockplane.testkit;
   exports dev.lockplane.internal.fs to dev.lockplane.zfs, dev.lockplane.backup, dev.lockplane.testkit;
   exports dev.lockplane.internal.os to dev.lockplane.planner, dev.lockplane.zfs, dev.lockplane.backup;
   exports dev.lockplane.internal.postgres to dev.lockplane.zfs, dev.lockplane.backup;

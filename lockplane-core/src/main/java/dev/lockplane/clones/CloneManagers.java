@@ -98,6 +98,36 @@ public final class CloneManagers {
   }
 
   /**
+   * Like {@link #prefetching(CloneManager, int)}, and a clone destroyed after use is recycled instead
+   * of dropped: in the background, only what it changed is restored from the golden (tables whose rows
+   * changed are reloaded, sequences set back), and it joins the spares again. A clone whose changes
+   * cannot be restored that way (schema changes, temporary tables, large objects, database settings,
+   * a prepared transaction, a session still connected, a large share of the data rewritten) is dropped
+   * and a new one made, as without recycling. Only database-level clones on PostgreSQL 15 or later
+   * with {@code track_counts} on are recycled; other managers' clones are dropped.
+   *
+   * <pre>{@code
+   * try (CloneManager clones = CloneManagers.recycling(
+   *     CloneManagers.databases(pg).golden(Golden.fromScripts(Path.of("db/schema.sql"))).start(), 2)) {
+   *   Clone c = clones.create();
+   *   ...
+   *   c.destroy();                    // returns at once; restored in the background, then reused
+   * }
+   * }</pre>
+   *
+   * @param manager any manager; closed with the decorator
+   * @param spares how many clones to keep ready, 0 to 64
+   * @return the decorating manager
+   */
+  public static CloneManager recycling(CloneManager manager, int spares) {
+    Objects.requireNonNull(manager, "manager");
+    if (spares < 0 || spares > 64) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "spares must be 0 to 64, not " + spares + ".");
+    }
+    return new PrefetchingCloneManager(manager, spares, true);
+  }
+
+  /**
    * Returns the masking report kept with the golden of a database-level clone manager: the rules
    * applied, the rows per table, the duration and the columns that looked personal and had no rule.
    * The same as {@link CloneManager#maskingReport()}.

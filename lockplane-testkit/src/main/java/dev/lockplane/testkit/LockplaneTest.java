@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Every attribute has a default in the JUnit configuration parameters
  * ({@code junit-platform.properties}): {@code lockplane.postgres.version}, {@code lockplane.engine},
  * {@code lockplane.pool.size}, {@code lockplane.keep}, {@code lockplane.isolation},
- * {@code lockplane.storage}; and {@code lockplane.jdbcUrl},
+ * {@code lockplane.storage}; {@code lockplane.recycle=false} drops every used clone instead of restoring
+ * it for reuse; and {@code lockplane.jdbcUrl},
  * {@code lockplane.user}, {@code lockplane.password} clone on an existing server instead of the
  * embedded one.
  */

@@ -36,6 +36,11 @@ import javax.sql.DataSource;
  * <p>Each spare's first connection is opened in advance by a thread of its own, so that neither
  * the maker nor the caller waits for a new server process and password authentication.
  *
+ * <p>With recycling on (database-level clones), a clone handed out and destroyed is not dropped but
+ * restored in the background to its golden's state by a {@link CloneRecycler}, restoring only what
+ * its test changed, and queued as a spare again; a clone the recycler cannot prove restored is
+ * dropped, and a new one made.
+ *
  * <p>Named clones ({@link #create(String)}) and clones of other snapshots are made by the decorated
  * manager directly: spares have generated names. Spares are not listed.
  */
@@ -52,6 +57,11 @@ public final class PrefetchingCloneManager implements CloneManager {
   private final ExecutorService maker;
   private final ExecutorService warmer;
   private final ExecutorService destroyer;
+  /** Restores used clones, or null when clones are dropped after use. */
+  private final CloneRecycler recycler;
+  private final ExecutorService recyclers;
+  /** Clones being recycled: each should be a spare again soon. */
+  private final AtomicInteger recycling = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -61,11 +71,28 @@ public final class PrefetchingCloneManager implements CloneManager {
    * @param spares how many clones to keep ready (0: none, clones are made on demand)
    */
   public PrefetchingCloneManager(CloneManager manager, int spares) {
+    this(manager, spares, false);
+  }
+
+  /**
+   * Decorates a manager, recycling used clones where it can, and starts filling the spares.
+   *
+   * @param manager the manager whose golden is cloned; closed with this one
+   * @param spares how many clones to keep ready (0: none, clones are made on demand)
+   * @param recycle whether used database-level clones are restored instead of dropped (other
+   *     managers' clones are always dropped)
+   */
+  public PrefetchingCloneManager(CloneManager manager, int spares, boolean recycle) {
     this.manager = manager;
     this.spares = spares;
+    // several workers where the machine has the cores: each spends most of its time waiting on the server
+    int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     this.maker = Executors.newSingleThreadExecutor(daemon("lockplane-clone-prefetch"));
-    this.warmer = Executors.newSingleThreadExecutor(daemon("lockplane-clone-warm"));
+    this.warmer = Executors.newFixedThreadPool(workers, daemon("lockplane-clone-warm"));
     this.destroyer = Executors.newSingleThreadExecutor(daemon("lockplane-clone-destroy"));
+    this.recycler = recycle && manager instanceof DatabaseCloneManager dm
+        ? new CloneRecycler(dm, "recycle-golden-" + java.util.UUID.randomUUID().toString().substring(0, 8)) : null;
+    this.recyclers = recycler == null ? null : Executors.newFixedThreadPool(workers, daemon("lockplane-clone-recycle"));
     refill();
   }
 
@@ -106,7 +133,7 @@ public final class PrefetchingCloneManager implements CloneManager {
     Spare spare;
     Snapshot golden = manager.golden();
     // spares of a golden that a refresh replaced are dropped, not handed out
-    while ((spare = ready.poll()) != null && !spare.clone.snapshot().equals(golden)) {
+    while ((spare = next()) != null && !spare.clone.snapshot().equals(golden)) {
       discard(spare);
     }
     if (spare != null) {
@@ -116,6 +143,25 @@ public final class PrefetchingCloneManager implements CloneManager {
     Handout h = spare != null ? new Handout(spare.clone, spare) : new Handout(manager.create(), null);
     handedOut.put(h.name(), h);
     return h;
+  }
+
+  /**
+   * The next spare; when none is ready but clones are being recycled or made, waits for one rather
+   * than making one more now (which would compete with them for the server).
+   */
+  private Spare next() {
+    Spare spare = ready.poll();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (spare == null && recycler != null && !closed.get() && recycling.get() + pending.get() > 0
+        && System.nanoTime() < deadline) {
+      try {
+        spare = ready.poll(5, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    return spare;
   }
 
   @Override
@@ -164,12 +210,16 @@ public final class PrefetchingCloneManager implements CloneManager {
 
   @Override
   public List<Clone> list() {
-    return manager.list().stream().filter(c -> !hidden.contains(c.name())).map(this::visible).toList();
+    return manager.list().stream().filter(c -> !isHidden(c.name())).map(this::visible).toList();
   }
 
   @Override
   public Optional<Clone> get(String name) {
-    return hidden.contains(name) ? Optional.empty() : manager.get(name).map(this::visible);
+    return isHidden(name) ? Optional.empty() : manager.get(name).map(this::visible);
+  }
+
+  private boolean isHidden(String name) {
+    return hidden.contains(name) || (recycler != null && recycler.isSource(name));
   }
 
   private Clone visible(Clone inner) {
@@ -274,6 +324,15 @@ public final class PrefetchingCloneManager implements CloneManager {
   private void destroyLater(Handout h) {
     handedOut.remove(h.name(), h);
     hidden.add(h.name());
+    if (recycler != null && !closed.get()) {
+      recycling.incrementAndGet();
+      try {
+        recyclers.execute(() -> recycleOrDestroy(h));
+        return;
+      } catch (RejectedExecutionException e) {
+        recycling.decrementAndGet(); // closing: dropped below
+      }
+    }
     try {
       destroyer.execute(() -> {
         try {
@@ -290,6 +349,33 @@ public final class PrefetchingCloneManager implements CloneManager {
     }
   }
 
+  /** Restores a used clone and queues it as a spare; drops it (and makes another) when it cannot. */
+  private void recycleOrDestroy(Handout h) {
+    try {
+      Optional<String> why = closed.get() ? Optional.of("closing") : recycler.recycle(h.inner, null);
+      if (why.isEmpty()) {
+        Spare spare = new Spare(h.inner);
+        ready.add(spare);
+        warm(spare);
+        return;
+      }
+      LOG.log(Level.DEBUG, "Clone {0} is dropped and made again instead of recycled: {1}", h.name(), why.get());
+      recycler.forget(h.name());
+      try {
+        h.inner.destroy();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Cannot destroy clone " + h.name() + ": " + e.getMessage());
+      } finally {
+        hidden.remove(h.name());
+      }
+      refill();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Cannot recycle clone " + h.name() + ": " + e.getMessage());
+    } finally {
+      recycling.decrementAndGet();
+    }
+  }
+
   /**
    * Stops prefetching, waits for background work, destroys the spares, then closes the decorated
    * manager (which drops the clones handed out). Closing twice is safe.
@@ -300,10 +386,16 @@ public final class PrefetchingCloneManager implements CloneManager {
       return;
     }
     try {
+      if (recyclers != null) {
+        recyclers.shutdown();
+      }
       maker.shutdown();
       warmer.shutdown();
       destroyer.shutdown();
       try {
+        if (recyclers != null) {
+          recyclers.awaitTermination(2, TimeUnit.MINUTES);
+        }
         maker.awaitTermination(2, TimeUnit.MINUTES);
         warmer.awaitTermination(2, TimeUnit.MINUTES);
         destroyer.awaitTermination(2, TimeUnit.MINUTES);
@@ -324,6 +416,9 @@ public final class PrefetchingCloneManager implements CloneManager {
           LOG.log(Level.WARNING, "Cannot destroy spare clone " + spare.clone.name() + ": " + e.getMessage());
         }
       }
+      if (recycler != null) {
+        recycler.close();
+      }
     } finally {
       manager.close();
     }
@@ -331,7 +426,7 @@ public final class PrefetchingCloneManager implements CloneManager {
 
   @Override
   public String toString() {
-    return "Prefetching[" + spares + " spares, " + manager + "]";
+    return "Prefetching[" + spares + " spares" + (recycler != null ? ", recycling" : "") + ", " + manager + "]";
   }
 
   /** A clone handed out by {@link #create()}: destroying it returns at once, the drop runs in the background. */
@@ -396,6 +491,9 @@ public final class PrefetchingCloneManager implements CloneManager {
         spare.discardConnection(); // a reset ends the clone's sessions (and replaces a SQLite file)
       }
       inner.reset(snapshot);
+      if (recycler != null) {
+        recycler.forget(name()); // a new copy of the golden: what was recorded of the former one is void
+      }
     }
 
     @Override

@@ -104,7 +104,10 @@ public final class Resources {
         throw e;
       }
       // transaction isolation reuses a few clones for the whole run: spares would only wait
-      pool = CloneManagers.prefetching(manager, s.isolation() == dev.lockplane.testkit.Isolation.TRANSACTION ? 0 : s.poolSize());
+      pool = s.isolation() == dev.lockplane.testkit.Isolation.TRANSACTION ? CloneManagers.prefetching(manager, 0)
+          : s.recycle() && s.isolation() == dev.lockplane.testkit.Isolation.DATABASE && s.engine() == Engine.POSTGRES
+              ? CloneManagers.recycling(manager, s.poolSize())
+              : CloneManagers.prefetching(manager, s.poolSize());
       if (server != null) {
         server.adopt(this);
       }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @param password its password
  * @param isolation a database or a server per test
  * @param storage where instance clones live ({@code lockplane.storage}), or {@code null}
+ * @param recycle whether used database clones are restored and reused ({@code lockplane.recycle})
  */
 public record Settings(
     Engine engine,
@@ -34,7 +35,8 @@ public record Settings(
     String user,
     String password,
     Isolation isolation,
-    String storage) {
+    String storage,
+    boolean recycle) {
 
   /**
    * Reads the settings of a test class.
@@ -112,12 +114,20 @@ public record Settings(
               + " whose version Lockplane cannot choose: drop postgres, or unset lockplane.jdbcUrl.");
     }
     String storage = param(context, "lockplane.storage").orElse(null);
+    boolean recycle = param(context, "lockplane.recycle").map(v -> parseBoolean(v, "lockplane.recycle")).orElse(true);
     return new Settings(engine, engine == Engine.SQLITE ? 0 : version, GoldenSources.of(annotation, k -> param(context, k), System::getenv, where), pool, keep, url, user, password,
-        isolation, storage);
+        isolation, storage, recycle);
   }
 
   private static Optional<String> param(ExtensionContext context, String key) {
     return context.getConfigurationParameter(key).map(String::trim).filter(v -> !v.isEmpty());
+  }
+
+  private static boolean parseBoolean(String v, String key) {
+    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw new ExtensionConfigurationException("Configuration parameter " + key + " = '" + v + "' is neither true nor false.");
   }
 
   private static int parseInt(String v, String key) {
@@ -139,6 +149,6 @@ public record Settings(
 
   /** Returns the key under which the golden's manager is shared within the JVM. */
   public String managerKey() {
-    return engine + "|" + isolation + "|" + version + "|" + (jdbcUrl == null ? "embedded" : jdbcUrl + "|" + user) + "|" + golden.contentHash();
+    return engine + "|" + isolation + "|" + version + "|" + (recycle ? "recycle|" : "") + (jdbcUrl == null ? "embedded" : jdbcUrl + "|" + user) + "|" + golden.contentHash();
   }
 }
