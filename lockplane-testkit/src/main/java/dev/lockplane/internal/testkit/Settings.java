@@ -114,7 +114,7 @@ public record Settings(
               + " whose version Lockplane cannot choose: drop postgres, or unset lockplane.jdbcUrl.");
     }
     String storage = param(context, "lockplane.storage").orElse(null);
-    boolean recycle = param(context, "lockplane.recycle").map(v -> parseBoolean(v, "lockplane.recycle")).orElse(true);
+    boolean recycle = param(context, "lockplane.recycle").map(v -> parseBoolean(v, "lockplane.recycle")).orElse(false);
     return new Settings(engine, engine == Engine.SQLITE ? 0 : version, GoldenSources.of(annotation, k -> param(context, k), System::getenv, where), pool, keep, url, user, password,
         isolation, storage, recycle);
   }
