@@ -4,6 +4,9 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.Locale;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,6 +15,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -42,6 +46,9 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class Charts {
   static final int WIDTH = 900;
   static final int HEIGHT = 520;
+  /** Distinct on white and for the common colour blindnesses (Okabe–Ito), then two greys. */
+  private static final Color[] PALETTE = {new Color(0xD55E00), new Color(0x0072B2), new Color(0x009E73), new Color(0xCC79A7),
+      new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442), Color.GRAY, Color.DARK_GRAY};
 
   private Charts() {}
 
@@ -145,10 +152,8 @@ public final class Charts {
     CategoryPlot plot = chart.getCategoryPlot();
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-    plot.getRenderer().setSeriesPaint(0, new Color(0xC0392B));
-    if (data.getRowCount() > 1) {
-      plot.getRenderer().setSeriesPaint(1, new Color(0x27AE60));
-    }
+    plot.getRenderer().setSeriesPaint(0, PALETTE[0]);
+    plot.getRenderer().setSeriesPaint(1, PALETTE[2]);
     return save(chart, png);
   }
 
@@ -175,12 +180,17 @@ public final class Charts {
     XYPlot plot = chart.getXYPlot();
     LogAxis y = new LogAxis(label);
     y.setSmallestValue(0.01);
+    // one tick a decade, as plain numbers: 0.1, 1, 10, 100, 1,000 ms
+    y.setAutoTickUnitSelection(false);
+    y.setTickUnit(new NumberTickUnit(1.0));
+    y.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
     y.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     plot.setRangeAxis(y);
     ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(true);
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
     for (int i = 0; i < plot.getDataset().getSeriesCount(); i++) {
       r.setSeriesStroke(i, new BasicStroke(2.2f));
+      r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
     }
     plot.setRenderer(r);
     plot.setBackgroundPaint(Color.WHITE);
