@@ -72,6 +72,21 @@ final class BenchStores implements AutoCloseable {
     return CowStorages.zfs("lpbench/lockplane");
   }
 
+  /**
+   * A directory on a filesystem of the given kind made for the run (a loop-mounted XFS or btrfs
+   * image, the root of a file-backed ZFS pool), for a server's data directory; removed on close.
+   */
+  Path directory(String kind, long gigabytes) throws IOException, InterruptedException {
+    return switch (kind) {
+      case "xfs", "btrfs" -> loop(kind, gigabytes);
+      case "zfs" -> {
+        zfs(gigabytes);
+        yield work.resolve("zfs-mnt");
+      }
+      default -> throw new IllegalArgumentException("unknown filesystem " + kind + "; use xfs, btrfs or zfs");
+    };
+  }
+
   private Path loop(String type, long gigabytes) throws IOException {
     Path image = work.resolve(type + ".img");
     Path mount = work.resolve(type + "-mnt");

@@ -22,7 +22,8 @@ import java.util.Map;
  * Database-level clone latency: create, reset and destroy, p50/p95, for a ~10 MB and a ~1 GB golden,
  * on the default filesystem and on a loop-mounted XFS with reflink (created here when run as root),
  * with {@code STRATEGY WAL_LOG} measured in the same run for contrast; and the handout latency of
- * a prefetching manager ({@link CloneManagers#prefetching}), as the testkit uses it.
+ * a prefetching manager ({@link CloneManagers#prefetching}), as the testkit uses it. The table is
+ * also written as {@code database-clones.csv} for {@link Charts}.
  *
  * <pre>
  * mvn -q -DskipTests package -pl benchmarks -am
@@ -59,6 +60,7 @@ public final class DatabaseCloneBenchmark {
       System.out.println("Not root: skipping the loop-mounted XFS (run as root to include it).");
     }
     List<String> table = new ArrayList<>();
+    List<String> csv = new ArrayList<>();
     table.add("| filesystem | golden | strategy | create p50 | create p95 | reset p50 | reset p95 | destroy p50 | destroy p95 |");
     table.add("|---|---|---|---|---|---|---|---|---|");
     String handout = "";
@@ -76,14 +78,14 @@ public final class DatabaseCloneBenchmark {
                 .copyMethod(CopyMethod.FILE_CLONE).start()) {
               System.out.printf(Locale.ROOT, "%s: golden of %d MB built in %.1f s (%s)%n", fs.getKey(), mb,
                   (System.nanoTime() - t0) / 1e9, size(pg, clones.golden().name()));
-              table.add(row(fs.getKey(), mb, clones, iterations));
+              table.add(row(fs.getKey(), mb, clones, iterations, csv));
               if (handout.isEmpty() && mb == sizes[0]) {
                 handout = handout(clones, Math.max(iterations, 30));
               }
             }
             try (CloneManager walLog = CloneManagers.databases(pg).golden(golden).databasePrefix("bench_")
                 .copyMethod(CopyMethod.WAL_LOG).start()) {
-              table.add(row(fs.getKey(), mb, walLog, mb >= 512 ? 3 : iterations));
+              table.add(row(fs.getKey(), mb, walLog, mb >= 512 ? 3 : iterations, csv));
             }
           }
         }
@@ -101,6 +103,8 @@ public final class DatabaseCloneBenchmark {
     table.forEach(System.out::println);
     System.out.println();
     System.out.println(handout);
+    BenchResults.write("database-clones.csv", "filesystem,golden_mb,strategy,create_p50_ms,create_p95_ms,reset_p50_ms,reset_p95_ms,"
+        + "destroy_p50_ms,destroy_p95_ms", csv);
   }
 
   private static Golden golden(int mb) {
@@ -113,7 +117,7 @@ public final class DatabaseCloneBenchmark {
         """.formatted(rows))));
   }
 
-  private static String row(String fs, int mb, CloneManager clones, int iterations) {
+  private static String row(String fs, int mb, CloneManager clones, int iterations, List<String> csv) {
     Stats create = new Stats();
     Stats reset = new Stats();
     Stats destroy = new Stats();
@@ -131,6 +135,9 @@ public final class DatabaseCloneBenchmark {
     String strategy = clones.strategy().method() + (clones.strategy().constantTime() ? " (reflink)" : "");
     System.out.printf(Locale.ROOT, "  %-28s %5d MB %-22s create %s | reset %s | destroy %s%n", fs, mb, strategy,
         create.summary(), reset.summary(), destroy.summary());
+    csv.add(String.format(Locale.ROOT, "%s,%d,%s,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f", BenchResults.field(fs), mb, strategy,
+        create.percentile(50), create.percentile(95), reset.percentile(50), reset.percentile(95),
+        destroy.percentile(50), destroy.percentile(95)));
     return String.format(Locale.ROOT, "| %s | %d MB | %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms |",
         fs, mb, strategy, create.percentile(50), create.percentile(95), reset.percentile(50), reset.percentile(95),
         destroy.percentile(50), destroy.percentile(95));

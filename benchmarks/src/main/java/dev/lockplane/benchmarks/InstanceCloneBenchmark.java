@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * Instance clones side by side: for each storage and golden size, the time from {@code create} to a
  * clone that answers a query, and the time of {@code reset} (after a write) to a clone that answers
- * again, as p50/p95 over several runs, in one JVM run. Needs root (loop mounts, a ZFS pool).
+ * again, as p50/p95 over several runs, in one JVM run. Needs root (loop mounts, a ZFS pool). The
+ * table is also written as {@code instance-clones.csv} for {@link Charts}.
  *
  * <pre>
  * java -cp ... dev.lockplane.benchmarks.InstanceCloneBenchmark \
@@ -73,6 +74,12 @@ public final class InstanceCloneBenchmark {
       }
     }
     print(rows, sizes);
+    List<String> csv = new ArrayList<>();
+    for (Row r : rows) {
+      csv.add(String.format(Locale.ROOT, "%s,%d,%.2f,%.2f,%.2f,%.2f", r.storage(), r.megabytes(),
+          pct(r.create(), 50), pct(r.create(), 95), pct(r.reset(), 50), pct(r.reset(), 95)));
+    }
+    BenchResults.write("instance-clones.csv", "storage,golden_mb,create_p50_ms,create_p95_ms,reset_p50_ms,reset_p95_ms", csv);
   }
 
   private static Row measure(String kind, CowStorage storage, int mb, int runs, int port) throws SQLException {

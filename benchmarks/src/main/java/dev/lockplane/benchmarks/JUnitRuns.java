@@ -77,7 +77,7 @@ public final class JUnitRuns {
     rows.forEach(System.out::println);
   }
 
-  private static List<Result> run(Class<?> type, Map<String, String> params, int runs) {
+  static List<Result> run(Class<?> type, Map<String, String> params, int runs) {
     List<Result> out = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
       Workload.BODIES.clear();
@@ -114,7 +114,8 @@ public final class JUnitRuns {
     return out;
   }
 
-  private record Result(long wallNanos, Stats overhead, Stats before, Stats after) {
+  /** One suite's wall time and its tests' overhead, split into before and after the body. */
+  record Result(long wallNanos, Stats overhead, Stats before, Stats after) {
     static Result merge(List<Result> runs) {
       Result m = new Result(runs.stream().mapToLong(Result::wallNanos).sorted().toArray()[runs.size() / 2], new Stats(), new Stats(), new Stats());
       for (Result r : runs) {
@@ -123,6 +124,32 @@ public final class JUnitRuns {
         m.after.addAll(r.after);
       }
       return m;
+    }
+
+    /** Writes the samples, one test a line, for {@link #read}: wall time first. */
+    void write(java.nio.file.Path file) throws java.io.IOException {
+      List<String> lines = new ArrayList<>();
+      lines.add(Long.toString(wallNanos));
+      double[] b = before.values();
+      double[] a = after.values();
+      for (int i = 0; i < b.length; i++) {
+        lines.add(b[i] + " " + a[i]);
+      }
+      java.nio.file.Files.write(file, lines);
+    }
+
+    static Result read(java.nio.file.Path file) throws java.io.IOException {
+      List<String> lines = java.nio.file.Files.readAllLines(file);
+      Result r = new Result(Long.parseLong(lines.get(0).trim()), new Stats(), new Stats(), new Stats());
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.trim().split(" ");
+        double b = Double.parseDouble(f[0]);
+        double a = Double.parseDouble(f[1]);
+        r.before.addMillis(b);
+        r.after.addMillis(a);
+        r.overhead.addMillis(b + a);
+      }
+      return r;
     }
 
     String row(String what, Result base) {

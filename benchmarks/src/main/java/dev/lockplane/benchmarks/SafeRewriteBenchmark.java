@@ -13,13 +13,15 @@ import dev.lockplane.safety.StepResult;
 import dev.lockplane.safety.TableStatistics;
 import dev.lockplane.safety.ValidationReport;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Naive schema changes against their safe rewrites, measured side by side by shadow validation on
  * clones of one golden: the time each keeps writes blocked (any lock at least SHARE) and reads
- * blocked (ACCESS EXCLUSIVE), summed over its steps, the total time and the WAL.
+ * blocked (ACCESS EXCLUSIVE), summed over its steps, the total time and the WAL. The blocked
+ * times are also written as {@code safe-rewrite.csv} for {@link Charts}.
  *
  * <pre>
  * mvn -q -DskipTests package -pl benchmarks -am
@@ -65,12 +67,16 @@ public final class SafeRewriteBenchmark {
       System.out.printf(Locale.ROOT, "PostgreSQL %d, orders: %s rows%n%n", pg.majorVersion(), String.format("%,d", rows));
       System.out.println("| change | variant | steps | writes blocked | reads blocked | total time | WAL |");
       System.out.println("|---|---|---|---|---|---|---|");
+      List<String> csv = new ArrayList<>();
       for (Change c : changes) {
         double[] naive = measure(clones, c.name(), "naive", c.naive());
         double[] safe = measure(clones, c.name(), "safe", c.safe());
+        csv.add(String.format(Locale.ROOT, "%s,naive,%.2f,%.2f", BenchResults.field(c.name()), naive[0], naive[1]));
+        csv.add(String.format(Locale.ROOT, "%s,safe,%.2f,%.2f", BenchResults.field(c.name()), safe[0], safe[1]));
         System.out.printf(Locale.ROOT, "| %s | ratio naive/safe | | %s | %s | | |%n", c.name(),
             ratio(naive[0], safe[0]), ratio(naive[1], safe[1]));
       }
+      BenchResults.write("safe-rewrite.csv", "change,variant,writes_blocked_ms,reads_blocked_ms", csv);
     }
   }
 

@@ -13,6 +13,14 @@ final class Stats {
     ms.add(nanos / 1e6);
   }
 
+  void addMillis(double millis) {
+    ms.add(millis);
+  }
+
+  double[] values() {
+    return ms.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
   void addAll(Stats other) {
     ms.addAll(other.ms);
   }

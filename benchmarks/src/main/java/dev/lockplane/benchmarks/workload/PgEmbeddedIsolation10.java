@@ -1,0 +1,33 @@
+package dev.lockplane.benchmarks.workload;
+
+import de.softwareforge.testing.postgres.junit5.EmbeddedPgExtension;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The peer pg-embedded in its multi-database mode: the same 200 short tests on the ~10 MB golden,
+ * each on a new database that pg-embedded creates from its prepared template.
+ */
+public class PgEmbeddedIsolation10 {
+  @RegisterExtension
+  static final EmbeddedPgExtension PG = PeerGoldens.pgEmbedded("bench/golden-10mb.sql");
+
+  /** Creates the test class; JUnit does this. */
+  public PgEmbeddedIsolation10() {}
+
+  /**
+   * One short test; the extension makes a new database for each resolved data source.
+   *
+   * @param dataSource this test's database
+   * @throws SQLException on failure
+   */
+  @RepeatedTest(200)
+  void work(DataSource dataSource) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      Workload.run(c);
+    }
+  }
+}
