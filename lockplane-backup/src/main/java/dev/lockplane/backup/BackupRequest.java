@@ -329,6 +329,6 @@ public final class BackupRequest {
     Map<String, String> all = new java.util.TreeMap<>(state);
     all.putAll(f.attributes());
     return new RepositoryEngine.Facts(f.kind(), f.engine(), f.serverVersion(), f.serverMajor(), f.databases(),
-        f.systemIdentifier(), f.startWal(), f.stopWal(), f.timeline(), f.directories(), f.tables(), all);
+        f.systemIdentifier(), f.startWal(), f.stopWal(), f.timeline(), f.directories(), f.tables(), all, f.incremental());
   }
 }
