@@ -267,9 +267,9 @@ public final class BackupRequest {
     }
     IncrementalFiles inc = incremental ? new IncrementalFiles(engine, incrementalFrom) : null;
     ProgressTracker tracker = new ProgressTracker(listener);
-    // read before the data is copied: the backup holds at least this much of the history
-    Map<String, String> state = migrationState();
-    Manifest m = engine.backup(tags, parent, tracker, (writer, id) -> withState(state, switch (kind) {
+    // read before the data is copied (the backup holds at least this much of the history), as part of
+    // the backup, so that a source that cannot be read fails the way every backup failure does
+    Manifest m = engine.backup(tags, parent, tracker, (writer, id) -> withState(migrationState(id), switch (kind) {
       case PHYSICAL -> {
         if (remoteUrl != null) {
           var where = dev.lockplane.internal.backup.ReplicationSource.address(remoteUrl);
@@ -301,13 +301,21 @@ public final class BackupRequest {
   }
 
   /** The apply-history attributes of the databases this backup holds, read with SQL. */
-  private Map<String, String> migrationState() {
-    Map<String, String> out = new java.util.TreeMap<>(switch (kind) {
-      case SQLITE -> MigrationState.sqlite(sqliteFile);
-      case LOGICAL -> MigrationState.postgres(server, database);
-      case PHYSICAL -> remoteUrl != null ? MigrationState.postgres(remoteUrl, remoteUser, remotePassword)
-          : MigrationState.postgres(server, null);
-    });
+  private Map<String, String> migrationState(String id) {
+    Map<String, String> out;
+    try {
+      out = new java.util.TreeMap<>(switch (kind) {
+        case SQLITE -> MigrationState.sqlite(sqliteFile);
+        case LOGICAL -> MigrationState.postgres(server, database);
+        case PHYSICAL -> remoteUrl != null ? MigrationState.postgres(remoteUrl, remoteUser, remotePassword)
+            : MigrationState.postgres(server, null);
+      });
+    } catch (BackupException e) {
+      throw e;
+    } catch (LockplaneException e) {
+      // the source cannot be read: a backup failure like any other (nothing was written yet)
+      throw new BackupException(e.code(), e.getMessage() + " Nothing was backed up.", id, null, e);
+    }
     if (schemaHash != null) {
       String db = switch (kind) {
         case SQLITE -> "main";

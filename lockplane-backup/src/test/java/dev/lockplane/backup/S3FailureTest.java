@@ -88,8 +88,11 @@ class S3FailureTest {
           .isInstanceOf(IOException.class);
       assertThat(proxy.resets()).isGreaterThanOrEqualTo(2);
 
-      assertThat(direct.list("backups/")).isEmpty();
+      // s3proxy's filesystem backend writes a PUT's body to a temporary file named KEY-UUID and can leave
+      // it behind when the connection is cut after the body arrived; no object under either key is visible
+      assertThat(direct.list("backups/")).allMatch(k -> k.matches("backups/r/data/00000[12]-[0-9a-f-]{36}"));
       assertThatThrownBy(() -> direct.open("backups/r/data/000001")).isInstanceOf(NoSuchFileException.class);
+      assertThatThrownBy(() -> direct.open("backups/r/data/000002")).isInstanceOf(NoSuchFileException.class);
       assertThat(inspector.listMultipartUploads(b -> b.bucket("failures").prefix("reset/")).uploads())
           .as("the failed multipart upload was aborted").isEmpty();
       // the key is free: the same object written again, once the network is back, is whole
