@@ -1,6 +1,7 @@
 package dev.lockplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lockplane.cli.MainTest.Result;
 import dev.lockplane.clone.CloneManager;

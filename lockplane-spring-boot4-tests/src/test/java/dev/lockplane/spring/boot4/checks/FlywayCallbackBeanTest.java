@@ -7,6 +7,7 @@ import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.plan.RiskClass;
 import dev.lockplane.safety.ReportFormat;
+import dev.lockplane.testing.ScratchDatabase;
 import dev.lockplane.trace.TracePolicy;
 import dev.lockplane.trace.TracedStatement;
 import dev.lockplane.trace.flyway.LockplaneFlywayCallback;
@@ -56,7 +57,7 @@ class FlywayCallbackBeanTest {
   @Test
   void aDangerousMigrationStopsTheApplicationBeforeItCommits(@TempDir Path dir) throws Exception {
     Path report = dir.resolve("trace.md");
-    try (ScratchDatabase db = new ScratchDatabase()) {
+    try (ScratchDatabase db = new ScratchDatabase("boot4")) {
       Throwable thrown = catchThrowable(() -> start(db, "flyway-dangerous", report).close());
 
       LockplaneException cause = ScratchDatabase.lockplaneCause(thrown);
@@ -75,7 +76,7 @@ class FlywayCallbackBeanTest {
   @Test
   void safeMigrationsStartTheApplicationAndLeaveAReport(@TempDir Path dir) throws Exception {
     Path report = dir.resolve("trace.md");
-    try (ScratchDatabase db = new ScratchDatabase();
+    try (ScratchDatabase db = new ScratchDatabase("boot4");
         ConfigurableApplicationContext app = start(db, "flyway-safe", report)) {
       LockplaneFlywayCallback callback = app.getBean(LockplaneFlywayCallback.class);
       assertThat(callback.report().orElseThrow().statements()).extracting(TracedStatement::sql)

@@ -7,6 +7,7 @@ import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.plan.RiskClass;
 import dev.lockplane.safety.ReportFormat;
+import dev.lockplane.testing.ScratchDatabase;
 import dev.lockplane.trace.TracePolicy;
 import dev.lockplane.trace.TracedStatement;
 import dev.lockplane.trace.liquibase.LockplaneSpringLiquibaseHook;
@@ -57,7 +58,7 @@ class LiquibaseHookTest {
   @Test
   void aDangerousChangeSetStopsTheApplicationBeforeItCommits(@TempDir Path dir) throws Exception {
     report = dir.resolve("trace.md");
-    try (ScratchDatabase db = new ScratchDatabase()) {
+    try (ScratchDatabase db = new ScratchDatabase("boot4")) {
       Throwable thrown = catchThrowable(() -> start(db, "liquibase-dangerous.yaml").close());
 
       LockplaneException cause = ScratchDatabase.lockplaneCause(thrown);
@@ -74,7 +75,7 @@ class LiquibaseHookTest {
   @Test
   void safeChangeSetsStartTheApplicationAndLeaveAReport(@TempDir Path dir) throws Exception {
     report = dir.resolve("trace.md");
-    try (ScratchDatabase db = new ScratchDatabase();
+    try (ScratchDatabase db = new ScratchDatabase("boot4");
         ConfigurableApplicationContext app = start(db, "liquibase-safe.yaml")) {
       LockplaneSpringLiquibaseHook hook = app.getBean(LockplaneSpringLiquibaseHook.class);
       assertThat(hook.report().orElseThrow().statements()).extracting(TracedStatement::sql)

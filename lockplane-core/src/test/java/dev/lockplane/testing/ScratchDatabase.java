@@ -1,8 +1,7 @@
-package dev.lockplane.spring.checks;
+package dev.lockplane.testing;
 
 import dev.lockplane.LockplaneException;
 import dev.lockplane.postgres.LocalPostgres;
-import dev.lockplane.testing.SharedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,19 +11,30 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * An empty database of its own on the test JVM's server, for an application that migrates it at
- * start-up as it would in production; dropped on close.
+ * An empty database of its own on the test JVM's server ({@link SharedPostgres}), for an application
+ * that migrates it at start-up as it would in production; dropped on close.
  */
-final class ScratchDatabase implements AutoCloseable {
+public final class ScratchDatabase implements AutoCloseable {
   private final LocalPostgres pg = SharedPostgres.get();
-  private final String name = "boot35" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+  private final String name;
 
-  ScratchDatabase() {
+  /**
+   * Creates the database.
+   *
+   * @param prefix the start of its name (a random part follows)
+   */
+  public ScratchDatabase(String prefix) {
+    name = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     execute("postgres", "CREATE DATABASE " + name);
   }
 
-  /** The command-line arguments that point Boot's auto-configured data source at this database (no pool needed). */
-  List<String> dataSourceArguments() {
+  /**
+   * Returns the command-line arguments that point Spring Boot's auto-configured data source at this
+   * database (no pool needed).
+   *
+   * @return a mutable list, so that a test can add its own arguments
+   */
+  public List<String> dataSourceArguments() {
     return new ArrayList<>(List.of(
         "--spring.datasource.url=" + pg.jdbcUrl(name),
         "--spring.datasource.username=" + pg.user(),
@@ -33,15 +43,27 @@ final class ScratchDatabase implements AutoCloseable {
         "--spring.main.banner-mode=off"));
   }
 
-  /** The first column of the first row of a query, or null. */
-  String query(String sql) throws SQLException {
+  /**
+   * Runs a query in the database.
+   *
+   * @param sql the query
+   * @return the first column of its first row, or null when it returns none
+   * @throws SQLException when it fails
+   */
+  public String query(String sql) throws SQLException {
     try (Connection c = pg.connect(name); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
     }
   }
 
-  /** The Lockplane exception in a failure's chain of causes. */
-  static LockplaneException lockplaneCause(Throwable t) {
+  /**
+   * Finds the Lockplane exception in a failure's chain of causes.
+   *
+   * @param t the failure
+   * @return the first {@link LockplaneException} in its chain
+   * @throws AssertionError when there is none
+   */
+  public static LockplaneException lockplaneCause(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof LockplaneException l) {
         return l;
