@@ -76,11 +76,17 @@ public final class CloneAndHang {
         PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_database d WHERE d.datname LIKE ? || '%'"
             + " AND shobj_description(d.oid, 'pg_database') LIKE '%\"kind\":\"clone\"%'")) {
       ps.setString(1, args[3]);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (true) {
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           if (rs.getInt(1) >= 3) {
             break;
+          }
+          if (System.nanoTime() > deadline) {
+            // the parent reads this and fails instead of waiting for ever
+            System.out.println("only " + rs.getInt(1) + " of 3 clones recorded after 60 s");
+            System.exit(1);
           }
         }
         Thread.sleep(20);

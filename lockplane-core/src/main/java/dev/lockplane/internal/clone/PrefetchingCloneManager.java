@@ -258,6 +258,7 @@ public final class PrefetchingCloneManager implements CloneManager {
       pending.incrementAndGet();
       try {
         maker.execute(() -> {
+          boolean made = false;
           try {
             if (!closed.get()) {
               // named here, so that it is hidden before the decorated manager lists it
@@ -267,6 +268,7 @@ public final class PrefetchingCloneManager implements CloneManager {
                 Spare spare = new Spare(manager.create(name));
                 ready.add(spare);
                 warm(spare);
+                made = true;
               } catch (RuntimeException e) {
                 hidden.remove(name);
                 throw e;
@@ -278,6 +280,11 @@ public final class PrefetchingCloneManager implements CloneManager {
             }
           } finally {
             pending.decrementAndGet();
+          }
+          if (made) {
+            // a handout that took this spare between ready.add and the decrement saw it still pending
+            // and made no other: look again, or the pool would stay short until the next handout
+            refill();
           }
         });
       } catch (RejectedExecutionException e) {
