@@ -21,6 +21,7 @@ import java.util.Objects;
  * Golden j = Golden.fromServer("postgres://prod.internal:5432/shop", "reader", System.getenv("PGPASSWORD"));
  * Golden k = Golden.fromFlyway("classpath:db/migration");
  * Golden l = Golden.fromLiquibase("db/changelog/db.changelog-master.yaml");
+ * Golden m = Golden.latestBackup(repo);   // repo: a BackupRepository (lockplane-backup)
  * }</pre>
  *
  * <p>A golden has a {@linkplain #contentHash() content hash}: a manager reuses a golden database
@@ -436,6 +437,49 @@ public sealed interface Golden
    */
   static FromLiquibase fromLiquibase(String changelog) {
     return new FromLiquibase(changelog, "", java.util.Map.of());
+  }
+
+  /**
+   * A golden made of one backup in a backup repository: a physical backup becomes the golden data
+   * directory of instance-level clones, a logical one is restored into the golden database.
+   *
+   * <pre>{@code
+   * Golden g = Golden.fromBackup(repo, "20260102T030405Z-1a2b3c");
+   * }</pre>
+   *
+   * @param repository the repository, {@code BackupRepository} in {@code lockplane-backup}, open until
+   *     the golden is prepared
+   * @param backupId the backup's id
+   * @return the golden
+   * @throws dev.lockplane.LockplaneException if there is no such backup, or it cannot become a golden
+   */
+  static Golden fromBackup(BackupGoldens repository, String backupId) {
+    return Objects.requireNonNull(repository, "repository").golden(Objects.requireNonNull(backupId, "backupId"));
+  }
+
+  /**
+   * A golden made of the newest backup in a repository, chosen now: a backup taken later does not
+   * change this golden.
+   *
+   * @param repository the repository, open until the golden is prepared
+   * @return the golden
+   * @throws dev.lockplane.LockplaneException if the repository holds no backup that can become a golden
+   */
+  static Golden latestBackup(BackupGoldens repository) {
+    return Objects.requireNonNull(repository, "repository").latestGolden();
+  }
+
+  /**
+   * A golden made of the newest backup in a repository that finished at or before a time: "the
+   * data as it was before the incident".
+   *
+   * @param repository the repository, open until the golden is prepared
+   * @param time the latest stop time accepted
+   * @return the golden
+   * @throws dev.lockplane.LockplaneException if no backup finished by then
+   */
+  static Golden fromBackupBefore(BackupGoldens repository, java.time.Instant time) {
+    return Objects.requireNonNull(repository, "repository").goldenBefore(Objects.requireNonNull(time, "time"));
   }
 
   /**

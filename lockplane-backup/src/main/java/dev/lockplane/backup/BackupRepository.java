@@ -47,7 +47,7 @@ import java.util.Objects;
  * <p>Instances are immutable and thread-safe. A repository in a bucket holds the storage's HTTP
  * connections until {@link #close()}; one in a local directory holds nothing.
  */
-public final class BackupRepository implements AutoCloseable {
+public final class BackupRepository implements AutoCloseable, dev.lockplane.clone.BackupGoldens {
   private final RepositoryEngine engine;
   private final Keyset keyset;
   private final boolean ownsStorage;
@@ -249,6 +249,7 @@ public final class BackupRepository implements AutoCloseable {
    * @throws BackupException {@code NOT_FOUND} naming the id and the repository when there is no such
    *     backup; {@code UNSUPPORTED} for an SQLite backup
    */
+  @Override
   public dev.lockplane.clone.Golden golden(String backupId) {
     Objects.requireNonNull(backupId, "backupId");
     return dev.lockplane.clone.Golden.from(new BackupGoldenSource(engine, engine.manifest(backupId)));
@@ -262,6 +263,7 @@ public final class BackupRepository implements AutoCloseable {
    * @return the golden
    * @throws BackupException {@code NOT_FOUND} when the repository holds no PostgreSQL backup
    */
+  @Override
   public dev.lockplane.clone.Golden latestGolden() {
     return golden(newest(Instant.MAX, "").id());
   }
@@ -274,6 +276,7 @@ public final class BackupRepository implements AutoCloseable {
    * @return the golden
    * @throws BackupException {@code NOT_FOUND} when no PostgreSQL backup finished by then
    */
+  @Override
   public dev.lockplane.clone.Golden goldenBefore(Instant time) {
     Objects.requireNonNull(time, "time");
     return golden(newest(time, " that finished at or before " + time).id());

@@ -64,7 +64,7 @@ class BackupGoldenTest {
 
   @Test
   void aPhysicalBackupBecomesTheGoldenDataDirectory() throws Exception {
-    Golden golden = repo.golden(physical.id());
+    Golden golden = Golden.fromBackup(repo, physical.id());
     assertThat(golden.describe()).contains("physical backup " + physical.id()).contains(work.resolve("repo").toString())
         .doesNotContain(ProductionServer.PASSWORD);
     try (InstanceCloneManager clones = manager(work.resolve("store-physical"), 47330, golden).version(15).start()) {
@@ -80,7 +80,7 @@ class BackupGoldenTest {
   @Test
   void aLogicalBackupIsRestoredIntoTheGoldenDatabase() throws Exception {
     // the golden runs PostgreSQL 18; the machine's pg_restore 15 (the dump's version) restores into it
-    try (InstanceCloneManager clones = manager(work.resolve("store-logical"), 47340, repo.latestGolden()).start()) {
+    try (InstanceCloneManager clones = manager(work.resolve("store-logical"), 47340, Golden.latestBackup(repo)).start()) {
       assertThat(clones.golden().description()).contains("logical backup " + logical.id());
       assertThat(clones.golden().dataStateAt()).isEqualTo(logical.stopTime());
       InstanceClone clone = clones.create("from-logical");
@@ -93,6 +93,13 @@ class BackupGoldenTest {
   @Test
   void goldensAreChosenByIdOrTimeAndAMissingOneIsNamed() {
     assertThat(repo.goldenBefore(physical.stopTime()).describe()).contains(physical.id());
+    // the spelling on Golden names the same goldens as the repository's own methods
+    assertThat(Golden.fromBackupBefore(repo, physical.stopTime()).contentHash())
+        .isEqualTo(repo.golden(physical.id()).contentHash());
+    assertThat(Golden.fromBackup(repo, logical.id()).contentHash()).isEqualTo(repo.golden(logical.id()).contentHash());
+    assertThat(Golden.latestBackup(repo).contentHash()).isEqualTo(repo.latestGolden().contentHash());
+    assertThatThrownBy(() -> Golden.fromBackupBefore(repo, Instant.parse("2020-01-01T00:00:00Z")))
+        .isInstanceOf(BackupException.class).hasMessageContaining("2020-01-01T00:00:00Z");
     assertThat(repo.golden(physical.id()).contentHash()).isEqualTo(repo.goldenBefore(physical.stopTime()).contentHash())
         .isNotEqualTo(repo.golden(logical.id()).contentHash());
     assertThatThrownBy(() -> repo.golden("20200101T000000Z-000000"))
