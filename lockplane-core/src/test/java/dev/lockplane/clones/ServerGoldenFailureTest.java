@@ -4,7 +4,6 @@ import static dev.lockplane.clones.ProductionServer.READER;
 import static dev.lockplane.clones.ProductionServer.READER_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
@@ -109,21 +108,38 @@ class ServerGoldenFailureTest {
   }
 
   @Test
-  void aSourceWithoutAMatchingPgDumpSaysWhatToInstall() throws Exception {
+  void aSourceWithoutAMatchingPgDumpSaysWhatToInstall(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tools)
+      throws Exception {
+    // only the 15 tools are visible, whatever else the machine has, so the source's 18 is never matched
+    java.nio.file.Path pgDump15 = ClientTools.find("pg_dump", 15, null).orElseThrow();
+    for (String tool : List.of("pg_dump", "pg_restore")) {
+      java.nio.file.Files.createSymbolicLink(tools.resolve(tool), pgDump15.resolveSibling(tool));
+    }
     LocalPostgres pg18 = SharedPostgres.get();
-    boolean hasTool;
+    assertThat(pg18.majorVersion()).isGreaterThan(15);
+    String before = System.getProperty(ClientTools.PROPERTY);
+    System.setProperty(ClientTools.PROPERTY, tools.toString());
+    try {
+      LockplaneException e = failure(Golden.fromServer(
+          "postgres://127.0.0.1:" + pg18.port() + "/postgres", pg18.user(), pg18.password()));
+      assertThat(e.code()).isEqualTo(ErrorCode.BINARIES_NOT_FOUND);
+      assertThat(e.getMessage()).contains("No pg_dump for PostgreSQL " + pg18.majorVersion() + " or later")
+          .contains("found: pg_dump 15 (" + tools.resolve("pg_dump") + ")")
+          .contains(ClientTools.PROPERTY).contains("apt-get install postgresql-client-" + pg18.majorVersion())
+          .doesNotContain(pg18.password());
+    } finally {
+      if (before == null) {
+        System.clearProperty(ClientTools.PROPERTY);
+      } else {
+        System.setProperty(ClientTools.PROPERTY, before);
+      }
+    }
+    // without the setting the machine's own search says what it found, or finds a newer pg_dump
     try {
       ClientTools.forServer("pg_dump", pg18.majorVersion(), null, 0);
-      hasTool = true;
     } catch (LockplaneException e) {
-      hasTool = false;
+      assertThat(e.getMessage()).contains("Found only").contains("pg_dump 15").contains(ClientTools.VARIABLE);
     }
-    assumeTrue(!hasTool, "this machine has a pg_dump for PostgreSQL " + pg18.majorVersion());
-    LockplaneException e = failure(Golden.fromServer(
-        "postgres://127.0.0.1:" + pg18.port() + "/postgres", pg18.user(), pg18.password()));
-    assertThat(e.code()).isEqualTo(ErrorCode.BINARIES_NOT_FOUND);
-    assertThat(e.getMessage()).contains("No pg_dump for PostgreSQL " + pg18.majorVersion() + " or later")
-        .contains("apt-get install postgresql-client-" + pg18.majorVersion()).doesNotContain(pg18.password());
   }
 
   @Test

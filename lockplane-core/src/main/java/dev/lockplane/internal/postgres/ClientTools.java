@@ -22,6 +22,11 @@ import java.util.regex.Pattern;
  * come from the machine: beside the server binaries, then {@code /usr/lib/postgresql/N/bin}
  * (Debian, Ubuntu), {@code /usr/pgsql-N/bin} (RHEL), Homebrew's {@code postgresql@N}, then
  * {@code PATH}, where a tool is asked its version.
+ *
+ * <p>The system property {@value #PROPERTY}, else the environment variable {@value #VARIABLE},
+ * replaces that search: a list of bin directories (separated like {@code PATH}) that are the only
+ * places looked in besides the server's own binaries, each tool asked its version. It pins the tools
+ * on a machine with several installations, and provides them where none is in a standard place.
  */
 public final class ClientTools {
   private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
@@ -29,6 +34,10 @@ public final class ClientTools {
   private static final Map<Path, Integer> PROBED = new ConcurrentHashMap<>();
   /** The newest major version a newer tool is looked for under (far ahead of any release). */
   private static final int NEWEST = 40;
+  /** The system property naming the directories client tools are looked for in. */
+  public static final String PROPERTY = "lockplane.clientTools";
+  /** The environment variable naming them, read when the system property is not set. */
+  public static final String VARIABLE = "LOCKPLANE_CLIENT_TOOLS";
 
   private ClientTools() {}
 
@@ -49,6 +58,13 @@ public final class ClientTools {
    * @return the tool, or empty
    */
   public static Optional<Path> find(String name, int major, Path serverBinDirectory) {
+    Optional<List<Path>> configured = configuredDirectories();
+    if (configured.isPresent()) {
+      if (serverBinDirectory != null && Files.isExecutable(serverBinDirectory.resolve(name))) {
+        return Optional.of(serverBinDirectory.resolve(name));
+      }
+      return probed(name, configured.get()).stream().filter(t -> t.majorVersion() == major).map(Tool::path).findFirst();
+    }
     for (Path d : versionDirectories(major, serverBinDirectory)) {
       Path p = d.resolve(name);
       if (Files.isExecutable(p)) {
@@ -71,6 +87,17 @@ public final class ClientTools {
    * @throws LockplaneException with {@code BINARIES_NOT_FOUND} naming what is missing and how to install it
    */
   public static Tool forServer(String name, int serverMajor, Path serverBinDirectory, int serverBinMajor) {
+    Optional<List<Path>> configured = configuredDirectories();
+    if (configured.isPresent()) {
+      if (serverBinDirectory != null && serverBinMajor >= serverMajor && Files.isExecutable(serverBinDirectory.resolve(name))) {
+        return new Tool(serverBinDirectory.resolve(name), serverBinMajor);
+      }
+      List<Tool> there = probed(name, configured.get());
+      return there.stream().filter(t -> t.majorVersion() >= serverMajor)
+          .min(java.util.Comparator.comparingInt(Tool::majorVersion))
+          .orElseThrow(() -> new LockplaneException(ErrorCode.BINARIES_NOT_FOUND,
+              missingConfigured(name, serverMajor, configured.get(), there)));
+    }
     List<Tool> onPath = new ArrayList<>();
     onPath(name).ifPresent(onPath::add);
     for (int v = serverMajor; v <= NEWEST; v++) {
@@ -87,7 +114,74 @@ public final class ClientTools {
         }
       }
     }
-    throw new LockplaneException(ErrorCode.BINARIES_NOT_FOUND, missing(name, serverMajor, false));
+    throw new LockplaneException(ErrorCode.BINARIES_NOT_FOUND, missing(name, serverMajor, false) + found(name, serverMajor));
+  }
+
+  /** Names the older tools that were found and cannot serve, so that the user sees why they were passed over. */
+  private static String found(String name, int serverMajor) {
+    List<String> older = new ArrayList<>();
+    for (int v = serverMajor - 1; v >= 9; v--) {
+      for (Path d : versionDirectories(v, null)) {
+        Path p = d.resolve(name);
+        if (Files.isExecutable(p)) {
+          older.add(name + " " + v + " (" + p + ")");
+          break;
+        }
+      }
+    }
+    onPath(name).filter(t -> t.majorVersion() < serverMajor)
+        .map(t -> name + " " + t.majorVersion() + " (" + t.path() + ")").filter(t -> !older.contains(t)).ifPresent(older::add);
+    return older.isEmpty() ? "" : " Found only " + String.join(", ", older) + ", older than the source's PostgreSQL "
+        + serverMajor + ": " + name + " refuses servers newer than itself.";
+  }
+
+  private static String missingConfigured(String name, int serverMajor, List<Path> dirs, List<Tool> there) {
+    String found = there.isEmpty() ? "none"
+        : String.join(", ", there.stream().map(t -> name + " " + t.majorVersion() + " (" + t.path() + ")").toList());
+    return "No " + name + " for PostgreSQL " + serverMajor + " or later was found in " + dirs + ", the directories "
+        + source() + " names (found: " + found + "). " + name + " must be of the source's major version " + serverMajor
+        + " or newer: add the bin directory of a PostgreSQL " + serverMajor + " (or later) client installation to "
+        + source() + " (Debian/Ubuntu: apt-get install postgresql-client-" + serverMajor + ", then /usr/lib/postgresql/"
+        + serverMajor + "/bin), or unset it to search the machine's standard places and PATH.";
+  }
+
+  /** Where the configured directories came from, for messages. */
+  private static String source() {
+    String p = System.getProperty(PROPERTY);
+    return p != null && !p.isBlank() ? "the system property " + PROPERTY : "the environment variable " + VARIABLE;
+  }
+
+  /** The directories {@value #PROPERTY} or {@value #VARIABLE} name, if either is set. */
+  private static Optional<List<Path>> configuredDirectories() {
+    String value = System.getProperty(PROPERTY);
+    if (value == null || value.isBlank()) {
+      value = System.getenv(VARIABLE);
+    }
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    List<Path> dirs = new ArrayList<>();
+    for (String d : value.split(java.io.File.pathSeparator)) {
+      if (!d.isBlank()) {
+        dirs.add(Path.of(d.strip()));
+      }
+    }
+    return Optional.of(List.copyOf(dirs));
+  }
+
+  /** The tools of that name in the directories, in their order, each with the version it reports. */
+  private static List<Tool> probed(String name, List<Path> dirs) {
+    List<Tool> out = new ArrayList<>();
+    for (Path d : dirs) {
+      Path p = d.resolve(name);
+      if (Files.isExecutable(p)) {
+        Integer v = PROBED.computeIfAbsent(p.toAbsolutePath().normalize(), ClientTools::probe);
+        if (v >= 0) {
+          out.add(new Tool(p, v));
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -104,7 +198,8 @@ public final class ClientTools {
         + " postgresql@" + major + " and PATH). " + name + (exact ? " must match the server's major version " + major
         : " must be of the source's major version " + major + " or newer") + ": install postgresql-client-" + major
         + " (Debian/Ubuntu: apt-get install postgresql-client-" + major + "; RHEL: dnf install postgresql" + major
-        + "), or put the bin directory of a PostgreSQL " + major + " installation on PATH.";
+        + "), or put the bin directory of a PostgreSQL " + major + " installation on PATH or in " + VARIABLE
+        + " (or the system property " + PROPERTY + ").";
   }
 
   private static List<Path> versionDirectories(int major, Path serverBinDirectory) {
