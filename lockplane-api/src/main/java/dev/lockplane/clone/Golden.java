@@ -109,8 +109,24 @@ public sealed interface Golden
    *     part of {@link #toString()}, {@link #describe()} or the content hash
    * @param transfer logical ({@code pg_dump}) or physical (replication)
    * @param jobs parallel jobs for a logical dump and restore, at least 1
+   * @param dumpDirectory the directory a logical dump is written in (in a private directory of its
+   *     own, deleted afterwards), or {@code null} for {@code java.io.tmpdir}; not part of the content hash
    */
-  record FromServer(String url, String user, String password, Transfer transfer, int jobs) implements Golden {
+  record FromServer(String url, String user, String password, Transfer transfer, int jobs, Path dumpDirectory)
+      implements Golden {
+    /**
+     * A source whose logical dump is written in {@code java.io.tmpdir}.
+     *
+     * @param url the source
+     * @param user the role to read as
+     * @param password the role's password, or {@code null}
+     * @param transfer logical or physical
+     * @param jobs parallel jobs, at least 1
+     */
+    public FromServer(String url, String user, String password, Transfer transfer, int jobs) {
+      this(url, user, password, transfer, jobs, null);
+    }
+
     /** Validates the components. */
     public FromServer {
       Objects.requireNonNull(url, "url");
@@ -130,7 +146,7 @@ public sealed interface Golden
      * @return the physical source
      */
     public FromServer physical() {
-      return new FromServer(url, user, password, Transfer.PHYSICAL, jobs);
+      return new FromServer(url, user, password, Transfer.PHYSICAL, jobs, dumpDirectory);
     }
 
     /**
@@ -140,7 +156,20 @@ public sealed interface Golden
      * @return the source
      */
     public FromServer jobs(int jobs) {
-      return new FromServer(url, user, password, transfer, jobs);
+      return new FromServer(url, user, password, transfer, jobs, dumpDirectory);
+    }
+
+    /**
+     * Returns this source with its logical dump written under {@code directory} instead of {@code
+     * java.io.tmpdir}: a filesystem with room for the dump (about the size of the source's data,
+     * compressed). The dump lives in a private directory there, deleted when the golden is built or
+     * its preparation fails.
+     *
+     * @param directory an existing, writable directory
+     * @return the source
+     */
+    public FromServer dumpDirectory(Path directory) {
+      return new FromServer(url, user, password, transfer, jobs, Objects.requireNonNull(directory, "directory"));
     }
 
     /** Returns the URL with any password in it replaced by {@code ***}. */
@@ -161,7 +190,8 @@ public sealed interface Golden
     @Override
     public String toString() {
       return "FromServer[url=" + redactedUrl() + ", user=" + user + ", password=" + (password == null ? "none" : "***")
-          + ", transfer=" + transfer + ", jobs=" + jobs + "]";
+          + ", transfer=" + transfer + ", jobs=" + jobs + (dumpDirectory == null ? "" : ", dumpDirectory=" + dumpDirectory)
+          + "]";
     }
   }
 

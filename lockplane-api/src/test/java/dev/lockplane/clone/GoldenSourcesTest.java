@@ -22,6 +22,13 @@ class GoldenSourcesTest {
     Golden.FromServer logical = Golden.fromServer("postgres://h/db", "reader", "a");
     assertThat(logical.contentHash()).isEqualTo(Golden.fromServer("postgres://h/db", "reader", "b").contentHash());
     assertThat(logical.physical().contentHash()).isNotEqualTo(logical.contentHash());
+    // where the dump is written does not change what the golden holds, and the setting survives the others
+    Golden.FromServer staged = logical.dumpDirectory(java.nio.file.Path.of("/var/tmp/dumps")).jobs(3);
+    assertThat(staged.contentHash()).isEqualTo(logical.contentHash());
+    assertThat(staged.dumpDirectory()).isEqualTo(java.nio.file.Path.of("/var/tmp/dumps"));
+    assertThat(staged.physical().dumpDirectory()).isEqualTo(staged.dumpDirectory());
+    assertThat(staged.toString()).contains("dumpDirectory=/var/tmp/dumps");
+    assertThat(logical.dumpDirectory()).isNull();
     Golden.FromFlyway flyway = Golden.fromFlyway("classpath:db/migration");
     assertThat(flyway.placeholders(Map.of("owner", "app")).contentHash()).isNotEqualTo(flyway.contentHash());
     Golden.FromLiquibase lb = Golden.fromLiquibase("db/changelog.yaml");

@@ -49,7 +49,7 @@ final class ServerDump {
 
   static Instant load(Golden.FromServer golden, GoldenTarget target) {
     SourceServer source = new SourceServer(golden);
-    Path work = privateDirectory();
+    Path work = privateDirectory(golden.dumpDirectory());
     try {
       Path dump = work.resolve("dump");
       Dumped d = dump(golden, source, target, dump);
@@ -115,7 +115,7 @@ final class ServerDump {
       }
       ProcessRunner.Result r = run(cmd, source.password);
       if (!r.ok()) {
-        throw dumpFailure(source, r);
+        throw dumpFailure(source, r, dump);
       }
       target.progress("Dumped " + source.where + " in " + millis(t0) + " ms (" + size(dump) / (1024 * 1024) + " MiB)");
       return new Dumped(pgRestore, grantees, dataAt);
@@ -150,6 +150,13 @@ final class ServerDump {
       List<String> failed = failedCommands(r.output());
       boolean harmless = r.output().contains("errors ignored on restore")
           && !failed.isEmpty() && failed.stream().allMatch(f -> f.startsWith("COMMENT ON EXTENSION"));
+      if (diskFull(r.output())) {
+        throw new LockplaneException(ErrorCode.DISK_FULL,
+            "pg_restore into the golden being built (database " + target.database() + ") ran out of disk space on the"
+                + " golden's server: " + tail(Secrets.scrub(r.output(), password)) + ". Nothing of it became a golden."
+                + " Free space where that server keeps its data (the data directory, or the tablespace the error names),"
+                + " or build the golden on a server with room for the source's data and indexes.");
+      }
       if (!harmless) {
         throw new LockplaneException(ErrorCode.DATABASE_ERROR,
             "pg_restore into the golden being built (database " + target.database() + ") failed (exit " + r.exitCode()
@@ -194,8 +201,15 @@ final class ServerDump {
     LOG.log(Level.WARNING, message);
   }
 
-  static LockplaneException dumpFailure(SourceServer source, ProcessRunner.Result r) {
+  static LockplaneException dumpFailure(SourceServer source, ProcessRunner.Result r, Path dump) {
     String out = Secrets.scrub(r.output(), source.password);
+    if (diskFull(out)) {
+      return new LockplaneException(ErrorCode.DISK_FULL, "pg_dump of " + source.where + " ran out of disk space in "
+          + dump.getParent() + ", where it writes the dump: " + tail(out) + ". Nothing of it became a golden, and the"
+          + " partial dump was deleted. Free space there, or write the dump on a filesystem with room for it (about"
+          + " the size of the source's data, compressed): Golden.fromServer(...).dumpDirectory(dir), or point"
+          + " java.io.tmpdir elsewhere.");
+    }
     String advice;
     if (out.contains("permission denied")) {
       advice = "Role '" + source.user + "' lacks a right pg_dump needs (see the error: grant SELECT on the table or"
@@ -239,12 +253,26 @@ final class ServerDump {
     }
   }
 
-  static Path privateDirectory() {
+  /** Whether a tool's output says that a disk filled up (ENOSPC, or PostgreSQL's own words for it). */
+  static boolean diskFull(String output) {
+    return output.contains("No space left on device") || output.contains("could not extend file");
+  }
+
+  /**
+   * Creates the dump's private directory in {@code parent}, or in {@code java.io.tmpdir} when it is
+   * null.
+   */
+  static Path privateDirectory(Path parent) {
+    var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     try {
-      return Files.createTempDirectory("lockplane-dump-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      return parent == null ? Files.createTempDirectory("lockplane-dump-", mode)
+          : Files.createTempDirectory(parent, "lockplane-dump-", mode);
     } catch (IOException e) {
-      throw new LockplaneException(ErrorCode.IO_ERROR, "Cannot create a temporary directory for the dump: " + e.getMessage()
-          + ". Point java.io.tmpdir at a writable directory with room for the dump.", e);
+      String where = parent == null ? "java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + ")" : parent.toString();
+      boolean full = String.valueOf(e.getMessage()).contains("No space left");
+      throw new LockplaneException(full ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR, "Cannot create a directory for the"
+          + " dump in " + where + ": " + e + ". Give a writable directory with room for the dump:"
+          + " Golden.fromServer(...).dumpDirectory(dir), or point java.io.tmpdir elsewhere.", e);
     }
   }
 

@@ -73,7 +73,7 @@ public final class ServerSchema implements AutoCloseable {
         snapshot = rs.getString(1);
         at = rs.getTimestamp(2).toInstant();
       }
-      return new ServerSchema(golden, source, target, c, snapshot, at, major, ServerDump.privateDirectory());
+      return new ServerSchema(golden, source, target, c, snapshot, at, major, ServerDump.privateDirectory(golden.dumpDirectory()));
     } catch (SQLException e) {
       close(c);
       throw source.failure("open a snapshot for the subset (a read-only role suffices, but not a pooler in"
@@ -134,7 +134,7 @@ public final class ServerSchema implements AutoCloseable {
     target.progress("Dumping the schema of " + source.where + " with pg_dump " + pgDump.majorVersion());
     ProcessRunner.Result r = ServerDump.run(cmd, source.password);
     if (!r.ok()) {
-      throw ServerDump.dumpFailure(source, r);
+      throw ServerDump.dumpFailure(source, r, dump);
     }
     ServerDump.restore(target, pgRestore, dump, 1, "pre-data");
   }
