@@ -86,9 +86,10 @@ final class CloneRoles {
       if (e instanceof CloneException ce) {
         throw ce;
       }
+      boolean denied = e instanceof SQLException se && "42501".equals(se.getSQLState());
       throw new CloneException(ErrorCode.DATABASE_ERROR, c.name(), "Cannot give clone " + c.name() + " the role " + role
-          + ": " + JdbcUrls.redact(String.valueOf(e.getMessage())) + ". The server's role needs CREATEROLE; the clone"
-          + " was removed.", e);
+          + ": " + JdbcUrls.redact(String.valueOf(e.getMessage())) + (denied ? ". The server's role needs CREATEROLE" : "")
+          + ". The clone was removed; nothing of it is left.", e);
     }
   }
 
@@ -106,6 +107,35 @@ final class CloneRoles {
     } catch (SQLException e) {
       throw failure(c, "find the login role of", e);
     }
+  }
+
+  /** The login roles of several clones, by clone name (clones without one are absent); one query on a server. */
+  static Map<String, String> of(CloneStoreOptions.Opened o, List<? extends Clone> clones) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (clones.isEmpty()) {
+      return out;
+    }
+    if (o.instances()) {
+      clones.forEach(c -> record(o, c).ifPresent(r -> out.put(c.name(), r.get("role"))));
+      return out;
+    }
+    Map<String, String> byMark = new LinkedHashMap<>();
+    try (Connection conn = o.admin().connect(); Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT rolname, shobj_description(oid, 'pg_authid') FROM pg_roles WHERE starts_with(coalesce("
+            + "shobj_description(oid, 'pg_authid'), ''), " + Identifiers.literal(MARK) + ")")) {
+      while (rs.next()) {
+        byMark.put(rs.getString(2), rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw failure(clones.get(0), "find the login roles of", e);
+    }
+    clones.forEach(c -> {
+      String role = byMark.get(mark(c));
+      if (role != null) {
+        out.put(c.name(), role);
+      }
+    });
+    return out;
   }
 
   /** After a reset: the fresh copy goes to the role again (an instance clone's role is made again first). */

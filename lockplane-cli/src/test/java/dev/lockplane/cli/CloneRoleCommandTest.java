@@ -162,6 +162,7 @@ class CloneRoleCommandTest {
       assertThat(foreign.err()).contains("ALREADY_EXISTS", "not one Lockplane made");
       JsonNode listed = sortedJson(MainTest.run(env, args(new String[] {"clone", "list", "--format", "json"}, home)).out());
       assertThat(listed.get("clones").findValuesAsText("name")).containsExactly("alice", "bob");
+      assertThat(listed.get("clones").findValuesAsText("user")).containsExactly(role, pg.user());
 
       Result literal = MainTest.run(env, args(args(new String[] {"clone", "create"}, home), "--name", "dave",
           "--clone-user", prefix + "dave"));
