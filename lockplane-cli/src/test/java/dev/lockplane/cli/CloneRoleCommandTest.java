@@ -210,6 +210,55 @@ class CloneRoleCommandTest {
     }
   }
 
+  @Test
+  void aServerRoleWithCreateroleIsEnoughAndOneWithoutItLeavesNothing() throws Exception {
+    String prefix = "q" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+    String cloner = prefix + "cloner";
+    String role = prefix + "dev";
+    String serverPw = "cloner-pw-" + UUID.randomUUID();
+    String secret = "dev-pw-" + UUID.randomUUID();
+    Map<String, String> env = Map.of("CLONER_PW", serverPw, "DEV_PW", secret);
+    String[] home = {"--url", pg.jdbcUrl("postgres"), "--user", cloner, "--password-env", "CLONER_PW", "--prefix", prefix};
+    try (Connection c = pg.connect("postgres")) {
+      exec(c, "CREATE ROLE " + cloner + " LOGIN CREATEDB PASSWORD " + dev.lockplane.internal.sql.Identifiers.literal(serverPw));
+    }
+    try {
+      Result prepared = MainTest.run(env, args(args(new String[] {"golden", "prepare"}, home), "--scripts", scripts().toString()));
+      assertThat(prepared.code()).as(prepared.err()).isZero();
+      Result refused = MainTest.run(env, args(args(new String[] {"clone", "create"}, home),
+          "--name", "alice", "--clone-user", role, "--clone-password-env", "DEV_PW"));
+      assertThat(refused.code()).isEqualTo(Main.ERROR);
+      assertThat(refused.err()).contains("CREATEROLE", "The clone was removed").doesNotContain(secret, serverPw);
+      assertThat(MainTest.run(env, args(new String[] {"clone", "list"}, home)).out()).contains("No clones in");
+      assertThat(roleExists(role)).isFalse();
+
+      try (Connection c = pg.connect("postgres")) {
+        exec(c, "ALTER ROLE " + cloner + " CREATEROLE");
+      }
+      Result created = MainTest.run(env, args(args(new String[] {"clone", "create"}, home),
+          "--name", "alice", "--clone-user", role, "--clone-password-env", "DEV_PW", "--format", "json"));
+      assertThat(created.code()).as(created.err()).isZero();
+      String url = sortedJson(created.out()).get("clone").get("jdbcUrl").asText();
+      try (Connection c = DriverManager.getConnection(url, role, secret)) {
+        exec(c, "INSERT INTO items VALUES (11)");
+        exec(c, "ALTER TABLE items ADD COLUMN note text");
+        assertThat(count(c)).isEqualTo(11);
+      }
+      Result destroyed = MainTest.run(env, args(new String[] {"clone", "destroy", "alice"}, home));
+      assertThat(destroyed.code()).as(destroyed.err()).isZero();
+      assertThat(roleExists(role)).isFalse();
+    } finally {
+      try (CloneManager m = CloneManagers.databases(pg).databasePrefix(prefix).persistent(true).start()) {
+        m.list().forEach(c -> c.destroy());
+      } catch (dev.lockplane.LockplaneException noGolden) {
+        // nothing was prepared
+      }
+      try (Connection c = pg.connect("postgres")) {
+        exec(c, "DROP ROLE IF EXISTS " + role);
+      }
+    }
+  }
+
   private void destroyAll(String prefix) {
     try (CloneManager m = CloneManagers.databases(pg).databasePrefix(prefix).persistent(true).start()) {
       m.list().forEach(c -> c.destroy());
