@@ -9,6 +9,7 @@ module dev.lockplane.cli {
   requires com.fasterxml.jackson.dataformat.toml;
   requires info.picocli;
   requires java.logging;
+  requires org.postgresql.jdbc;
 
   exports dev.lockplane.cli;
 

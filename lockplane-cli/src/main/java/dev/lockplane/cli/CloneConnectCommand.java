@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +49,9 @@ final class CloneConnectCommand extends CloneWorkCommand {
     Path psqlBinary = psql ? findPsql() : null;
     try (CloneStoreOptions.Opened o = open()) {
       Clone c = clone(o, name);
-      boolean show = showPassword && o.instances();
+      Optional<String> role = CloneRoles.of(o, c);
+      String user = role.orElse(c.user());
+      boolean show = showPassword && o.instances() && role.isEmpty();
       if (psqlBinary != null) {
         return runPsql(psqlBinary, c);
       }
@@ -57,11 +60,11 @@ final class CloneConnectCommand extends CloneWorkCommand {
       }
       if (format == Format.JSON) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("clone", CloneViews.json(c, null, show));
+        m.put("clone", CloneViews.json(c, null, show, user));
         cli.out().print(Json.write(m));
       } else {
-        cli.out().println(CloneViews.postgresUrl(c));
-        cli.out().println(dev.lockplane.internal.sql.JdbcUrls.redact(c.jdbcUrl()) + "  (user " + c.user() + ")");
+        cli.out().println(CloneViews.postgresUrl(c, user));
+        cli.out().println(dev.lockplane.internal.sql.JdbcUrls.redact(c.jdbcUrl()) + "  (user " + user + ")");
         if (show) {
           cli.out().println("password: " + c.password());
         }

@@ -33,6 +33,7 @@ final class CloneListCommand extends CloneWorkCommand {
     try (CloneStoreOptions.Opened o = open()) {
       List<Clone> clones = new ArrayList<>(o.manager() instanceof InstanceCloneManager im ? im.instances() : o.manager().list());
       Map<String, Long> sizes = CloneViews.databaseSizes(clones);
+      Map<String, String> roles = CloneRoles.of(o, clones);
       List<Snapshot> snapshots = o.manager().snapshots();
       Snapshot golden = o.manager().golden();
       PrintStream out = cli.out();
@@ -40,7 +41,8 @@ final class CloneListCommand extends CloneWorkCommand {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", o.instances() ? "instance" : "database");
         m.put("where", o.where());
-        m.put("clones", clones.stream().map(c -> CloneViews.json(c, sizes.get(c.name()), false)).toList());
+        m.put("clones", clones.stream()
+            .map(c -> CloneViews.json(c, sizes.get(c.name()), false, roles.getOrDefault(c.name(), c.user()))).toList());
         m.put("snapshots", snapshots.stream().map(s -> CloneViews.json(s, s.equals(golden))).toList());
         out.print(Json.write(m));
       } else {
@@ -56,7 +58,7 @@ final class CloneListCommand extends CloneWorkCommand {
             String state = c instanceof InstanceClone ic ? ic.state().name().toLowerCase(Locale.ROOT) : "ok";
             out.printf(Locale.ROOT, "%-24s %-9s %-32s %-21s %-10s %-10s %s%n", c.name(), state, c.snapshot().name(),
                 CloneViews.time(c.snapshot().dataStateAt()), CloneViews.bytes(size), CloneViews.bytes(own),
-                CloneViews.postgresUrl(c));
+                CloneViews.postgresUrl(c, roles.getOrDefault(c.name(), c.user())));
           }
         }
         out.println();

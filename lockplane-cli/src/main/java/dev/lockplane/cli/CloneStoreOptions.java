@@ -61,6 +61,10 @@ final class CloneStoreOptions {
   Path config;
 
   private ConfigFile.Clones settings;
+  /** Instance clones: where the records of clones' login roles are kept (the storage's state directory). */
+  private Path roles;
+  /** Database clones: connections to the server as its role. */
+  private CloneRoles.Admin admin;
 
   /** The {@code [clones]} settings of the configuration, or none without one. */
   ConfigFile.Clones settings(CommandSpec spec) {
@@ -127,7 +131,7 @@ final class CloneStoreOptions {
       }
       throw e;
     }
-    return new Opened(manager, instances, where(spec));
+    return new Opened(manager, instances, where(spec), roles, admin);
   }
 
   String prefix(CommandSpec spec) {
@@ -170,6 +174,7 @@ final class CloneStoreOptions {
     cli.secret(file);
     String pw = Credentials.password(cli, given, file, url, jdbc, u);
     String p = prefix(spec);
+    admin = CloneRoles.Admin.of(jdbc, u, pw == null ? "" : pw);
     DatabaseClonesBuilder b;
     try {
       b = CloneManagers.databases(jdbc, u, pw == null ? "" : pw).databasePrefix(p).persistent(true);
@@ -181,6 +186,7 @@ final class CloneStoreOptions {
 
   private CloneManager openInstances(CommandSpec spec, Golden golden, Reporter reporter) {
     CowStorage cow = storage(spec);
+    roles = cow.stateDirectory().resolve("clone-roles");
     InstanceClones.Builder b = InstanceClones.on(cow).keepClonesOnClose(true)
         .listener((clone, phase) -> reporter.progress(clone + ": " + phase));
     return (golden == null ? b.goldenFromStore() : b.golden(golden)).start();
@@ -231,8 +237,11 @@ final class CloneStoreOptions {
    * @param manager the manager; closing it keeps the clones
    * @param instances whether they are instance clones
    * @param where the server or store, without secrets
+   * @param roles instance clones: the directory of their login roles' records, else null
+   * @param admin database clones: connections to the server as its role, else null
    */
-  record Opened(CloneManager manager, boolean instances, String where) implements AutoCloseable {
+  record Opened(CloneManager manager, boolean instances, String where, java.nio.file.Path roles, CloneRoles.Admin admin)
+      implements AutoCloseable {
     @Override
     public void close() {
       manager.close();

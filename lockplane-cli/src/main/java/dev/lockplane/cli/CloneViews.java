@@ -26,9 +26,14 @@ final class CloneViews {
 
   /** The libpq URL of a clone, with its user and without a password: what psql and most drivers take. */
   static String postgresUrl(Clone c) {
+    return postgresUrl(c, c.user());
+  }
+
+  /** The libpq URL of a clone for another user (its login role). */
+  static String postgresUrl(Clone c, String role) {
     String jdbc = c.jdbcUrl();
     String rest = jdbc.substring("jdbc:postgresql://".length());
-    String user = c.user() == null || c.user().isEmpty() ? "" : URLEncoder.encode(c.user(), StandardCharsets.UTF_8) + "@";
+    String user = role == null || role.isEmpty() ? "" : URLEncoder.encode(role, StandardCharsets.UTF_8) + "@";
     return JdbcUrls.redact("postgres://" + user + rest);
   }
 
@@ -96,15 +101,20 @@ final class CloneViews {
 
   /** A clone as JSON; the password only when asked for. */
   static Map<String, Object> json(Clone c, Long size, boolean withPassword) {
+    return json(c, size, withPassword, c.user());
+  }
+
+  /** A clone as JSON, for {@code user} (its login role, or the clone's own user); the password only when asked for. */
+  static Map<String, Object> json(Clone c, Long size, boolean withPassword, String user) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", c.name());
     m.put("state", c instanceof InstanceClone ic ? ic.state().name().toLowerCase(Locale.ROOT) : "ok");
     m.put("snapshot", c.snapshot().name());
     m.put("dataStateAt", c.snapshot().dataStateAt().toString());
     m.put("createdAt", c.createdAt().toString());
-    m.put("url", postgresUrl(c));
+    m.put("url", postgresUrl(c, user));
     m.put("jdbcUrl", JdbcUrls.redact(c.jdbcUrl()));
-    m.put("user", c.user());
+    m.put("user", user);
     m.put("database", JdbcUrls.databaseOf(c.jdbcUrl()));
     if (c instanceof InstanceClone ic) {
       m.put("port", ic.port());

@@ -134,7 +134,8 @@ public final class InstanceClones {
      * Uses the golden already on the store, whatever it was made from, instead of building one: for
      * a process that only works with the clones an earlier manager made (the command line's {@code
      * clone list}, {@code reset}, {@code destroy}). {@link #start()} fails with {@code NOT_FOUND}
-     * when the store has no golden.
+     * when the store has no golden. The clones run on the golden cluster's PostgreSQL version (a
+     * base backup of a 15 server stays 15) unless {@link #version(int)} is given.
      *
      * @return this builder
      */
@@ -384,6 +385,7 @@ public final class InstanceClones {
           : physicalSource != null ? physicalSource.majorVersion()
           : base instanceof Golden.FromServer fs && fs.transfer() == Golden.Transfer.PHYSICAL
               ? dev.lockplane.internal.instances.BaseBackup.sourceMajorVersion(fs) // a base backup runs on its source's version
+          : goldenFromStore ? dev.lockplane.internal.instances.StoreGolden.majorVersion(storage).orElse(18)
               : 18;
       return Manager.start(
           new ManagerConfig(

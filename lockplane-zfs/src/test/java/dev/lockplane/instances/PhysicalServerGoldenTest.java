@@ -116,6 +116,14 @@ class PhysicalServerGoldenTest {
       assertThat(registry).contains("\"dataStateAt\" : \"" + golden.dataStateAt() + "\"")
           .doesNotContain(ProductionServer.PASSWORD);
     }
+    // a later manager that takes the golden as it is runs its clones on the golden's version, not the default
+    try (InstanceCloneManager later = InstanceClones.on(storage).goldenFromStore().portRange(47300, 47319)
+        .setting("shared_buffers", "16MB").setting("max_connections", "20").start()) {
+      InstanceClone clone = later.create("physical-later");
+      try (Connection c = clone.dataSource().getConnection()) {
+        assertThat(query(c, "SHOW server_version_num")).startsWith(String.valueOf(ProductionServer.VERSION));
+      }
+    }
   }
 
   @Test
