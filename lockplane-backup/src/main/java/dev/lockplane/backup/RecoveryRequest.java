@@ -197,7 +197,8 @@ public final class RecoveryRequest {
             + " live connection is to another server); nothing to compare.", server.result().plan().backupId(), null, e);
       }
       try (recovered) {
-        return LossComparer.compare(server.result(), recovered, live, database);
+        return LossComparer.compare(server.result(), recovered, live, database,
+            dev.lockplane.internal.backup.IndexedWal.commitsAfter(catalog, server.result().plan()));
       }
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Closing the connection to the recovered copy failed: "
