@@ -181,6 +181,9 @@ class WalIndexTest {
     long segStart = java.nio.ByteBuffer.wrap(segment).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(8);
     byte[] damaged = segment.clone();
     int at = (int) (ends.get(2) - segStart) - 9;
+    if (at % 8192 < 24) {
+      at -= 24; // not the page header of a page the record continues on: the record's own bytes before it
+    }
     damaged[at] ^= 0x10;
     WalIndex partial = WalRecords.index(damaged, damaged.length);
     assertThat(partial.complete()).isFalse();
