@@ -13,7 +13,7 @@ import java.util.Objects;
  * its {@code lockplane.history}, so "backup A 02:00 → migration 41 at 09:58 → now" shows which
  * recovery target comes before which schema change.
  *
- * @param events backups, migrations and gaps in the WAL, by time (ties by kind, then label)
+ * @param events backups, migrations, restore points and gaps in the WAL, by time (ties by kind, then label)
  * @param wal the archived WAL per server and timeline
  * @param now when the timeline was read
  * @param notes remarks, such as a live database without a history table
@@ -37,7 +37,12 @@ public record BackupTimeline(List<Event> events, List<WalCoverage> wal, Instant 
     /** A migration was applied (a row of {@code lockplane.history}): its start time. */
     MIGRATION,
     /** Archived WAL is missing: no recovery target between the surrounding segments is reachable across it. */
-    WAL_GAP
+    WAL_GAP,
+    /**
+     * A restore point in the archived WAL ({@code pg_create_restore_point}): its creation time; the
+     * label is its name, a target of {@link RecoveryTarget#restorePoint(String)}.
+     */
+    RESTORE_POINT
   }
 
   /**
@@ -45,8 +50,8 @@ public record BackupTimeline(List<Event> events, List<WalCoverage> wal, Instant 
    *
    * @param at when
    * @param kind what
-   * @param label the backup id, the history entry's number, or the missing segments
-   * @param lsn the WAL position (a physical backup's end), or {@code null}
+   * @param label the backup id, the history entry's number, the missing segments, or the restore point's name
+   * @param lsn the WAL position (a physical backup's end, a restore point's), or {@code null}
    * @param detail more, such as the backup's kind and tags or the migration's outcome
    */
   public record Event(Instant at, Kind kind, String label, String lsn, String detail) {
@@ -63,6 +68,7 @@ public record BackupTimeline(List<Event> events, List<WalCoverage> wal, Instant 
         case BACKUP -> "backup " + label;
         case MIGRATION -> "migration " + label;
         case WAL_GAP -> "WAL gap " + label;
+        case RESTORE_POINT -> "restore point '" + label + "'";
       };
       return when + "  " + what + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
     }
@@ -104,7 +110,11 @@ public record BackupTimeline(List<Event> events, List<WalCoverage> wal, Instant 
         chain.add("gap in WAL");
       } else if (e.at() != null) {
         String hm = WHEN.format(e.at()).substring(11, 16);
-        chain.add(e.kind() == Kind.BACKUP ? "backup " + e.label() + " " + hm : "migration " + e.label() + " at " + hm);
+        chain.add(switch (e.kind()) {
+          case BACKUP -> "backup " + e.label() + " " + hm;
+          case RESTORE_POINT -> "restore point '" + e.label() + "' at " + hm;
+          default -> "migration " + e.label() + " at " + hm;
+        });
       }
     }
     chain.add("now");

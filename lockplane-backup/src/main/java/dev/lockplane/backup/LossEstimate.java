@@ -22,9 +22,13 @@ import java.util.Objects;
  * @param transactionIdsAfter how many transaction ids the live server assigned after the target (each
  *     write transaction takes one; aborted ones count too), or {@code null} when the live server
  *     cannot be shown to be the backed-up one or does not say
+ * @param archivedCommitsAfter how many transactions committed after the target according to the
+ *     commit records of the archived WAL (on the whole server, up to the newest archived segment;
+ *     what the live server has not archived yet is not counted), or {@code null} when the target is
+ *     the latest archived state or the archived WAL cannot be read
  */
 public record LossEstimate(RecoveryPlan plan, String database, Instant lastTransaction, List<TableLoss> tables,
-    Long transactionIdsAfter) {
+    Long transactionIdsAfter, Long archivedCommitsAfter) {
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
   /** Copies the tables. */
@@ -32,6 +36,20 @@ public record LossEstimate(RecoveryPlan plan, String database, Instant lastTrans
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(database, "database");
     tables = List.copyOf(tables);
+  }
+
+  /**
+   * An estimate without the count from the archived WAL.
+   *
+   * @param plan the backup and WAL the recovered copy was made from
+   * @param database the compared database
+   * @param lastTransaction the commit time of the last transaction in the recovered copy, or {@code null}
+   * @param tables one entry per table of either side
+   * @param transactionIdsAfter transaction ids the live server assigned after the target, or {@code null}
+   */
+  public LossEstimate(RecoveryPlan plan, String database, Instant lastTransaction, List<TableLoss> tables,
+      Long transactionIdsAfter) {
+    this(plan, database, lastTransaction, tables, transactionIdsAfter, null);
   }
 
   /** Returns the rows inserted after the target, over all tables. */
@@ -83,6 +101,10 @@ public record LossEstimate(RecoveryPlan plan, String database, Instant lastTrans
     if (transactionIdsAfter != null) {
       lines.add("the live server assigned " + count(transactionIdsAfter) + " transaction ids after the target (write"
           + " transactions, aborted ones included)");
+    }
+    if (archivedCommitsAfter != null) {
+      lines.add("the archived WAL holds " + count(archivedCommitsAfter) + (archivedCommitsAfter == 1 ? " transaction" : " transactions")
+          + " committed after the target (on the whole server, as far as it is archived)");
     }
     for (TableLoss t : changed) {
       lines.add(t.describe(to));

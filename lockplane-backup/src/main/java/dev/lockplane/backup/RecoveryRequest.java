@@ -91,9 +91,10 @@ public final class RecoveryRequest {
    * Chooses the base backup and the WAL, without restoring anything.
    *
    * @return the plan
-   * @throws BackupException {@code INVALID_INPUT} for a target before the oldest backup or after the
-   *     newest archived WAL, {@code NOT_FOUND} when the WAL to reach it is missing; the message says
-   *     what the repository can reach
+   * @throws BackupException {@code INVALID_INPUT} for a target before the oldest backup, after the
+   *     newest archived WAL or (a time) at or after the last archived commit, {@code NOT_FOUND} when
+   *     the WAL to reach it is missing or no archived segment holds a restore point of that name; the
+   *     message says what the repository can reach, and which restore points it holds
    */
   public RecoveryPlan plan() {
     return RecoveryPlanner.plan(engine, catalog, target).plan();
@@ -197,7 +198,8 @@ public final class RecoveryRequest {
             + " live connection is to another server); nothing to compare.", server.result().plan().backupId(), null, e);
       }
       try (recovered) {
-        return LossComparer.compare(server.result(), recovered, live, database);
+        return LossComparer.compare(server.result(), recovered, live, database,
+            dev.lockplane.internal.backup.IndexedWal.commitsAfter(catalog, server.result().plan()));
       }
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Closing the connection to the recovered copy failed: "

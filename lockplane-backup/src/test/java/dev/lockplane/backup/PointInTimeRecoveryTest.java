@@ -111,7 +111,12 @@ class PointInTimeRecoveryTest {
     try (WalArchiver archiver = archiver(repo, "lp_pitr")) {
       Backup base = repo.backup().physical(prod.url("postgres"), ProductionServer.REPLICATOR, ProductionServer.PASSWORD).run();
       List<Commit> commits = write(1, 12);
-      prod.exec("postgres", "SELECT pg_create_restore_point('after-twelve')");
+      String point;
+      try (Connection c = prod.server().connect("postgres"); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT pg_create_restore_point('after-twelve')::text")) {
+        rs.next();
+        point = rs.getString(1);
+      }
       switchWal();
       commits.addAll(write(13, 12));
       WalArchiveStatus status = archiver.awaitArchived(switchWal(), Duration.ofSeconds(60));
@@ -146,8 +151,11 @@ class PointInTimeRecoveryTest {
       try (RecoveredServer at = repo.recover(RecoveryTarget.restorePoint("after-twelve")).asServer();
           Connection conn = at.server().connect("shop")) {
         assertThat(ids(conn)).isEqualTo(range(1, 12));
-        assertThat(at.result().plan().reason()).contains("does not index restore points");
+        // PostgreSQL 15's WAL, indexed as it was archived
+        assertThat(at.result().plan().reason()).contains("newest physical backup", "'after-twelve'", point);
       }
+      assertThat(repo.walArchive().get(0).restorePoints()).extracting(ArchivedRestorePoint::name, ArchivedRestorePoint::lsn)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("after-twelve", point));
 
       targetsOutsideTheArchiveAreRefusedNamingWhatItHolds(repo, base);
 

@@ -218,6 +218,7 @@ final class RecoverCommand extends BaseCommand {
     m.put("rowsUpdated", l.rowsUpdated());
     m.put("rowsDeleted", l.rowsDeleted());
     m.put("transactionIdsAfter", l.transactionIdsAfter());
+    m.put("archivedCommitsAfter", l.archivedCommitsAfter());
     m.put("tables", l.tables().stream().map(t -> {
       Map<String, Object> x = new LinkedHashMap<>();
       x.put("schema", t.schema());

@@ -22,7 +22,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code lockplane wal status}: what the archive holds, and with --url how far behind the server it is. */
 @Command(name = "status", description = {
-    "Show the WAL archive per server: the archived segments, gaps, when it was last fed; with --url, the",
+    "Show the WAL archive per server: the archived segments, gaps, when it was last fed, the last commit and",
+    "the restore points found in the archived WAL; with --url, the",
     "server's current WAL position and how much of it is not archived yet (no keys needed)."})
 final class WalStatusCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
@@ -74,6 +75,17 @@ final class WalStatusCommand extends BaseCommand {
       m.put("lastArchivedAt", w.lastArchivedAt().toString());
       m.put("gaps", w.gaps());
       m.put("timelines", w.timelines());
+      m.put("lastCommit", w.lastCommit() == null ? null : w.lastCommit().toString());
+      m.put("restorePoints", w.restorePoints().stream().map(r -> {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("name", r.name());
+        x.put("lsn", r.lsn());
+        x.put("createdAt", r.createdAt() == null ? null : r.createdAt().toString());
+        x.put("segment", r.segment());
+        x.put("timeline", r.timeline());
+        return x;
+      }).toList());
+      m.put("unindexedSegments", w.unindexedSegments());
       Long lag = null;
       if (w.systemIdentifier().equals(serverSystem)) {
         lag = Math.max(0, lsn(serverPosition) - lsn(w.archivedThrough()));
@@ -87,6 +99,19 @@ final class WalStatusCommand extends BaseCommand {
             + w.archivedThrough() + ", timelines " + w.timelines() + ")");
         out.println("  last fed   " + w.lastArchivedAt() + " (" + ago(w.lastArchivedAt()) + " ago)");
         out.println("  gaps       " + (w.gaps().isEmpty() ? "none" : String.join(", ", w.gaps()) + " (recovery cannot cross them)"));
+        if (w.lastCommit() != null) {
+          out.println("  last commit " + w.lastCommit());
+        }
+        if (w.restorePoints().isEmpty()) {
+          out.println("  restore points none" + (w.unindexedSegments() > 0 ? " indexed" : ""));
+        }
+        for (dev.lockplane.backup.ArchivedRestorePoint r : w.restorePoints()) {
+          out.println("  restore point " + r.describe());
+        }
+        if (w.unindexedSegments() > 0) {
+          out.println("  not indexed " + w.unindexedSegments() + " segments (archived before the index, or not decodable):"
+              + " restore points in them are not listed");
+        }
         if (lag != null) {
           out.println("  server     at " + serverPosition + ", " + lag + " bytes not archived yet");
         }

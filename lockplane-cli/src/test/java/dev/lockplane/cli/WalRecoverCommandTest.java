@@ -50,7 +50,7 @@ class WalRecoverCommandTest {
       prod.exec("postgres", "INSERT INTO t VALUES (2)");
       Instant between = Instant.now();
       Thread.sleep(50);
-      prod.exec("postgres", "INSERT INTO t VALUES (3)");
+      prod.exec("postgres", "INSERT INTO t VALUES (3)", "SELECT pg_create_restore_point('cli-point')");
       MainTest.Result resumed = MainTest.run(env, "wal", "archive", "--repo", repo, "--unencrypted", "--url", url,
           "--slot", "lp_cli", "--until", switchWal(prod), "--format", "json");
       assertThat(resumed.code()).as(resumed.err()).isZero();
@@ -58,7 +58,8 @@ class WalRecoverCommandTest {
 
       MainTest.Result status = MainTest.run(env, "wal", "status", "--repo", repo, "--url", url);
       assertThat(status.code()).as(status.err()).isZero();
-      assertThat(status.out()).contains("gaps       none", "bytes not archived yet").doesNotContain(ProductionServer.PASSWORD);
+      assertThat(status.out()).contains("gaps       none", "bytes not archived yet", "restore point 'cli-point' at ",
+          "last commit ").doesNotContain(ProductionServer.PASSWORD);
 
       MainTest.Result plan = MainTest.run("recover", "--repo", repo, "--unencrypted", "--to",
           between.toString().replace("T", " ").replace("Z", "+00"), "--plan");
@@ -83,6 +84,8 @@ class WalRecoverCommandTest {
       assertThat(lossJson.code()).as(lossJson.err()).isZero();
       com.fasterxml.jackson.databind.JsonNode lj = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lossJson.out());
       assertThat(lj.get("rowsInserted").asLong()).isEqualTo(1);
+      // INSERT 3 and the txid_current() before the switch: the archived commit records after the target
+      assertThat(lj.get("archivedCommitsAfter").asLong()).isEqualTo(2);
       assertThat(lj.get("tables").get(0).get("comparison").asText()).isEqualTo("row-counts");
       MainTest.Result urlWithoutEstimate = MainTest.run("recover", "--repo", repo, "--unencrypted", "--latest", "--plan",
           "--url", reader);
@@ -90,7 +93,7 @@ class WalRecoverCommandTest {
 
       MainTest.Result timeline = MainTest.run(env, "backup", "timeline", "--repo", repo, "--url", reader);
       assertThat(timeline.code()).as(timeline.err()).isZero();
-      assertThat(timeline.out()).startsWith("backup " + backupId).contains(" → now", "no gaps",
+      assertThat(timeline.out()).startsWith("backup " + backupId).contains(" → now", "no gaps", "restore point 'cli-point' at ",
           "note: database postgres has no lockplane.history");
       MainTest.Result timelineJson = MainTest.run("backup", "timeline", "--repo", repo, "--format", "json");
       assertThat(timelineJson.code()).as(timelineJson.err()).isZero();

@@ -42,9 +42,11 @@ public final class LossComparer {
    * @param recovered a connection to the database in the recovered copy
    * @param live a connection to the live database (only read)
    * @param database the database's name
+   * @param archivedCommitsAfter the transactions committed after the target in the archived WAL, or {@code null}
    * @return the estimate
    */
-  public static LossEstimate compare(RecoveryResult result, Connection recovered, Connection live, String database) {
+  public static LossEstimate compare(RecoveryResult result, Connection recovered, Connection live, String database,
+      Long archivedCommitsAfter) {
     boolean autoCommit = true;
     try {
       autoCommit = live.getAutoCommit();
@@ -60,7 +62,7 @@ public final class LossComparer {
             : table(recovered, live, r, l));
       }
       Long xids = transactionIdsAfter(result, recovered, live);
-      return new LossEstimate(result.plan(), database, result.lastTransaction(), tables, xids);
+      return new LossEstimate(result.plan(), database, result.lastTransaction(), tables, xids, archivedCommitsAfter);
     } catch (SQLException e) {
       throw new BackupException(ErrorCode.DATABASE_ERROR, "Comparing database " + database + " recovered to "
           + result.plan().target().describe() + " with the live database failed: " + Redaction.text(e) + ".",

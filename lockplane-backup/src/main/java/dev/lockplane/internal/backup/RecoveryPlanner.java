@@ -81,6 +81,7 @@ public final class RecoveryPlanner {
     Manifest chosen;
     String reason;
     long limitSegno = Long.MAX_VALUE;
+    long restorePointLsn = -1;
     if (target instanceof RecoveryTarget.Time t) {
       {
         List<Manifest> before = mine.stream().filter(m -> !Instant.parse(m.stopTime()).isAfter(t.time())).toList();
@@ -93,6 +94,15 @@ public final class RecoveryPlanner {
           throw new BackupException(ErrorCode.INVALID_INPUT, "Cannot recover to " + t.time() + ": it is after the newest"
               + " archived WAL. " + available + " Recover to the latest archived state instead (--latest), or complete"
               + " the server's current segment (SELECT pg_switch_wal()) and let the archiver store it.", null, null, null);
+        }
+        IndexedWal.LastCommit lastCommit = IndexedWal.lastCommit(catalog.segmentEntries(sysid));
+        if (lastCommit != null && !t.time().isBefore(lastCommit.time())) {
+          // PostgreSQL stops at the first commit after the target; without one it ends recovery with an error
+          throw new BackupException(ErrorCode.INVALID_INPUT, "Cannot recover to " + t.time() + ": the last transaction in"
+              + " the archived WAL of server " + sysid + " committed at " + lastCommit.time() + " (segment "
+              + lastCommit.segment() + "), and recovery to a time needs a commit after it to know it got there. "
+              + available + " Recover to the latest archived state instead (--latest), which holds every transaction"
+              + " committed by " + lastCommit.time() + ".", null, null, null);
         }
         chosen = before.get(before.size() - 1);
         reason = "the newest physical backup of server " + sysid + " that finished before " + t.time() + " (finished at "
@@ -118,9 +128,38 @@ public final class RecoveryPlanner {
       }
     } else if (target instanceof RecoveryTarget.RestorePoint p) {
       {
-        chosen = oldest;
-        reason = "the archive does not index restore points, so recovery starts from the oldest physical backup of server "
-            + sysid + " (finished at " + chosen.stopTime() + ") and replays until it meets '" + p.name() + "'";
+        List<WalEntry> entries = catalog.segmentEntries(sysid);
+        IndexedWal.Found found = IndexedWal.latest(entries, p.name());
+        List<String> unindexed = IndexedWal.unindexed(entries);
+        if (found == null && unindexed.isEmpty()) {
+          throw new BackupException(ErrorCode.NOT_FOUND, "There is no restore point named '" + p.name() + "' in the"
+              + " archived WAL of server " + sysid + ". " + known(IndexedWal.restorePoints(entries)) + " " + available,
+              null, null, null);
+        }
+        if (found == null) {
+          chosen = oldest;
+          reason = "no indexed WAL segment holds a restore point named '" + p.name() + "' and " + unindexed.size()
+              + " archived segments are not indexed (" + unindexed.get(0) + (unindexed.size() > 1 ? " .. "
+              + unindexed.get(unindexed.size() - 1) : "") + "), so recovery starts from the oldest physical backup of"
+              + " server " + sysid + " (finished at " + chosen.stopTime() + ") and replays until it meets it";
+        } else {
+          long lsn = WalNames.parseLsn(found.point().lsn());
+          List<Manifest> before = mine.stream().filter(m -> WalNames.parseLsn(m.stopWal()) <= lsn).toList();
+          if (before.isEmpty()) {
+            throw new BackupException(ErrorCode.INVALID_INPUT, "Cannot recover to restore point '" + p.name() + "' (created"
+                + " at " + found.point().time() + ", WAL position " + found.point().lsn() + "): it is before the end of the"
+                + " oldest base backup of server " + sysid + " (" + oldest.id() + ", WAL up to " + oldest.stopWal() + "). "
+                + available, null, null, null);
+          }
+          chosen = before.get(before.size() - 1);
+          long same = IndexedWal.restorePoints(entries).stream().filter(f -> f.point().name().equals(p.name())).count();
+          reason = "the newest physical backup of server " + sysid + " whose WAL ends before restore point '" + p.name()
+              + "' (created at " + found.point().time() + ", WAL position " + found.point().lsn() + ", in segment "
+              + found.segment() + (same > 1 ? "; the newest of " + same + " restore points of that name" : "")
+              + "); the backup's WAL ends at " + chosen.stopWal();
+          limitSegno = WalNames.segmentOf(lsn, segSize);
+          restorePointLsn = lsn;
+        }
       }
     } else {
       chosen = mine.get(mine.size() - 1);
@@ -158,6 +197,9 @@ public final class RecoveryPlanner {
           throw new BackupException(ErrorCode.NOT_FOUND, "Cannot recover to WAL position " + l.lsn() + ": " + reach
               + ". Recover to an earlier position.", null, null, null);
         }
+      } else if (restorePointLsn >= 0 && stopsBefore != null && restorePointLsn > WalNames.parseLsn(walEnd)) {
+        throw new BackupException(ErrorCode.NOT_FOUND, "Cannot recover to " + target.describe() + " (WAL position "
+            + WalNames.formatLsn(restorePointLsn) + "): " + reach + ". Recover to an earlier target.", null, null, null);
       } else if (reach != null) {
         notes.add(reach + "; recovery stops there.");
       }
@@ -165,5 +207,17 @@ public final class RecoveryPlanner {
     RecoveryPlan plan = new RecoveryPlan(target, sysid, chosen.id(), Instant.parse(chosen.stopTime()), chosen.stopWal(), reason,
         usable.isEmpty() ? null : usable.firstEntry().getValue().get(0), lastName, walEnd, lastAt, stopsBefore, notes);
     return new Chosen(plan, chosen, segSize, usable);
+  }
+
+  /** Names the restore points an archive holds, for a message. */
+  private static String known(List<IndexedWal.Found> points) {
+    if (points.isEmpty()) {
+      return "The archive holds no restore point (create one with SELECT pg_create_restore_point('NAME')).";
+    }
+    List<String> names = new ArrayList<>();
+    for (IndexedWal.Found f : points) {
+      names.add("'" + f.point().name() + "' (" + f.point().time() + ", " + f.point().lsn() + ")");
+    }
+    return "The archive holds these restore points: " + String.join(", ", names) + ".";
   }
 }

@@ -23,7 +23,7 @@ import java.util.TreeMap;
 /**
  * Reads a repository's timeline: its backups from their manifests, its WAL coverage from the WAL
  * catalog (per server and timeline, with gaps placed in time between the archive times of the
- * segments around them), and the migrations of a live database from its {@code lockplane.history}.
+ * segments around them), the restore points from the segments' index, and the migrations of a live database from its {@code lockplane.history}.
  */
 public final class TimelineReader {
   private TimelineReader() {}
@@ -64,8 +64,18 @@ public final class TimelineReader {
     for (String sysid : catalog.systems()) {
       coverage(catalog, sysid, wal, events);
     }
-    if (!wal.isEmpty()) {
-      notes.add("the archive does not index restore points; recover --restore-point NAME replays until it meets one");
+    for (String sysid : catalog.systems()) {
+      List<WalEntry> entries = catalog.segmentEntries(sysid);
+      for (IndexedWal.Found f : IndexedWal.restorePoints(entries)) {
+        events.add(new Event(Instant.parse(f.point().time()), Kind.RESTORE_POINT, f.point().name(), f.point().lsn(),
+            "server " + sysid + ", timeline " + f.timeline() + ", segment " + f.segment()));
+      }
+      List<String> unindexed = IndexedWal.unindexed(entries);
+      if (!unindexed.isEmpty()) {
+        notes.add(unindexed.size() + " archived WAL segments of server " + sysid + " are not indexed (" + unindexed.get(0)
+            + (unindexed.size() > 1 ? " .. " + unindexed.get(unindexed.size() - 1) : "") + "): restore points in them are"
+            + " not listed; recover --restore-point NAME still replays until it meets one");
+      }
     }
     if (live != null) {
       migrations(live, events, notes);

@@ -28,6 +28,7 @@ public final class WalCatalog {
   /** The key prefix of every WAL object. */
   public static final String ROOT = "wal/";
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final System.Logger LOG = System.getLogger(WalCatalog.class.getName());
 
   private final RepositoryEngine engine;
 
@@ -86,6 +87,22 @@ public final class WalCatalog {
    */
   public List<String> segmentNames(String sysid) {
     return names(sysid, "segments/");
+  }
+
+  /**
+   * Reads the manifests of a server's archived segments, ordered by segment number (then by name,
+   * so by timeline).
+   *
+   * @param sysid the system identifier
+   * @return the manifests
+   */
+  public List<WalEntry> segmentEntries(String sysid) {
+    List<WalEntry> out = new ArrayList<>();
+    for (String n : segmentNames(sysid)) {
+      out.add(entry(sysid, n));
+    }
+    out.sort(java.util.Comparator.comparingLong(WalEntry::segno).thenComparing(WalEntry::name));
+    return out;
   }
 
   /** Returns the names of a server's archived timeline history files, sorted. */
@@ -195,6 +212,7 @@ public final class WalCatalog {
           + " identifier archive into " + engine.storage().describe() + ", or the server was restored without starting a"
           + " new timeline: give each its own repository.", null, key, null);
     }
+    WalIndex index = WalNames.isSegment(name) ? index(name, data, length) : null;
     byte[] r = new byte[3];
     RANDOM.nextBytes(r);
     String dataKey = prefix(sysid) + "data/" + name + "-" + HexFormat.of().formatHex(r);
@@ -203,7 +221,7 @@ public final class WalCatalog {
           new ByteArrayInputStream(data, 0, length), length, n -> {});
       WalEntry e = new WalEntry(WalEntry.FORMAT_VERSION, sysid, name, WalNames.isSegment(name) ? "segment" : "history",
           timeline, startLsn, endLsn, segmentSize, Instant.now().toString(), method, engine.compressionInfo(),
-          engine.encryptionInfo(), o);
+          engine.encryptionInfo(), o, index);
       try (OutputStream out = engine.storage().create(key)) {
         out.write(encode(e));
       }
@@ -218,6 +236,21 @@ public final class WalCatalog {
           + name + " into " + engine.storage().describe() + ": " + Redaction.text(e) + ". It was not archived; the"
           + " archiver retries it.", null, key, Redaction.cause(e));
     }
+  }
+
+  private static WalIndex index(String name, byte[] data, int length) {
+    WalIndex index;
+    try {
+      index = WalRecords.index(data, length);
+    } catch (RuntimeException e) {
+      // the decoder reports what it cannot read; this is for what it did not foresee
+      index = new WalIndex(0, null, List.of(), 0, 0, null, null, "cannot decode the segment (" + e + ")");
+    }
+    if (!index.complete()) {
+      LOG.log(System.Logger.Level.DEBUG, "WAL segment " + name + " is indexed only through " + index.through() + ": "
+          + index.incomplete());
+    }
+    return index;
   }
 
   /**
@@ -319,8 +352,11 @@ public final class WalCatalog {
       previous = s;
     }
     WalEntry last = entry(sysid, bySegno.lastEntry().getValue());
+    List<WalEntry> entries = segmentEntries(sysid);
+    IndexedWal.LastCommit lastCommit = IndexedWal.lastCommit(entries);
     return new dev.lockplane.backup.WalArchiveSummary(sysid, names.size(), bySegno.firstEntry().getValue(), last.name(),
-        last.endLsn(), Instant.parse(last.archivedAt()), gaps, List.copyOf(timelines));
+        last.endLsn(), Instant.parse(last.archivedAt()), gaps, List.copyOf(timelines), IndexedWal.published(entries),
+        lastCommit == null ? null : lastCommit.time(), IndexedWal.unindexed(entries).size());
   }
 
   private BackupException listing(IOException e) {

@@ -20,16 +20,24 @@ package dev.lockplane.internal.backup;
  * @param compression the compression
  * @param encryption the encryption, or {@code null}
  * @param object the stored object
+ * @param index what the segment holds, read from its records when it was archived; {@code null}
+ *     for history files and for segments archived before the index existed (format version 1
+ *     entries without it still read)
  */
 public record WalEntry(int formatVersion, String systemIdentifier, String name, String kind, int timeline,
     String startLsn, String endLsn, long segmentSize, String archivedAt, String method,
-    Manifest.CompressionInfo compression, Manifest.EncryptionInfo encryption, StoredObject object) {
+    Manifest.CompressionInfo compression, Manifest.EncryptionInfo encryption, StoredObject object, WalIndex index) {
   /** The current format version. */
   public static final int FORMAT_VERSION = 1;
 
   /** Returns whether this is a WAL segment. */
   public boolean segmentFile() {
     return "segment".equals(kind);
+  }
+
+  /** Returns whether the whole segment was indexed, so what its index lacks is known not to be in it. */
+  public boolean indexed() {
+    return index != null && index.complete();
   }
 
   /** Returns the segment number (segments only). */
