@@ -169,6 +169,9 @@ class S3RecoveryTest {
         String baseVolume = clones.get(0).baseVolume();
         assertThat(clones.get(1).baseVolume()).isEqualTo(baseVolume);
         assertThat(storage.volumes()).containsExactlyInAnyOrder(baseVolume, "pitr-early", "pitr-late");
+        String baseName = baseVolume.substring("pitr-".length());
+        assertThatThrownBy(() -> RecoveredInstanceClone.destroy(storage, baseName)).hasMessageContaining("is a restored base");
+        assertThatThrownBy(() -> RecoveredInstanceClone.start(storage, baseName)).hasMessageContaining("is a restored base");
         assertThat(rows(clones.get(0).server())).as("rows committed before %s", after(8)).isEqualTo(expected(8));
         assertThat(rows(clones.get(1).server())).as("rows committed before %s", after(23)).isEqualTo(expected(23));
         assertThat(clones.get(0).result().lastTransaction()).isBeforeOrEqualTo(after(8));

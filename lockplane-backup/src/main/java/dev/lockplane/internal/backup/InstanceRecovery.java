@@ -120,6 +120,7 @@ public final class InstanceRecovery {
       throw new BackupException(ErrorCode.NOT_FOUND, "No recovered clone " + name + " on " + storage.describe() + " (no volume "
           + volume + "). Recover one first: lockplane recover --to TIME --into-instance-clone " + name + ".", null, null, null);
     }
+    refuseBase(storage, name);
     Path data = storage.path(volume).resolve("data");
     int major;
     try {
@@ -146,6 +147,7 @@ public final class InstanceRecovery {
     if (!storage.exists(volume)) {
       return destroyed;
     }
+    refuseBase(storage, name);
     refuseIfRunning(storage, name);
     String base = baseOf(storage, volume);
     if (base == null) {
@@ -164,6 +166,16 @@ public final class InstanceRecovery {
       }
     }
     return destroyed;
+  }
+
+  /** A name such as {@code base-<backup>} reaches a restored base, which is never started and outlives its clones. */
+  private static void refuseBase(CowStorage storage, String name) {
+    String volume = cloneVolume(name);
+    if (volume.equals(baseOf(storage, volume))) {
+      throw new BackupException(ErrorCode.INVALID_INPUT, "Volume " + volume + " on " + storage.describe() + " is a restored base"
+          + " backup, not a recovered clone: it is never started, and it is removed with the last clone made from it.",
+          null, null, null);
+    }
   }
 
   /** A clone whose server runs (a live postmaster.pid) is someone's: destroying it would pull the files from under it. */
