@@ -43,6 +43,7 @@ public final class RecoveryRequest {
   private final RecoveryTarget target;
   private boolean overwrite;
   private Duration timeout = Duration.ofMinutes(30);
+  private Duration lockTimeout = Duration.ofMinutes(30);
   private ProgressListener listener = ProgressListener.NONE;
 
   RecoveryRequest(RepositoryEngine engine, WalCatalog catalog, RecoveryTarget target) {
@@ -73,6 +74,22 @@ public final class RecoveryRequest {
       throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "timeout must be positive, not " + timeout + ".");
     }
     this.timeout = timeout;
+    return this;
+  }
+
+  /**
+   * How long {@link #intoInstanceClone} waits while another recovery (in this or another process)
+   * restores the same base backup into the storage, or clones it (default 30 minutes). The wait ends
+   * as soon as the other is done, and this recovery then clones the base it made.
+   *
+   * @param timeout the limit
+   * @return this request
+   */
+  public RecoveryRequest lockTimeout(Duration timeout) {
+    if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "lock timeout must be positive, not " + timeout + ".");
+    }
+    this.lockTimeout = timeout;
     return this;
   }
 
@@ -256,8 +273,11 @@ public final class RecoveryRequest {
    *
    * @param storage the storage (needs lockplane-zfs on the module or class path)
    * @param name the clone's name: letters, digits and dashes; its volume is {@code pitr-NAME}
-   * @return the running clone; close it to stop its server and destroy its volume
-   * @throws BackupException {@code ALREADY_EXISTS} when the storage already holds a volume of that name
+   * @return the running clone; close it to stop its server and destroy its volume, or keep it with
+   *     {@link RecoveredInstanceClone#stopAndKeep()}
+   * @throws BackupException {@code ALREADY_EXISTS} when the storage already holds a volume of that name,
+   *     {@code IN_USE} when another recovery holds the base volume for longer than the
+   *     {@linkplain #lockTimeout(Duration) lock timeout}
    */
   public RecoveredInstanceClone intoInstanceClone(dev.lockplane.storage.CowStorage storage, String name) {
     Objects.requireNonNull(storage, "storage");
@@ -267,7 +287,7 @@ public final class RecoveryRequest {
     }
     RecoveryPlanner.Chosen chosen = RecoveryPlanner.plan(engine, catalog, target);
     PointInTimeRecovery.Recovered r = dev.lockplane.internal.backup.InstanceRecovery.intoClone(engine, catalog, chosen, storage,
-        name, timeout, new ProgressTracker(listener));
+        name, timeout, lockTimeout, new ProgressTracker(listener));
     return new RecoveredInstanceClone(r.server(), r.result(), storage,
         dev.lockplane.internal.backup.InstanceRecovery.cloneVolume(name),
         dev.lockplane.internal.backup.InstanceRecovery.baseVolume(chosen.backup().id()));

@@ -21,9 +21,25 @@ final class S3Server implements AutoCloseable {
   private final S3Proxy proxy;
 
   S3Server(Path dir, String... buckets) throws Exception {
+    this(filesystem(dir), buckets);
+  }
+
+  /**
+   * A server keeping its objects in memory (jclouds' transient backend): the same S3 protocol, for
+   * tests that store many objects and care about the protocol, not about s3proxy's files.
+   */
+  static S3Server inMemory(String... buckets) throws Exception {
+    return new S3Server(ContextBuilder.newBuilder("transient").build(BlobStoreContext.class), buckets);
+  }
+
+  private static BlobStoreContext filesystem(Path dir) {
     Properties p = new Properties();
     p.setProperty("jclouds.filesystem.basedir", dir.toString());
-    context = ContextBuilder.newBuilder("filesystem").overrides(p).build(BlobStoreContext.class);
+    return ContextBuilder.newBuilder("filesystem").overrides(p).build(BlobStoreContext.class);
+  }
+
+  private S3Server(BlobStoreContext context, String... buckets) throws Exception {
+    this.context = context;
     BlobStore store = context.getBlobStore();
     for (String b : buckets) {
       store.createContainerInLocation(null, b);

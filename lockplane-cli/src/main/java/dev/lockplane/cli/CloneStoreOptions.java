@@ -9,12 +9,10 @@ import dev.lockplane.clones.DatabaseClonesBuilder;
 import dev.lockplane.instances.InstanceClones;
 import dev.lockplane.internal.sql.JdbcUrls;
 import dev.lockplane.storage.CowStorage;
-import dev.lockplane.storage.CowStorages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -112,7 +110,7 @@ final class CloneStoreOptions {
       String p = prefix != null ? " --prefix " + prefix : "";
       return "--url " + JdbcUrls.redact(url) + (user != null ? " --user " + user : "") + p;
     }
-    return (store != null ? "--store " + store : "") + (storage != null ? (store != null ? " " : "") + "--storage " + storage : "");
+    return StorageSpec.flags(store, storage);
   }
 
   /**
@@ -193,42 +191,7 @@ final class CloneStoreOptions {
   }
 
   private CowStorage storage(CommandSpec spec) {
-    String kind = storage == null ? "detect" : storage.trim();
-    if (kind.toLowerCase(Locale.ROOT).startsWith("zfs:")) {
-      if (store != null) {
-        throw new ParameterException(spec.commandLine(), "--store goes with reflink or copy storage; ZFS keeps the store in its dataset");
-      }
-      String dataset = kind.substring("zfs:".length());
-      if (dataset.isBlank()) {
-        throw new ParameterException(spec.commandLine(), "Invalid value for option '--storage': give zfs:POOL/DATASET");
-      }
-      return CowStorages.zfs(dataset);
-    }
-    if (store == null) {
-      throw new ParameterException(spec.commandLine(), "--storage " + kind + " needs --store DIR");
-    }
-    checkWritable(store);
-    return switch (kind.toLowerCase(Locale.ROOT)) {
-      case "copy" -> CowStorages.copy(store);
-      case "reflink" -> CowStorages.reflink(store);
-      case "detect" -> CowStorages.detect(store);
-      default -> throw new ParameterException(spec.commandLine(),
-          "Invalid value for option '--storage': '" + kind + "' is not one of zfs:POOL/DATASET, reflink, copy");
-    };
-  }
-
-  /** Fails early, and in words, when the store cannot be written (root passes permission checks, so try). */
-  private static void checkWritable(Path dir) {
-    try {
-      Files.createDirectories(dir);
-      Path probe = Files.createTempFile(dir, ".lockplane-probe", "");
-      Files.delete(probe);
-    } catch (IOException | UnsupportedOperationException e) {
-      String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
-          : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
-      throw new LockplaneException(ErrorCode.IO_ERROR, "Cannot write to the store directory " + dir.toAbsolutePath()
-          + " (" + why + "). Give a directory this user can create and write.", e);
-    }
+    return StorageSpec.open(spec, store, storage);
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.lockplane.backup.RecoveryTarget;
 import dev.lockplane.cli.OutputOptions.Format;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -25,8 +26,11 @@ import picocli.CommandLine.Option;
     "Recover a server to a point in time: the newest physical backup that finished before the target, plus the",
     "archived WAL replayed up to it (docs/backups.md). Give one target: --to TIME, --lsn LSN, --restore-point NAME",
     "or --latest; and where: --into DIR (a stopped cluster), --serve (a server running until Ctrl-C), --plan",
-    "(only say which backup and WAL it would use) or --estimate-loss (recover into a temporary copy and compare it",
-    "with the live database at --url/--env, per table: the rows a restore to the target would lose).",
+    "(only say which backup and WAL it would use), --estimate-loss (recover into a temporary copy and compare it",
+    "with the live database at --url/--env, per table: the rows a restore to the target would lose), or",
+    "--into-instance-clone NAME with --storage zfs:POOL/DATASET or --store DIR [--storage reflink|copy]: a clone on",
+    "copy-on-write storage (the base backup is restored there once and reused by every later target); its server",
+    "runs until Ctrl-C, the clone stays. Without a target that starts a kept clone again; --destroy removes it.",
     "Exit 0: recovered or planned; 1: the target cannot be reached (the message says what the repository holds)."})
 final class RecoverCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
@@ -61,16 +65,54 @@ final class RecoverCommand extends BaseCommand {
   @Option(names = "--overwrite", description = "With --into: replace a directory that is not empty.")
   boolean overwrite;
 
-  @Option(names = "--show-password", description = "With --serve: also print the recovered server's superuser password.")
+  @Option(names = "--show-password", description = "With --serve or --into-instance-clone: also print the superuser's password.")
   boolean showPassword;
+
+  @Option(names = "--into-instance-clone", paramLabel = "NAME", description = {
+      "Recover into the instance clone NAME (letters, digits, dashes; its volume is pitr-NAME) on --storage/--store."})
+  String instanceClone;
+
+  @Option(names = "--storage", paramLabel = "KIND", description = {
+      "With --into-instance-clone: zfs:POOL/DATASET, reflink or copy (default: what --store's filesystem allows)."})
+  String storage;
+
+  @Option(names = "--store", paramLabel = "DIR", description = "With --into-instance-clone on reflink or copy storage: its directory.")
+  Path store;
+
+  @Option(names = "--keep-stopped", description = "With --into-instance-clone: stop the clone's server at once instead of serving it.")
+  boolean keepStopped;
+
+  @Option(names = "--destroy", description = {"With --into-instance-clone NAME and no target: remove the clone, and the restored",
+      "base backup when no other recovered clone uses it."})
+  boolean destroy;
+
+  @Option(names = "--lock-timeout", paramLabel = "DURATION", converter = DurationConverter.class, description = {
+      "With --into-instance-clone: how long to wait while another recovery restores the same base backup (default 30m)."})
+  Duration lockTimeout;
 
   @Override
   int execute() throws Exception {
     Format format = output.format(spec, Format.TEXT, Format.JSON);
+    if (instanceClone == null && (storage != null || store != null || keepStopped || destroy || lockTimeout != null)) {
+      throw usage("--storage, --store, --keep-stopped, --destroy and --lock-timeout go with --into-instance-clone NAME");
+    }
+    if (instanceClone != null && (into != null || planOnly || estimateLoss)) {
+      throw usage("--into-instance-clone is where to recover: give it without --into, --plan or --estimate-loss");
+    }
+    if (instanceClone != null && !hasTarget()) {
+      return new RecoverInstanceClone(this, format).startOrDestroy();
+    }
     RecoveryTarget target = target();
-    int modes = (into != null ? 1 : 0) + (serve ? 1 : 0) + (planOnly ? 1 : 0) + (estimateLoss ? 1 : 0);
+    int modes = (into != null ? 1 : 0) + (serve ? 1 : 0) + (planOnly ? 1 : 0) + (estimateLoss ? 1 : 0)
+        + (instanceClone != null ? 1 : 0);
+    if (instanceClone != null && serve) {
+      throw usage("--into-instance-clone serves the clone until Ctrl-C by itself (or give --keep-stopped); --serve is another place");
+    }
     if (modes != 1) {
-      throw usage("say where to recover: --into DIR, --serve, --plan or --estimate-loss");
+      throw usage("say where to recover: --into DIR, --serve, --into-instance-clone NAME, --plan or --estimate-loss");
+    }
+    if (destroy) {
+      throw usage("--destroy removes an existing clone: give --into-instance-clone NAME without a target");
     }
     if (!estimateLoss && live.url != null) {
       throw usage("--url names the live database for --estimate-loss; recovery itself reads only the repository");
@@ -80,6 +122,9 @@ final class RecoverCommand extends BaseCommand {
     RecoveryRequest request = repo.recover(target).overwrite(overwrite).progress(new BackupProgress(reporter()));
     RecoveryPlan plan = request.plan();
     PrintStream out = cli.out();
+    if (instanceClone != null) {
+      return new RecoverInstanceClone(this, format).recover(request, plan);
+    }
     if (planOnly) {
       if (format == Format.JSON) {
         out.print(Json.write(Map.of("plan", plan(plan))));
@@ -145,6 +190,10 @@ final class RecoverCommand extends BaseCommand {
     return Main.OK;
   }
 
+  private boolean hasTarget() {
+    return to != null || lsn != null || restorePoint != null || latest;
+  }
+
   private RecoveryTarget target() {
     int n = (to != null ? 1 : 0) + (lsn != null ? 1 : 0) + (restorePoint != null ? 1 : 0) + (latest ? 1 : 0);
     if (n != 1) {
@@ -171,7 +220,7 @@ final class RecoverCommand extends BaseCommand {
     }
   }
 
-  private static void printPlan(PrintStream out, RecoveryPlan p) {
+  static void printPlan(PrintStream out, RecoveryPlan p) {
     out.println("target       " + p.target().describe());
     out.println("base backup  " + p.backupId() + " (finished " + p.backupStopTime() + ", WAL up to " + p.backupStopWal() + ")");
     out.println("  because    it is " + p.reason());
@@ -182,7 +231,7 @@ final class RecoverCommand extends BaseCommand {
     }
   }
 
-  private static void printResult(PrintStream out, RecoveryResult r) {
+  static void printResult(PrintStream out, RecoveryResult r) {
     out.println("recovered    " + (r.lastTransaction() == null ? "to the end of the backup (no later transaction replayed)"
         : "last transaction committed at " + r.lastTransaction()) + ", now on timeline " + r.timeline()
         + " (" + r.segmentsReplayed() + " WAL segments staged)");
@@ -191,7 +240,7 @@ final class RecoverCommand extends BaseCommand {
     }
   }
 
-  private static Map<String, Object> plan(RecoveryPlan p) {
+  static Map<String, Object> plan(RecoveryPlan p) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("target", p.target().describe());
     m.put("systemIdentifier", p.systemIdentifier());
@@ -235,7 +284,7 @@ final class RecoverCommand extends BaseCommand {
     return m;
   }
 
-  private static Map<String, Object> result(RecoveryResult r) {
+  static Map<String, Object> result(RecoveryResult r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("plan", plan(r.plan()));
     m.put("directory", r.directory().toString());
