@@ -1,6 +1,7 @@
 package dev.lockplane.backup;
 
 import dev.lockplane.ErrorCode;
+import dev.lockplane.internal.backup.ForeignCluster;
 import dev.lockplane.internal.backup.LogicalRestore;
 import dev.lockplane.internal.backup.Manifest;
 import dev.lockplane.internal.backup.ProgressTracker;
@@ -75,13 +76,16 @@ public final class RestoreRequest {
   }
 
   /**
-   * Restores a physical backup into a new temporary data directory and starts a server on it: a
-   * queryable copy of the cluster as it was at backup time.
+   * Restores the backup into a new temporary data directory and starts a server on it: a queryable
+   * copy of the cluster as it was at backup time (a physical backup), or a new server of the backup's
+   * major version holding the one database of a logical backup, under its own name.
    *
    * @return the running server; close it to stop it and remove its data
    */
   public RestoredServer asServer() {
-    requireKind("physical", "asServer()");
+    if (!manifest.kind().equals("logical")) {
+      requireKind("physical", "asServer()");
+    }
     Path tmp;
     try {
       tmp = Files.createTempDirectory("lockplane-restored-");
@@ -91,13 +95,36 @@ public final class RestoreRequest {
     } catch (IOException e) {
       throw new BackupException(ErrorCode.IO_ERROR, "Cannot create a temporary directory: " + e, manifest.id(), null, e);
     }
+    LocalPostgres pg = null;
     try {
-      Path data = toDirectory(tmp.resolve("data"));
-      LocalPostgres pg = LocalPostgres.builder().version(manifest.serverMajor()).dataDirectory(data).start();
+      if (manifest.kind().equals("logical")) {
+        pg = LocalPostgres.builder().version(manifest.serverMajor()).dataDirectory(tmp.resolve("data")).start();
+        LogicalRestore.intoDatabase(engine, manifest, pg, manifest.databases().get(0), false, null,
+            new ProgressTracker(listener));
+      } else {
+        Path data = toDirectory(tmp.resolve("data"));
+        boolean foreign = ForeignCluster.prepare(data);
+        Restorer.makeDataDirectory(data);
+        pg = LocalPostgres.builder().version(manifest.serverMajor()).dataDirectory(data).start();
+        if (foreign) {
+          // the first connection set a password of Lockplane's own; from now on passwords are required
+          try (var c = pg.connect("postgres"); var s = c.createStatement()) {
+            ForeignCluster.finish(data);
+            s.execute("SELECT pg_reload_conf()");
+          }
+        }
+      }
       return new RestoredServer(pg, tmp, manifest.id());
-    } catch (RuntimeException e) {
+    } catch (IOException | java.sql.SQLException | RuntimeException e) {
+      if (pg != null) {
+        pg.close();
+      }
       FileTrees.deleteQuietly(tmp);
-      throw e;
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot start a server on backup " + manifest.id() + ": "
+          + e.getMessage(), manifest.id(), null, e);
     }
   }
 

@@ -16,11 +16,13 @@ import picocli.CommandLine.Option;
  * migration through the backup taken before it ({@link RollbackViaBackup}).
  */
 @Command(name = "rollback", description = {"Apply the reverse of --plan FILE (the plan that was applied).",
-    "--via-backup [BACKUP] (SQLite): compare the last migration's SQL rollback with restoring the backup",
-    "taken before it (default: the one its history row records; --repo or --env names the repository),",
-    "say what each loses, then --restore tables (SQL rollback, then the lost values merged back, in one",
+    "--via-backup [BACKUP]: compare the last migration's SQL rollback with restoring the backup taken",
+    "before it (default: the one its history row records; --repo or --env names the repository), say",
+    "what each loses, then --restore tables (SQL rollback, then the lost values merged back, in one",
     "transaction; conflicts are reported row by row and nothing is merged), clone (the backup into a copy",
-    "for inspection: --clone-to FILE) or in-place. Asks first unless --yes.",
+    "for inspection: SQLite --clone-to FILE; PostgreSQL a new database beside the live one, --clone-to",
+    "NAME) or in-place (PostgreSQL: restored beside, then swapped in by renaming; the replaced database",
+    "is kept). Asks first unless --yes. --format json on PostgreSQL.",
     "Exit 0: rolled back or nothing to do."})
 final class RollbackCommand extends BaseCommand {
   @Mixin ConnectionOptions connection;
@@ -39,7 +41,8 @@ final class RollbackCommand extends BaseCommand {
   @Option(names = "--restore", paramLabel = "HOW", description = "With --via-backup: tables, clone or in-place.")
   String restore;
 
-  @Option(names = "--clone-to", paramLabel = "FILE", description = "With --restore clone: the copy's file.")
+  @Option(names = "--clone-to", paramLabel = "FILE|NAME",
+      description = "With --restore clone: the copy's file (SQLite) or new database's name (PostgreSQL).")
   Path cloneTo;
 
   @Option(names = "--yes", description = "With --restore: do not ask.")
@@ -51,8 +54,17 @@ final class RollbackCommand extends BaseCommand {
     Target target = connection.target(cli, spec);
     Planner planner = Planners.build(cli, spec, connection, null, null, timeouts);
     if (viaBackup != null) {
-      if (plan != null || format != Format.TEXT) {
-        throw usage("--via-backup takes the migration from the history and reports as text: leave out --plan and --format");
+      if (plan != null) {
+        throw usage("--via-backup takes the migration from the history: leave out --plan");
+      }
+      if (target.postgres()) {
+        try (BackupRepository repo = repository.open(cli, spec, false)) {
+          return new PostgresRollbackViaBackup(cli, planner, target, repo, format).run(viaBackup, restore, yes,
+              PostgresRollbackViaBackup.databaseName(cloneTo));
+        }
+      }
+      if (format != Format.TEXT) {
+        throw usage("--via-backup on an SQLite database reports as text: leave out --format");
       }
       Path scratch = RollbackViaBackup.scratch();
       try (BackupRepository repo = repository.open(cli, spec, false)) {

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code lockplane rollback --via-backup}: compares the two ways back from the last migration — its
@@ -39,7 +40,7 @@ import java.util.Map;
  */
 final class RollbackViaBackup {
   /** What the SQL rollback loses: a dropped table's rows, or a dropped column's values. */
-  private record Loss(String table, String column, long count) {
+  record Loss(String table, String column, long count) {
     String toText() {
       return column == null ? String.format(Locale.ROOT, "the %,d rows of table %s", count, table)
           : String.format(Locale.ROOT, "the %,d values of %s.%s", count, table, column);
@@ -64,7 +65,7 @@ final class RollbackViaBackup {
           + target.shown() + " restore the backup with 'lockplane backup restore' and roll back with --plan FILE.");
     }
     target.requireExisting("rollback --via-backup");
-    HistoryEntry entry = lastApplied();
+    HistoryEntry entry = lastApplied(planner, target);
     String id = backupArg == null || backupArg.equals("recorded") ? entry.backupId() : backupArg;
     if (id == null) {
       throw new LockplaneException(ErrorCode.INVALID_INPUT, "Migration #" + entry.id() + " was applied without a "
@@ -149,7 +150,8 @@ final class RollbackViaBackup {
     }
   }
 
-  private HistoryEntry lastApplied() {
+  /** The last migration the target's history records as applied. */
+  static HistoryEntry lastApplied(Planner planner, Target target) {
     List<HistoryEntry> history = planner.history(target.dataSource());
     for (int i = history.size() - 1; i >= 0; i--) {
       if (history.get(i).outcome() == HistoryEntry.Outcome.APPLIED) {
@@ -173,7 +175,17 @@ final class RollbackViaBackup {
       throw new LockplaneException(ErrorCode.INVALID_INPUT, refused + "it does not match this database: it is a "
           + "backup of " + source + ", not of " + live + ".");
     }
-    BackupSchemaState st = repo.schemaState(b.id(), "main").orElseThrow(() -> new LockplaneException(
+    checkState(planner, target, entry, repo.schemaState(b.id(), "main"), refused);
+  }
+
+  /**
+   * Refuses a backup whose recorded migration state does not place it just before the migration: taken
+   * after it, at a migration this database's history does not hold, older than the migration's start,
+   * or of another schema.
+   */
+  static void checkState(Planner planner, Target target, HistoryEntry entry, Optional<BackupSchemaState> state,
+      String refused) {
+    BackupSchemaState st = state.orElseThrow(() -> new LockplaneException(
         ErrorCode.INVALID_INPUT, refused + "it records no migration state (taken by an older version), so it cannot "
             + "be matched with this database."));
     if (st.lastMigration() >= entry.id()) {
@@ -213,7 +225,7 @@ final class RollbackViaBackup {
   }
 
   /** The plan's column renames: live column (table.new) → its name in the backup. */
-  private static Map<String, String> renames(Plan plan) {
+  static Map<String, String> renames(Plan plan) {
     Map<String, String> out = new HashMap<>();
     for (Step s : plan.steps()) {
       if (s.operation().equals("rename_column") && s.renamedFrom() != null) {
@@ -276,6 +288,11 @@ final class RollbackViaBackup {
   }
 
   private boolean confirm(String what) throws IOException {
+    return confirm(cli, what);
+  }
+
+  /** Asks on the terminal; without one, refuses and names --yes. */
+  static boolean confirm(Cli cli, String what) throws IOException {
     if (!cli.terminal()) {
       throw new LockplaneException(ErrorCode.INVALID_INPUT, "rollback --via-backup --restore asks before it changes "
           + "the database, and there is no terminal to ask on: pass --yes to " + what + ".");

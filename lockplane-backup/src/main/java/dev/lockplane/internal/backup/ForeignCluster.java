@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * superuser's password is unknown), the first start trusts connections from 127.0.0.1 just long
  * enough for Lockplane to set a fresh password; {@link #finish} then requires passwords again.
  */
-final class ForeignCluster {
+public final class ForeignCluster {
   private static final String FIRST_START_HBA = """
       # Written by Lockplane for the first start of a recovered cluster only.
       local all all trust
@@ -33,9 +33,11 @@ final class ForeignCluster {
   /**
    * Prepares a restored data directory for its first start.
    *
+   * @param data the data directory
+   * @throws IOException when a file cannot be written
    * @return whether the cluster is foreign and {@link #finish} must run after the first start
    */
-  static boolean prepare(Path data) throws IOException {
+  public static boolean prepare(Path data) throws IOException {
     Path conf = data.resolve("postgresql.conf");
     String text = Files.isRegularFile(conf) ? Files.readString(conf, StandardCharsets.UTF_8) : "";
     if (!text.contains(ClusterCache.SETTINGS_FILE)) {
@@ -52,8 +54,13 @@ final class ForeignCluster {
     return foreign;
   }
 
-  /** Requires passwords over TCP again after the first start of a foreign cluster. */
-  static void finish(Path data) throws IOException {
+  /**
+   * Requires passwords over TCP again after the first start of a foreign cluster.
+   *
+   * @param data the data directory
+   * @throws IOException when a file cannot be written
+   */
+  public static void finish(Path data) throws IOException {
     Path hba = data.resolve("pg_hba.conf");
     Files.writeString(hba, HBA, StandardCharsets.UTF_8);
     OsUser owner = Posix.serverUser(null);
