@@ -89,7 +89,14 @@ final class PartitionColumnDiff {
       }
       State want = effective(to, p, c.name());
       State have = created.contains(p.qualifiedName()) ? afterCreate(p, c.name()) : afterParents(p, root, c);
-      if (want == null || have == null || want.equals(have)) {
+      if (want == null || have == null) {
+        continue;
+      }
+      if (keepsOwnNotNull(p, root, c)) {
+        // Whether the partition still rejects NULL is not known: state the wanted value either way.
+        have = new State(have.defaultValue(), !want.notNull());
+      }
+      if (want.equals(have)) {
         continue;
       }
       if (!Objects.equals(want.defaultValue(), have.defaultValue())) {
@@ -137,6 +144,27 @@ final class PartitionColumnDiff {
       return null; // a column the partition does not have yet and no step gives it: nothing to predict
     }
     return new State(dfltSet ? dflt : mine.defaultValue(), notNull != null ? notNull : mine.notNull());
+  }
+
+  /**
+   * Whether an existing partition that rejects NULL may go on rejecting it after an ancestor drops
+   * its NOT NULL: PostgreSQL 18 keeps a partition's NOT NULL constraint of its own (made by {@code
+   * SET NOT NULL} on the partition or by a column option of {@code PARTITION OF}) and older versions
+   * drop it, and the model cannot tell an own constraint from an inherited one.
+   */
+  private boolean keepsOwnNotNull(Table p, Table root, Column c) {
+    Table was = current(p);
+    State mine = was == null || created.contains(p.qualifiedName()) ? null : effective(from, was, oldName(root, c));
+    if (mine == null || !mine.notNull()) {
+      return false;
+    }
+    for (Table a = to.get(p.partitionOf()); a != null; a = a.partitionOf() == null ? null : to.get(a.partitionOf())) {
+      if (changes(a, c, NOT_NULL)) {
+        State wanted = effective(to, a, c.name());
+        return wanted != null && !wanted.notNull();
+      }
+    }
+    return false;
   }
 
   /** Whether this plan sets the attribute on table {@code a} (a partition, or the root's own column). */
