@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param unlogged whether the table is {@code UNLOGGED} (PostgreSQL)
  * @param storageParameters PostgreSQL: the storage parameters of {@code WITH (...)}, e.g. {@code
  *     fillfactor=70}, sorted; SQLite: the table options {@code STRICT} and {@code WITHOUT ROWID}
+ * @param partitionColumns for a partition, the columns whose default or NOT NULL differ from the
+ *     parent's, sorted by name; empty for any other table and for a partition that keeps all of
+ *     its parent's
  */
 public record Table(
     String schema,
@@ -40,7 +43,8 @@ public record Table(
     String comment,
     String renamedFrom,
     boolean unlogged,
-    List<String> storageParameters) {
+    List<String> storageParameters,
+    List<PartitionColumn> partitionColumns) {
 
   /** Validates and copies the record. */
   public Table {
@@ -52,6 +56,43 @@ public record Table(
     triggers = Lists.copy(triggers);
     policies = Lists.copy(policies);
     storageParameters = Lists.copy(storageParameters);
+    partitionColumns = partitionColumns == null ? List.of() : partitionColumns.stream()
+        .sorted(java.util.Comparator.comparing(PartitionColumn::name)).toList();
+    if (partitionOf == null && !partitionColumns.isEmpty()) {
+      throw new IllegalArgumentException("table " + schema + "." + name
+          + " is not a partition but lists partition columns");
+    }
+    if (partitionColumns.stream().map(PartitionColumn::name).distinct().count() != partitionColumns.size()) {
+      throw new IllegalArgumentException("partition " + schema + "." + name + " lists a partition column twice");
+    }
+  }
+
+  /**
+   * Creates a table whose partition columns, if it is a partition, are all its parent's.
+   *
+   * @param schema the schema
+   * @param name the table name
+   * @param columns the columns
+   * @param constraints the constraints
+   * @param indexes the indexes
+   * @param triggers the triggers
+   * @param policies the policies
+   * @param rowSecurity whether row-level security is enabled
+   * @param forceRowSecurity whether it applies to the owner too
+   * @param partitionKey the partition key, or null
+   * @param partitionOf the parent of a partition, or null
+   * @param partitionBound the bound of a partition, or null
+   * @param comment the comment, or null
+   * @param renamedFrom the rename hint, or null
+   * @param unlogged whether the table is unlogged
+   * @param storageParameters the storage parameters or SQLite table options
+   */
+  public Table(String schema, String name, List<Column> columns, List<Constraint> constraints, List<Index> indexes,
+      List<Trigger> triggers, List<Policy> policies, boolean rowSecurity, boolean forceRowSecurity,
+      String partitionKey, String partitionOf, String partitionBound, String comment, String renamedFrom,
+      boolean unlogged, List<String> storageParameters) {
+    this(schema, name, columns, constraints, indexes, triggers, policies, rowSecurity, forceRowSecurity, partitionKey,
+        partitionOf, partitionBound, comment, renamedFrom, unlogged, storageParameters, null);
   }
 
   /**
@@ -76,7 +117,7 @@ public record Table(
       List<Trigger> triggers, List<Policy> policies, boolean rowSecurity, boolean forceRowSecurity,
       String partitionKey, String partitionOf, String partitionBound, String comment, String renamedFrom) {
     this(schema, name, columns, constraints, indexes, triggers, policies, rowSecurity, forceRowSecurity, partitionKey,
-        partitionOf, partitionBound, comment, renamedFrom, false, null);
+        partitionOf, partitionBound, comment, renamedFrom, false, null, null);
   }
 
   /** Returns {@code schema.name}. */
@@ -94,6 +135,6 @@ public record Table(
   public Table with(List<Column> newColumns, String newRenamedFrom) {
     return new Table(schema, name, newColumns, constraints, indexes, triggers, policies, rowSecurity,
         forceRowSecurity, partitionKey, partitionOf, partitionBound, comment, newRenamedFrom, unlogged,
-        storageParameters);
+        storageParameters, partitionColumns);
   }
 }

@@ -29,6 +29,7 @@ class JsonFormatTest {
             .filter(n -> n.endsWith("mixed-everything-from-empty")).findFirst().orElseThrow()).resolve("after.sql"));
     sql += "\nCREATE TABLE app.m (id int, at date NOT NULL) PARTITION BY RANGE (at);\n"
         + "CREATE TABLE app.m1 PARTITION OF app.m FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');\n"
+        + "CREATE TABLE app.m2 PARTITION OF app.m (id DEFAULT 7 NOT NULL) FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');\n"
         + "CREATE TABLE app.r (id int REFERENCES app.t(id) ON DELETE CASCADE, r tsrange, EXCLUDE USING gist (r WITH &&));\n"
         + "CREATE INDEX r_id ON app.r (id DESC) INCLUDE (r) WHERE id > 0;\n"
         + "CREATE TYPE app.pair AS (x int, y text COLLATE \"C\");\nCREATE MATERIALIZED VIEW app.mv AS SELECT 1 AS one;\n"

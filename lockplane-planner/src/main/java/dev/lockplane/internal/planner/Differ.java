@@ -70,6 +70,8 @@ public final class Differ {
 
   /** Relations whose columns changed shape or that were re-created: views reading them are re-created. */
   private final Set<String> reshaped = new HashSet<>();
+  /** Tables the plan creates (or drops and creates again). */
+  private final Set<String> createdTables = new HashSet<>();
   /** Routines dropped and re-created: triggers calling them are re-created. */
   private final Set<String> recreatedRoutines = new HashSet<>();
 
@@ -338,7 +340,7 @@ public final class Differ {
               candidate.indexes(), candidate.triggers(), candidate.policies(), candidate.rowSecurity(),
               candidate.forceRowSecurity(), candidate.partitionKey(), candidate.partitionOf(),
               candidate.partitionBound(), candidate.comment(), null, candidate.unlogged(),
-              candidate.storageParameters());
+              candidate.storageParameters(), candidate.partitionColumns());
         }
       } else if (o != null) {
         matchedOld.add(o.qualifiedName());
@@ -368,10 +370,14 @@ public final class Differ {
         reshaped.add(o.qualifiedName());
       }
     }
+    if (!sqlite) {
+      alterColumns.addAll(PartitionColumnDiff.diff(from, to, createdTables));
+    }
   }
 
   private void createTable(Table n) {
     createTables.add(new CreateTable(n));
+    createdTables.add(n.qualifiedName());
     if (n.comment() != null) {
       comments.add(new SetComment("TABLE", Identifiers.qualified(n.schema(), n.name()), "rel:" + n.qualifiedName(), n.comment()));
     }

@@ -343,6 +343,10 @@ public final class OperationInfo {
           + columnChanges(o.from(), o.to()) + ") of ", o.table());
       columnNeeds(i.needs, o.to());
       columnNeeds(i.oldNeeds, o.from());
+      if (o.table().partitionOf() != null) {
+        // after the parent's own change, which recurses into the partition
+        i.needs.add("rel:" + o.table().partitionOf());
+      }
       String lossy = TypeChanges.lossy(o.from().type(), o.to().type());
       if (lossy != null) {
         // The cast keeps the rows but changes values: the step says which column and how.

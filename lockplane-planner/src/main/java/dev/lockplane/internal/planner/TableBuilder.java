@@ -3,6 +3,7 @@ package dev.lockplane.internal.planner;
 import dev.lockplane.schema.Column;
 import dev.lockplane.schema.Constraint;
 import dev.lockplane.schema.Index;
+import dev.lockplane.schema.PartitionColumn;
 import dev.lockplane.schema.Policy;
 import dev.lockplane.schema.Table;
 import dev.lockplane.schema.Trigger;
@@ -18,6 +19,7 @@ public final class TableBuilder {
   public final List<Constraint> constraints = new ArrayList<>();
   public final List<Trigger> triggers = new ArrayList<>();
   public final List<Policy> policies = new ArrayList<>();
+  public final List<PartitionColumn> partitionColumns = new ArrayList<>();
   public boolean rowSecurity;
   public boolean forceRowSecurity;
   public String partitionKey;
@@ -39,6 +41,7 @@ public final class TableBuilder {
     List<Index> sorted = new ArrayList<>(indexes);
     sorted.sort(Comparator.comparing(Index::name));
     return new Table(schema, name, columns, constraints, sorted, triggers, policies, rowSecurity,
-        forceRowSecurity, partitionKey, partitionOf, partitionBound, comment, null, unlogged, storageParameters);
+        forceRowSecurity, partitionKey, partitionOf, partitionBound, comment, null, unlogged, storageParameters,
+        partitionColumns);
   }
 }

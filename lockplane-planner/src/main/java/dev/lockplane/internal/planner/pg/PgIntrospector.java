@@ -17,6 +17,7 @@ import dev.lockplane.schema.Domain;
 import dev.lockplane.schema.EnumType;
 import dev.lockplane.schema.Extension;
 import dev.lockplane.schema.Index;
+import dev.lockplane.schema.PartitionColumn;
 import dev.lockplane.schema.Policy;
 import dev.lockplane.schema.Routine;
 import dev.lockplane.schema.Sequence;
@@ -61,6 +62,7 @@ public final class PgIntrospector {
           .toList();
       Map<String, TableBuilder> tables = tables(h);
       columns(h, tables);
+      partitionColumns(h, tables);
       constraints(h, tables);
       Map<String, List<Index>> indexes = indexes(h);
       triggers(h, tables);
@@ -251,6 +253,32 @@ public final class PgIntrospector {
           TableBuilder t = tables.get(e.getKey());
           if (t != null) {
             t.columns.add(e.getValue());
+          }
+        });
+  }
+
+  /**
+   * The columns of partitions whose default or NOT NULL differ from the parent's (matched by name:
+   * an attached partition may order its columns otherwise). Generated and identity columns follow
+   * their parent and are left out.
+   */
+  private static void partitionColumns(Handle h, Map<String, TableBuilder> tables) {
+    h.createQuery("SELECT n.nspname || '.' || c.relname AS tbl, a.attname, a.attnotnull, "
+            + "pg_get_expr(d.adbin, d.adrelid) AS dflt "
+            + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "JOIN pg_inherits i ON i.inhrelid = c.oid "
+            + "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+            + "JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname AND NOT pa.attisdropped "
+            + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            + "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
+            + "WHERE c.relispartition AND a.attgenerated = '' AND pa.attgenerated = '' AND a.attidentity = '' "
+            + "AND pa.attidentity = '' AND (a.attnotnull <> pa.attnotnull "
+            + " OR pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid)) AND"
+            + TABLE_FILTER + "ORDER BY 1, a.attname")
+        .mapToMap().list().forEach(r -> {
+          TableBuilder t = tables.get(str(r, "tbl"));
+          if (t != null) {
+            t.partitionColumns.add(new PartitionColumn(str(r, "attname"), str(r, "dflt"), bool(r, "attnotnull")));
           }
         });
   }

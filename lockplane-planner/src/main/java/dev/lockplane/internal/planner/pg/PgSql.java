@@ -158,11 +158,26 @@ public final class PgSql {
     String create = "CREATE " + (t.unlogged() ? "UNLOGGED " : "") + "TABLE " + name(t);
     String with = t.storageParameters().isEmpty() ? "" : " WITH (" + String.join(", ", t.storageParameters()) + ")";
     if (t.partitionOf() != null) {
-      return create + " PARTITION OF " + Identifiers.qualified(t.partitionOf()) + " " + t.partitionBound() + with;
+      // a partition may itself be partitioned (sub-partitions)
+      return create + " PARTITION OF " + Identifiers.qualified(t.partitionOf()) + partitionColumns(t) + " "
+          + t.partitionBound() + (t.partitionKey() == null ? "" : " PARTITION BY " + t.partitionKey()) + with;
     }
     String cols = t.columns().stream().map(c -> "    " + columnDefinition(t, c)).collect(Collectors.joining(",\n"));
     return create + " (\n" + cols + (cols.isEmpty() ? "" : "\n") + ")"
         + (t.partitionKey() == null ? "" : " PARTITION BY " + t.partitionKey()) + with;
+  }
+
+  /**
+   * The column options of a partition's own defaults and NOT NULLs; {@code DEFAULT NULL} leaves the
+   * partition without the default it would copy from its parent.
+   */
+  private static String partitionColumns(Table t) {
+    if (t.partitionColumns().isEmpty()) {
+      return "";
+    }
+    return " (" + t.partitionColumns().stream().map(c -> Identifiers.quote(c.name()) + " DEFAULT "
+        + (c.defaultValue() == null ? "NULL" : c.defaultValue()) + (c.notNull() ? " NOT NULL" : ""))
+        .collect(Collectors.joining(", ")) + ")";
   }
 
   private static List<String> setTableStorage(Table from, Table to) {

@@ -1,0 +1,6 @@
+-- NOT NULL on a single partition: dropped on m1, added on m2 (with a default) and m3
+CREATE TABLE m (k int NOT NULL, qty int DEFAULT 1, note text) PARTITION BY LIST (k);
+CREATE TABLE m1 PARTITION OF m FOR VALUES IN (1);
+CREATE TABLE m2 PARTITION OF m (note DEFAULT '' NOT NULL) FOR VALUES IN (2);
+CREATE TABLE m3 PARTITION OF m FOR VALUES IN (3);
+ALTER TABLE m3 ALTER COLUMN qty SET NOT NULL;
