@@ -2,9 +2,11 @@ package dev.lockplane.benchmarks;
 
 import dev.lockplane.backup.BackupRepository;
 import dev.lockplane.backup.Keyset;
+import dev.lockplane.backup.Progress;
 import dev.lockplane.backup.RecoveredServer;
 import dev.lockplane.backup.RecoveryTarget;
 import dev.lockplane.backup.WalArchiver;
+import dev.lockplane.internal.backup.PipelineProfile;
 import dev.lockplane.internal.os.Posix;
 import dev.lockplane.postgres.LocalPostgres;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,16 +34,19 @@ import java.util.concurrent.TimeUnit;
  *       each through its own slot; after the load, how long each takes to hold the last WAL, and
  *       the CPU each used;</li>
  *   <li>a backlog: both stopped while pgbench writes, then started together; MB/s each archives;</li>
- *   <li>recovery to a moment inside the load: {@code recover(...).asServer()} (restore, stage WAL,
- *       replay, promote) until the first query answers, against the same by hand: copy a plain
- *       {@code pg_basebackup}, write {@code recovery.signal}, {@code restore_command} from
- *       pg_receivewal's directory and the target, start, first query.</li>
+ *   <li>recovery to a moment inside the load: {@code recover(...).asServer()} (restore, WAL fetched
+ *       in the background, replay, promote) until the first query answers, against the same by hand:
+ *       copy a plain {@code pg_basebackup}, write {@code recovery.signal}, {@code restore_command}
+ *       from pg_receivewal's directory and the target, start, first query;</li>
+ *   <li>where each recovery's time goes: the library's progress phases and PostgreSQL's own log
+ *       (redo start and end, ready), and with {@code -Dlockplane.backup.profile=true} the object
+ *       pipeline's stages (read, decrypt, decompress, hash, write).</li>
  * </ul>
  *
  * <pre>
- * mvn -q -pl benchmarks -am package -DskipTests
- * java -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" \
- *     dev.lockplane.benchmarks.WalRecoveryBenchmark --scale 20 --load-seconds 180
+ * mvn -q -pl benchmarks -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+ * java -Dlockplane.backup.profile=true -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" \
+ *     dev.lockplane.benchmarks.WalRecoveryBenchmark --scale 70 --load-seconds 600
  * </pre>
  */
 public final class WalRecoveryBenchmark {
@@ -80,6 +86,10 @@ public final class WalRecoveryBenchmark {
     Files.createDirectories(work);
     Posix.chmod(work, "rwx--x--x");
     List<Row> rows = new ArrayList<>();
+    List<Row> profile = new ArrayList<>();
+    List<String> loads = new ArrayList<>();
+    String pipeline = "";
+    loads.add("start " + loadAverage());
     try (LocalPostgres pg = LocalPostgres.builder().version(15).setting("wal_level", "replica")
         .setting("max_wal_senders", "10").setting("max_replication_slots", "10").setting("max_wal_size", "4GB")
         .setting("shared_buffers", "256MB").start()) {
@@ -110,6 +120,7 @@ public final class WalRecoveryBenchmark {
           "-n", "postgres");
       Thread.sleep(loadSeconds * 2000L / 3);
       Instant target = Instant.now();
+      loads.add("during the load " + loadAverage());
       if (!bench.waitFor(loadSeconds + 600, TimeUnit.SECONDS) || bench.exitValue() != 0) {
         throw new IllegalStateException("pgbench failed: " + Files.readString(work.resolve("pgbench.log")));
       }
@@ -160,32 +171,74 @@ public final class WalRecoveryBenchmark {
       receiver2.destroy();
       receiver2.waitFor();
 
-      // recovery to the moment two thirds into the load
+      // recovery to the moment two thirds into the load, each phase timed
+      loads.add("before recovery " + loadAverage());
+      RecoveryPhases phases = new RecoveryPhases();
+      PipelineProfile.reset();
+      Instant lp0 = Instant.now();
       t = System.nanoTime();
       long lpRows;
-      RecoveredServer recovered = repo.recover(RecoveryTarget.time(target)).asServer();
+      Map<String, Instant> lpLog;
+      Instant lpOpen;
+      Instant lpAnswered;
+      RecoveredServer recovered = repo.recover(RecoveryTarget.time(target)).progress(phases).asServer();
       try (recovered) {
+        lpOpen = Instant.now();
         lpRows = scalarLong(recovered.server(), "SELECT sum(abalance) FROM pgbench_accounts");
+        lpAnswered = Instant.now();
         rows.add(new Row("recover --to T → connectable (Lockplane)", String.format(Locale.ROOT, "%.1f s", secs(t)),
             recovered.result().segmentsReplayed() + " segments staged; restore + replay + promote + first query"));
+        lpLog = RecoveryPhases.serverLog(recovered.server().serverLog());
       }
+      pipeline = PipelineProfile.table();
+      Instant hand0 = Instant.now();
       t = System.nanoTime();
       Path manual = work.resolve("manual");
       copy(pg, work, work.resolve("basebackup"), manual);
+      Instant copied = Instant.now();
       Files.writeString(manual.resolve("recovery.signal"), "");
       Posix.chownTree(manual, Posix.serverUser(null));
       Posix.chownTree(receiveDir, Posix.serverUser(null));
+      Map<String, Instant> handLog;
+      Instant handOpen;
+      Instant handAnswered;
       try (LocalPostgres byHand = LocalPostgres.builder().version(15).dataDirectory(manual)
           .setting("restore_command", "cp '" + receiveDir + "/%f' '%p'")
           .setting("recovery_target_time", PG_TIME.format(target)).setting("recovery_target_action", "promote")
           .setting("hot_standby", "off").startTimeout(Duration.ofHours(1)).start()) {
+        handOpen = Instant.now();
         long manualRows = scalarLong(byHand, "SELECT sum(abalance) FROM pgbench_accounts");
+        handAnswered = Instant.now();
         rows.add(new Row("copy + recovery.signal + restore_command → connectable (by hand)",
             String.format(Locale.ROOT, "%.1f s", secs(t)), "plain base backup, WAL from pg_receivewal"));
         if (manualRows != lpRows) {
           throw new IllegalStateException("the two recoveries differ: sum(abalance) " + lpRows + " vs " + manualRows);
         }
+        handLog = RecoveryPhases.serverLog(byHand.serverLog());
       }
+      loads.add("after recovery " + loadAverage());
+      Instant restoring = phases.entered(Progress.Phase.RESTORING);
+      Instant staging = phases.entered(Progress.Phase.WAL);
+      Instant starting = phases.entered(Progress.Phase.DRILLING);
+      profile.add(new Row("plan (choose backup and WAL) / —", f(RecoveryPhases.secs(lp0, restoring)), "—"));
+      // WAL staged before the server starts reports a phase of its own; WAL fetched in the background does not
+      profile.add(new Row("base backup: restore (read, decrypt, decompress, write) / cp -a",
+          f(RecoveryPhases.secs(restoring, staging != null ? staging : starting)), f(RecoveryPhases.secs(hand0, copied))));
+      profile.add(new Row("WAL: staged before the server starts / —", staging != null
+          ? f(RecoveryPhases.secs(staging, starting)) : "0 (fetched during restore and replay)", "—"));
+      profile.add(new Row("server start → redo starts", f(RecoveryPhases.secs(starting, lpLog.get("redo"))),
+          f(RecoveryPhases.secs(copied, handLog.get("redo")))));
+      profile.add(new Row("replay (redo starts → redo done; restore_command fetches)",
+          f(RecoveryPhases.secs(lpLog.get("redo"), lpLog.get("redone"))),
+          f(RecoveryPhases.secs(handLog.get("redo"), handLog.get("redone")))));
+      profile.add(new Row("end of recovery, promote → accepting connections",
+          f(RecoveryPhases.secs(lpLog.get("redone"), lpLog.get("ready"))),
+          f(RecoveryPhases.secs(handLog.get("redone"), handLog.get("ready")))));
+      profile.add(new Row("accepting connections → handed to the caller", f(RecoveryPhases.secs(lpLog.get("ready"), lpOpen)),
+          f(RecoveryPhases.secs(handLog.get("ready"), handOpen))));
+      profile.add(new Row("first query (sum(abalance))", f(RecoveryPhases.secs(lpOpen, lpAnswered)),
+          f(RecoveryPhases.secs(handOpen, handAnswered))));
+      profile.add(new Row("total", f(RecoveryPhases.secs(lp0, lpAnswered)), f(RecoveryPhases.secs(hand0, handAnswered))));
     } finally {
       BenchFiles.deleteQuietly(work);
     }
@@ -195,6 +248,20 @@ public final class WalRecoveryBenchmark {
     for (Row r : rows) {
       System.out.println("| " + r.what() + " | " + r.value() + " | " + r.note() + " |");
     }
+    System.out.println();
+    System.out.println("| recovery phase (Lockplane / by hand) | Lockplane s | by hand s |");
+    System.out.println("|---|---:|---:|");
+    for (Row r : profile) {
+      System.out.println("| " + r.what() + " | " + r.value() + " | " + r.note() + " |");
+    }
+    if (PipelineProfile.ON) {
+      System.out.println();
+      System.out.println("| recover --to: object pipeline stage | seconds (all threads) | share |");
+      System.out.println("|---|---:|---:|");
+      System.out.print(pipeline);
+    }
+    System.out.println();
+    System.out.println("load average (1, 5, 15 min): " + String.join("; ", loads));
   }
 
   /** Waits until pg_receivewal holds, complete (renamed from .partial after its fsync), the segment ending at {@code lsn}. */
@@ -265,6 +332,19 @@ public final class WalRecoveryBenchmark {
 
   private static double secs(long t0) {
     return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static String f(double secs) {
+    return Double.isNaN(secs) ? "?" : String.format(Locale.ROOT, "%.1f", secs);
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] l = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return l[0] + " " + l[1] + " " + l[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private static long mb(long bytes) {

@@ -94,7 +94,8 @@ public final class RecoveryRequest {
   }
 
   /**
-   * Receives progress (restoring the backup, staging WAL, replaying).
+   * Receives progress: restoring the backup ({@code RESTORING}), then starting the server, which
+   * replays while the archived WAL is fetched ahead of it ({@code DRILLING}), then {@code DONE}.
    *
    * @param listener the listener
    * @return this request

@@ -8,10 +8,8 @@ import dev.lockplane.backup.RecoveryPlan;
 import dev.lockplane.backup.RecoveryResult;
 import dev.lockplane.backup.RecoveryTarget;
 import dev.lockplane.internal.fs.FileTrees;
-import dev.lockplane.internal.os.Posix;
 import dev.lockplane.postgres.LocalPostgres;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +23,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Executes a recovery plan: restores the base backup into a directory, stages the archived WAL it
- * needs (each segment decrypted and checked against its manifest; a damaged one ends the staged
- * range), and starts PostgreSQL on it in archive recovery with the target, which replays, promotes
- * and opens the cluster. Staged WAL is served by {@code restore_command} (a plain {@code cp}) and
- * removed once the cluster is open.
+ * Executes a recovery plan: restores the base backup into a directory while the archived WAL it
+ * needs is staged in the background ({@link WalStager}: each segment decrypted and checked against
+ * its manifest; a damaged one ends the staged range), and starts PostgreSQL on it in archive
+ * recovery with the target, which replays, promotes and opens the cluster. Staged WAL is served by
+ * {@code restore_command} (a {@code cp} that waits for a segment still being staged, so replay
+ * starts without waiting for the whole range) and removed once the cluster is open.
  */
 public final class PointInTimeRecovery {
   private static final DateTimeFormatter PG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'")
@@ -70,8 +68,11 @@ public final class PointInTimeRecovery {
       throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "The recovery target directory " + data
           + " contains a quote; choose a path without one.");
     }
-    Restorer.restoreFiles(engine, backup, data, p -> true, overwrite, progress);
-    return replay(catalog, chosen, data, keepRunning, timeout, progress);
+    // the WAL is fetched and decrypted while the base is restored, and further while it replays
+    try (WalStager stager = startStager(catalog, chosen, data)) {
+      Restorer.restoreFiles(engine, backup, data, p -> true, overwrite, progress);
+      return replay(stager, chosen, data, keepRunning, timeout, progress);
+    }
   }
 
   /**
@@ -88,31 +89,36 @@ public final class PointInTimeRecovery {
    */
   public static Recovered replay(WalCatalog catalog, RecoveryPlanner.Chosen chosen, Path data, boolean keepRunning,
       Duration timeout, ProgressTracker progress) {
+    try (WalStager stager = startStager(catalog, chosen, data)) {
+      return replay(stager, chosen, data, keepRunning, timeout, progress);
+    }
+  }
+
+  private static WalStager startStager(WalCatalog catalog, RecoveryPlanner.Chosen chosen, Path data) {
+    try {
+      return WalStager.start(catalog, chosen, data);
+    } catch (IOException e) {
+      throw new BackupException(DataWriter.isDiskFull(e) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR, "Cannot stage the archived"
+          + " WAL next to " + data + ": " + Redaction.text(e) + ".", chosen.plan().backupId(), null, Redaction.cause(e));
+    }
+  }
+
+  private static Recovered replay(WalStager stager, RecoveryPlanner.Chosen chosen, Path data, boolean keepRunning,
+      Duration timeout, ProgressTracker progress) {
     RecoveryPlan plan = chosen.plan();
     Manifest backup = chosen.backup();
-    Path wal = null;
     LocalPostgres pg = null;
     try {
-      wal = Files.createTempDirectory(data.getParent(), data.getFileName() + ".wal-");
-      int staged = stage(catalog, chosen, wal, progress);
-      List<String> history = catalog.historyNames(plan.systemIdentifier());
-      for (String h : history) {
-        try (OutputStream out = Restorer.newPrivateFile(wal.resolve(h))) {
-          catalog.fetch(catalog.entry(plan.systemIdentifier(), h), out);
-        }
-      }
       boolean foreign = ForeignCluster.prepare(data);
       dropInheritedSettings(data.resolve("postgresql.auto.conf"));
       Files.writeString(data.resolve("recovery.signal"), "");
       Restorer.makeDataDirectory(data);
-      Posix.chownTree(wal, Posix.serverUser(null));
-      Posix.chmod(wal, "rwx------");
       progress.phase(Progress.Phase.DRILLING, -1, -1);
       LocalPostgres.Builder b = LocalPostgres.builder().version(backup.serverMajor()).dataDirectory(data)
           // a directory is kept, so it is synced; a running copy is removed when closed
           .durable(!keepRunning)
           .startTimeout(timeout)
-          .setting("restore_command", "cp '" + wal + "/%f' '%p'")
+          .setting("restore_command", stager.restoreCommand())
           .setting("recovery_target_action", "promote")
           .setting("recovery_target_timeline", "latest")
           // connections wait for the end of recovery: the first one sets the password of a foreign cluster
@@ -130,8 +136,12 @@ public final class PointInTimeRecovery {
       try {
         pg = b.start();
       } catch (dev.lockplane.ServerException e) {
+        // a damaged segment out of the target's reach explains a failed replay better than the server does
+        stager.awaitStaged();
         throw startFailure(plan, e);
       }
+      // the server may have ended recovery early because staging failed: that recovery is not the one asked for
+      int staged = stager.awaitStaged();
       Instant last;
       int timeline;
       try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
@@ -156,6 +166,15 @@ public final class PointInTimeRecovery {
       LocalPostgres running = pg;
       pg = null;
       return new Recovered(running, result);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      if (pg != null) {
+        pg.close();
+        pg = null;
+      }
+      emptyQuietly(data);
+      throw new BackupException(ErrorCode.IO_ERROR, "Recovery from backup " + backup.id() + " into " + data + " was interrupted."
+          + " What was restored was removed.", backup.id(), null, e);
     } catch (IOException | SQLException | RuntimeException e) {
       if (pg != null) {
         pg.close();
@@ -172,56 +191,6 @@ public final class PointInTimeRecovery {
       if (pg != null) {
         pg.close();
       }
-      if (wal != null) {
-        FileTrees.deleteQuietly(wal);
-      }
-    }
-  }
-
-  /** Stages the planned segments; a damaged one ends the range, and the plan's target decides whether that is enough. */
-  private static int stage(WalCatalog catalog, RecoveryPlanner.Chosen chosen, Path wal, ProgressTracker progress)
-      throws IOException {
-    RecoveryPlan plan = chosen.plan();
-    progress.phase(Progress.Phase.WAL, chosen.segments().size() * chosen.segmentSize(), chosen.segments().size());
-    int staged = 0;
-    WalEntry previous = null;
-    for (Map.Entry<Long, List<String>> e : chosen.segments().entrySet()) {
-      for (String name : e.getValue()) {
-        Path file = wal.resolve(name);
-        try {
-          WalEntry entry = catalog.entry(plan.systemIdentifier(), name);
-          try (OutputStream out = Restorer.newPrivateFile(file)) {
-            catalog.fetch(entry, out);
-          }
-          previous = entry;
-          staged++;
-          progress.bytes(entry.object().size());
-          progress.fileDone();
-        } catch (BackupException x) {
-          if (x.code() != ErrorCode.CORRUPTED && x.code() != ErrorCode.NOT_FOUND) {
-            throw x;
-          }
-          Files.deleteIfExists(file);
-          checkReachable(plan, name, previous, x);
-          return staged;
-        }
-      }
-    }
-    return staged;
-  }
-
-  private static void checkReachable(RecoveryPlan plan, String damaged, WalEntry previous, BackupException why) {
-    String end = previous == null ? plan.backupStopWal() : previous.endLsn();
-    Instant at = previous == null ? plan.backupStopTime() : Instant.parse(previous.archivedAt());
-    String reach = "recovery from backup " + plan.backupId() + " stops before WAL segment " + damaged + " and can reach at most "
-        + end + " (archived at " + at + ")";
-    RecoveryTarget t = plan.target();
-    boolean enough = t instanceof RecoveryTarget.Time time ? at.isAfter(time.time())
-        : t instanceof RecoveryTarget.Lsn lsn && WalNames.parseLsn(lsn.lsn()) <= WalNames.parseLsn(end);
-    if (!enough) {
-      throw new BackupException(ErrorCode.CORRUPTED, why.getMessage() + " So " + reach + ", which is short of "
-          + t.describe() + ". Recover to " + end + " or earlier (--lsn " + end + "), or repair the archive.", plan.backupId(),
-          why.objectKey().orElse(null), null);
     }
   }
 
