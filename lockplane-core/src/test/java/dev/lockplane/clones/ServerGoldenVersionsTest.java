@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Goldens read from sources of older major versions than the machine's client tools: each source
  * is an embedded server of that version with password authentication and a read-only role, dumped
  * by the machine's {@code pg_dump} 15 (the lowest installed major version that reads it) and
- * restored into a golden on the shared PostgreSQL 18 server, table for table.
+ * restored into a golden on the shared PostgreSQL 18 server, table for table; and database-level
+ * clones on those old servers themselves.
  */
 class ServerGoldenVersionsTest {
   private static final String READER = "old_reader";
@@ -59,6 +60,36 @@ class ServerGoldenVersionsTest {
             .anySatisfy(l -> assertThat(l).contains("(PostgreSQL " + version + ") with pg_dump 15"))
             .noneSatisfy(l -> assertThat(l).contains(READER_PASSWORD));
       }
+      clonesOnTheOldServerItself(source);
+    }
+  }
+
+  /**
+   * Database-level clones on a server older than 15, whose {@code CREATE DATABASE} has no
+   * {@code STRATEGY} clause: each clone is a copy of the golden, private to its holder.
+   */
+  private static void clonesOnTheOldServerItself(LocalPostgres server) throws Exception {
+    Golden golden = Golden.fromScripts(java.util.List.of(dev.lockplane.clone.Script.of("schema.sql",
+        "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 10);")));
+    try (CloneManager m = CloneManagers.databases(server).golden(golden).start()) {
+      assertThat(m.strategy().method()).isEqualTo(dev.lockplane.clone.CopyMethod.FILE_COPY);
+      var a = m.create("a");
+      var b = m.create("b");
+      try (Connection c = a.dataSource().getConnection(); Statement s = c.createStatement()) {
+        s.execute("DELETE FROM t WHERE id > 3");
+      }
+      assertThat(count(a)).isEqualTo(3);
+      assertThat(count(b)).isEqualTo(10);
+      a.reset();
+      assertThat(count(a)).isEqualTo(10);
+    }
+  }
+
+  private static long count(dev.lockplane.clone.Clone clone) throws Exception {
+    try (Connection c = clone.dataSource().getConnection(); Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

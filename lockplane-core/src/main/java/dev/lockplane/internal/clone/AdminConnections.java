@@ -19,6 +19,7 @@ final class AdminConnections implements AutoCloseable {
   private final BlockingQueue<Connection> idle;
   private final Semaphore permits;
   private volatile boolean closed;
+  private volatile int serverVersion;
 
   AdminConnections(DataSource source, int size) {
     this.source = source;
@@ -59,6 +60,30 @@ final class AdminConnections implements AutoCloseable {
       }
       permits.release();
     }
+  }
+
+  /** Returns the server's major version (13, 18, …), asked once. */
+  int serverVersion() throws SQLException {
+    int v = serverVersion;
+    if (v == 0) {
+      v = with(c -> {
+        try (java.sql.Statement s = c.createStatement();
+            java.sql.ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+          rs.next();
+          return Integer.parseInt(rs.getString(1)) / 10000;
+        }
+      });
+      serverVersion = v;
+    }
+    return v;
+  }
+
+  /**
+   * Returns the {@code STRATEGY} clause of {@code CREATE DATABASE} for a copy method, or nothing
+   * before PostgreSQL 15, which has no such clause and always copies the files.
+   */
+  String strategyClause(String strategy) throws SQLException {
+    return serverVersion() >= 15 ? " STRATEGY " + strategy : "";
   }
 
   @Override

@@ -145,12 +145,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   }
 
   private static CloneStrategy chooseStrategy(AdminConnections admin, CopyMethod method, String fsNote) throws SQLException {
-    int version = admin.with(c -> {
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version_num")) {
-        rs.next();
-        return Integer.parseInt(rs.getString(1)) / 10000;
-      }
-    });
+    int version = admin.serverVersion();
     String copyMethod = version >= 18
         ? admin.with(c -> {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW file_copy_method")) {
@@ -160,6 +155,10 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
           })
         : "copy";
     if (method == CopyMethod.WAL_LOG) {
+      if (version < 15) {
+        throw new LockplaneException(ErrorCode.UNSUPPORTED, "STRATEGY WAL_LOG needs PostgreSQL 15 or later; this server"
+            + " is " + version + ". Leave the copy method unset (FILE_COPY), or use a newer server.");
+      }
       return new CloneStrategy(CopyMethod.WAL_LOG, false,
           "asked for STRATEGY WAL_LOG: pages are copied through the WAL, linear in size");
     }
@@ -217,7 +216,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     String buildDb = prefix + "building_" + UUID.randomUUID().toString().substring(0, 8);
     try {
       Golden base = golden instanceof Golden.Prepared p ? p.source() : golden;
-      String from = base instanceof Golden.FromDatabase fd ? Identifiers.quote(fd.database()) + " STRATEGY FILE_COPY" : "template0";
+      String from = base instanceof Golden.FromDatabase fd ? Identifiers.quote(fd.database()) + admin.strategyClause("FILE_COPY") : "template0";
       admin.with(c -> {
         exec(c, "CREATE DATABASE " + Identifiers.quote(buildDb) + " TEMPLATE " + from);
         record(c, buildDb, building);
@@ -458,8 +457,13 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   private void copy(String fromDb, String toDb, String what, String kind, String from) {
     // a persistent manager's databases are kept from the start: its process ends after every command
     OwnerRecord owner = persistent ? OwnerRecord.current(kind, what, id).asKept().from(from) : OwnerRecord.current(kind, what, id);
-    String sql = "CREATE DATABASE " + Identifiers.quote(toDb) + " TEMPLATE " + Identifiers.quote(fromDb) + " STRATEGY "
-        + (strategy().method() == CopyMethod.WAL_LOG ? "WAL_LOG" : "FILE_COPY");
+    String sql;
+    try {
+      sql = "CREATE DATABASE " + Identifiers.quote(toDb) + " TEMPLATE " + Identifiers.quote(fromDb)
+          + admin.strategyClause(strategy().method() == CopyMethod.WAL_LOG ? "WAL_LOG" : "FILE_COPY");
+    } catch (SQLException e) {
+      throw failure(toDb, what, e);
+    }
     for (int attempt = 0; ; attempt++) {
       try {
         admin.with(c -> {
