@@ -22,7 +22,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -207,16 +206,7 @@ final class PostgresRollbackViaBackup {
     planner.rollback(plan, target.dataSource());
     say("Rolled back the schema (" + plan.rollbackSteps().size() + " step" + (plan.rollbackSteps().size() == 1 ? "" : "s")
         + ").");
-    Map<String, List<String>> columns = new LinkedHashMap<>();
-    List<TableRestore.Restore> restores = new ArrayList<>();
-    for (Loss l : losses) {
-      if (l.column() == null) {
-        restores.add(TableRestore.Restore.rows(l.table()));
-      } else {
-        columns.computeIfAbsent(l.table(), t -> new ArrayList<>()).add(l.column());
-      }
-    }
-    columns.forEach((t, cols) -> restores.add(TableRestore.Restore.columns(t, cols)));
+    List<TableRestore.Restore> restores = RollbackViaBackup.restores(losses);
     List<Map<String, Object>> merged = new ArrayList<>();
     try (Connection before = copy.server().connect(database); Connection live = target.dataSource().getConnection()) {
       for (TableRestore.Merged m : TableRestore.merge(before, live, restores)) {
@@ -292,14 +282,14 @@ final class PostgresRollbackViaBackup {
       String sql = sqlName(table);
       List<String> liveCols = now.get(table);
       if (liveCols == null) {
-        out.add(new Loss(table, null, count(before, "SELECT count(*) FROM " + sql)));
+        out.add(new Loss(table, null, RollbackViaBackup.count(before, "SELECT count(*) FROM " + sql)));
         continue;
       }
       String bare = table.substring(table.indexOf('.') + 1);
       List<String> kept = liveCols.stream().map(c -> renames.getOrDefault(bare + "." + c, c)).toList();
       for (String c : t.getValue()) {
         if (!kept.contains(c)) {
-          out.add(new Loss(table, c, count(before, "SELECT count(" + Identifiers.quote(c) + ") FROM " + sql)));
+          out.add(new Loss(table, c, RollbackViaBackup.count(before, "SELECT count(" + Identifiers.quote(c) + ") FROM " + sql)));
         }
       }
     }
@@ -323,13 +313,6 @@ final class PostgresRollbackViaBackup {
       }
     }
     return out;
-  }
-
-  private static long count(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 
   /** The {@code --clone-to} value as a database name. */

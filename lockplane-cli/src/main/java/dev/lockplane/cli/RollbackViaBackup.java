@@ -130,16 +130,7 @@ final class RollbackViaBackup {
     planner.rollback(plan, target.dataSource());
     cli.out().println("Rolled back the schema (" + plan.rollbackSteps().size() + " step"
         + (plan.rollbackSteps().size() == 1 ? "" : "s") + ").");
-    Map<String, List<String>> columns = new LinkedHashMap<>();
-    List<TableRestore.Restore> restores = new ArrayList<>();
-    for (Loss l : losses) {
-      if (l.column() == null) {
-        restores.add(TableRestore.Restore.rows(l.table()));
-      } else {
-        columns.computeIfAbsent(l.table(), t -> new ArrayList<>()).add(l.column());
-      }
-    }
-    columns.forEach((t, cols) -> restores.add(TableRestore.Restore.columns(t, cols)));
+    List<TableRestore.Restore> restores = RollbackViaBackup.restores(losses);
     try (Connection backup = DriverManager.getConnection("jdbc:sqlite:" + copy);
         Connection live = target.dataSource().getConnection()) {
       for (TableRestore.Merged m : TableRestore.merge(backup, live, restores)) {
@@ -275,7 +266,23 @@ final class RollbackViaBackup {
     return out;
   }
 
-  private static long count(Connection c, String sql) throws SQLException {
+  /** What to merge back for the losses: whole tables' rows, and the lost columns' values per table. */
+  static List<TableRestore.Restore> restores(List<Loss> losses) {
+    Map<String, List<String>> columns = new LinkedHashMap<>();
+    List<TableRestore.Restore> restores = new ArrayList<>();
+    for (Loss l : losses) {
+      if (l.column() == null) {
+        restores.add(TableRestore.Restore.rows(l.table()));
+      } else {
+        columns.computeIfAbsent(l.table(), t -> new ArrayList<>()).add(l.column());
+      }
+    }
+    columns.forEach((t, cols) -> restores.add(TableRestore.Restore.columns(t, cols)));
+    return restores;
+  }
+
+  /** Returns the number a one-row, one-column query gives. */
+  static long count(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);

@@ -10,10 +10,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +40,7 @@ final class BaseVolumeLock implements AutoCloseable {
 
   /** The lock file of a base volume on a storage. */
   static Path file(CowStorage storage, String baseVolume) {
-    return LockplaneDirectories.runtime().resolve("cow-" + hash(storage.id())).resolve(baseVolume + ".lock");
+    return LockplaneDirectories.storageRuntime(storage.id()).resolve(baseVolume + ".lock");
   }
 
   /**
@@ -127,16 +124,6 @@ final class BaseVolumeLock implements AutoCloseable {
       } catch (IOException ignored) {
         // nothing held
       }
-    }
-  }
-
-  // the same directory name as the clone managers' store lock, so one storage's runtime files stay together
-  private static String hash(String id) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -46,6 +46,23 @@ public final class LockplaneDirectories {
   }
 
   /**
+   * The runtime directory of one copy-on-write storage ({@code runtime()/cow-HASH}): its store lock and
+   * the locks of the base volumes restored into it, shared by every process that uses the storage.
+   *
+   * @param storageId the storage's identity
+   * @return the directory (not created)
+   */
+  public static Path storageRuntime(String storageId) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(storageId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return runtime().resolve("cow-" + java.util.HexFormat.of().formatHex(d, 0, 6));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Creates a directory (and parents) that other users may traverse and read, as the unprivileged
    * server user needs.
    *

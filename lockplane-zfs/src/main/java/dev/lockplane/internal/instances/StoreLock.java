@@ -12,9 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * One manager per store at a time: an OS file lock, which the kernel releases when the holding JVM
@@ -34,7 +31,7 @@ final class StoreLock {
   }
 
   static StoreLock acquire(CowStorage storage) {
-    Path dir = LockplaneDirectories.runtime().resolve("cow-" + hash(storage.id()));
+    Path dir = LockplaneDirectories.storageRuntime(storage.id());
     FileChannel ch = null;
     try {
       LockplaneDirectories.ensureShared(LockplaneDirectories.runtime());
@@ -79,15 +76,6 @@ final class StoreLock {
       channel.close();
     } catch (IOException ignored) {
       // the lock goes with the process anyway
-    }
-  }
-
-  private static String hash(String id) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }
