@@ -135,6 +135,7 @@ public final class Differ {
     tables();
     if (!sqlite) {
       ReplacedKeys.foreignKeys(from, to, dropConstraints, dropIndexes, dropForeignKeys, addForeignKeys);
+      ReplacedKeys.retypedForeignKeys(from, to, dropForeignKeys, addForeignKeys);
     }
     views();
   }
@@ -220,7 +221,10 @@ public final class Differ {
     var newD = byKey(to.domains(), d -> d.schema() + "." + d.name());
     newD.forEach((k, n) -> {
       var o = oldD.get(k);
-      if (o == null || !withoutComment(o).equals(withoutComment(n))) {
+      if (o != null && !checksWithoutComments(o).equals(checksWithoutComments(n)) && o.baseType().equals(n.baseType())
+          && Objects.equals(o.collation(), n.collation())) {
+        createTypes.add(new AlterDomain(o, n));
+      } else if (o == null || !withoutComment(o).equals(withoutComment(n))) {
         if (o != null) {
           dropTypes.add(new DropDomain(o));
         }
@@ -254,6 +258,12 @@ public final class Differ {
         dropTypes.add(new DropComposite(o));
       }
     });
+  }
+
+  /** A domain as ALTER DOMAIN changes it: comments (its own and its checks') are not part of it. */
+  private static dev.lockplane.schema.Domain checksWithoutComments(dev.lockplane.schema.Domain d) {
+    return new dev.lockplane.schema.Domain(d.schema(), d.name(), d.baseType(), d.notNull(), d.defaultValue(),
+        d.collation(), d.checks().stream().map(Constraint.Check::withoutComment).toList(), null);
   }
 
   private static dev.lockplane.schema.Domain withoutComment(dev.lockplane.schema.Domain d) {

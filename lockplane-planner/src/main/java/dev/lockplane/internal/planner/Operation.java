@@ -44,6 +44,12 @@ public sealed interface Operation {
 
   record DropDomain(Domain domain) implements Operation {}
 
+  /**
+   * Changes a domain's default, NOT NULL and CHECK constraints in place (same base type and
+   * collation): columns may use the domain, which DROP DOMAIN would refuse.
+   */
+  record AlterDomain(Domain from, Domain to) implements Operation {}
+
   record CreateComposite(CompositeType type) implements Operation {}
 
   record DropComposite(CompositeType type) implements Operation {}

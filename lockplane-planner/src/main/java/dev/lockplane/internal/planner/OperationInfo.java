@@ -227,6 +227,19 @@ public final class OperationInfo {
       o.domain().checks().forEach(c -> functionKeys(i.oldNeeds, c.expression(), o.domain().schema()));
       return i;
     }
+    if (op instanceof AlterDomain o) {
+      var d = o.to();
+      String n = d.schema() + "." + d.name();
+      OperationInfo i = new OperationInfo(op, Kind.ALTER, "alter_domain", "Alter domain " + n + " ("
+          + domainChanges(o.from(), d) + ")");
+      // Kept in place: what uses the domain stays, so only the functions its checks call order it:
+      // the new ones before, the old ones dropped after.
+      i.provides.add("type:" + n);
+      i.needs.add(typeKey(d.baseType()));
+      d.checks().forEach(c -> functionKeys(i.needs, c.expression(), d.schema()));
+      o.from().checks().forEach(c -> functionKeys(i.oldNeeds, c.expression(), d.schema()));
+      return i.obj("type " + n);
+    }
     if (op instanceof CreateComposite o) {
       OperationInfo i = typeCreate(op, "create_type", "Create composite type ", o.type().schema(), o.type().name());
       o.type().attributes().forEach(a -> i.needs.add(typeKey(a.type())));
@@ -571,6 +584,28 @@ public final class OperationInfo {
       return "check constraint";
     }
     return "exclusion constraint";
+  }
+
+  private static String domainChanges(dev.lockplane.schema.Domain from, dev.lockplane.schema.Domain to) {
+    List<String> what = new ArrayList<>();
+    if (!java.util.Objects.equals(from.defaultValue(), to.defaultValue())) {
+      what.add("default " + from.defaultValue() + " -> " + to.defaultValue());
+    }
+    if (from.notNull() != to.notNull()) {
+      what.add(to.notNull() ? "set not null" : "drop not null");
+    }
+    var before = new java.util.HashMap<String, Constraint.Check>();
+    from.checks().forEach(c -> before.put(c.name(), c));
+    for (Constraint.Check c : to.checks()) {
+      Constraint.Check was = before.remove(c.name());
+      if (was == null) {
+        what.add("add check " + c.name());
+      } else if (!was.withoutComment().equals(c.withoutComment())) {
+        what.add("replace check " + c.name());
+      }
+    }
+    before.keySet().stream().sorted().forEach(k -> what.add("drop check " + k));
+    return what.isEmpty() ? "comment" : String.join("; ", what);
   }
 
   static String columnChanges(Column from, Column to) {

@@ -66,4 +66,66 @@ final class ReplacedKeys {
       }
     }
   }
+
+  /**
+   * A foreign key whose columns, or the key columns it references, change to a type the other side
+   * cannot be compared with (integer to text, say) cannot stay while the columns change one at a
+   * time: PostgreSQL refuses the first ALTER COLUMN. Such a key is dropped before the columns
+   * change and added again after. Keys between types that stay comparable (integer to bigint) are
+   * left to PostgreSQL, which rebuilds them with the column.
+   */
+  static void retypedForeignKeys(DatabaseSchema from, DatabaseSchema to, List<Operation> dropForeignKeys,
+      List<Operation> addForeignKeys) {
+    Set<String> handled = new HashSet<>();
+    for (Operation op : dropForeignKeys) {
+      if (op instanceof DropConstraint d) {
+        handled.add(d.table().qualifiedName() + "." + d.constraint().name());
+      }
+    }
+    for (Table t : from.tables()) {
+      Table nt = to.table(t.schema(), t.name()).orElse(null);
+      if (nt == null) {
+        continue;
+      }
+      for (Constraint c : t.constraints()) {
+        if (!(c instanceof Constraint.ForeignKey f) || handled.contains(t.qualifiedName() + "." + f.name())) {
+          continue;
+        }
+        Constraint nc = nt.constraints().stream().filter(x -> x.name().equals(f.name())).findFirst().orElse(null);
+        Table parent = tableOf(from, f.referencedTable());
+        Table newParent = tableOf(to, f.referencedTable());
+        if (nc == null || parent == null || newParent == null) {
+          continue;
+        }
+        boolean breaks = false;
+        for (int k = 0; k < f.columns().size() && k < f.referencedColumns().size(); k++) {
+          String[] types = {typeOf(t, f.columns().get(k)), typeOf(nt, f.columns().get(k)),
+              typeOf(parent, f.referencedColumns().get(k)), typeOf(newParent, f.referencedColumns().get(k))};
+          if (java.util.Arrays.stream(types).anyMatch(java.util.Objects::isNull)) {
+            continue;
+          }
+          boolean changed = !types[0].equals(types[1]) || !types[2].equals(types[3]);
+          for (String a : types) {
+            for (String b : types) {
+              breaks |= changed && !TypeChanges.comparable(a, b);
+            }
+          }
+        }
+        if (breaks) {
+          dropForeignKeys.add(new DropConstraint(t, f));
+          addForeignKeys.add(new AddConstraint(nt, nc));
+        }
+      }
+    }
+  }
+
+  private static Table tableOf(DatabaseSchema s, String qualified) {
+    int dot = qualified.indexOf('.');
+    return s.table(qualified.substring(0, dot), qualified.substring(dot + 1)).orElse(null);
+  }
+
+  private static String typeOf(Table t, String column) {
+    return t.columns().stream().filter(c -> c.name().equals(column)).map(dev.lockplane.schema.Column::type)
+        .findFirst().orElse(null);
+  }
 }

@@ -31,6 +31,27 @@ public final class TypeChanges {
     return isString(parse(from).base()) && isString(parse(to).base()) && from.endsWith("[]") == to.endsWith("[]");
   }
 
+  /**
+   * Whether a foreign key can join columns of these two types (PostgreSQL needs an equality
+   * operator of the referenced key's operator family): the same type, two integer types, or two
+   * string types. Anything else is treated as not comparable, which only costs a re-added key.
+   */
+  public static boolean comparable(String a, String b) {
+    if (a.equals(b)) {
+      return true;
+    }
+    if (a.endsWith("[]") != b.endsWith("[]")) {
+      return false;
+    }
+    String x = parse(a).base();
+    String y = parse(b).base();
+    return x.equals(y) || (isInteger(x) && isInteger(y)) || (isString(x) && isString(y));
+  }
+
+  private static boolean isInteger(String base) {
+    return base.equals("smallint") || base.equals("integer") || base.equals("bigint");
+  }
+
   private static boolean isString(String base) {
     return base.equals("text") || base.equals("character varying") || base.equals("character");
   }

@@ -72,6 +72,7 @@ public final class PgSql {
         }
         return List.of(b.toString());
       }
+    if (op instanceof AlterDomain o) return alterDomain(o.from(), o.to());
     if (op instanceof DropDomain o) return List.of("DROP DOMAIN " + Identifiers.qualified(o.domain().schema(), o.domain().name()));
     if (op instanceof CreateComposite o) return List.of("CREATE TYPE " + Identifiers.qualified(o.type().schema(), o.type().name()) + " AS ("
           + o.type().attributes().stream().map(a -> Identifiers.quote(a.name()) + " " + a.type()
@@ -298,6 +299,36 @@ public final class PgSql {
     if (c instanceof Constraint.Check k) return "CHECK " + paren(k.expression()) + (k.noInherit() ? " NO INHERIT" : "")
           + (k.notValid() ? " NOT VALID" : "");
     return ((Constraint.Exclusion) c).definition();
+  }
+
+  /** Changed checks are dropped before any is added, so that a check may move to a new name. */
+  private static List<String> alterDomain(dev.lockplane.schema.Domain from, dev.lockplane.schema.Domain to) {
+    String alter = "ALTER DOMAIN " + Identifiers.qualified(to.schema(), to.name()) + " ";
+    List<String> s = new ArrayList<>();
+    java.util.Map<String, Constraint.Check> before = new java.util.LinkedHashMap<>();
+    from.checks().forEach(c -> before.put(c.name(), c));
+    java.util.Map<String, Constraint.Check> after = new java.util.LinkedHashMap<>();
+    to.checks().forEach(c -> after.put(c.name(), c));
+    before.forEach((name, c) -> {
+      Constraint.Check n = after.get(name);
+      if (n == null || !n.withoutComment().equals(c.withoutComment())) {
+        s.add(alter + "DROP CONSTRAINT " + Identifiers.quote(name));
+      }
+    });
+    if (!Objects.equals(from.defaultValue(), to.defaultValue())) {
+      s.add(alter + (to.defaultValue() == null ? "DROP DEFAULT" : "SET DEFAULT " + to.defaultValue()));
+    }
+    if (from.notNull() != to.notNull()) {
+      s.add(alter + (to.notNull() ? "SET NOT NULL" : "DROP NOT NULL"));
+    }
+    after.forEach((name, c) -> {
+      Constraint.Check o = before.get(name);
+      if (o == null || !o.withoutComment().equals(c.withoutComment())) {
+        s.add(alter + "ADD CONSTRAINT " + Identifiers.quote(name) + " CHECK " + paren(c.expression())
+            + (c.notValid() ? " NOT VALID" : ""));
+      }
+    });
+    return s;
   }
 
   private static String deferrable(boolean deferrable, boolean deferred) {

@@ -1,0 +1,152 @@
+package dev.lockplane.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockplane.clone.Script;
+import dev.lockplane.internal.sql.ScriptRunner;
+import dev.lockplane.plan.Plan;
+import dev.lockplane.plan.Step;
+import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.testing.SharedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The order of the steps around objects that depend on each other, on the corpus cases that need
+ * it: the corpus proves that these plans converge and roll back; these tests pin down why (which
+ * step goes before which) and that the key swaps run in one transaction.
+ */
+class DependencyOrderingTest {
+  LocalPostgres pg = SharedPostgres.get();
+  Planner planner = Lockplane.planner().scratchServer(pg).build();
+  String db;
+
+  @BeforeEach
+  void createDatabase() throws Exception {
+    db = "ordering_" + Long.toHexString(System.nanoTime());
+    PlannerCorpusTest.exec(pg, "CREATE DATABASE " + db + " TEMPLATE template0");
+  }
+
+  @AfterEach
+  void dropDatabase() throws Exception {
+    PlannerCorpusTest.exec(pg, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+  }
+
+  private Plan plan(String corpusCase, String rows) throws Exception {
+    Path dir = PlannerCorpusTest.CORPUS.resolve(corpusCase);
+    try (Connection c = pg.connect(db)) {
+      ScriptRunner.run(c, Script.of("before.sql", Files.readString(dir.resolve("before.sql")) + rows));
+    }
+    return planner.plan(pg.dataSource(db), Desired.sql("after.sql", Files.readString(dir.resolve("after.sql"))));
+  }
+
+  private static int first(List<Step> steps, Predicate<Step> p) {
+    for (int i = 0; i < steps.size(); i++) {
+      if (p.test(steps.get(i))) {
+        return i;
+      }
+    }
+    throw new AssertionError("no such step in " + steps.stream().map(Step::description).toList());
+  }
+
+  private static int last(List<Step> steps, Predicate<Step> p) {
+    int at = -1;
+    for (int i = 0; i < steps.size(); i++) {
+      if (p.test(steps.get(i))) {
+        at = i;
+      }
+    }
+    assertThat(at).as("a matching step").isNotNegative();
+    return at;
+  }
+
+  private static Predicate<Step> named(String operation, String text) {
+    return s -> s.operation().equals(operation) && s.description().contains(text);
+  }
+
+  private String query(String sql) throws Exception {
+    try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      StringBuilder b = new StringBuilder();
+      while (r.next()) {
+        b.append(r.getString(1)).append('\n');
+      }
+      return b.toString();
+    }
+  }
+
+  @Test
+  void aDomainInUseMovesItsCheckToANewFunctionInPlace() throws Exception {
+    Plan plan = plan("271-domain-check-switches-function", "INSERT INTO counters VALUES (1, 500);");
+    List<Step> steps = plan.steps();
+    assertThat(steps).noneMatch(s -> s.operation().equals("drop_domain"));
+    int create = first(steps, named("create_function", "is_bounded"));
+    int alter = first(steps, named("alter_domain", "bounded_int"));
+    int drop = first(steps, named("drop_function", "is_small"));
+    assertThat(create).isLessThan(alter);
+    assertThat(alter).isLessThan(drop);
+    assertThat(steps.get(alter).sql()).containsExactly(
+        "ALTER DOMAIN public.bounded_int DROP CONSTRAINT bounded_int_check",
+        "ALTER DOMAIN public.bounded_int ADD CONSTRAINT bounded_int_check CHECK (is_bounded(VALUE))");
+    planner.apply(plan, pg.dataSource(db));
+    assertThat(query("SELECT hits FROM counters")).isEqualTo("500\n");
+    assertThat(query("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'bounded_int_check'"))
+        .isEqualTo("CHECK (is_bounded(VALUE))\n");
+  }
+
+  @Test
+  void foreignKeysAreDroppedAroundAKeySwapInOneTransaction() throws Exception {
+    Plan plan = plan("273-composite-unique-to-primary-key-with-foreign-keys",
+        "INSERT INTO stock VALUES (1, 'a', 10), (2, 'b', 20);"
+            + "INSERT INTO picks VALUES (1, 1, 'a'); INSERT INTO counts VALUES (1, 2, 'b');"
+            + "INSERT INTO moves VALUES (1, 10); INSERT INTO stock_notes VALUES (1, 1, 'a', 20);");
+    List<Step> steps = plan.steps();
+    Predicate<Step> keyDrop = s -> s.operation().equals("drop_constraint") && s.description().contains("from public.stock")
+        && !s.description().startsWith("Drop foreign key");
+    Predicate<Step> keyAdd = s -> s.operation().equals("add_constraint") && s.description().contains("to public.stock")
+        && !s.description().startsWith("Add foreign key");
+    for (String fk : List.of("picks_stock_fk", "counts_stock_fk", "moves_serial_fkey", "stock_notes_loc_fk",
+        "stock_notes_serial_fk")) {
+      assertThat(first(steps, named("drop_constraint", "foreign key " + fk))).as(fk).isLessThan(first(steps, keyDrop));
+      assertThat(first(steps, named("add_constraint", "foreign key " + fk))).as(fk).isGreaterThan(last(steps, keyAdd));
+    }
+    // consecutive transactional steps share one transaction: no moment without the foreign keys is visible
+    assertThat(steps).allSatisfy(s -> assertThat(s.transactional()).as(s.description()).isTrue());
+    planner.apply(plan, pg.dataSource(db));
+    assertThat(query("SELECT conname || ' ' || contype::text FROM pg_constraint WHERE conrelid = 'stock'::regclass AND contype IN ('p', 'u')"
+        + " ORDER BY conname")).isEqualTo("stock_pkey p\nstock_serial_key u\n");
+    assertThat(query("SELECT count(*) FROM pg_constraint WHERE confrelid = 'stock'::regclass")).isEqualTo("5\n");
+    planner.apply(plan.reverse(), pg.dataSource(db));
+    assertThat(query("SELECT conname || ' ' || contype::text FROM pg_constraint WHERE conrelid = 'stock'::regclass AND contype IN ('p', 'u')"
+        + " ORDER BY conname")).isEqualTo("stock_location_key u\nstock_pkey p\n");
+    assertThat(query("SELECT count(*) FROM picks JOIN stock USING (warehouse, sku)")).isEqualTo("1\n");
+  }
+
+  @Test
+  void foreignKeysBetweenTypesThatStopMatchingAreReAddedAfterBothSidesChange() throws Exception {
+    Plan plan = plan("275-referenced-key-type-incompatible",
+        "INSERT INTO products VALUES (7, 'lamp'); INSERT INTO prices VALUES (7, 9.5); INSERT INTO reviews VALUES (1, 7);");
+    List<Step> steps = plan.steps();
+    for (String fk : List.of("prices_product_code_fkey", "reviews_product_code_fkey")) {
+      int drop = first(steps, named("drop_constraint", fk));
+      int add = first(steps, named("add_constraint", fk));
+      assertThat(drop).as(fk).isLessThan(first(steps, named("alter_column", "public.products")));
+      assertThat(add).as(fk).isGreaterThan(last(steps, s -> s.operation().equals("alter_column")));
+    }
+    planner.apply(plan, pg.dataSource(db));
+    assertThat(query("SELECT p.name FROM reviews r JOIN products p ON p.code = r.product_code")).isEqualTo("lamp\n");
+  }
+
+  @Test
+  void foreignKeysBetweenTypesThatStayComparableAreLeftToPostgres() throws Exception {
+    Plan plan = plan("274-referenced-key-widened-several-foreign-keys", "");
+    assertThat(plan.steps()).extracting(Step::operation).containsOnly("alter_column");
+  }
+}
