@@ -319,7 +319,7 @@ public final class ObjectCodec {
 
     /** Reads the rest, so the digest covers the whole object. */
     String drainAndDigest() throws IOException {
-      byte[] buf = new byte[64 * 1024];
+      byte[] buf = new byte[8192];
       while (read(buf, 0, buf.length) >= 0) {
         // digest updated by read
       }
