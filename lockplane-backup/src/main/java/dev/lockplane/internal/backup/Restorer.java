@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * Writes a backup's files into a directory: every manifest path is checked to stay inside the
- * target before anything is written, the key is checked on the first object, files are restored in
- * parallel, and a failed restore removes what it wrote.
+ * target before anything is written, the key is checked on the first object, parts are decoded in
+ * parallel (those of one file too) and written in order, and a failed restore removes what it wrote.
  */
 public final class Restorer {
   private Restorer() {}
@@ -131,24 +131,51 @@ public final class Restorer {
           LocalDirectoryStorage.createPrivateDirectories(inside(root, d, m.id()));
         }
       }
+      // one task per part, queued in manifest order: a large file's parts decode in parallel
+      java.util.concurrent.Semaphore budget = FileAssembly.budget();
       List<Future<?>> futures = new ArrayList<>();
       for (Manifest.FileEntry f : files) {
-        futures.add(pool.submit(() -> {
-          Path p = inside(root, f.path(), m.id());
-          LocalDirectoryStorage.createPrivateDirectories(p.getParent());
-          try (OutputStream out = newPrivateFile(p)) {
-            copyPlaintext(engine, codec, m, f, out, progress);
-          }
-          if (f.hasDeltas()) {
-            BlockDeltas.apply(engine, codec, m, f, p, progress);
-          }
-          applyMode(p, f);
-          progress.fileDone();
-          return null;
-        }));
+        FileAssembly file = new FileAssembly(inside(root, f.path(), m.id()), f.parts().size());
+        if (f.parts().isEmpty()) {
+          futures.add(pool.submit(() -> {
+            file.createEmpty();
+            finish(engine, codec, m, f, file.path(), progress);
+            return null;
+          }));
+          continue;
+        }
+        for (int i = 0; i < f.parts().size(); i++) {
+          int index = i;
+          StoredObject o = f.parts().get(i);
+          futures.add(pool.submit(() -> {
+            try {
+              if (index == 0) {
+                file.create();
+              }
+              boolean last;
+              try (InputStream in = codec.read(engine.storage(), ObjectKeys.ownerOf(o.key(), m.id()), o)) {
+                last = file.append(in, index, o.size(), budget, progress);
+              }
+              if (last) {
+                finish(engine, codec, m, f, file.path(), progress);
+              }
+            } catch (Exception | Error e) {
+              file.fail();
+              throw e;
+            }
+            return null;
+          }));
+        }
       }
       for (Future<?> fu : futures) {
-        fu.get();
+        try {
+          fu.get();
+        } catch (ExecutionException e) {
+          // a part whose file failed earlier gives way to that failure, which comes first in order
+          if (!(e.getCause() instanceof FileAssembly.Abandoned)) {
+            throw e;
+          }
+        }
       }
     } catch (ExecutionException | InterruptedException | IOException | RuntimeException e) {
       pool.shutdownNow();
@@ -166,6 +193,16 @@ public final class Restorer {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** Completes a file whose content is written: block deltas of an incremental, then its mode. */
+  private static void finish(RepositoryEngine engine, ObjectCodec codec, Manifest m, Manifest.FileEntry f, Path p,
+      ProgressTracker progress) throws IOException {
+    if (f.hasDeltas()) {
+      BlockDeltas.apply(engine, codec, m, f, p, progress);
+    }
+    applyMode(p, f);
+    progress.fileDone();
   }
 
   /**

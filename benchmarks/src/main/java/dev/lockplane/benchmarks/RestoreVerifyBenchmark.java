@@ -1,0 +1,187 @@
+package dev.lockplane.benchmarks;
+
+import dev.lockplane.backup.Backup;
+import dev.lockplane.backup.BackupRepository;
+import dev.lockplane.backup.Keyset;
+import dev.lockplane.backup.VerifyDepth;
+import dev.lockplane.backup.VerifyReport;
+import dev.lockplane.internal.backup.PipelineProfile;
+import dev.lockplane.postgres.LocalPostgres;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Measures only the read side of the backup pipeline — verify with the key and restore into a
+ * directory — against a plain read of the repository and {@code cp -r} of the restored data
+ * directory. {@code --prepare} loads a database, backs it up once and keeps the repository and its
+ * keyset under {@code --work}; later runs measure that same repository, so builds of the pipeline
+ * can be compared on identical input, one after the other.
+ *
+ * <pre>
+ * java -Dlockplane.backup.profile=true -cp ... dev.lockplane.benchmarks.RestoreVerifyBenchmark \
+ *     --work /var/tmp/rv --prepare --size-mb 250
+ * java -cp ... dev.lockplane.benchmarks.RestoreVerifyBenchmark --work /var/tmp/rv --runs 3 --label after
+ * </pre>
+ */
+public final class RestoreVerifyBenchmark {
+  private static final char[] PASSPHRASE = "benchmark".toCharArray();
+
+  private RestoreVerifyBenchmark() {}
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param args {@code --work DIR} (required), {@code --prepare}, {@code --size-mb N} (default 250),
+   *     {@code --runs N} (default 3), {@code --label TEXT}
+   * @throws Exception on failure
+   */
+  public static void main(String[] args) throws Exception {
+    Path work = null;
+    boolean prepare = false;
+    int sizeMb = 250;
+    int runs = 3;
+    String label = "";
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--work" -> work = Path.of(args[++i]);
+        case "--prepare" -> prepare = true;
+        case "--size-mb" -> sizeMb = Integer.parseInt(args[++i]);
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--label" -> label = args[++i];
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    if (work == null) {
+      throw new IllegalArgumentException("--work DIR is required");
+    }
+    Path repoDir = work.resolve("repo");
+    Path keyFile = work.resolve("keyset.json");
+    if (prepare) {
+      BenchFiles.deleteQuietly(work);
+      Files.createDirectories(work);
+      try (LocalPostgres pg = LocalPostgres.builder().version(15).setting("max_wal_size", "4GB").start()) {
+        long dbBytes = BackupBenchmark.load(pg, sizeMb);
+        Keyset keys = Keyset.generate();
+        keys.writeTo(keyFile, PASSPHRASE);
+        Backup b = BackupRepository.at(repoDir).encryptWith(keys).open().backup().physical(pg).run();
+        System.out.printf(Locale.ROOT, "database %.0f MB, backup %s: %.0f MB of data, %.0f MB stored%n",
+            mb(dbBytes), b.id(), mb(b.size()), mb(b.storedSize()));
+      }
+      return;
+    }
+    BackupRepository repo = BackupRepository.at(repoDir).encryptWith(Keyset.fromFile(keyFile, PASSPHRASE)).open();
+    Backup b = repo.list().get(0);
+    double[] read = new double[runs];
+    double[] verify = new double[runs];
+    double[] restore = new double[runs];
+    double[] cp = new double[runs];
+    StringBuilder profiles = new StringBuilder();
+    Path restored = work.resolve("restored");
+    Path copy = work.resolve("copy");
+    for (int i = 0; i < runs; i++) {
+      long t = System.nanoTime();
+      readAll(repoDir);
+      read[i] = secs(t);
+
+      PipelineProfile.reset();
+      t = System.nanoTime();
+      VerifyReport v = repo.verify(b.id(), VerifyDepth.DATA);
+      verify[i] = secs(t);
+      if (!v.ok()) {
+        throw new IllegalStateException("verification failed: " + v.problems());
+      }
+      if (i == runs - 1) {
+        profile(profiles, "verify with key");
+      }
+
+      BenchFiles.deleteQuietly(restored);
+      PipelineProfile.reset();
+      t = System.nanoTime();
+      repo.restore(b.id()).toDirectory(restored);
+      restore[i] = secs(t);
+      if (i == runs - 1) {
+        profile(profiles, "restore");
+      }
+
+      BenchFiles.deleteQuietly(copy);
+      t = System.nanoTime();
+      Process p = new ProcessBuilder("cp", "-r", restored.toString(), copy.toString()).inheritIO().start();
+      if (!p.waitFor(1, TimeUnit.HOURS) || p.exitValue() != 0) {
+        throw new IllegalStateException("cp -r failed");
+      }
+      cp[i] = secs(t);
+      BenchFiles.deleteQuietly(copy);
+      BenchFiles.deleteQuietly(restored);
+    }
+    double data = mb(b.size());
+    double r = median(read);
+    double v = median(verify);
+    double rs = median(restore);
+    double c = median(cp);
+    System.out.printf(Locale.ROOT, "%n%s: %.0f MB of data, %.0f MB stored, load average %s%n", label, data,
+        mb(b.storedSize()), Files.readString(Path.of("/proc/loadavg")).trim());
+    System.out.println("| operation | median s | runs | MB/s of data | ratio |");
+    System.out.println("|---|---:|---|---:|---|");
+    System.out.printf(Locale.ROOT, "| plain read of the repository | %.2f | %s | | |%n", r, list(read));
+    System.out.printf(Locale.ROOT, "| verify with key | %.2f | %s | %.0f | %.2f× the plain read |%n", v, list(verify),
+        data / v, v / r);
+    System.out.printf(Locale.ROOT, "| `cp -r` of the restored data directory | %.2f | %s | %.0f | |%n", c, list(cp), data / c);
+    System.out.printf(Locale.ROOT, "| restore into a directory | %.2f | %s | %.0f | %.2f× `cp -r` |%n", rs, list(restore),
+        data / rs, rs / c);
+    if (PipelineProfile.ON) {
+      System.out.println();
+      System.out.print(profiles);
+    }
+  }
+
+  /** Reads every file of the repository once, the least a verify must do. */
+  private static void readAll(Path root) throws Exception {
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      s.filter(Files::isRegularFile).sorted().forEach(files::add);
+    }
+    byte[] buf = new byte[1 << 20];
+    for (Path f : files) {
+      try (InputStream in = Files.newInputStream(f)) {
+        while (in.read(buf) >= 0) {
+          // only the reading counts
+        }
+      }
+    }
+  }
+
+  private static void profile(StringBuilder out, String what) {
+    if (PipelineProfile.ON) {
+      out.append("| ").append(what).append(" | seconds (all threads) | share |\n|---|---:|---:|\n")
+          .append(PipelineProfile.table()).append('\n');
+    }
+  }
+
+  private static String list(double[] v) {
+    StringBuilder b = new StringBuilder();
+    for (double d : v) {
+      b.append(b.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.1f", d));
+    }
+    return b.toString();
+  }
+
+  private static double median(double[] v) {
+    double[] c = v.clone();
+    java.util.Arrays.sort(c);
+    return c[c.length / 2];
+  }
+
+  private static double secs(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static double mb(long bytes) {
+    return bytes / 1048576.0;
+  }
+}
