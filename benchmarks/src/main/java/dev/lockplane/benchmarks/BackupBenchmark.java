@@ -1,5 +1,10 @@
 package dev.lockplane.benchmarks;
 
+import static dev.lockplane.benchmarks.Stats.list;
+import static dev.lockplane.benchmarks.Stats.mb;
+import static dev.lockplane.benchmarks.Stats.median;
+import static dev.lockplane.benchmarks.Stats.secs;
+
 import com.github.luben.zstd.Zstd;
 import dev.lockplane.backup.Backup;
 import dev.lockplane.backup.BackupRepository;
@@ -243,27 +248,5 @@ public final class BackupBenchmark {
         return rs.getLong(1);
       }
     }
-  }
-
-  private static String list(double[] v) {
-    StringBuilder b = new StringBuilder();
-    for (double d : v) {
-      b.append(b.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.1f", d));
-    }
-    return b.toString();
-  }
-
-  private static double median(double[] v) {
-    double[] c = v.clone();
-    java.util.Arrays.sort(c);
-    return c[c.length / 2];
-  }
-
-  private static double secs(long t0) {
-    return (System.nanoTime() - t0) / 1e9;
-  }
-
-  private static double mb(long bytes) {
-    return bytes / 1048576.0;
   }
 }

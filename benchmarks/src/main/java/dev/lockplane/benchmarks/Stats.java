@@ -42,4 +42,30 @@ final class Stats {
   String summary() {
     return String.format(Locale.ROOT, "p50 %9.2f ms  p95 %9.2f ms  (n=%d)", percentile(50), percentile(95), count());
   }
+
+  /** Returns the values joined with " / ", one decimal each, for tables of runs. */
+  static String list(double[] v) {
+    StringBuilder b = new StringBuilder();
+    for (double d : v) {
+      b.append(b.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.1f", d));
+    }
+    return b.toString();
+  }
+
+  /** Returns the median (the upper one of an even count). */
+  static double median(double[] v) {
+    double[] c = v.clone();
+    java.util.Arrays.sort(c);
+    return c[c.length / 2];
+  }
+
+  /** Returns the seconds since {@code t0}, a {@link System#nanoTime()} reading. */
+  static double secs(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Returns bytes in MiB. */
+  static double mb(long bytes) {
+    return bytes / 1048576.0;
+  }
 }

@@ -44,12 +44,7 @@ final class ReplacedKeys {
     if (droppedKeys.isEmpty()) {
       return;
     }
-    Set<String> handled = new HashSet<>();
-    for (Operation op : dropForeignKeys) {
-      if (op instanceof DropConstraint d) {
-        handled.add(d.table().qualifiedName() + "." + d.constraint().name());
-      }
-    }
+    Set<String> handled = alreadyDropped(dropForeignKeys);
     for (Table t : from.tables()) {
       Table nt = to.table(t.schema(), t.name()).orElse(null);
       if (nt == null) {
@@ -76,12 +71,7 @@ final class ReplacedKeys {
    */
   static void retypedForeignKeys(DatabaseSchema from, DatabaseSchema to, List<Operation> dropForeignKeys,
       List<Operation> addForeignKeys) {
-    Set<String> handled = new HashSet<>();
-    for (Operation op : dropForeignKeys) {
-      if (op instanceof DropConstraint d) {
-        handled.add(d.table().qualifiedName() + "." + d.constraint().name());
-      }
-    }
+    Set<String> handled = alreadyDropped(dropForeignKeys);
     for (Table t : from.tables()) {
       Table nt = to.table(t.schema(), t.name()).orElse(null);
       if (nt == null) {
@@ -127,5 +117,16 @@ final class ReplacedKeys {
   private static String typeOf(Table t, String column) {
     return t.columns().stream().filter(c -> c.name().equals(column)).map(dev.lockplane.schema.Column::type)
         .findFirst().orElse(null);
+  }
+
+  /** Returns the table-qualified names of the foreign keys the plan already drops. */
+  private static Set<String> alreadyDropped(List<Operation> dropForeignKeys) {
+    Set<String> handled = new HashSet<>();
+    for (Operation op : dropForeignKeys) {
+      if (op instanceof DropConstraint d) {
+        handled.add(d.table().qualifiedName() + "." + d.constraint().name());
+      }
+    }
+    return handled;
   }
 }
