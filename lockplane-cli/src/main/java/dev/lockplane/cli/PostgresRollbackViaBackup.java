@@ -162,7 +162,8 @@ final class PostgresRollbackViaBackup {
     if (!backedUp.isEmpty() && live != null && !backedUp.equals(live)) {
       throw new LockplaneException(ErrorCode.INVALID_INPUT, refused + "it does not match this database: it is a "
           + "backup of the server with system identifier " + backedUp + ", and " + target.shown() + " is on the server "
-          + live + ".");
+          + live + ". Name a backup taken from that server (lockplane backup list shows the repository's backups),"
+          + " or point --url at the server the backup was taken from.");
     }
     RollbackViaBackup.checkState(planner, target, entry, repo.schemaState(b.id(), database), refused);
   }
