@@ -260,6 +260,61 @@ class PostgresRollbackViaBackupCommandTest {
   }
 
   /**
+   * A migration that drops one column and changes another's type from numeric(10,2) to integer,
+   * rounding half of its values: the comparison lists the rounded values as lost by the SQL rollback,
+   * and merging the tables brings back the dropped column's values while the rounded ones stay as the
+   * SQL rollback converts them back (merging them would conflict with that conversion).
+   */
+  @Test
+  void countsTheValuesATypeChangeAlteredAsLostBySqlRollback() throws Exception {
+    String db = "shop_types";
+    prod.exec("postgres", "CREATE DATABASE " + db + " OWNER " + ProductionServer.REPLICATOR);
+    try (Connection c = connect(db); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL, discount int, price numeric(10,2))");
+      s.execute("INSERT INTO orders SELECT i, 'item' || i, CASE WHEN i % 2 = 0 THEN i END,"
+          + " CASE WHEN i % 2 = 1 THEN i + 0.5 ELSE i END FROM generate_series(1, 40) i");
+    }
+    Path repo = tmp.resolve("repo");
+    Path v2 = tmp.resolve("v2-types.sql");
+    Files.writeString(v2, "CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL, price integer);\n");
+    Result applied = MainTest.run(ENV, "apply", "--url", url(db), "--schema", v2.toString(), "--auto-approve",
+        "--allow-data-loss", "--backup-to", repo.toString(), "--backup-unencrypted", "--format", "json");
+    assertThat(applied.code()).as(applied.err()).isZero();
+    try (Connection c = connect(db); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO orders (id, item, price) VALUES (41, 'new41', 41)");
+    }
+
+    Result compared = rollback(db, repo, "--via-backup", "--format", "json");
+    assertThat(compared.code()).as(compared.err()).isZero();
+    JsonNode report = JsonAssertions.sortedJson(compared.out());
+    assertThat(report.get("sqlRollbackLoses")).hasSize(2);
+    assertThat(report.at("/sqlRollbackLoses/0/column").asText()).isEqualTo("discount");
+    assertThat(report.at("/sqlRollbackLoses/0/values").asLong()).isEqualTo(20);
+    assertThat(report.at("/sqlRollbackLoses/0/typeChange").isMissingNode()).isTrue();
+    assertThat(report.at("/sqlRollbackLoses/1/table").asText()).isEqualTo("public.orders");
+    assertThat(report.at("/sqlRollbackLoses/1/column").asText()).isEqualTo("price");
+    assertThat(report.at("/sqlRollbackLoses/1/values").asLong()).as("the odd ids' x.50 prices").isEqualTo(20);
+    assertThat(report.at("/sqlRollbackLoses/1/typeChange").asText()).isEqualTo("numeric(10,2) → integer");
+
+    Result tables = rollback(db, repo, "--via-backup", "--restore", "tables", "--yes");
+    assertThat(tables.code()).as(tables.err()).isZero();
+    assertThat(tables.out()).contains("SQL rollback loses the 20 values of public.orders.discount, the 20 values of "
+            + "public.orders.price its type change (numeric(10,2) → integer) altered; it keeps every row written since.",
+        "the SQL rollback, then the 20 values of public.orders.discount back from the backup; loses nothing written "
+            + "since. Values a type change altered stay as the SQL rollback converts them back");
+    Map<Integer, Object> prices = new TreeMap<>();
+    try (Connection c = connect(db); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, price FROM orders")) {
+      while (rs.next()) {
+        prices.put(rs.getInt(1), rs.getBigDecimal(2));
+      }
+    }
+    assertThat(prices).hasSize(41).containsEntry(1, new java.math.BigDecimal("2.00"))
+        .containsEntry(2, new java.math.BigDecimal("2.00")).containsEntry(41, new java.math.BigDecimal("41.00"));
+    assertThat(discounts(db)).containsEntry(2, 2).containsEntry(40, 40).containsEntry(1, null).containsEntry(41, null);
+  }
+
+  /**
    * Two embedded servers, each cluster with its own system identifier, and a database of the same
    * name on each: a backup taken on one is refused for the other, naming both servers.
    */
