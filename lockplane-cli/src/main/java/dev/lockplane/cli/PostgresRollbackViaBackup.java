@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,7 +128,10 @@ final class PostgresRollbackViaBackup {
       Map<String, Object> m = new TreeMap<>();
       m.put("table", l.table());
       m.put("column", l.column());
-      m.put(l.column() == null ? "rows" : "values", l.count());
+      m.put(l.column() == null ? "rows" : "values", l.count() < 0 ? null : l.count());
+      if (l.typeChange() != null) {
+        m.put("typeChange", l.typeChange());
+      }
       return m;
     }).toList());
     json.put("restoreLoses", Map.of("rows", rows, "tables", written.stream().map(w -> Map.of("table", w.table(),
@@ -140,8 +144,12 @@ final class PostgresRollbackViaBackup {
     say(String.format(Locale.ROOT, "Restoring backup %s loses %,d row%s written since to %d table%s%s", b.id(), rows,
         rows == 1 ? "" : "s", written.size(), written.size() == 1 ? "" : "s", written.isEmpty() ? "." : ":"));
     written.forEach(w -> say("  " + w.toText()));
-    say("Restoring the affected tables: the SQL rollback, then " + (lost == null ? "nothing" : lost)
-        + " back from the backup; loses nothing written since.");
+    List<Loss> restorable = losses.stream().filter(Loss::restorable).toList();
+    say("Restoring the affected tables: the SQL rollback, then " + (restorable.isEmpty() ? "nothing"
+        : String.join(", ", restorable.stream().map(Loss::toText).toList()))
+        + " back from the backup; loses nothing written since."
+        + (restorable.size() == losses.size() ? "" : " Values a type change altered stay as the SQL rollback converts"
+            + " them back: restore in place, or take them from a clone (--restore clone)."));
   }
 
   /** Refuses a backup that is not of this database, or not from just before the migration. */
@@ -162,7 +170,8 @@ final class PostgresRollbackViaBackup {
     if (!backedUp.isEmpty() && live != null && !backedUp.equals(live)) {
       throw new LockplaneException(ErrorCode.INVALID_INPUT, refused + "it does not match this database: it is a "
           + "backup of the server with system identifier " + backedUp + ", and " + target.shown() + " is on the server "
-          + live + ".");
+          + live + ". Name a backup taken from that server (lockplane backup list shows the repository's backups),"
+          + " or point --url at the server the backup was taken from.");
     }
     RollbackViaBackup.checkState(planner, target, entry, repo.schemaState(b.id(), database), refused);
   }
@@ -276,24 +285,52 @@ final class PostgresRollbackViaBackup {
    */
   private static List<Loss> losses(Connection before, Connection live, Map<String, String> renames) throws SQLException {
     List<Loss> out = new ArrayList<>();
-    Map<String, List<String>> now = columns(live);
-    for (Map.Entry<String, List<String>> t : columns(before).entrySet()) {
+    Map<String, Map<String, String>> now = columns(live);
+    for (Map.Entry<String, Map<String, String>> t : columns(before).entrySet()) {
       String table = t.getKey();
       String sql = sqlName(table);
-      List<String> liveCols = now.get(table);
+      Map<String, String> liveCols = now.get(table);
       if (liveCols == null) {
         out.add(new Loss(table, null, RollbackViaBackup.count(before, "SELECT count(*) FROM " + sql)));
         continue;
       }
       String bare = table.substring(table.indexOf('.') + 1);
-      List<String> kept = liveCols.stream().map(c -> renames.getOrDefault(bare + "." + c, c)).toList();
-      for (String c : t.getValue()) {
-        if (!kept.contains(c)) {
+      // backup column name → its live type, through the plan's renames
+      Map<String, String> kept = new TreeMap<>();
+      liveCols.forEach((c, type) -> kept.put(renames.getOrDefault(bare + "." + c, c), type));
+      for (Map.Entry<String, String> col : t.getValue().entrySet()) {
+        String c = col.getKey();
+        String newType = kept.get(c);
+        if (newType == null) {
           out.add(new Loss(table, c, RollbackViaBackup.count(before, "SELECT count(" + Identifiers.quote(c) + ") FROM " + sql)));
+        } else if (!newType.equals(col.getValue())) {
+          Loss altered = typeChangeLoss(before, table, c, col.getValue(), newType);
+          if (altered.count() != 0) {
+            out.add(altered);
+          }
         }
       }
     }
     return out;
+  }
+
+  /**
+   * The values of a column whose type the migration changed that its conversion altered: the backup's
+   * values that do not survive the migration's cast ({@code c::new}) and the SQL rollback's cast back
+   * ({@code ::old}), the casts the planner writes. Counted on the backup's copy, which holds the values
+   * from before the migration; the text forms are compared, so types without equality count too.
+   */
+  private static Loss typeChangeLoss(Connection before, String table, String column, String oldType, String newType) {
+    String c = Identifiers.quote(column);
+    String change = oldType + " → " + newType;
+    try {
+      return new Loss(table, column, RollbackViaBackup.count(before, "SELECT count(*) FROM " + sqlName(table)
+          + " WHERE " + c + " IS NOT NULL AND ((" + c + ")::" + newType + ")::" + oldType + "::text IS DISTINCT FROM "
+          + c + "::text"), change);
+    } catch (SQLException e) {
+      // e.g. a type the migration created, unknown to the backup's server: listed, not counted
+      return new Loss(table, column, -1, change);
+    }
   }
 
   private static String sqlName(String table) {
@@ -301,15 +338,17 @@ final class PostgresRollbackViaBackup {
     return Identifiers.qualified(table.substring(0, dot), table.substring(dot + 1));
   }
 
-  private static Map<String, List<String>> columns(Connection c) throws SQLException {
-    Map<String, List<String>> out = new TreeMap<>();
+  /** Table → column → type (as {@code format_type} prints it), columns in their table's order. */
+  private static Map<String, Map<String, String>> columns(Connection c) throws SQLException {
+    Map<String, Map<String, String>> out = new TreeMap<>();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n.nspname || '.' || t.relname, "
-        + "a.attname FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_attribute a ON "
-        + "a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped WHERE t.relkind IN ('r', 'p') AND n.nspname "
+        + "a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_class t JOIN pg_namespace n ON n.oid = "
+        + "t.relnamespace JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped "
+        + "WHERE t.relkind IN ('r', 'p') AND n.nspname "
         + "NOT IN ('pg_catalog', 'information_schema', 'lockplane') AND n.nspname NOT LIKE 'pg\\_%' "
         + "ORDER BY 1, a.attnum")) {
       while (rs.next()) {
-        out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+        out.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
       }
     }
     return out;

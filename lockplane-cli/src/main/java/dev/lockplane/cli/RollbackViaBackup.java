@@ -39,9 +39,27 @@ import java.util.Optional;
  * whole backup into a copy for inspection, or the whole backup in place. SQLite databases.
  */
 final class RollbackViaBackup {
-  /** What the SQL rollback loses: a dropped table's rows, or a dropped column's values. */
-  record Loss(String table, String column, long count) {
+  /**
+   * What the SQL rollback loses: a dropped table's rows, a dropped column's values, or the values a
+   * column's type change altered ({@code typeChange} is then e.g. {@code numeric(10,2) → integer},
+   * and {@code count} is -1 when the backup's server cannot convert the values to count them).
+   */
+  record Loss(String table, String column, long count, String typeChange) {
+    Loss(String table, String column, long count) {
+      this(table, column, count, null);
+    }
+
+    /** Whether merging the backup's values back restores it (a type change's values would conflict). */
+    boolean restorable() {
+      return typeChange == null;
+    }
+
     String toText() {
+      if (typeChange != null) {
+        return (count < 0 ? "the values" : String.format(Locale.ROOT, "the %,d values", count)) + " of " + table + "."
+            + column + " its type change (" + typeChange + ") altered" + (count < 0 ? " (not counted: the backup's "
+            + "server cannot convert them)" : "");
+      }
       return column == null ? String.format(Locale.ROOT, "the %,d rows of table %s", count, table)
           : String.format(Locale.ROOT, "the %,d values of %s.%s", count, table, column);
     }
@@ -266,11 +284,18 @@ final class RollbackViaBackup {
     return out;
   }
 
-  /** What to merge back for the losses: whole tables' rows, and the lost columns' values per table. */
+  /**
+   * What to merge back for the losses: whole tables' rows, and the lost columns' values per table.
+   * Values a type change altered are left out: after the SQL rollback the live column holds them
+   * converted back, which the merge would take for writes since and refuse as conflicts.
+   */
   static List<TableRestore.Restore> restores(List<Loss> losses) {
     Map<String, List<String>> columns = new LinkedHashMap<>();
     List<TableRestore.Restore> restores = new ArrayList<>();
     for (Loss l : losses) {
+      if (!l.restorable()) {
+        continue;
+      }
       if (l.column() == null) {
         restores.add(TableRestore.Restore.rows(l.table()));
       } else {

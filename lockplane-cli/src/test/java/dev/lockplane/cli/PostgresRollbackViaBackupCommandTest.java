@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * owns the database and has REPLICATION and CREATEDB: a lossy migration (a dropped column) with writes
  * in between, rolled back through the physical backup taken first — compared (text and JSON), restored
  * beside as a new database, merged table by table, replaced in place — and backups that do not match
- * the database refused with the reason.
+ * the database (including one of a database of the same name on another server) refused with the reason.
  */
 class PostgresRollbackViaBackupCommandTest {
   static ProductionServer prod;
@@ -48,34 +48,51 @@ class PostgresRollbackViaBackupCommandTest {
   }
 
   private static String url(String db) {
-    return "postgres://" + ProductionServer.REPLICATOR + "@" + prod.server().host() + ":" + prod.server().port() + "/" + db;
+    return url(prod, db);
+  }
+
+  private static String url(ProductionServer server, String db) {
+    return "postgres://" + ProductionServer.REPLICATOR + "@" + server.server().host() + ":" + server.server().port()
+        + "/" + db;
   }
 
   private static Connection connect(String db) throws Exception {
-    return DriverManager.getConnection("jdbc:postgresql://" + prod.server().host() + ":" + prod.server().port() + "/" + db,
-        ProductionServer.REPLICATOR, ProductionServer.PASSWORD);
+    return connect(prod, db);
+  }
+
+  private static Connection connect(ProductionServer server, String db) throws Exception {
+    return DriverManager.getConnection("jdbc:postgresql://" + server.server().host() + ":" + server.server().port()
+        + "/" + db, ProductionServer.REPLICATOR, ProductionServer.PASSWORD);
+  }
+
+  private String shop(String name) throws Exception {
+    return shop(prod, name);
   }
 
   /** A database owned by the migrating role: orders with 40 rows, every second one with a discount. */
-  private String shop(String name) throws Exception {
-    prod.exec("postgres", "CREATE DATABASE " + name + " OWNER " + ProductionServer.REPLICATOR);
-    try (Connection c = connect(name); Statement s = c.createStatement()) {
+  private String shop(ProductionServer server, String name) throws Exception {
+    server.exec("postgres", "CREATE DATABASE " + name + " OWNER " + ProductionServer.REPLICATOR);
+    try (Connection c = connect(server, name); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL, discount int)");
       s.execute("INSERT INTO orders SELECT i, 'item' || i, CASE WHEN i % 2 = 0 THEN i END FROM generate_series(1, 40) i");
     }
     return name;
   }
 
-  /** Drops the discount column with a physical backup first; returns the backup id. */
   private String applyLossy(String db, Path repo) throws Exception {
+    return applyLossy(prod, db, repo);
+  }
+
+  /** Drops the discount column with a physical backup first; returns the backup id. */
+  private String applyLossy(ProductionServer server, String db, Path repo) throws Exception {
     Path v2 = tmp.resolve("v2.sql");
     Files.writeString(v2, "CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL);\n");
-    Result r = MainTest.run(ENV, "apply", "--url", url(db), "--schema", v2.toString(), "--auto-approve",
+    Result r = MainTest.run(ENV, "apply", "--url", url(server, db), "--schema", v2.toString(), "--auto-approve",
         "--allow-data-loss", "--backup-to", repo.toString(), "--backup-unencrypted", "--format", "json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode json = JsonAssertions.sortedJson(r.out());
     String backupId = json.get("backupId").asText();
-    try (Connection c = connect(db); Statement s = c.createStatement();
+    try (Connection c = connect(server, db); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT backup_id FROM lockplane.history WHERE id = " + json.get("historyId").asLong())) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo(backupId);
@@ -240,5 +257,105 @@ class PostgresRollbackViaBackupCommandTest {
       assertThat(rs.getInt(1)).as("nothing was restored: the column is still dropped").isZero();
     }
     assertThat(databases()).noneMatch(d -> d.startsWith(db + "_"));
+  }
+
+  /**
+   * A migration that drops one column and changes another's type from numeric(10,2) to integer,
+   * rounding half of its values: the comparison lists the rounded values as lost by the SQL rollback,
+   * and merging the tables brings back the dropped column's values while the rounded ones stay as the
+   * SQL rollback converts them back (merging them would conflict with that conversion).
+   */
+  @Test
+  void countsTheValuesATypeChangeAlteredAsLostBySqlRollback() throws Exception {
+    String db = "shop_types";
+    prod.exec("postgres", "CREATE DATABASE " + db + " OWNER " + ProductionServer.REPLICATOR);
+    try (Connection c = connect(db); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL, discount int, price numeric(10,2))");
+      s.execute("INSERT INTO orders SELECT i, 'item' || i, CASE WHEN i % 2 = 0 THEN i END,"
+          + " CASE WHEN i % 2 = 1 THEN i + 0.5 ELSE i END FROM generate_series(1, 40) i");
+    }
+    Path repo = tmp.resolve("repo");
+    Path v2 = tmp.resolve("v2-types.sql");
+    Files.writeString(v2, "CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL, price integer);\n");
+    Result applied = MainTest.run(ENV, "apply", "--url", url(db), "--schema", v2.toString(), "--auto-approve",
+        "--allow-data-loss", "--backup-to", repo.toString(), "--backup-unencrypted", "--format", "json");
+    assertThat(applied.code()).as(applied.err()).isZero();
+    try (Connection c = connect(db); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO orders (id, item, price) VALUES (41, 'new41', 41)");
+    }
+
+    Result compared = rollback(db, repo, "--via-backup", "--format", "json");
+    assertThat(compared.code()).as(compared.err()).isZero();
+    JsonNode report = JsonAssertions.sortedJson(compared.out());
+    assertThat(report.get("sqlRollbackLoses")).hasSize(2);
+    assertThat(report.at("/sqlRollbackLoses/0/column").asText()).isEqualTo("discount");
+    assertThat(report.at("/sqlRollbackLoses/0/values").asLong()).isEqualTo(20);
+    assertThat(report.at("/sqlRollbackLoses/0/typeChange").isMissingNode()).isTrue();
+    assertThat(report.at("/sqlRollbackLoses/1/table").asText()).isEqualTo("public.orders");
+    assertThat(report.at("/sqlRollbackLoses/1/column").asText()).isEqualTo("price");
+    assertThat(report.at("/sqlRollbackLoses/1/values").asLong()).as("the odd ids' x.50 prices").isEqualTo(20);
+    assertThat(report.at("/sqlRollbackLoses/1/typeChange").asText()).isEqualTo("numeric(10,2) → integer");
+
+    Result tables = rollback(db, repo, "--via-backup", "--restore", "tables", "--yes");
+    assertThat(tables.code()).as(tables.err()).isZero();
+    assertThat(tables.out()).contains("SQL rollback loses the 20 values of public.orders.discount, the 20 values of "
+            + "public.orders.price its type change (numeric(10,2) → integer) altered; it keeps every row written since.",
+        "the SQL rollback, then the 20 values of public.orders.discount back from the backup; loses nothing written "
+            + "since. Values a type change altered stay as the SQL rollback converts them back");
+    Map<Integer, Object> prices = new TreeMap<>();
+    try (Connection c = connect(db); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, price FROM orders")) {
+      while (rs.next()) {
+        prices.put(rs.getInt(1), rs.getBigDecimal(2));
+      }
+    }
+    assertThat(prices).hasSize(41).containsEntry(1, new java.math.BigDecimal("2.00"))
+        .containsEntry(2, new java.math.BigDecimal("2.00")).containsEntry(41, new java.math.BigDecimal("41.00"));
+    assertThat(discounts(db)).containsEntry(2, 2).containsEntry(40, 40).containsEntry(1, null).containsEntry(41, null);
+  }
+
+  /**
+   * Two embedded servers, each cluster with its own system identifier, and a database of the same
+   * name on each: a backup taken on one is refused for the other, naming both servers.
+   */
+  @Test
+  void refusesABackupOfAnotherServerWithADatabaseOfTheSameName() throws Exception {
+    try (ProductionServer other = ProductionServer.start()) {
+      other.exec("postgres", "ALTER ROLE " + ProductionServer.REPLICATOR + " CREATEDB");
+      String db = "shop_twin";
+      shop(prod, db);
+      shop(other, db);
+      Path repo = tmp.resolve("repo");
+      String prodBackup = applyLossy(prod, db, repo);
+      applyLossy(other, db, repo);
+      String prodId = systemIdentifier(prod);
+      String otherId = systemIdentifier(other);
+      assertThat(prodId).isNotEqualTo(otherId);
+
+      List<String> args = List.of("rollback", "--url", url(other, db), "--repo", repo.toString(), "--unencrypted",
+          "--via-backup", prodBackup, "--restore", "in-place", "--yes");
+      Result refused = MainTest.run(ENV, args.toArray(String[]::new));
+      Result inputRefusal = rollback(db, repo, "--via-backup", "--restore", "in-place");
+      assertThat(refused.code()).as(refused.err()).isNotZero().isEqualTo(inputRefusal.code());
+      assertThat(refused.err()).contains(
+          "Refusing to roll back migration #1 through backup " + prodBackup,
+          "it is a backup of the server with system identifier " + prodId,
+          "is on the server " + otherId,
+          "Name a backup taken from that server");
+      assertThat(refused.out() + refused.err()).doesNotContain(ProductionServer.PASSWORD);
+      try (Connection c = connect(other, db); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.columns WHERE column_name = 'discount'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("nothing was restored: the column is still dropped").isZero();
+      }
+    }
+  }
+
+  private static String systemIdentifier(ProductionServer server) throws Exception {
+    try (Connection c = server.server().connect("postgres"); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT system_identifier::text FROM pg_control_system()")) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 }

@@ -71,6 +71,10 @@ abstract class InstanceCloneContract {
       assertThat(a.pid()).isNotEqualTo(b.pid());
       assertThat(a.user()).isEqualTo("alpha");
       assertThat(a.password()).isNotEqualTo(b.password());
+      // clones are copies of one golden cluster, so they keep its system identifier
+      String identifier = "SELECT system_identifier FROM pg_control_system()";
+      long sysid = count(a, identifier);
+      assertThat(count(b, identifier)).isEqualTo(sysid);
 
       exec(a, "INSERT INTO items VALUES (500, 'only in alpha')");
       exec(a, "CREATE ROLE someone_new");
@@ -86,6 +90,7 @@ abstract class InstanceCloneContract {
       assertThat(a.jdbcUrl()).isEqualTo(url);
       assertThat(count(a, "SELECT count(*) FROM items")).isEqualTo(100);
       assertThat(count(a, "SELECT count(*) FROM pg_roles WHERE rolname = 'someone_new'")).isZero();
+      assertThat(count(a, identifier)).isEqualTo(sysid);
 
       assertThat(m.list()).extracting(c -> c.name()).containsExactly("alpha", "beta");
       assertThat(a.logicalSize()).isGreaterThan(1_000_000);

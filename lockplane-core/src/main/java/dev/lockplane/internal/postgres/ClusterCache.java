@@ -53,7 +53,9 @@ public final class ClusterCache {
   }
 
   /**
-   * Makes {@code dataDir} a fresh cluster: a copy of the cached one, made first if needed.
+   * Makes {@code dataDir} a fresh cluster: a copy of the cached one, made first if needed, with a
+   * system identifier of its own (as if {@code initdb} had made it), so that WAL archives, backups
+   * and recovery tell it apart from every other cluster copied from the same template.
    *
    * @param inst the binaries
    * @param superuser the superuser's name
@@ -76,6 +78,12 @@ public final class ClusterCache {
       }
       Files.createDirectories(dataDir.getParent());
       FileTrees.copy(template, dataDir);
+      try {
+        SystemIdentifier.renew(dataDir);
+      } catch (RuntimeException e) {
+        FileTrees.deleteQuietly(dataDir);
+        throw e;
+      }
       Posix.chownTree(dataDir, user);
       Posix.chmod(dataDir, "rwx------");
     } catch (IOException e) {
