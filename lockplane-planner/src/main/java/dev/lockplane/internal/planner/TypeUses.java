@@ -24,8 +24,8 @@ public final class TypeUses {
   private TypeUses() {}
 
   /**
-   * The table columns of {@code schema} whose type is the type (or an array of it), as
-   * "schema.table.column", in schema order.
+   * The table columns of {@code schema} whose type is the type (or an array of it), in schema
+   * order; partitions are left out (their parent's column stands for them).
    *
    * @param schema the schema model to search
    * @param typeSchema the type's schema
