@@ -78,6 +78,17 @@ public enum DdlKind {
    * with {@code ALTER COLUMN TYPE new USING c::text::new}; this kind describes that statement.
    */
   REMOVE_ENUM_VALUE,
+  /**
+   * {@code ALTER DOMAIN … ADD CONSTRAINT … CHECK (…)} on a domain that columns use: every using
+   * column's values are checked.
+   */
+  ALTER_DOMAIN_ADD_CHECK,
+  /** {@code ALTER DOMAIN … ADD CONSTRAINT … CHECK (…) NOT VALID}: new values only. */
+  ALTER_DOMAIN_ADD_CHECK_NOT_VALID,
+  /** {@code ALTER DOMAIN … VALIDATE CONSTRAINT} on a domain that columns use. */
+  VALIDATE_DOMAIN_CHECK,
+  /** {@code ALTER DOMAIN … SET NOT NULL} on a domain that columns use. */
+  ALTER_DOMAIN_SET_NOT_NULL,
   /** {@code ALTER TABLE parent ATTACH PARTITION p FOR VALUES …}. */
   ATTACH_PARTITION,
   /** {@code ALTER TABLE parent DETACH PARTITION p}. */

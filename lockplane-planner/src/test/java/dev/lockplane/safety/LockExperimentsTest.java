@@ -185,6 +185,8 @@ class LockExperimentsTest {
     List<String> matview = List.of(
         "CREATE MATERIALIZED VIEW order_totals AS SELECT customer_id, sum(amount) AS total FROM orders GROUP BY 1",
         "CREATE UNIQUE INDEX order_totals_customer ON order_totals (customer_id)");
+    List<String> domain = List.of("CREATE DOMAIN positive_amount AS int",
+        "ALTER TABLE orders ALTER COLUMN amount TYPE positive_amount");
     return switch (kind) {
       case DROP_TABLE, VALIDATE_FOREIGN_KEY -> new Experiment(
           List.of(kind == DdlKind.DROP_TABLE ? addFk : addFk + " NOT VALID"), fk);
@@ -202,6 +204,11 @@ class LockExperimentsTest {
       case REMOVE_ENUM_VALUE -> new Experiment(concat(enumType, List.of(
           "ALTER TABLE orders ALTER COLUMN status DROP DEFAULT",
           "CREATE TYPE order_status_v2 AS ENUM ('new')")), orders);
+      // The domain replaces the type of orders.amount, so that the table's rows are the domain's values.
+      case ALTER_DOMAIN_ADD_CHECK, ALTER_DOMAIN_ADD_CHECK_NOT_VALID, ALTER_DOMAIN_SET_NOT_NULL ->
+          new Experiment(domain, orders);
+      case VALIDATE_DOMAIN_CHECK -> new Experiment(concat(domain, List.of("ALTER DOMAIN positive_amount ADD CONSTRAINT"
+          + " positive_amount_check CHECK (VALUE > 0) NOT VALID")), orders);
       case ATTACH_PARTITION -> new Experiment(List.of(
           "CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at)",
           "CREATE TABLE events_2024 (id bigint, at date)",

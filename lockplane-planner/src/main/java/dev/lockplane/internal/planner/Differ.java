@@ -34,6 +34,7 @@ public final class Differ {
   private final DatabaseSchema from;
   private final DatabaseSchema to;
   private final boolean sqlite;
+  private final TypeShapeChanges shapes;
 
   // Buckets in default order; see the class comment.
   private final List<Operation> dropPolicies = new ArrayList<>();
@@ -78,6 +79,7 @@ public final class Differ {
   private Differ(DatabaseSchema from, DatabaseSchema to) {
     this.from = from;
     this.to = to;
+    this.shapes = new TypeShapeChanges(from, to);
     this.sqlite = to.dialect() == Dialect.SQLITE;
   }
 
@@ -224,6 +226,8 @@ public final class Differ {
       if (o != null && !checksWithoutComments(o).equals(checksWithoutComments(n)) && o.baseType().equals(n.baseType())
           && Objects.equals(o.collation(), n.collation())) {
         createTypes.add(new AlterDomain(o, n));
+      } else if (o != null && (!o.baseType().equals(n.baseType()) || !Objects.equals(o.collation(), n.collation()))) {
+        shapes.domain(o, n, dropTypes, createTypes, reshaped);
       } else if (o == null || !withoutComment(o).equals(withoutComment(n))) {
         if (o != null) {
           dropTypes.add(new DropDomain(o));
@@ -243,11 +247,10 @@ public final class Differ {
     var newC = byKey(to.compositeTypes(), d -> d.schema() + "." + d.name());
     newC.forEach((k, n) -> {
       var o = oldC.get(k);
-      if (o == null || !o.attributes().equals(n.attributes())) {
-        if (o != null) {
-          dropTypes.add(new DropComposite(o));
-        }
+      if (o == null) {
         createTypes.add(new CreateComposite(n));
+      } else if (!o.attributes().equals(n.attributes())) {
+        shapes.composite(o, n, dropTypes, createTypes, reshaped);
       }
       if (o == null ? n.comment() != null : !Objects.equals(o.comment(), n.comment())) {
         comments.add(new SetComment("TYPE", Identifiers.qualified(n.schema(), n.name()), "type:" + k, n.comment()));
@@ -586,6 +589,9 @@ public final class Differ {
         oc = null;
       }
       if (oc == null) {
+        if (!sqlite && TypeShapeChanges.addTouchesRows(c)) {
+          shapes.checkRowTypeUsers(o, "add column " + n.qualifiedName() + "." + c.name() + " with a default");
+        }
         alterColumns.add(new AddColumn(n, c.withoutRenameHint()));
         if (c.comment() != null) {
           comments.add(columnComment(n, c));
@@ -594,6 +600,10 @@ public final class Differ {
       }
       Column target = c.withoutRenameHint();
       if (!sameDefinition(oc, target)) {
+        if (!sqlite && (!oc.type().equals(target.type()) || !Objects.equals(oc.collation(), target.collation()))) {
+          shapes.checkRowTypeUsers(o, "change column " + n.qualifiedName() + "." + c.name() + " (type " + oc.type()
+              + " -> " + target.type() + ") in place");
+        }
         alterColumns.add(new AlterColumn(n, oc, target));
         if (!oc.type().equals(target.type()) || !Objects.equals(oc.collation(), target.collation())) {
           reshaped.add(n.qualifiedName());

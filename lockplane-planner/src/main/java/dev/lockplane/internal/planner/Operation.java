@@ -50,6 +50,27 @@ public sealed interface Operation {
    */
   record AlterDomain(Domain from, Domain to) implements Operation {}
 
+  /**
+   * Changes a domain's base type (or collation), which PostgreSQL has no ALTER DOMAIN for, while
+   * columns use it: the target domain is created under a temporary name, each column converted to
+   * it through the new base type, the old domain dropped and the new one renamed. Values are kept.
+   */
+  record RetypeDomain(Domain from, Domain to, java.util.List<ColumnUse> uses) implements Operation {}
+
+  /**
+   * Changes a composite type's attributes in place: dropped ones dropped, new ones appended, changed
+   * types altered. {@code uses} are the table columns that store the type; while there are any,
+   * PostgreSQL refuses ALTER ATTRIBUTE … TYPE, so the type is then re-created and each column
+   * converted through its text form (values kept, as for an enum).
+   */
+  record AlterComposite(CompositeType from, CompositeType to, java.util.List<ColumnUse> uses) implements Operation {
+    /** Whether an attribute keeps its name but changes type or collation. */
+    public boolean retyped() {
+      return to.attributes().stream().anyMatch(a -> from.attributes().stream()
+          .anyMatch(o -> o.name().equals(a.name()) && !o.equals(a)));
+    }
+  }
+
   record CreateComposite(CompositeType type) implements Operation {}
 
   record DropComposite(CompositeType type) implements Operation {}

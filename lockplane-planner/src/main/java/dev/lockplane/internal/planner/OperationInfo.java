@@ -129,6 +129,11 @@ public final class OperationInfo {
     }
   }
 
+  /** The type keys a routine's signature may name. */
+  static void signatureKeys(Set<String> into, dev.lockplane.schema.Routine r) {
+    signatureTypes(into, r);
+  }
+
   private static List<String> splitTopLevel(String text) {
     List<String> out = new ArrayList<>();
     int depth = 0;
@@ -240,6 +245,51 @@ public final class OperationInfo {
       o.from().checks().forEach(c -> functionKeys(i.oldNeeds, c.expression(), d.schema()));
       return i.obj("type " + n);
     }
+    if (op instanceof RetypeDomain o) {
+      var d = o.to();
+      String n = d.schema() + "." + d.name();
+      OperationInfo i = new OperationInfo(op, Kind.ALTER, "retype_domain", "Change the base type of domain " + n + " ("
+          + o.from().baseType() + " -> " + d.baseType() + ") and convert " + o.uses().size() + " column(s)");
+      i.provides.add("type:" + n);
+      i.needs.add(typeKey(d.baseType()));
+      d.checks().forEach(c -> functionKeys(i.needs, c.expression(), d.schema()));
+      i.oldNeeds.add(typeKey(o.from().baseType()));
+      o.from().checks().forEach(c -> functionKeys(i.oldNeeds, c.expression(), d.schema()));
+      i.obj("type " + n);
+      storedIn(i, "type:" + n, o.uses());
+      String lossy = TypeChanges.lossy(o.from().baseType(), d.baseType());
+      if (lossy != null) {
+        // The cast keeps the rows but changes values: the step says which columns and how.
+        OperationInfo l = new OperationInfo(op, Kind.ALTER, "retype_domain", i.description + " (changes values: "
+            + lossy + ")").copyKeys(i);
+        l.destructive = true;
+        l.reversible = false;
+        return l;
+      }
+      return i;
+    }
+    if (op instanceof AlterComposite o) {
+      var t = o.to();
+      String n = t.schema() + "." + t.name();
+      List<String> dropped = o.from().attributes().stream().map(dev.lockplane.schema.CompositeType.Attribute::name)
+          .filter(a -> t.attributes().stream().noneMatch(x -> x.name().equals(a))).toList();
+      OperationInfo i = new OperationInfo(op, Kind.ALTER, "alter_type", "Alter composite type " + n + " ("
+          + compositeChanges(o.from(), t) + ")" + (o.retyped() && !o.uses().isEmpty()
+              ? "; re-create it and convert " + o.uses().size() + " column(s) through text" : ""));
+      i.provides.add("type:" + n);
+      t.attributes().forEach(a -> i.needs.add(typeKey(a.type())));
+      o.from().attributes().forEach(a -> i.oldNeeds.add(typeKey(a.type())));
+      i.obj("type " + n);
+      if (o.retyped() && !o.uses().isEmpty()) {
+        storedIn(i, "type:" + n, o.uses());
+      } else {
+        o.uses().forEach(u -> i.obj("column " + u.table().qualifiedName() + "." + u.column().name()));
+      }
+      // The dropped attributes' values are gone from every stored value of the type.
+      i.destructive = !dropped.isEmpty() && !o.uses().isEmpty();
+      i.reversible = !i.destructive;
+      return i;
+    }
     if (op instanceof CreateComposite o) {
       OperationInfo i = typeCreate(op, "create_type", "Create composite type ", o.type().schema(), o.type().name());
       o.type().attributes().forEach(a -> i.needs.add(typeKey(a.type())));
@@ -307,6 +357,7 @@ public final class OperationInfo {
         i.oldNeeds.add("rel:" + t.partitionOf());
       }
       t.columns().forEach(c -> columnNeeds(i.oldNeeds, c));
+      t.columns().forEach(c -> i.oldNeeds.add("stores:" + typeKey(c.type())));
       i.destructive = true;
       i.reversible = false;
       return i.obj("table " + t.qualifiedName());
@@ -342,6 +393,7 @@ public final class OperationInfo {
     if (op instanceof DropColumn o) {
       OperationInfo i = tableAlter(op, "drop_column", "Drop column " + o.column().name() + " from ", o.table());
       columnNeeds(i.oldNeeds, o.column());
+      i.oldNeeds.add("stores:" + typeKey(o.column().type()));
       i.destructive = true;
       i.reversible = false;
       return i.obj("column " + o.table().qualifiedName() + "." + o.column().name());
@@ -356,6 +408,9 @@ public final class OperationInfo {
           + columnChanges(o.from(), o.to()) + ") of ", o.table());
       columnNeeds(i.needs, o.to());
       columnNeeds(i.oldNeeds, o.from());
+      if (!o.from().type().equals(o.to().type())) {
+        i.oldNeeds.add("stores:" + typeKey(o.from().type()));
+      }
       if (o.table().partitionOf() != null) {
         // after the parent's own change, which recurses into the partition
         i.needs.add("rel:" + o.table().partitionOf());
@@ -533,6 +588,39 @@ public final class OperationInfo {
             + " " + o.target());
     i.needs.add(o.key());
     return i.obj(o.objectType().toLowerCase(Locale.ROOT) + " " + o.target());
+  }
+
+  /**
+   * A type change that converts the columns storing the type: the converted tables change shape,
+   * and columns the plan drops or moves off the type go first ({@code stores:} keys), since the old
+   * type is dropped at the end.
+   */
+  private static void storedIn(OperationInfo i, String typeKey, List<ColumnUse> uses) {
+    i.removes.add("stores:" + typeKey);
+    for (ColumnUse u : uses) {
+      i.provides.add(rel(u.table()));
+      i.removes.add(rel(u.table()));
+      i.obj("column " + u.table().qualifiedName() + "." + u.column().name());
+    }
+  }
+
+  private static String compositeChanges(dev.lockplane.schema.CompositeType from, dev.lockplane.schema.CompositeType to) {
+    List<String> what = new ArrayList<>();
+    for (var a : from.attributes()) {
+      var n = to.attributes().stream().filter(x -> x.name().equals(a.name())).findFirst();
+      if (n.isEmpty()) {
+        what.add("drop attribute " + a.name());
+      } else if (!n.get().equals(a)) {
+        what.add("attribute " + a.name() + " " + a.type() + " -> " + n.get().type()
+            + (java.util.Objects.equals(a.collation(), n.get().collation()) ? "" : " collate " + n.get().collation()));
+      }
+    }
+    for (var a : to.attributes()) {
+      if (from.attributes().stream().noneMatch(x -> x.name().equals(a.name()))) {
+        what.add("add attribute " + a.name() + " " + a.type());
+      }
+    }
+    return String.join("; ", what);
   }
 
   private OperationInfo copyKeys(OperationInfo from) {

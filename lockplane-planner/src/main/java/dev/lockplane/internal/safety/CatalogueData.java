@@ -248,6 +248,27 @@ public final class CatalogueData {
         "keep the value and forbid it with a CHECK (NOT VALID, then VALIDATE); or move the column in phases",
         "ALTER TABLE orders ALTER COLUMN status TYPE order_status_v2 USING status::text::order_status_v2",
         "table", ACCESS_EXCLUSIVE);
+    // A domain's constraint is checked against every column that uses it, under SHARE on each table;
+    // VALIDATE CONSTRAINT takes the same SHARE lock (PostgreSQL 13 to 18), so NOT VALID buys no weaker lock.
+    t.add(13, DdlKind.ALTER_DOMAIN_ADD_CHECK, "alter-domain-add-check", SCAN, true, REVIEW,
+        "Checks the values of every column that uses the domain, scanning each such table under SHARE: writes to"
+            + " them wait for the whole scan.",
+        "add the constraint NOT VALID (new values only, no scan) and VALIDATE CONSTRAINT at a quiet time: the"
+            + " validation takes the same SHARE lock",
+        "ALTER DOMAIN positive_amount ADD CONSTRAINT positive_amount_check CHECK (VALUE > 0)", "table", SHARE);
+    t.add(13, DdlKind.ALTER_DOMAIN_ADD_CHECK_NOT_VALID, "alter-domain-add-check-not-valid", NONE, true, SAFE,
+        "Adds the domain constraint for new values only: no table is locked or scanned.", "",
+        "ALTER DOMAIN positive_amount ADD CONSTRAINT positive_amount_check CHECK (VALUE > 0) NOT VALID");
+    t.add(13, DdlKind.VALIDATE_DOMAIN_CHECK, "validate-domain-check", SCAN, true, REVIEW,
+        "Scans every table with a column of the domain under SHARE (unlike a table's VALIDATE CONSTRAINT): writes"
+            + " to them wait for the whole scan.",
+        "run it at a quiet time; the domain constraint already holds for new values",
+        "ALTER DOMAIN positive_amount VALIDATE CONSTRAINT positive_amount_check", "table", SHARE);
+    t.add(13, DdlKind.ALTER_DOMAIN_SET_NOT_NULL, "alter-domain-set-not-null", SCAN, true, REVIEW,
+        "Checks every column that uses the domain for nulls, scanning each such table under SHARE: writes to them"
+            + " wait for the whole scan.",
+        "a CHECK (VALUE IS NOT NULL) added NOT VALID enforces it on new values without a scan",
+        "ALTER DOMAIN positive_amount SET NOT NULL", "table", SHARE);
     t.add(13, DdlKind.ATTACH_PARTITION, "attach-partition", SCAN, true, REVIEW,
         "SHARE UPDATE EXCLUSIVE on the parent, ACCESS EXCLUSIVE on the new partition, which is scanned to check"
             + " the partition bound.",

@@ -14,6 +14,10 @@ import dev.lockplane.internal.planner.Operation.DropColumn;
 import dev.lockplane.internal.planner.Operation.DropIndex;
 import dev.lockplane.internal.planner.Operation.DropTable;
 import dev.lockplane.internal.planner.Operation.RecreateEnum;
+import dev.lockplane.internal.planner.Operation.AlterComposite;
+import dev.lockplane.internal.planner.Operation.AlterDomain;
+import dev.lockplane.internal.planner.Operation.RetypeDomain;
+import dev.lockplane.internal.planner.TypeUses;
 import dev.lockplane.internal.planner.Operation.RenameColumn;
 import dev.lockplane.internal.planner.Operation.RenameTable;
 import dev.lockplane.internal.planner.Operation.SetRowSecurity;
@@ -270,6 +274,16 @@ public final class PlanAssessor {
       Table t = o.uses().isEmpty() ? null : o.uses().get(0).table();
       return Mapped.of(s, t, DdlKind.REMOVE_ENUM_VALUE);
     }
+    if (op instanceof AlterDomain o) {
+      return alterDomain(o, s);
+    }
+    if (op instanceof RetypeDomain o) {
+      // every using column is converted to the new domain: a rewrite of its table
+      return Mapped.of(s, o.uses().get(0).table(), DdlKind.ALTER_COLUMN_TYPE_REWRITE);
+    }
+    if (op instanceof AlterComposite o && o.retyped() && !o.uses().isEmpty()) {
+      return Mapped.of(s, o.uses().get(0).table(), DdlKind.ALTER_COLUMN_TYPE_REWRITE);
+    }
     if (op instanceof CreateTrigger o) {
       return isNew(o.table()) ? Mapped.of(s, null) : Mapped.of(s, o.table(), DdlKind.CREATE_TRIGGER);
     }
@@ -282,6 +296,35 @@ public final class PlanAssessor {
     }
     // Creations of new objects, drops of objects without data, comments: catalog-only changes.
     return Mapped.of(s, null);
+  }
+
+  /**
+   * A domain's new constraint (and SET NOT NULL) is checked against every column that uses the
+   * domain, each table scanned under SHARE; an unused domain changes in the catalog only. No safe
+   * form: the domain's VALIDATE CONSTRAINT takes the same SHARE lock as the ADD.
+   */
+  private Mapped alterDomain(AlterDomain o, Step s) {
+    List<dev.lockplane.internal.planner.Operation.ColumnUse> users = current == null ? List.of()
+        : TypeUses.columns(current, o.from().schema(), o.from().name());
+    if (users.isEmpty()) {
+      return Mapped.of(s, null);
+    }
+    List<DdlKind> kinds = new ArrayList<>();
+    Map<String, Constraint.Check> before = new HashMap<>();
+    o.from().checks().forEach(c -> before.put(c.name(), c));
+    for (Constraint.Check c : o.to().checks()) {
+      Constraint.Check was = before.get(c.name());
+      if (was == null || !was.withoutComment().equals(c.withoutComment())) {
+        DdlKind k = c.notValid() ? DdlKind.ALTER_DOMAIN_ADD_CHECK_NOT_VALID : DdlKind.ALTER_DOMAIN_ADD_CHECK;
+        if (!kinds.contains(k)) {
+          kinds.add(k);
+        }
+      }
+    }
+    if (o.to().notNull() && !o.from().notNull()) {
+      kinds.add(DdlKind.ALTER_DOMAIN_SET_NOT_NULL);
+    }
+    return new Mapped(kinds, s.sql(), s.transactional(), "", users.get(0).table(), null);
   }
 
   /**

@@ -55,29 +55,12 @@ public final class PgSql {
       s.add("DROP TYPE " + Identifiers.qualified(o.to().schema(), old));
       return s;
     }
-    if (op instanceof CreateDomain o) {
-        var d = o.domain();
-        StringBuilder b = new StringBuilder("CREATE DOMAIN " + Identifiers.qualified(d.schema(), d.name()) + " AS " + d.baseType());
-        if (d.collation() != null) {
-          b.append(" COLLATE ").append(d.collation());
-        }
-        if (d.defaultValue() != null) {
-          b.append(" DEFAULT ").append(d.defaultValue());
-        }
-        if (d.notNull()) {
-          b.append(" NOT NULL");
-        }
-        for (Constraint.Check c : d.checks()) {
-          b.append(" CONSTRAINT ").append(Identifiers.quote(c.name())).append(" CHECK ").append(paren(c.expression()));
-        }
-        return List.of(b.toString());
-      }
+    if (op instanceof CreateDomain o) return List.of(createDomain(o.domain()));
     if (op instanceof AlterDomain o) return alterDomain(o.from(), o.to());
     if (op instanceof DropDomain o) return List.of("DROP DOMAIN " + Identifiers.qualified(o.domain().schema(), o.domain().name()));
-    if (op instanceof CreateComposite o) return List.of("CREATE TYPE " + Identifiers.qualified(o.type().schema(), o.type().name()) + " AS ("
-          + o.type().attributes().stream().map(a -> Identifiers.quote(a.name()) + " " + a.type()
-              + (a.collation() == null ? "" : " COLLATE " + a.collation())).collect(Collectors.joining(", "))
-          + ")");
+    if (op instanceof RetypeDomain o) return PgTypeShapes.retypeDomain(o);
+    if (op instanceof AlterComposite o) return PgTypeShapes.alterComposite(o);
+    if (op instanceof CreateComposite o) return List.of(createComposite(o.type()));
     if (op instanceof DropComposite o) return List.of("DROP TYPE " + Identifiers.qualified(o.type().schema(), o.type().name()));
     if (op instanceof CreateSequence o) return List.of("CREATE SEQUENCE " + Identifiers.qualified(o.sequence().schema(), o.sequence().name())
           + sequenceOptions(o.sequence()));
@@ -128,6 +111,40 @@ public final class PgSql {
     throw new IllegalArgumentException("Unknown operation " + op);
   }
 
+  /** The CREATE DOMAIN statement of a domain. */
+  static String createDomain(dev.lockplane.schema.Domain d) {
+    return createDomain(d, Identifiers.qualified(d.schema(), d.name()));
+  }
+
+  /** The CREATE DOMAIN statement of a domain under the (qualified, quoted) name given. */
+  static String createDomain(dev.lockplane.schema.Domain d, String name) {
+    StringBuilder b = new StringBuilder("CREATE DOMAIN " + name + " AS " + d.baseType());
+    if (d.collation() != null) {
+      b.append(" COLLATE ").append(d.collation());
+    }
+    if (d.defaultValue() != null) {
+      b.append(" DEFAULT ").append(d.defaultValue());
+    }
+    if (d.notNull()) {
+      b.append(" NOT NULL");
+    }
+    for (Constraint.Check c : d.checks()) {
+      b.append(" CONSTRAINT ").append(Identifiers.quote(c.name())).append(" CHECK ").append(paren(c.expression()));
+    }
+    return b.toString();
+  }
+
+  /** The CREATE TYPE statement of a composite type. */
+  static String createComposite(dev.lockplane.schema.CompositeType t) {
+    return "CREATE TYPE " + Identifiers.qualified(t.schema(), t.name()) + " AS ("
+        + t.attributes().stream().map(PgSql::attribute).collect(Collectors.joining(", ")) + ")";
+  }
+
+  /** An attribute's name, type and collation, as CREATE TYPE and ADD ATTRIBUTE spell them. */
+  static String attribute(dev.lockplane.schema.CompositeType.Attribute a) {
+    return Identifiers.quote(a.name()) + " " + a.type() + (a.collation() == null ? "" : " COLLATE " + a.collation());
+  }
+
   static String name(Table t) {
     return Identifiers.qualified(t.schema(), t.name());
   }
@@ -145,7 +162,7 @@ public final class PgSql {
     return t;
   }
 
-  private static String paren(String expr) {
+  static String paren(String expr) {
     return expr.startsWith("(") && expr.endsWith(")") ? expr : "(" + expr + ")";
   }
 
