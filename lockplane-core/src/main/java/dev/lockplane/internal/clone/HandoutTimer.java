@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * last {@value #KEPT} samples, which bounds the memory of a long run.
  */
 public final class HandoutTimer {
-  static final int KEPT = 1 << 16;
+  static final int KEPT = 1 << 13;
 
   /** The phases of a handout, in the order a clone passes through them. */
   public enum Phase {
@@ -138,21 +138,25 @@ public final class HandoutTimer {
 
   /** One phase's samples: a ring of the last {@link #KEPT}, and the count and sum of all. */
   private static final class Samples {
-    private final long[] ring = new long[KEPT];
+    /** Grows to {@link #KEPT} as samples come: a pool that hands out a few clones keeps a few. */
+    private long[] ring = new long[16];
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
 
     void add(long nanos) {
       total.addAndGet(nanos);
-      synchronized (ring) {
-        ring[(int) (count.getAndIncrement() % KEPT)] = nanos;
+      synchronized (this) {
+        long n = count.get();
+        if (n < KEPT && n == ring.length) {
+          ring = Arrays.copyOf(ring, Math.min(KEPT, ring.length * 2));
+        }
+        ring[(int) (n % KEPT)] = nanos;
+        count.incrementAndGet();
       }
     }
 
-    long[] values() {
-      synchronized (ring) {
-        return Arrays.copyOf(ring, (int) Math.min(count.get(), KEPT));
-      }
+    synchronized long[] values() {
+      return Arrays.copyOf(ring, (int) Math.min(count.get(), KEPT));
     }
   }
 }
