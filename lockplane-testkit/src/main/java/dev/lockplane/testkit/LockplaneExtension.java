@@ -68,6 +68,23 @@ public final class LockplaneExtension
 
   @Override
   public void beforeEach(ExtensionContext context) {
+    long t0 = System.nanoTime();
+    try {
+      inject(context);
+    } finally {
+      timeBeforeBody(context, t0);
+    }
+  }
+
+  /** Adds the time since {@code t0} to the test's clone's handout timing, if the test has a clone. */
+  private static void timeBeforeBody(ExtensionContext context, long t0) {
+    Resources.TestClone tc = context.getTestMethod().isPresent() ? context.getStore(NS).get("clone", Resources.TestClone.class) : null;
+    if (tc != null) {
+      tc.addBeforeBody(System.nanoTime() - t0);
+    }
+  }
+
+  private void inject(ExtensionContext context) {
     Settings settings = settings(context);
     Method m = context.getRequiredTestMethod();
     for (Parameter p : m.getParameters()) {
@@ -92,6 +109,18 @@ public final class LockplaneExtension
 
   @Override
   public void afterEach(ExtensionContext context) {
+    long t0 = System.nanoTime();
+    try {
+      finish(context);
+    } finally {
+      Resources.TestClone tc = context.getStore(NS).get("clone", Resources.TestClone.class);
+      if (tc != null) {
+        tc.addAfterBody(System.nanoTime() - t0);
+      }
+    }
+  }
+
+  private void finish(ExtensionContext context) {
     TestTransaction tx = context.getStore(NS).get("tx", TestTransaction.class);
     if (tx != null) {
       tx.finish(); // before the store closes it, so that a misuse fails the test with its reason
@@ -111,6 +140,15 @@ public final class LockplaneExtension
 
   @Override
   public Object resolveParameter(ParameterContext pc, ExtensionContext context) {
+    long t0 = System.nanoTime();
+    try {
+      return resolve(pc, context);
+    } finally {
+      timeBeforeBody(context, t0);
+    }
+  }
+
+  private Object resolve(ParameterContext pc, ExtensionContext context) {
     Settings settings = settings(context);
     if (settings.isolation() == Isolation.TRANSACTION) {
       if (context.getTestMethod().isEmpty()) {

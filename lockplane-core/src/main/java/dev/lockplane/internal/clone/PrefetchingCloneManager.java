@@ -25,7 +25,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
 /**
@@ -63,6 +62,15 @@ public final class PrefetchingCloneManager implements CloneManager {
   /** Clones being recycled: each should be a spare again soon. */
   private final AtomicInteger recycling = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final HandoutTimer timer;
+  private final int producers;
+  /**
+   * Threads making spares when the caller does not say: two where there are two cores. Measured
+   * with short tests (HandoutProfile), a second producer keeps more spares ready with their
+   * connection open: the handout p50 fell 5-100x in three runs, the throughput did not rise (the
+   * server is the limit), and one run in three had a higher p95.
+   */
+  static final int DEFAULT_PRODUCERS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
 
   /**
    * Decorates a manager and starts filling the spares.
@@ -83,16 +91,33 @@ public final class PrefetchingCloneManager implements CloneManager {
    *     managers' clones are always dropped)
    */
   public PrefetchingCloneManager(CloneManager manager, int spares, boolean recycle) {
+    this(manager, spares, recycle, DEFAULT_PRODUCERS);
+  }
+
+  /**
+   * Decorates a manager with a given number of threads making spares, and starts filling them.
+   *
+   * @param manager the manager whose golden is cloned; closed with this one
+   * @param spares how many clones to keep ready (0: none, clones are made on demand)
+   * @param recycle whether used database-level clones are restored instead of dropped
+   * @param producers threads making spares at the same time, at least 1
+   */
+  public PrefetchingCloneManager(CloneManager manager, int spares, boolean recycle, int producers) {
+    if (producers < 1) {
+      throw new IllegalArgumentException("producers must be at least 1, not " + producers);
+    }
     this.manager = manager;
     this.spares = spares;
+    this.producers = producers;
     // several workers where the machine has the cores: each spends most of its time waiting on the server
     int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    this.maker = Executors.newSingleThreadExecutor(daemon("lockplane-clone-prefetch"));
+    this.maker = Executors.newFixedThreadPool(producers, daemon("lockplane-clone-prefetch"));
     this.warmer = Executors.newFixedThreadPool(workers, daemon("lockplane-clone-warm"));
     this.destroyer = Executors.newSingleThreadExecutor(daemon("lockplane-clone-destroy"));
     this.recycler = recycle && manager instanceof DatabaseCloneManager dm
         ? new CloneRecycler(dm, "recycle-golden-" + java.util.UUID.randomUUID().toString().substring(0, 8)) : null;
     this.recyclers = recycler == null ? null : Executors.newFixedThreadPool(workers, daemon("lockplane-clone-recycle"));
+    this.timer = new HandoutTimer(recycler == null ? producers : producers + workers);
     refill();
   }
 
@@ -130,10 +155,12 @@ public final class PrefetchingCloneManager implements CloneManager {
     if (closed.get()) {
       throw new LockplaneException(ErrorCode.CLOSED, "This clone manager is closed; start a new one.");
     }
+    long t0 = System.nanoTime();
     Spare spare;
     Snapshot golden = manager.golden();
+    boolean[] waited = new boolean[1];
     // spares of a golden that a refresh replaced are dropped, not handed out
-    while ((spare = next()) != null && !spare.clone.snapshot().equals(golden)) {
+    while ((spare = next(waited)) != null && !spare.clone.snapshot().equals(golden)) {
       discard(spare);
     }
     if (spare != null) {
@@ -142,15 +169,37 @@ public final class PrefetchingCloneManager implements CloneManager {
     refill();
     Handout h = spare != null ? new Handout(spare.clone, spare) : new Handout(manager.create(), null);
     handedOut.put(h.name(), h);
+    timer.handout(spare == null ? HandoutTimer.Source.ON_DEMAND : waited[0] ? HandoutTimer.Source.WAITED
+        : HandoutTimer.Source.READY, System.nanoTime() - t0);
     return h;
+  }
+
+  /**
+   * Returns where handouts spent their time so far, phase by phase, and whether the spares kept up.
+   *
+   * @return the stats
+   */
+  public HandoutStats handoutStats() {
+    return timer.snapshot();
+  }
+
+  /**
+   * Returns the timer the handouts are recorded in, for a caller that times its own phases of a
+   * handout (a test framework's callbacks).
+   *
+   * @return the timer
+   */
+  public HandoutTimer timer() {
+    return timer;
   }
 
   /**
    * The next spare; when none is ready but clones are being recycled or made, waits for one rather
    * than making one more now (which would compete with them for the server).
    */
-  private Spare next() {
+  private Spare next(boolean[] waited) {
     Spare spare = ready.poll();
+    waited[0] |= spare == null;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (spare == null && recycler != null && !closed.get() && recycling.get() + pending.get() > 0
         && System.nanoTime() < deadline) {
@@ -190,8 +239,10 @@ public final class PrefetchingCloneManager implements CloneManager {
     spare.discardConnection();
     try {
       destroyer.execute(() -> {
+        long t0 = System.nanoTime();
         try {
           spare.clone.destroy();
+          timer.record(HandoutTimer.Phase.DROP, System.nanoTime() - t0);
         } catch (RuntimeException e) {
           LOG.log(Level.WARNING, "Cannot destroy spare clone " + spare.clone.name() + ": " + e.getMessage());
         } finally {
@@ -265,7 +316,9 @@ public final class PrefetchingCloneManager implements CloneManager {
               String name = "clone-" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
               hidden.add(name);
               try {
+                long t0 = System.nanoTime();
                 Spare spare = new Spare(manager.create(name));
+                timer.record(HandoutTimer.Phase.MAKE, System.nanoTime() - t0);
                 ready.add(spare);
                 warm(spare);
                 made = true;
@@ -301,18 +354,21 @@ public final class PrefetchingCloneManager implements CloneManager {
   private void warm(Spare spare) {
     try {
       warmer.execute(() -> {
-        if (closed.get() || spare.warm.get() != null) {
-          return;
+        if (closed.get() || !spare.warm.compareAndSet(null, Spare.OPENING)) {
+          return; // handed out (or destroyed) before its turn came: its user opens a connection itself
         }
-        Connection c;
         try {
-          c = spare.clone.dataSource().getConnection();
+          long t0 = System.nanoTime();
+          Connection c = spare.clone.dataSource().getConnection();
+          timer.record(HandoutTimer.Phase.WARM, System.nanoTime() - t0);
+          if (!spare.warm.compareAndSet(Spare.OPENING, c)) {
+            closeQuietly(c); // destroyed meanwhile
+          }
         } catch (SQLException | RuntimeException e) {
+          spare.warm.compareAndSet(Spare.OPENING, null);
           LOG.log(Level.DEBUG, "Cannot open a connection to spare clone " + spare.clone.name() + " in advance: " + e.getMessage());
-          return;
-        }
-        if (!spare.warm.compareAndSet(null, c)) {
-          closeQuietly(c); // handed out (or destroyed) meanwhile
+        } finally {
+          spare.opened.countDown();
         }
       });
     } catch (RejectedExecutionException e) {
@@ -320,7 +376,7 @@ public final class PrefetchingCloneManager implements CloneManager {
     }
   }
 
-  private static void closeQuietly(Connection c) {
+  static void closeQuietly(Connection c) {
     try {
       c.close();
     } catch (SQLException ignored) {
@@ -342,8 +398,10 @@ public final class PrefetchingCloneManager implements CloneManager {
     }
     try {
       destroyer.execute(() -> {
+        long t0 = System.nanoTime();
         try {
           h.inner.destroy();
+          timer.record(HandoutTimer.Phase.DROP, System.nanoTime() - t0);
         } catch (RuntimeException e) {
           LOG.log(Level.WARNING, "Cannot destroy clone " + h.name() + ": " + e.getMessage());
         } finally {
@@ -359,8 +417,10 @@ public final class PrefetchingCloneManager implements CloneManager {
   /** Restores a used clone and queues it as a spare; drops it (and makes another) when it cannot. */
   private void recycleOrDestroy(Handout h) {
     try {
+      long t0 = System.nanoTime();
       Optional<String> why = closed.get() ? Optional.of("closing") : recycler.recycle(h.inner, null);
       if (why.isEmpty()) {
+        timer.record(HandoutTimer.Phase.RECYCLE, System.nanoTime() - t0);
         Spare spare = new Spare(h.inner);
         ready.add(spare);
         warm(spare);
@@ -369,7 +429,9 @@ public final class PrefetchingCloneManager implements CloneManager {
       LOG.log(Level.DEBUG, "Clone {0} is dropped and made again instead of recycled: {1}", h.name(), why.get());
       recycler.forget(h.name());
       try {
+        long t1 = System.nanoTime();
         h.inner.destroy();
+        timer.record(HandoutTimer.Phase.DROP, System.nanoTime() - t1);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "Cannot destroy clone " + h.name() + ": " + e.getMessage());
       } finally {
@@ -391,6 +453,10 @@ public final class PrefetchingCloneManager implements CloneManager {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    HandoutStats stats = timer.snapshot();
+    if (stats.handouts() > 0) {
+      LOG.log(Level.DEBUG, "Clone handouts of {0}: {1}", manager.golden().name(), stats.summary());
     }
     try {
       if (recyclers != null) {
@@ -433,7 +499,8 @@ public final class PrefetchingCloneManager implements CloneManager {
 
   @Override
   public String toString() {
-    return "Prefetching[" + spares + " spares" + (recycler != null ? ", recycling" : "") + ", " + manager + "]";
+    return "Prefetching[" + spares + " spares, " + producers + " producer" + (producers == 1 ? "" : "s")
+        + (recycler != null ? ", recycling" : "") + ", " + manager + "]";
   }
 
   /** A clone handed out by {@link #create()}: destroying it returns at once, the drop runs in the background. */
@@ -475,8 +542,7 @@ public final class PrefetchingCloneManager implements CloneManager {
 
     @Override
     public DataSource dataSource() {
-      DataSource ds = inner.dataSource();
-      return spare == null ? ds : new WarmDataSource(ds, spare::take);
+      return new WarmDataSource(inner.dataSource(), spare == null ? () -> null : spare::take, timer);
     }
 
     @Override
@@ -526,41 +592,6 @@ public final class PrefetchingCloneManager implements CloneManager {
     @Override
     public String toString() {
       return inner.toString();
-    }
-  }
-
-  /** A clone made in advance, and its first connection once the warmer has opened it. */
-  private static final class Spare {
-    /** Put in {@link #warm} once the connection is taken or discarded, so that a late one is closed. */
-    private static final Object GONE = new Object();
-
-    final Clone clone;
-    final AtomicReference<Object> warm = new AtomicReference<>();
-
-    Spare(Clone clone) {
-      this.clone = clone;
-    }
-
-    /** Takes the connection opened in advance, if it is there and open. */
-    Connection take() {
-      Object w = warm.getAndSet(GONE);
-      if (w instanceof Connection c) {
-        try {
-          if (!c.isClosed()) {
-            return c;
-          }
-        } catch (SQLException e) {
-          // fall through: a new one
-        }
-      }
-      return null;
-    }
-
-    void discardConnection() {
-      Connection c = take();
-      if (c != null) {
-        closeQuietly(c);
-      }
     }
   }
 }

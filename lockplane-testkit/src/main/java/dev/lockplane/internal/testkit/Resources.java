@@ -3,6 +3,9 @@ package dev.lockplane.internal.testkit;
 import dev.lockplane.clone.Clone;
 import dev.lockplane.clone.CloneManager;
 import dev.lockplane.clones.CloneManagers;
+import dev.lockplane.internal.clone.HandoutStats;
+import dev.lockplane.internal.clone.HandoutTimer;
+import dev.lockplane.internal.clone.PrefetchingCloneManager;
 import dev.lockplane.internal.fs.FileTrees;
 import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.testkit.Engine;
@@ -14,9 +17,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** What the extension keeps in JUnit's stores; each closes what it holds, once. */
@@ -129,6 +134,15 @@ public final class Resources {
       return pool;
     }
 
+    /**
+     * Returns where this golden's handouts spent their time so far, phase by phase.
+     *
+     * @return the stats, or empty for a pool that does not time its handouts
+     */
+    public Optional<HandoutStats> handoutStats() {
+      return pool instanceof PrefetchingCloneManager p ? Optional.of(p.handoutStats()) : Optional.empty();
+    }
+
     /** Returns the clones that transaction-isolated tests of this golden run in. */
     public synchronized TransactionDatabases transactions() {
       if (transactions == null) {
@@ -140,6 +154,9 @@ public final class Resources {
     @Override
     public void close() {
       if (closed.compareAndSet(false, true)) {
+        // one line a golden a run: where the tests' handouts went, for whoever asks why a suite is slow
+        handoutStats().filter(h -> h.handouts() > 0).ifPresent(h ->
+            LOG.log(Level.INFO, "Clones of golden {0}: {1}", pool.golden().name(), h.summary()));
         try {
           synchronized (this) {
             if (transactions != null) {
@@ -177,10 +194,33 @@ public final class Resources {
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String keepReason;
+    /** Where the framework's callbacks are timed, or null for a pool that does not time its handouts. */
+    private final HandoutTimer timer;
+    private final AtomicLong beforeBody = new AtomicLong();
+    private final AtomicLong afterBody = new AtomicLong();
 
     public TestClone(CloneManager pool) {
       this.pool = pool;
       this.clone = pool.create();
+      this.timer = pool instanceof PrefetchingCloneManager p ? p.timer() : null;
+    }
+
+    /**
+     * Adds time the test framework spent on this clone's test before its body.
+     *
+     * @param nanos the time
+     */
+    public void addBeforeBody(long nanos) {
+      beforeBody.addAndGet(nanos);
+    }
+
+    /**
+     * Adds time the test framework spent on this clone's test after its body.
+     *
+     * @param nanos the time
+     */
+    public void addAfterBody(long nanos) {
+      afterBody.addAndGet(nanos);
     }
 
     /** Returns the clone. */
@@ -205,6 +245,18 @@ public final class Resources {
       if (!closed.compareAndSet(false, true)) {
         return;
       }
+      long t0 = System.nanoTime();
+      try {
+        release();
+      } finally {
+        if (timer != null) {
+          timer.record(HandoutTimer.Phase.BEFORE_BODY, beforeBody.get());
+          timer.record(HandoutTimer.Phase.AFTER_BODY, afterBody.get() + System.nanoTime() - t0);
+        }
+      }
+    }
+
+    private void release() {
       for (Connection c : connections) {
         try {
           c.close();
