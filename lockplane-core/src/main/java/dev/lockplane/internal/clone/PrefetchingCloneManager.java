@@ -1,6 +1,5 @@
 package dev.lockplane.internal.clone;
 
-import dev.lockplane.CloneException;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Clone;
@@ -10,7 +9,6 @@ import dev.lockplane.clone.Snapshot;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +23,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 
 /**
  * Keeps spare clones of a manager's golden ready, made in the background, so that {@link #create()}
@@ -167,7 +164,7 @@ public final class PrefetchingCloneManager implements CloneManager {
       hidden.remove(spare.clone.name());
     }
     refill();
-    Handout h = spare != null ? new Handout(spare.clone, spare) : new Handout(manager.create(), null);
+    Handout h = spare != null ? new Handout(this, spare.clone, spare) : new Handout(this, manager.create(), null);
     handedOut.put(h.name(), h);
     timer.handout(spare == null ? HandoutTimer.Source.ON_DEMAND : waited[0] ? HandoutTimer.Source.WAITED
         : HandoutTimer.Source.READY, System.nanoTime() - t0);
@@ -384,7 +381,7 @@ public final class PrefetchingCloneManager implements CloneManager {
     }
   }
 
-  private void destroyLater(Handout h) {
+  void destroyLater(Handout h) {
     handedOut.remove(h.name(), h);
     hidden.add(h.name());
     if (recycler != null && !closed.get()) {
@@ -503,95 +500,12 @@ public final class PrefetchingCloneManager implements CloneManager {
         + (recycler != null ? ", recycling" : "") + ", " + manager + "]";
   }
 
-  /** A clone handed out by {@link #create()}: destroying it returns at once, the drop runs in the background. */
-  private final class Handout implements Clone {
-    private final Clone inner;
-    /** The spare it came from, with its connection opened in advance; null if made on demand. */
-    private final Spare spare;
-    private final AtomicBoolean destroyed = new AtomicBoolean();
+  /** The recycler, or null when clones are dropped rather than recycled. */
+  CloneRecycler recycler() {
+    return recycler;
+  }
 
-    Handout(Clone inner, Spare spare) {
-      this.inner = inner;
-      this.spare = spare;
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
-    }
-
-    @Override
-    public Snapshot snapshot() {
-      return inner.snapshot();
-    }
-
-    @Override
-    public String jdbcUrl() {
-      return inner.jdbcUrl();
-    }
-
-    @Override
-    public String user() {
-      return inner.user();
-    }
-
-    @Override
-    public String password() {
-      return inner.password();
-    }
-
-    @Override
-    public DataSource dataSource() {
-      return new WarmDataSource(inner.dataSource(), spare == null ? () -> null : spare::take, timer);
-    }
-
-    @Override
-    public Instant createdAt() {
-      return inner.createdAt();
-    }
-
-    @Override
-    public void reset() {
-      reset(inner.snapshot());
-    }
-
-    @Override
-    public void reset(Snapshot snapshot) {
-      if (destroyed.get()) {
-        throw new CloneException(ErrorCode.NOT_FOUND, name(), "Clone '" + name() + "' was destroyed; create a new one.", null);
-      }
-      if (spare != null) {
-        spare.discardConnection(); // a reset ends the clone's sessions (and replaces a SQLite file)
-      }
-      inner.reset(snapshot);
-      if (recycler != null) {
-        recycler.forget(name()); // a new copy of the golden: what was recorded of the former one is void
-      }
-    }
-
-    @Override
-    public void destroy() {
-      if (!destroyed.compareAndSet(false, true)) {
-        return;
-      }
-      if (spare != null) {
-        spare.discardConnection();
-      }
-      if (closed.get()) {
-        inner.destroy();
-      } else {
-        destroyLater(this);
-      }
-    }
-
-    @Override
-    public boolean isDestroyed() {
-      return destroyed.get() || inner.isDestroyed();
-    }
-
-    @Override
-    public String toString() {
-      return inner.toString();
-    }
+  boolean isClosed() {
+    return closed.get();
   }
 }
