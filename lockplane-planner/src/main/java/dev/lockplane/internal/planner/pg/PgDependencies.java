@@ -33,33 +33,37 @@ final class PgDependencies {
         SELECT e.classid, e.objid, 'ext:' || x.extname AS key
         FROM pg_depend e JOIN pg_extension x ON x.oid = e.refobjid
         WHERE e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e' AND x.oid >= 16384
-      ), objects(classid, objid, key, rel) AS (
+      ), constraint_indexes AS (
+        SELECT DISTINCT ON (k.conindid) k.conindid, 'con:' || t.name || '.' || k.conname AS key
+        FROM pg_constraint k JOIN rels t ON t.oid = k.conrelid
+        WHERE k.contype IN ('p', 'u', 'x') ORDER BY k.conindid, k.oid
+      ), objects(classid, objid, key, rel, relkind) AS (
         SELECT 'pg_class'::regclass::oid, r.oid, CASE
             WHEN r.relkind IN ('r', 'p', 'v', 'm', 'f') THEN 'rel:' || r.name
             WHEN r.relkind = 'S' THEN 'seq:' || r.name
             WHEN r.relkind = 'c' THEN 'type:' || r.name
-            ELSE COALESCE((SELECT 'con:' || t.name || '.' || k.conname FROM pg_constraint k
-                JOIN rels t ON t.oid = k.conrelid WHERE k.conindid = r.oid AND k.contype IN ('p', 'u', 'x')
-                ORDER BY k.oid LIMIT 1), 'idx:' || r.name) END, r.oid
-        FROM rels r WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'c', 'i', 'I')
+            ELSE COALESCE(ci.key, 'idx:' || r.name) END, r.oid, r.relkind
+        FROM rels r LEFT JOIN constraint_indexes ci ON ci.conindid = r.oid
+        WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'c', 'i', 'I')
         UNION ALL
         SELECT 'pg_type'::regclass::oid, t.oid, CASE WHEN br.relkind IN ('v', 'm', 'f')
-            THEN 'rel:' || n.nspname || '.' || br.relname ELSE 'type:' || n.nspname || '.' || b.typname END, NULL::oid
+            THEN 'rel:' || n.nspname || '.' || br.relname ELSE 'type:' || n.nspname || '.' || b.typname END, NULL::oid,
+            NULL::"char"
         FROM pg_type t
         LEFT JOIN pg_type e ON e.oid = t.typelem AND e.typarray = t.oid
         JOIN pg_type b ON b.oid = COALESCE(e.oid, t.oid)
         JOIN ns n ON n.oid = b.typnamespace
         LEFT JOIN pg_class br ON br.oid = b.typrelid
         UNION ALL
-        SELECT 'pg_proc'::regclass::oid, p.oid, 'fn:' || n.nspname || '.' || p.proname, NULL
+        SELECT 'pg_proc'::regclass::oid, p.oid, 'fn:' || n.nspname || '.' || p.proname, NULL, NULL
         FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace
         UNION ALL
-        SELECT 'pg_namespace'::regclass::oid, n.oid, 'schema:' || n.nspname, NULL FROM ns n
+        SELECT 'pg_namespace'::regclass::oid, n.oid, 'schema:' || n.nspname, NULL, NULL FROM ns n
         UNION ALL
-        SELECT 'pg_extension'::regclass::oid, x.oid, 'ext:' || x.extname, NULL FROM pg_extension x WHERE x.oid >= 16384
+        SELECT 'pg_extension'::regclass::oid, x.oid, 'ext:' || x.extname, NULL, NULL FROM pg_extension x WHERE x.oid >= 16384
         UNION ALL
         SELECT 'pg_constraint'::regclass::oid, k.oid, CASE WHEN k.contypid <> 0
-            THEN 'type:' || n.nspname || '.' || ty.typname ELSE 'con:' || t.name || '.' || k.conname END, k.conrelid
+            THEN 'type:' || n.nspname || '.' || ty.typname ELSE 'con:' || t.name || '.' || k.conname END, k.conrelid, NULL
         FROM pg_constraint k
         LEFT JOIN rels t ON t.oid = k.conrelid
         LEFT JOIN pg_type ty ON ty.oid = k.contypid
@@ -67,21 +71,20 @@ final class PgDependencies {
         WHERE t.oid IS NOT NULL OR n.oid IS NOT NULL
         UNION ALL
         SELECT 'pg_attrdef'::regclass::oid, d.oid, CASE WHEN t.relkind IN ('r', 'p', 'f')
-            THEN 'col:' || t.name || '.' || a.attname ELSE 'rel:' || t.name END, d.adrelid
+            THEN 'col:' || t.name || '.' || a.attname ELSE 'rel:' || t.name END, d.adrelid, NULL
         FROM pg_attrdef d JOIN rels t ON t.oid = d.adrelid
         JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
         UNION ALL
-        SELECT 'pg_rewrite'::regclass::oid, w.oid, 'rel:' || t.name, w.ev_class
+        SELECT 'pg_rewrite'::regclass::oid, w.oid, 'rel:' || t.name, w.ev_class, NULL
         FROM pg_rewrite w JOIN rels t ON t.oid = w.ev_class WHERE w.rulename = '_RETURN'
         UNION ALL
-        SELECT 'pg_trigger'::regclass::oid, g.oid, 'trg:' || t.name || '.' || g.tgname, g.tgrelid
+        SELECT 'pg_trigger'::regclass::oid, g.oid, 'trg:' || t.name || '.' || g.tgname, g.tgrelid, NULL
         FROM pg_trigger g JOIN rels t ON t.oid = g.tgrelid WHERE NOT g.tgisinternal
         UNION ALL
-        SELECT 'pg_policy'::regclass::oid, p.oid, 'pol:' || t.name || '.' || p.polname, p.polrelid
+        SELECT 'pg_policy'::regclass::oid, p.oid, 'pol:' || t.name || '.' || p.polname, p.polrelid, NULL
         FROM pg_policy p JOIN rels t ON t.oid = p.polrelid
       )
-      SELECT DISTINCT CASE WHEN d.classid = 'pg_class'::regclass AND d.objsubid > 0 AND o.key LIKE 'rel:%%'
-                AND (SELECT c.relkind FROM pg_class c WHERE c.oid = d.objid) IN ('r', 'p', 'f')
+      SELECT DISTINCT CASE WHEN d.classid = 'pg_class'::regclass AND d.objsubid > 0 AND o.relkind IN ('r', 'p', 'f')
               THEN 'col:' || substr(o.key, 5) || '.' || a.attname ELSE o.key END AS object,
           COALESCE(mr.key, r.key) AS depends_on
       FROM pg_depend d
