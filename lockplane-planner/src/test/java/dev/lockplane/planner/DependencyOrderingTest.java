@@ -7,6 +7,8 @@ import dev.lockplane.internal.sql.ScriptRunner;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.plan.Step;
 import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.schema.DatabaseSchema;
+import dev.lockplane.schema.Dependency;
 import dev.lockplane.testing.SharedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,5 +150,96 @@ class DependencyOrderingTest {
   void foreignKeysBetweenTypesThatStayComparableAreLeftToPostgres() throws Exception {
     Plan plan = plan("274-referenced-key-widened-several-foreign-keys", "");
     assertThat(plan.steps()).extracting(Step::operation).containsOnly("alter_column");
+  }
+
+  @Test
+  void theCatalogsEdgesAreReadBetweenTheModelsObjects() throws Exception {
+    try (Connection c = pg.connect(db)) {
+      ScriptRunner.run(c, Script.of("catalog.sql", """
+          CREATE FUNCTION positive(integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 > 0';
+          CREATE FUNCTION stamp() RETURNS text LANGUAGE sql VOLATILE AS $$ SELECT now()::text $$;
+          CREATE FUNCTION lower_name(text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT lower($1)';
+          CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+          CREATE FUNCTION allowed(integer) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT true';
+          CREATE DOMAIN amount AS integer CHECK (positive(VALUE));
+          CREATE TYPE order_line AS (qty amount, label text);
+          CREATE SEQUENCE ticket_numbers;
+          CREATE TABLE tickets (id integer PRIMARY KEY, n bigint DEFAULT nextval('ticket_numbers'),
+              made text DEFAULT stamp(), qty amount, lines order_line[], name text);
+          CREATE TABLE notes (id serial PRIMARY KEY, ticket_id integer REFERENCES tickets);
+          CREATE INDEX tickets_lower_name ON tickets (lower_name(name));
+          CREATE TRIGGER tickets_touch BEFORE UPDATE ON tickets FOR EACH ROW EXECUTE FUNCTION touch();
+          CREATE POLICY own ON tickets USING (allowed(id));
+          CREATE VIEW ticket_names AS SELECT id, lower_name(name) AS name FROM tickets;
+          CREATE VIEW named_notes AS SELECT n.id, t.name FROM notes n JOIN ticket_names t ON t.id = n.ticket_id;
+          CREATE FUNCTION ticket_count() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM tickets; END;
+          """));
+      DatabaseSchema schema = planner.introspect(c);
+      assertThat(schema.dependencies()).contains(
+          new Dependency("type:public.amount", "fn:public.positive"),
+          new Dependency("type:public.order_line", "type:public.amount"),
+          new Dependency("col:public.tickets.qty", "type:public.amount"),
+          new Dependency("col:public.tickets.lines", "type:public.order_line"),
+          new Dependency("col:public.tickets.n", "seq:public.ticket_numbers"),
+          new Dependency("col:public.tickets.made", "fn:public.stamp"),
+          new Dependency("col:public.notes.id", "seq:public.notes_id_seq"),
+          new Dependency("con:public.notes.notes_ticket_id_fkey", "rel:public.tickets"),
+          new Dependency("con:public.notes.notes_ticket_id_fkey", "con:public.tickets.tickets_pkey"),
+          new Dependency("idx:public.tickets_lower_name", "fn:public.lower_name"),
+          new Dependency("trg:public.tickets.tickets_touch", "fn:public.touch"),
+          new Dependency("pol:public.tickets.own", "fn:public.allowed"),
+          new Dependency("rel:public.ticket_names", "rel:public.tickets"),
+          new Dependency("rel:public.ticket_names", "fn:public.lower_name"),
+          new Dependency("rel:public.named_notes", "rel:public.ticket_names"),
+          new Dependency("fn:public.ticket_count", "rel:public.tickets"));
+      // a sequence owned by its column, and a column's edges to its own table, would make cycles
+      assertThat(schema.dependencies()).noneMatch(d -> d.object().startsWith("seq:") && d.dependsOn().startsWith("rel:"))
+          .noneMatch(d -> d.object().startsWith("col:public.tickets.") && d.dependsOn().equals("rel:public.tickets"))
+          .noneMatch(d -> d.dependsOn().startsWith("fn:pg_catalog.") || d.dependsOn().startsWith("type:pg_catalog."))
+          .isSorted();
+      // the edges order steps only: the model's identity, hash and JSON form leave them out
+      DatabaseSchema without = schema.withDependencies(List.of());
+      assertThat(without).isEqualTo(schema).hasSameHashCodeAs(schema);
+      assertThat(Planner.hash(without)).isEqualTo(Planner.hash(schema));
+      assertThat(dev.lockplane.internal.planner.SchemaJson.MAPPER.writeValueAsString(schema)).doesNotContain("fn:public");
+    }
+  }
+
+  @Test
+  void aColumnDefaultMovesToItsNewFunctionBeforeTheOldOneIsDropped() throws Exception {
+    Plan plan = plan("282-column-default-switches-function", "INSERT INTO tickets (id) VALUES (1);");
+    List<Step> steps = plan.steps();
+    int create = first(steps, named("create_function", "new_code"));
+    int alter = first(steps, named("alter_column", "code"));
+    int drop = first(steps, named("drop_function", "old_code"));
+    assertThat(create).isLessThan(alter);
+    assertThat(alter).isLessThan(drop);
+    List<Step> back = plan.reverse().steps();
+    assertThat(first(back, named("alter_column", "code"))).isLessThan(first(back, named("drop_function", "new_code")));
+    planner.apply(plan, pg.dataSource(db));
+    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO tickets (id) VALUES (2)");
+    }
+    assertThat(query("SELECT left(code, 2) FROM tickets ORDER BY id")).isEqualTo("A-\nB-\n");
+  }
+
+  @Test
+  void aSequenceComesBeforeTheFunctionBodyThatUsesItAndTheColumnDefaultAfterBoth() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(pg.majorVersion() >= 14, "SQL-standard function bodies need PostgreSQL 14");
+    Plan plan = plan("285-sql-body-function-uses-new-sequence", "INSERT INTO orders VALUES (1, 'old');");
+    List<Step> steps = plan.steps();
+    int sequence = first(steps, named("create_sequence", "order_refs"));
+    int function = first(steps, named("create_function", "next_ref"));
+    int column = first(steps, named("alter_column", "ref"));
+    assertThat(sequence).isLessThan(function);
+    assertThat(function).isLessThan(column);
+    List<Step> back = plan.reverse().steps();
+    assertThat(first(back, named("alter_column", "ref"))).isLessThan(first(back, named("drop_function", "next_ref")));
+    assertThat(first(back, named("drop_function", "next_ref"))).isLessThan(first(back, named("drop_sequence", "order_refs")));
+    planner.apply(plan, pg.dataSource(db));
+    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO orders (id) VALUES (2)");
+    }
+    assertThat(query("SELECT ref FROM orders ORDER BY id")).isEqualTo("old\nR1\n");
   }
 }

@@ -126,7 +126,7 @@ public final class DesiredLoader {
     }).toList();
     return new DatabaseSchema(normalized.dialect(), normalized.schemas(), normalized.extensions(), normalized.enums(),
         normalized.domains(), normalized.compositeTypes(), normalized.sequences(), tables, normalized.views(),
-        normalized.routines(), normalized.unmanaged());
+        normalized.routines(), normalized.unmanaged(), normalized.dependencies());
   }
 
   /**

@@ -54,6 +54,7 @@ public final class PlanBuilder {
     for (Operation op : Differ.diff(from, to)) {
       infos.add(OperationInfo.of(op));
     }
+    CatalogDependencies.add(infos, from.dependencies(), to.dependencies());
     List<Step> steps = new ArrayList<>();
     for (OperationInfo i : Ordering.order(infos)) {
       List<String> sql = to.dialect() == Dialect.SQLITE ? SqliteSql.render(i.op) : PgSql.render(i.op);
@@ -67,7 +68,7 @@ public final class PlanBuilder {
     List<Table> tables = s.tables().stream()
         .map(t -> t.with(t.columns().stream().map(Column::withoutRenameHint).toList(), null)).toList();
     return new DatabaseSchema(s.dialect(), s.schemas(), s.extensions(), s.enums(), s.domains(),
-        s.compositeTypes(), s.sequences(), tables, s.views(), s.routines());
+        s.compositeTypes(), s.sequences(), tables, s.views(), s.routines(), null, s.dependencies());
   }
 
   /** The source model with the hints that undo the desired model's renames. */
@@ -95,6 +96,6 @@ public final class PlanBuilder {
     }).toList(), tableBack.get(t.qualifiedName()))).toList();
     return new DatabaseSchema(current.dialect(), current.schemas(), current.extensions(), current.enums(),
         current.domains(), current.compositeTypes(), current.sequences(), tables, current.views(),
-        current.routines());
+        current.routines(), null, current.dependencies());
   }
 }

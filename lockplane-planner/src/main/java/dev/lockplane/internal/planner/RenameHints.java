@@ -97,6 +97,7 @@ public final class RenameHints {
       out.add(t.with(cols, tables.getOrDefault(t.qualifiedName(), t.renamedFrom())));
     }
     return new DatabaseSchema(s.dialect(), s.schemas(), s.extensions(), s.enums(), s.domains(),
-        s.compositeTypes(), s.sequences(), out, s.views(), s.routines(), s.unmanaged());
+        s.compositeTypes(), s.sequences(), out, s.views(), s.routines(), s.unmanaged(),
+        s.dependencies());
   }
 }

@@ -51,6 +51,15 @@ public final class SchemaJson {
     abstract boolean isEmpty();
   }
 
+  /** Dependency edges are read from the database each time; documents and plan files leave them out. */
+  private abstract static class SchemaMixin {
+    @JsonIgnore
+    abstract boolean isEmpty();
+
+    @JsonIgnore
+    abstract java.util.List<dev.lockplane.schema.Dependency> dependencies();
+  }
+
   private abstract static class PlanMixin {
     @JsonIgnore
     abstract boolean isEmpty();
@@ -72,7 +81,7 @@ public final class SchemaJson {
       .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
       .serializationInclusion(JsonInclude.Include.NON_EMPTY)
       .addMixIn(Constraint.class, ConstraintMixin.class)
-      .addMixIn(DatabaseSchema.class, EmptyMixin.class)
+      .addMixIn(DatabaseSchema.class, SchemaMixin.class)
       .addMixIn(DriftReport.class, EmptyMixin.class)
       .addMixIn(Plan.class, PlanMixin.class)
       .addModule(riskModule())

@@ -72,7 +72,8 @@ public final class PgIntrospector {
         tableList.add(e.getValue().build(indexes.getOrDefault(e.getKey(), List.of())));
       }
       return new DatabaseSchema(Dialect.POSTGRESQL, schemas, extensions, enums(h), domains(h),
-          composites(h), sequences(h), tableList, views(h, indexes), routines(h), unmanaged(h));
+          composites(h), sequences(h), tableList, views(h, indexes), routines(h), unmanaged(h),
+          PgDependencies.read(h));
     }
   }
 

@@ -1,0 +1,5 @@
+CREATE TABLE items (id integer PRIMARY KEY, price numeric NOT NULL);
+CREATE FUNCTION y_rate() RETURNS numeric LANGUAGE sql IMMUTABLE BEGIN ATOMIC SELECT 1.2; END;
+CREATE FUNCTION z_gross(numeric) RETURNS numeric LANGUAGE sql IMMUTABLE BEGIN ATOMIC SELECT $1 * y_rate(); END;
+CREATE FUNCTION a_price(numeric) RETURNS numeric LANGUAGE sql IMMUTABLE BEGIN ATOMIC SELECT round($1, 2); END;
+CREATE VIEW item_prices AS SELECT id, a_price(price) AS price FROM items;

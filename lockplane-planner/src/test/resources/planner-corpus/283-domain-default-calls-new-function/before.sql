@@ -1,0 +1,1 @@
+CREATE TABLE depots (id integer PRIMARY KEY);
