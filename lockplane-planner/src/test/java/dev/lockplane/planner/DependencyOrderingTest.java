@@ -242,4 +242,48 @@ class DependencyOrderingTest {
     }
     assertThat(query("SELECT ref FROM orders ORDER BY id")).isEqualTo("old\nR1\n");
   }
+
+  @Test
+  void aFunctionReCreatedForANewResultTypeTakesItsDependentsAlong() throws Exception {
+    Plan plan = plan("310-function-result-retyped-with-dependents", "");
+    List<Step> steps = plan.steps();
+    int drop = first(steps, named("drop_function", "price_of"));
+    int create = first(steps, named("create_function", "price_of"));
+    assertThat(steps).noneMatch(s -> s.operation().equals("replace_function"));
+    for (Predicate<Step> dependent : List.of(named("drop_view", "public.priced"), named("drop_view", "public.expensive"),
+        named("drop_constraint", "positive_price"), named("drop_index", "orders_price"),
+        named("alter_column", "Alter column total"))) {
+      assertThat(first(steps, dependent)).isLessThan(drop);
+    }
+    assertThat(first(steps, named("drop_view", "public.expensive"))).isLessThan(first(steps, named("drop_view", "public.priced")));
+    for (Predicate<Step> dependent : List.of(named("create_view", "public.priced"), named("create_view", "public.expensive"),
+        named("add_constraint", "positive_price"), named("create_index", "orders_price"))) {
+      assertThat(first(steps, dependent)).isGreaterThan(create);
+    }
+    assertThat(last(steps, named("alter_column", "Alter column total"))).isGreaterThan(create);
+    // one transaction: no moment without the default, the constraint or the views is visible
+    assertThat(steps).allSatisfy(s -> assertThat(s.transactional()).as(s.description()).isTrue());
+    planner.apply(plan, pg.dataSource(db));
+    assertThat(query("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'orders'::regclass"
+        + " AND adnum = 3")).isEqualTo("price_of(1)\n");
+    assertThat(query("SELECT pg_typeof(price)::text || ' ' || id FROM expensive")).isEqualTo("bigint 2\n");
+    assertThat(query("SELECT count(*) FROM pg_constraint WHERE conname = 'positive_price'")).isEqualTo("1\n");
+    assertThat(query("SELECT indexname FROM pg_indexes WHERE indexname = 'orders_price'")).isEqualTo("orders_price\n");
+    assertThat(query("SELECT id || ' ' || qty || ' ' || total FROM orders ORDER BY id")).isEqualTo("1 3 6\n2 10 20\n3 1 2\n");
+  }
+
+  @Test
+  void aFunctionWithARenamedParameterTakesThePolicyAndTheTriggerCallingItAlong() throws Exception {
+    Plan plan = plan("311-function-parameter-renamed-with-policy-and-trigger", "");
+    List<Step> steps = plan.steps();
+    int drop = first(steps, named("drop_function", "visible"));
+    int create = first(steps, named("create_function", "visible"));
+    assertThat(first(steps, named("drop_policy", "own_docs"))).isLessThan(drop);
+    assertThat(first(steps, named("drop_trigger", "doc_stamp"))).isLessThan(drop);
+    assertThat(first(steps, named("create_policy", "own_docs"))).isGreaterThan(create);
+    assertThat(first(steps, named("create_trigger", "doc_stamp"))).isGreaterThan(create);
+    planner.apply(plan, pg.dataSource(db));
+    assertThat(query("SELECT pg_get_expr(polqual, polrelid) FROM pg_policy")).isEqualTo("visible(owner)\n");
+    assertThat(query("SELECT count(*) FROM pg_trigger WHERE tgname = 'doc_stamp'")).isEqualTo("1\n");
+  }
 }

@@ -48,6 +48,17 @@ final class CatalogDependencies {
           oldNeeds.addAll(before.getOrDefault(s, List.of()));
         }
       }
+      if (i.op instanceof AlterColumn a) {
+        // A column without a default or generation expression calls no function and reads no
+        // sequence, whatever the edges of its name say: a default dropped around a re-created
+        // function must go before the function, and one set again must come after it.
+        if (!computes(a.to())) {
+          needs.removeIf(CatalogDependencies::computed);
+        }
+        if (!computes(a.from())) {
+          oldNeeds.removeIf(CatalogDependencies::computed);
+        }
+      }
       // What an object used before and still uses after is needed in its new shape: ordering the
       // change both after and before the same other change would be a cycle.
       oldNeeds.removeAll(needs);
@@ -57,6 +68,14 @@ final class CatalogDependencies {
       i.needs.addAll(needs);
       i.oldNeeds.addAll(oldNeeds);
     }
+  }
+
+  private static boolean computes(Column c) {
+    return c.defaultValue() != null || c.generated() != null;
+  }
+
+  private static boolean computed(String key) {
+    return key.startsWith("fn:") || key.startsWith("seq:");
   }
 
   private static Map<String, List<String>> byObject(List<Dependency> edges) {
