@@ -206,4 +206,40 @@ class TypeShapeChangesTest {
     assertThat(s.risk().kinds()).isEmpty();
     assertThat(s.risk().effect()).isEqualTo(TableEffect.NONE);
   }
+
+  @Test
+  void aRenameHintRenamesAStoredAttributeInPlaceAndTheRollbackRenamesItBack() throws Exception {
+    run("CREATE TYPE amount AS (value bigint, cur varchar(3));"
+        + "CREATE TABLE invoice (id integer PRIMARY KEY, total amount);"
+        + "INSERT INTO invoice VALUES (1, ROW(500, 'EUR')), (2, NULL)");
+    Plan plan = plan(planner, "CREATE TYPE amount AS (\n  value bigint,\n"
+        + "  currency varchar(3) -- lockplane: renamed from cur\n);\n"
+        + "CREATE TABLE invoice (id integer PRIMARY KEY, total amount);");
+    assertThat(plan.steps()).singleElement().satisfies(s -> {
+      assertThat(s.sql()).containsExactly("ALTER TYPE public.amount RENAME ATTRIBUTE cur TO currency");
+      assertThat(s.description()).contains("rename attribute cur to currency");
+      assertThat(s.destructive()).isFalse();
+    });
+    planner.apply(plan, pg.dataSource(db));
+    assertThat(rows("SELECT id || ' ' || coalesce((total).currency, '-') FROM invoice ORDER BY id"))
+        .containsExactly("1 EUR", "2 -");
+    assertThat(plan.reverse().steps()).singleElement()
+        .satisfies(s -> assertThat(s.sql()).containsExactly("ALTER TYPE public.amount RENAME ATTRIBUTE currency TO cur"));
+    planner.apply(plan.reverse(), pg.dataSource(db));
+    assertThat(rows("SELECT (total).cur FROM invoice WHERE id = 1")).containsExactly("EUR");
+  }
+
+  @Test
+  void anAttributeRenameHintSurvivesJsonAndOldDocumentsWithoutItStillRead() throws Exception {
+    String sql = "CREATE TYPE amount AS (\n  value bigint,\n  -- lockplane: renamed from cur\n  currency text\n);";
+    var model = planner.load(Desired.sql("desired.sql", sql), dev.lockplane.schema.Dialect.POSTGRESQL, pg.majorVersion());
+    assertThat(model.compositeTypes().get(0).attributes()).extracting(a -> a.renamedFrom()).containsExactly(null, "cur");
+    String json = Planner.toJson(model);
+    assertThat(json).contains("\"renamedFrom\" : \"cur\"");
+    var back = planner.load(Desired.json("desired.json", json), dev.lockplane.schema.Dialect.POSTGRESQL, pg.majorVersion());
+    assertThat(back.compositeTypes()).isEqualTo(model.compositeTypes());
+    var old = planner.load(Desired.json("old.json", json.replaceAll("\\s*\"renamedFrom\" : \"cur\",", "")),
+        dev.lockplane.schema.Dialect.POSTGRESQL, pg.majorVersion());
+    assertThat(old.compositeTypes().get(0).attributes()).allSatisfy(a -> assertThat(a.renamedFrom()).isNull());
+  }
 }

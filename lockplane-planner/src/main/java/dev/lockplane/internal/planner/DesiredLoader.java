@@ -124,8 +124,16 @@ public final class DesiredLoader {
           .findFirst().map(x -> c.withRenamedFrom(x.renamedFrom())).orElse(c)).toList();
       return t.with(cols, h.renamedFrom());
     }).toList();
+    Map<String, dev.lockplane.schema.CompositeType> hintedTypes = new HashMap<>();
+    model.compositeTypes().forEach(t -> hintedTypes.put(t.schema() + "." + t.name(), t));
+    var types = normalized.compositeTypes().stream().map(t -> {
+      var h = hintedTypes.get(t.schema() + "." + t.name());
+      return h == null ? t : new dev.lockplane.schema.CompositeType(t.schema(), t.name(), t.attributes().stream()
+          .map(a -> h.attributes().stream().filter(x -> x.name().equals(a.name())).findFirst()
+              .map(x -> a.withRenamedFrom(x.renamedFrom())).orElse(a)).toList(), t.comment());
+    }).toList();
     return new DatabaseSchema(normalized.dialect(), normalized.schemas(), normalized.extensions(), normalized.enums(),
-        normalized.domains(), normalized.compositeTypes(), normalized.sequences(), tables, normalized.views(),
+        normalized.domains(), types, normalized.sequences(), tables, normalized.views(),
         normalized.routines(), normalized.unmanaged(), normalized.dependencies());
   }
 

@@ -75,6 +75,8 @@ public final class Differ {
   private final Set<String> createdTables = new HashSet<>();
   /** Routines dropped and re-created: triggers calling them are re-created. */
   private final Set<String> recreatedRoutines = new HashSet<>();
+  /** What uses the routines dropped and re-created, by dependency key: re-created around them. */
+  private RoutineDependents routineUsers;
 
   private Differ(DatabaseSchema from, DatabaseSchema to) {
     this.from = from;
@@ -134,6 +136,11 @@ public final class Differ {
     simpleTypes();
     sequences();
     routines();
+    // Only functions that exist again afterwards: what used a function that goes for good moves off
+    // it by its own change, without a moment lacking, say, a default.
+    Set<String> again = new HashSet<>(recreatedRoutines);
+    again.retainAll(to.routines().stream().map(r -> r.schema() + "." + r.name()).toList());
+    routineUsers = RoutineDependents.of(from.dependencies(), again);
     tables();
     if (!sqlite) {
       ReplacedKeys.foreignKeys(from, to, dropConstraints, dropIndexes, dropForeignKeys, addForeignKeys);
@@ -245,12 +252,14 @@ public final class Differ {
     });
     var oldC = byKey(from.compositeTypes(), d -> d.schema() + "." + d.name());
     var newC = byKey(to.compositeTypes(), d -> d.schema() + "." + d.name());
-    newC.forEach((k, n) -> {
+    newC.forEach((k, hinted) -> {
       var o = oldC.get(k);
+      var n = hinted.withoutRenameHints();
       if (o == null) {
         createTypes.add(new CreateComposite(n));
       } else if (!o.attributes().equals(n.attributes())) {
-        shapes.composite(o, n, dropTypes, createTypes, reshaped);
+        var renames = CompositeRenames.of(o, hinted);
+        shapes.composite(CompositeRenames.applied(o, renames), n, renames, dropTypes, createTypes, reshaped);
       }
       if (o == null ? n.comment() != null : !Objects.equals(o.comment(), n.comment())) {
         comments.add(new SetComment("TYPE", Identifiers.qualified(n.schema(), n.name()), "type:" + k, n.comment()));
@@ -315,7 +324,7 @@ public final class Differ {
       if (o == null) {
         createRoutines.add(new CreateRoutine(n, null));
       } else if (!o.definition().equals(n.definition())) {
-        if (o.kind() == n.kind() && Objects.equals(o.result(), n.result())) {
+        if (RoutineDependents.replaceable(o, n)) {
           createRoutines.add(new CreateRoutine(n, o));
         } else {
           dropRoutines.add(new DropRoutine(o));
@@ -470,7 +479,7 @@ public final class Differ {
     if (sqlite) {
       SqliteTableDiff.diff(o, n, this::sqliteRebuild, alterColumns, dropColumns, renames);
     } else {
-      alterColumns(o, n);
+      alterColumns(before, o, n);
     }
     var oldCons = byKey(o.constraints(), Constraint::name);
     var newCons = byKey(n.constraints(), Constraint::name);
@@ -485,7 +494,8 @@ public final class Differ {
           if (!Objects.equals(oc.comment(), c.comment())) {
             comments.add(constraintComment(n, c));
           }
-        } else if (oc == null || !c.withoutComment().equals(oc.withoutComment())) {
+        } else if (oc == null || !c.withoutComment().equals(oc.withoutComment())
+            || routineUsers.contains("con:" + before.qualifiedName() + "." + k)) {
           if (oc != null) {
             dropConstraint(before, oc);
           }
@@ -506,7 +516,7 @@ public final class Differ {
     var oldPol = byKey(o.policies(), Policy::name);
     var newPol = byKey(n.policies(), Policy::name);
     newPol.forEach((k, p) -> {
-      if (!p.equals(oldPol.get(k))) {
+      if (!p.equals(oldPol.get(k)) || routineUsers.contains("pol:" + before.qualifiedName() + "." + k)) {
         if (oldPol.containsKey(k)) {
           dropPolicies.add(new DropPolicy(before, oldPol.get(k)));
         }
@@ -543,7 +553,8 @@ public final class Differ {
     var newIdx = byKey(newList, Index::name);
     newIdx.forEach((k, i) -> {
       Index oi = recreated ? null : oldIdx.get(k);
-      if (oi == null || !withoutComment(oi).equals(withoutComment(i))) {
+      if (oi == null || !withoutComment(oi).equals(withoutComment(i))
+          || routineUsers.contains("idx:" + schema + "." + k)) {
         if (oi != null) {
           dropIndexes.add(new DropIndex(schema, relation, oi));
         }
@@ -565,7 +576,7 @@ public final class Differ {
     return i.withoutComment();
   }
 
-  private void alterColumns(Table o, Table n) {
+  private void alterColumns(Table before, Table o, Table n) {
     var oldCols = byKey(o.columns(), Column::name);
     var newCols = byKey(n.columns(), Column::name);
     Set<String> matched = new HashSet<>();
@@ -580,6 +591,7 @@ public final class Differ {
             was.collation(), was.comment(), null, was.identityOptions(), was.virtual(), was.notNullName());
       } else if (oc != null) {
         matched.add(oc.name());
+        oc = withoutDefaultIfItCallsRecreated(before, oc);
       }
       // neither PostgreSQL nor SQLite turns a column into a generated one, or a stored one into a
       // virtual one, in place: generated values are recomputed, so nothing is lost
@@ -621,6 +633,21 @@ public final class Differ {
     }
   }
 
+  /**
+   * A column whose default calls a function that is dropped and created again loses the default
+   * first (a step of its own, before the function goes) and gets it back by the usual comparison.
+   */
+  private Column withoutDefaultIfItCallsRecreated(Table before, Column oc) {
+    if (oc.defaultValue() == null || oc.generated() != null
+        || !routineUsers.contains("col:" + before.qualifiedName() + "." + oc.name())) {
+      return oc;
+    }
+    Column bare = new Column(oc.name(), oc.type(), oc.notNull(), null, oc.identity(), oc.generated(),
+        oc.collation(), oc.comment(), null, oc.identityOptions(), oc.virtual(), oc.notNullName());
+    dropConstraints.add(new AlterColumn(before, oc, bare));
+    return bare;
+  }
+
   static boolean sameDefinition(Column a, Column b) {
     return a.type().equals(b.type()) && a.notNull() == b.notNull()
         && Objects.equals(a.defaultValue(), b.defaultValue()) && a.identity() == b.identity()
@@ -649,7 +676,7 @@ public final class Differ {
     neu.forEach((k, n) -> {
       View o = old.get(k);
       if (o != null && (o.materialized() != n.materialized() || !o.definition().equals(n.definition())
-          || !o.dependsOn().equals(n.dependsOn()))) {
+          || !o.dependsOn().equals(n.dependsOn()) || routineUsers.contains("rel:" + k))) {
         recreate.add(k);
       }
     });
@@ -707,7 +734,8 @@ public final class Differ {
     var newTr = byKey(newTriggers, Trigger::name);
     newTr.forEach((k, t) -> {
       Trigger ot = oldTr.get(k);
-      boolean recreate = ot != null && t.function() != null && recreatedRoutines.contains(t.function());
+      boolean recreate = ot != null && (t.function() != null && recreatedRoutines.contains(t.function())
+          || routineUsers.contains("trg:" + onOld.qualifiedName() + "." + k));
       if (ot == null || recreate || !withoutComment(ot).equals(withoutComment(t))) {
         if (ot != null) {
           dropTriggers.add(new DropTrigger(onOld, ot));

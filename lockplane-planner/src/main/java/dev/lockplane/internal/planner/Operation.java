@@ -61,9 +61,11 @@ public sealed interface Operation {
    * Changes a composite type's attributes in place: dropped ones dropped, new ones appended, changed
    * types altered. {@code uses} are the table columns that store the type; while there are any,
    * PostgreSQL refuses ALTER ATTRIBUTE … TYPE, so the type is then re-created and each column
-   * converted through its text form (values kept, as for an enum).
+   * converted through its text form (values kept, as for an enum). {@code renames} (old name to new,
+   * sorted) are attributes renamed first; {@code from} already carries their new names.
    */
-  record AlterComposite(CompositeType from, CompositeType to, java.util.List<ColumnUse> uses) implements Operation {
+  record AlterComposite(CompositeType from, CompositeType to, java.util.List<ColumnUse> uses,
+      java.util.SortedMap<String, String> renames) implements Operation {
     /** Whether an attribute keeps its name but changes type or collation. */
     public boolean retyped() {
       return to.attributes().stream().anyMatch(a -> from.attributes().stream()

@@ -273,8 +273,14 @@ public final class OperationInfo {
       String n = t.schema() + "." + t.name();
       List<String> dropped = o.from().attributes().stream().map(dev.lockplane.schema.CompositeType.Attribute::name)
           .filter(a -> t.attributes().stream().noneMatch(x -> x.name().equals(a))).toList();
+      List<String> changes = new ArrayList<>();
+      o.renames().forEach((was, now) -> changes.add("rename attribute " + was + " to " + now));
+      String rest = compositeChanges(o.from(), t);
+      if (!rest.isEmpty()) {
+        changes.add(rest);
+      }
       OperationInfo i = new OperationInfo(op, Kind.ALTER, "alter_type", "Alter composite type " + n + " ("
-          + compositeChanges(o.from(), t) + ")" + (o.retyped() && !o.uses().isEmpty()
+          + String.join("; ", changes) + ")" + (o.retyped() && !o.uses().isEmpty()
               ? "; re-create it and convert " + o.uses().size() + " column(s) through text" : ""));
       i.provides.add("type:" + n);
       t.attributes().forEach(a -> i.needs.add(typeKey(a.type())));

@@ -5,6 +5,7 @@ import dev.lockplane.internal.planner.sqlite.SqliteSql;
 import dev.lockplane.plan.Plan;
 import dev.lockplane.plan.Step;
 import dev.lockplane.schema.Column;
+import dev.lockplane.schema.CompositeType;
 import dev.lockplane.schema.DatabaseSchema;
 import dev.lockplane.schema.Dialect;
 import dev.lockplane.schema.Table;
@@ -68,7 +69,8 @@ public final class PlanBuilder {
     List<Table> tables = s.tables().stream()
         .map(t -> t.with(t.columns().stream().map(Column::withoutRenameHint).toList(), null)).toList();
     return new DatabaseSchema(s.dialect(), s.schemas(), s.extensions(), s.enums(), s.domains(),
-        s.compositeTypes(), s.sequences(), tables, s.views(), s.routines(), null, s.dependencies());
+        s.compositeTypes().stream().map(CompositeType::withoutRenameHints).toList(), s.sequences(), tables, s.views(),
+        s.routines(), null, s.dependencies());
   }
 
   /** The source model with the hints that undo the desired model's renames. */
@@ -94,8 +96,21 @@ public final class PlanBuilder {
       String hint = columnBack.get(t.qualifiedName() + "." + c.name());
       return c.withRenamedFrom(hint);
     }).toList(), tableBack.get(t.qualifiedName()))).toList();
+    // Attribute renames are undone by hints on the current type: the desired name is the old one.
+    Map<String, CompositeType> desiredTypes = new HashMap<>();
+    desired.compositeTypes().forEach(t -> desiredTypes.put(t.schema() + "." + t.name(), t));
+    List<CompositeType> types = current.compositeTypes().stream().map(t -> {
+      CompositeType d = desiredTypes.get(t.schema() + "." + t.name());
+      if (d == null) {
+        return t;
+      }
+      Map<String, String> back = new HashMap<>();
+      CompositeRenames.of(t, d).forEach((was, now) -> back.put(was, now));
+      return back.isEmpty() ? t : new CompositeType(t.schema(), t.name(), t.attributes().stream()
+          .map(a -> a.withRenamedFrom(back.get(a.name()))).toList(), t.comment());
+    }).toList();
     return new DatabaseSchema(current.dialect(), current.schemas(), current.extensions(), current.enums(),
-        current.domains(), current.compositeTypes(), current.sequences(), tables, current.views(),
+        current.domains(), types, current.sequences(), tables, current.views(),
         current.routines(), null, current.dependencies());
   }
 }

@@ -38,7 +38,8 @@ public final class SchemaHash {
       cols.sort(Comparator.comparing(dev.lockplane.schema.Column::name));
       return t.with(cols, null);
     }).toList();
-    return new DatabaseSchema(s.dialect(), s.schemas(), s.extensions(), s.enums(), s.domains(), s.compositeTypes(),
+    return new DatabaseSchema(s.dialect(), s.schemas(), s.extensions(), s.enums(), s.domains(),
+        s.compositeTypes().stream().map(dev.lockplane.schema.CompositeType::withoutRenameHints).toList(),
         s.sequences(), tables, s.views(), s.routines());
   }
 

@@ -54,13 +54,13 @@ final class TypeShapeChanges {
   }
 
   /** A composite type whose attributes differ. */
-  void composite(CompositeType o, CompositeType n, List<Operation> dropTypes, List<Operation> createTypes,
-      Set<String> reshaped) {
+  void composite(CompositeType o, CompositeType n, java.util.SortedMap<String, String> renames,
+      List<Operation> dropTypes, List<Operation> createTypes, Set<String> reshaped) {
     List<ColumnUse> uses = TypeUses.surviving(from, to, o.schema(), o.name());
     List<String> nested = TypeUses.nestedColumns(from, o.schema(), o.name());
     String name = o.schema() + "." + o.name();
     if (appendable(o, n)) {
-      AlterComposite op = new AlterComposite(o, n, uses);
+      AlterComposite op = new AlterComposite(o, n, uses, renames);
       if (op.retyped() && !nested.isEmpty()) {
         throw TypeUses.refuse("Cannot change the type of an attribute of composite type " + name + ": columns "
             + String.join(", ", nested) + " store it inside another type, and PostgreSQL refuses ALTER TYPE … ALTER"
@@ -81,6 +81,7 @@ final class TypeShapeChanges {
       return;
     }
     if (uses.isEmpty() && nested.isEmpty()) {
+      // No value is stored anywhere: re-creating the type loses nothing, renamed attributes included.
       dropTypes.add(new DropComposite(o));
       createTypes.add(new CreateComposite(n));
       return;

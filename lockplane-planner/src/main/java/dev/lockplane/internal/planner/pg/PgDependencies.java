@@ -19,7 +19,7 @@ import org.jdbi.v3.core.Handle;
  *   <li>objects of system schemas and of Lockplane's own schema, and extension members as dependents.
  * </ul>
  */
-final class PgDependencies {
+public final class PgDependencies {
   private PgDependencies() {}
 
   private static final String QUERY = """
@@ -106,7 +106,7 @@ final class PgDependencies {
    * @param h a handle on the database
    * @return the edges, without an object's edges to itself
    */
-  static List<Dependency> read(Handle h) {
+  public static List<Dependency> read(Handle h) {
     return h.createQuery(String.format(QUERY, PgIntrospector.OWN_SCHEMA)).mapToMap().list().stream()
         .map(r -> new Dependency((String) r.get("object"), (String) r.get("depends_on")))
         .filter(d -> !d.object().equals(d.dependsOn()))

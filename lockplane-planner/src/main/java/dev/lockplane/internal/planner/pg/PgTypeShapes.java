@@ -73,6 +73,10 @@ final class PgTypeShapes {
       }
     }
     List<String> s = new ArrayList<>();
+    // RENAME ATTRIBUTE cannot share an ALTER TYPE with other actions; stored values are positional,
+    // so they keep their values under the new name.
+    o.renames().forEach((was, now) -> s.add("ALTER TYPE " + name + " RENAME ATTRIBUTE " + Identifiers.quote(was)
+        + " TO " + Identifiers.quote(now)));
     if (!actions.isEmpty()) {
       s.add("ALTER TYPE " + name + " " + String.join(", ", actions));
     }
