@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * Introspect + diff + plan for a schema of N tables (default 1,000), each with 20 columns, 3
- * indexes and 1 foreign key. Prints the median of several runs for: introspection, planning the
- * whole schema from empty, planning a small change (one column added to every tenth table), and
+ * indexes and 1 foreign key. Prints the median of several runs for: introspection (and, within it, the
+ * read of {@code pg_depend}), planning the whole schema from empty, planning a small change (one column added to every tenth table), and
  * introspect + diff + plan together.
  *
  * <pre>
@@ -64,6 +64,7 @@ public final class PlannerBenchmark {
       long[] planAll = new long[runs];
       long[] planSmall = new long[runs];
       long[] total = new long[runs];
+      long[] depend = new long[runs];
       Plan all = null;
       Plan small = null;
       for (int r = 0; r < runs; r++) {
@@ -72,6 +73,13 @@ public final class PlannerBenchmark {
           live = planner.introspect(c);
         }
         long t1 = System.nanoTime();
+        // The pg_depend read alone, as introspection runs it: its share of introspection.
+        try (Connection c = pg.connect("bench")) {
+          long d0 = System.nanoTime();
+          org.jdbi.v3.core.Jdbi.create(c).useHandle(dev.lockplane.internal.planner.pg.PgDependencies::read);
+          depend[r] = System.nanoTime() - d0;
+        }
+        t1 = System.nanoTime();
         DatabaseSchema desired = withExtraColumns(live);
         small = planner.plan(live, desired);
         long t2 = System.nanoTime();
@@ -87,6 +95,7 @@ public final class PlannerBenchmark {
           live.tables().stream().mapToInt(t -> t.indexes().size()).sum(),
           live.tables().stream().mapToInt(t -> t.constraints().size()).sum());
       System.out.printf("introspect                         median %6d ms  (runs %s)%n", median(introspect), ms(introspect));
+      System.out.printf("  of which pg_depend read           median %6d ms  (runs %s)%n", median(depend), ms(depend));
       System.out.printf("diff+plan small change (%3d steps) median %6d ms  (runs %s)%n", small.steps().size(), median(planSmall), ms(planSmall));
       System.out.printf("introspect + diff + plan           median %6d ms  (runs %s)%n", median(total), ms(total));
       System.out.printf("diff+plan whole schema (%5d steps) median %6d ms  (runs %s)%n", all.steps().size(), median(planAll), ms(planAll));

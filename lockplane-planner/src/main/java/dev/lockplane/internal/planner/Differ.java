@@ -139,7 +139,8 @@ public final class Differ {
     // Only functions that exist again afterwards: what used a function that goes for good moves off
     // it by its own change, without a moment lacking, say, a default.
     Set<String> again = new HashSet<>(recreatedRoutines);
-    again.retainAll(to.routines().stream().map(r -> r.schema() + "." + r.name()).toList());
+    again.retainAll(to.routines().stream().map(r -> r.schema() + "." + r.name())
+        .collect(java.util.stream.Collectors.toSet()));
     routineUsers = RoutineDependents.of(from.dependencies(), again);
     tables();
     if (!sqlite) {
