@@ -174,6 +174,9 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
               + ". Set file_copy_method = clone, or ask for FILE_COPY.");
     }
     boolean reflink = fsNote != null && fsNote.startsWith("reflink");
+    // FILE_COPY (or FILE_CLONE) is the default at every golden size, never WAL_LOG: measured by
+    // CloneStrategyBenchmark at 1-170 MB on ext4 and XFS reflink (docs/benchmarks.md, 2026-12-01),
+    // it was ahead from 10 MB up on ext4 and at every size on XFS, and within the noise at 1 MB.
     if ("clone".equals(copyMethod) && method != CopyMethod.FILE_COPY) {
       return new CloneStrategy(CopyMethod.FILE_CLONE, reflink,
           "PostgreSQL " + version + " with file_copy_method = clone; "
