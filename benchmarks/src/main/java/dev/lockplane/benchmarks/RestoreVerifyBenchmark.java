@@ -42,13 +42,15 @@ public final class RestoreVerifyBenchmark {
   /**
    * Runs the benchmark.
    *
-   * @param args {@code --work DIR} (required), {@code --prepare}, {@code --size-mb N} (default 250),
+   * @param args {@code --work DIR} (required), {@code --prepare}, {@code --keys-64kb} (prepare with a
+   *     keyset of one AES-256-GCM-HKDF key with 64 KiB segments instead of the default 4 KiB), {@code --size-mb N} (default 250),
    *     {@code --runs N} (default 3), {@code --label TEXT}
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
     Path work = null;
     boolean prepare = false;
+    boolean keys64kb = false;
     int sizeMb = 250;
     int runs = 3;
     String label = "";
@@ -56,6 +58,7 @@ public final class RestoreVerifyBenchmark {
       switch (args[i]) {
         case "--work" -> work = Path.of(args[++i]);
         case "--prepare" -> prepare = true;
+        case "--keys-64kb" -> keys64kb = true;
         case "--size-mb" -> sizeMb = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--label" -> label = args[++i];
@@ -72,7 +75,7 @@ public final class RestoreVerifyBenchmark {
       Files.createDirectories(work);
       try (LocalPostgres pg = LocalPostgres.builder().version(15).setting("max_wal_size", "4GB").start()) {
         long dbBytes = BackupBenchmark.load(pg, sizeMb);
-        Keyset keys = Keyset.generate();
+        Keyset keys = keys64kb ? keyset64kb() : Keyset.generate();
         keys.writeTo(keyFile, PASSPHRASE);
         Backup b = BackupRepository.at(repoDir).encryptWith(keys).open().backup().physical(pg).run();
         System.out.printf(Locale.ROOT, "database %.0f MB, backup %s: %.0f MB of data, %.0f MB stored%n",
@@ -166,5 +169,16 @@ public final class RestoreVerifyBenchmark {
       out.append("| ").append(what).append(" | seconds (all threads) | share |\n|---|---:|---:|\n")
           .append(PipelineProfile.table()).append('\n');
     }
+  }
+
+  /** Returns a keyset of one AES-256-GCM-HKDF-SHA256 key with 64 KiB segments, for comparison. */
+  private static Keyset keyset64kb() throws Exception {
+    com.google.crypto.tink.streamingaead.StreamingAeadConfig.register();
+    com.google.crypto.tink.KeysetHandle h = com.google.crypto.tink.KeysetHandle.newBuilder()
+        .addEntry(com.google.crypto.tink.KeysetHandle.generateEntryFromParameters(AeadSegmentBenchmark.parameters(64 * 1024))
+            .withRandomId().makePrimary())
+        .build();
+    return Keyset.parse(com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(h,
+        com.google.crypto.tink.InsecureSecretKeyAccess.get()), null);
   }
 }

@@ -566,6 +566,7 @@ public final class BackupRepository implements AutoCloseable, dev.lockplane.clon
       RepositoryEngine engine = new RepositoryEngine(storage, compression == null ? Compression.zstd() : compression,
           keyset == null ? null : keyset.streamingAead(), keyset == null ? 0 : Integer.toUnsignedLong(keyset.keysetId()),
           keyset == null ? 0 : Integer.toUnsignedLong(keyset.primaryKeyId()),
+          keyset == null ? null : keyset.primaryKeyTemplate(),
           partSize == null ? 16L << 20 : partSize,
           parallelism == null ? Runtime.getRuntime().availableProcessors() : parallelism);
       // a plaintext copy left by a backup whose process died is removed here, at the latest

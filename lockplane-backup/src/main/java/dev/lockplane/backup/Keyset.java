@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.Parameters;
 import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingParameters;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 import com.google.crypto.tink.subtle.AesGcmJce;
 import dev.lockplane.ErrorCode;
@@ -40,7 +42,8 @@ import javax.crypto.spec.PBEKeySpec;
  * Keyset rotated = same.rotate();                               // new primary; old keys still decrypt
  * }</pre>
  *
- * <p>New backups are encrypted with the primary key; any key of the keyset decrypts. Rotation adds a
+ * <p>New keys are {@link #KEY_TEMPLATE} keys; a key keeps the parameters it was made with, so a
+ * keyset may hold keys of other segment sizes, which read and write too. New backups are encrypted with the primary key; any key of the keyset decrypts. Rotation adds a
  * new primary key and keeps the others, so every older backup stays readable. A keyset is stored as
  * Tink's JSON keyset format, or — with a passphrase — wrapped in AES-256-GCM under a key derived
  * with PBKDF2-HMAC-SHA256. Key material never appears in {@link #toString()}, in manifests, in logs
@@ -49,7 +52,11 @@ import javax.crypto.spec.PBEKeySpec;
  * <p>Instances are immutable and thread-safe.
  */
 public final class Keyset {
-  /** The Tink parameters of new keys: AES-256-GCM-HKDF with 4 KiB segments (cheap to set up per object; many objects are small files). */
+  /**
+   * The parameters of new keys (generate and rotate): AES-256-GCM-HKDF-SHA256 with 4 KiB ciphertext
+   * segments. 64 KiB segments cost less CPU per byte in isolation but made verify and restore slower
+   * end to end (docs/backups.md, "AEAD segment size"); keys with other parameters still read and write.
+   */
   public static final String KEY_TEMPLATE = "AES256_GCM_HKDF_4KB";
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,7 +88,7 @@ public final class Keyset {
   public static Keyset generate() {
     try {
       return new Keyset(KeysetHandle.newBuilder()
-          .addEntry(KeysetHandle.generateEntryFromParametersName(KEY_TEMPLATE).withRandomId().makePrimary())
+          .addEntry(KeysetHandle.generateEntryFromParameters(newKeyParameters()).withRandomId().makePrimary())
           .build());
     } catch (GeneralSecurityException e) {
       throw keyError("Cannot generate a " + KEY_TEMPLATE + " key: " + e.getClass().getSimpleName(), null);
@@ -189,7 +196,7 @@ public final class Keyset {
   public Keyset rotate() {
     try {
       KeysetHandle.Builder b = KeysetHandle.newBuilder(handle);
-      b.addEntry(KeysetHandle.generateEntryFromParametersName(KEY_TEMPLATE).withRandomId().makePrimary());
+      b.addEntry(KeysetHandle.generateEntryFromParameters(newKeyParameters()).withRandomId().makePrimary());
       return new Keyset(b.build());
     } catch (GeneralSecurityException e) {
       throw keyError("Cannot add a new key to the keyset: " + e.getClass().getSimpleName(), null);
@@ -199,6 +206,31 @@ public final class Keyset {
   /** Returns the id of the primary key, which encrypts new backups. */
   public int primaryKeyId() {
     return handle.getPrimary().getId();
+  }
+
+  /**
+   * Returns the parameters of the primary key, the one new backups are encrypted with: {@link
+   * #KEY_TEMPLATE}, or a name of the same form for another segment size ({@code AES256_GCM_HKDF_64KB}).
+   */
+  public String primaryKeyTemplate() {
+    return template(handle.getPrimary().getKey().getParameters());
+  }
+
+  /**
+   * Returns the parameters of a key of this keyset, as {@link #primaryKeyTemplate()} names them.
+   *
+   * @param keyId a key id of this keyset
+   * @return the parameters' name
+   * @throws LockplaneException {@code KEY_UNAVAILABLE} when the keyset holds no such key
+   */
+  public String keyTemplate(int keyId) {
+    for (int i = 0; i < handle.size(); i++) {
+      if (handle.getAt(i).getId() == keyId) {
+        return template(handle.getAt(i).getKey().getParameters());
+      }
+    }
+    throw keyError("The keyset holds no key " + Integer.toUnsignedString(keyId) + "; its keys are "
+        + keyIds().stream().map(Integer::toUnsignedString).toList() + ".", null);
   }
 
   /** Returns the ids of all keys, in keyset order. */
@@ -267,6 +299,28 @@ public final class Keyset {
       throw new LockplaneException(ErrorCode.IO_ERROR,
           "Cannot write the keyset to " + file + ": " + e + ". Choose a path that does not exist yet.", e);
     }
+  }
+
+  private static AesGcmHkdfStreamingParameters newKeyParameters() throws GeneralSecurityException {
+    return AesGcmHkdfStreamingParameters.builder()
+        .setKeySizeBytes(32)
+        .setDerivedAesGcmKeySizeBytes(32)
+        .setHkdfHashType(AesGcmHkdfStreamingParameters.HashType.SHA256)
+        .setCiphertextSegmentSizeBytes(4096)
+        .build();
+  }
+
+  private static String template(Parameters parameters) {
+    if (parameters instanceof AesGcmHkdfStreamingParameters p
+        && p.getHkdfHashType() == AesGcmHkdfStreamingParameters.HashType.SHA256
+        && p.getKeySizeBytes() == p.getDerivedAesGcmKeySizeBytes()) {
+      int segment = p.getCiphertextSegmentSizeBytes();
+      String size = segment % (1 << 20) == 0 ? (segment >> 20) + "MB"
+          : segment % 1024 == 0 ? (segment >> 10) + "KB" : segment + "B";
+      return "AES" + p.getKeySizeBytes() * 8 + "_GCM_HKDF_" + size;
+    }
+    // any other streaming key Tink accepts: its own description names no key material
+    return parameters.toString();
   }
 
   StreamingAead streamingAead() {

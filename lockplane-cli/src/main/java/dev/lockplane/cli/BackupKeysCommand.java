@@ -20,9 +20,13 @@ final class BackupKeysCommand extends GroupCommand {
       m.put("keysetId", Integer.toUnsignedString(k.keysetId()));
       m.put("primaryKeyId", Integer.toUnsignedString(k.primaryKeyId()));
       m.put("keyIds", k.keyIds().stream().map(Integer::toUnsignedString).toList());
+      Map<String, String> templates = new TreeMap<>();
+      k.keyIds().forEach(id -> templates.put(Integer.toUnsignedString(id), k.keyTemplate(id)));
+      m.put("keyTemplates", templates);
       cli.out().print(Json.write(m));
     } else {
-      cli.out().println(k + " keys " + k.keyIds().stream().map(Integer::toUnsignedString).toList());
+      cli.out().println(k + " keys " + k.keyIds().stream()
+          .map(id -> Integer.toUnsignedString(id) + " (" + k.keyTemplate(id) + ")").toList());
     }
     return Main.OK;
   }

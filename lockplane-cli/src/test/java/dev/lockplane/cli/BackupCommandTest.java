@@ -42,7 +42,7 @@ class BackupCommandTest {
     String keys = tmp.resolve("keys.json").toString();
     String repo = tmp.resolve("repo").toString();
     assertThat(run("keys", "generate", "--out", keys).code()).isZero();
-    assertThat(run("keys", "show", "--in", keys).out()).contains("Keyset[id ");
+    assertThat(run("keys", "show", "--in", keys).out()).contains("Keyset[id ").contains("(AES256_GCM_HKDF_4KB)");
 
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 2; i++) {

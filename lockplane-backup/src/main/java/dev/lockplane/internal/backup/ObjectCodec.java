@@ -77,7 +77,9 @@ public final class ObjectCodec {
       if (aead != null) {
         try {
           // the AEAD writes one small segment at a time: buffering gives storage and digest whole chunks
-          enc = aead.newEncryptingStream(new java.io.BufferedOutputStream(stored, IO_CHUNK), associatedData(backupId, key));
+          // sized to the object: a 1 MiB buffer allocated and zeroed per small file was most of its cost
+          enc = aead.newEncryptingStream(new java.io.BufferedOutputStream(stored,
+              (int) Math.max(8192, Math.min(IO_CHUNK, limit + (limit >> 6) + 1024))), associatedData(backupId, key));
           if (PipelineProfile.ON) {
             enc = new TimedOut(enc, PipelineProfile.Stage.ENCRYPT, PipelineProfile.Stage.COMPRESS);
             stored.parent = PipelineProfile.Stage.ENCRYPT;

@@ -42,6 +42,7 @@ public final class RepositoryEngine {
   private final StreamingAead aead;
   private final long keysetId;
   private final long keyId;
+  private final String keyTemplate;
   private final long partSize;
   private final int parallelism;
   private final Staging staging;
@@ -55,16 +56,18 @@ public final class RepositoryEngine {
    * @param aead the keyset's primitive, or {@code null} for an unencrypted repository
    * @param keysetId the keyset id (ignored without a keyset)
    * @param keyId the primary key id (ignored without a keyset)
+   * @param keyTemplate the primary key's parameters, as manifests record them (ignored without a keyset)
    * @param partSize the part size of new backups
    * @param parallelism how many parts are processed at once
    */
   public RepositoryEngine(BackupStorage storage, Compression compression, StreamingAead aead, long keysetId, long keyId,
-      long partSize, int parallelism) {
+      String keyTemplate, long partSize, int parallelism) {
     this.storage = storage;
     this.compression = compression;
     this.aead = aead;
     this.keysetId = keysetId;
     this.keyId = keyId;
+    this.keyTemplate = keyTemplate;
     this.partSize = partSize;
     this.parallelism = parallelism;
     this.staging = Staging.of(storage);
@@ -136,7 +139,7 @@ public final class RepositoryEngine {
 
   /** Returns how new objects are encrypted, as manifests record it, or {@code null} when they are not. */
   public Manifest.EncryptionInfo encryptionInfo() {
-    return aead == null ? null : new Manifest.EncryptionInfo(dev.lockplane.backup.Keyset.KEY_TEMPLATE, keysetId, keyId);
+    return aead == null ? null : new Manifest.EncryptionInfo(keyTemplate, keysetId, keyId);
   }
 
   /** What a backup source produced, beside the files. */
@@ -192,7 +195,7 @@ public final class RepositoryEngine {
           f.serverVersion(), f.serverMajor(), f.databases(), f.systemIdentifier(), start.toString(),
           Instant.now().toString(), f.startWal(), f.stopWal(), f.timeline(), incremental == null ? parent : incremental.chain().get(0),
           new Manifest.CompressionInfo(compression.algorithm().name().toLowerCase(java.util.Locale.ROOT), compression.level()),
-          aead == null ? null : new Manifest.EncryptionInfo(dev.lockplane.backup.Keyset.KEY_TEMPLATE, keysetId, keyId),
+          aead == null ? null : new Manifest.EncryptionInfo(keyTemplate, keysetId, keyId),
           List.copyOf(new TreeSet<>(tags)), new TreeMap<>(f.attributes()), f.directories(), files, new TreeMap<>(f.tables()),
           incremental);
       progress.phase(Progress.Phase.MANIFEST, -1, -1);
