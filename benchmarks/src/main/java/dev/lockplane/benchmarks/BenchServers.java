@@ -53,4 +53,17 @@ final class BenchServers {
       return rs.getString(1);
     }
   }
+
+  /**
+   * Returns the builder of the server the clone benchmarks measure on: room for a large golden in
+   * shared buffers and WAL, its data directory on {@code mount} (a loop-mounted filesystem, not
+   * durable) or, for {@code null}, in the default place.
+   */
+  static LocalPostgres.Builder cloneServer(java.nio.file.Path mount) {
+    LocalPostgres.Builder b = LocalPostgres.builder().setting("shared_buffers", "256MB").setting("max_wal_size", "4GB");
+    if (mount != null) {
+      b.dataDirectory(mount.resolve("data")).durable(false);
+    }
+    return b;
+  }
 }

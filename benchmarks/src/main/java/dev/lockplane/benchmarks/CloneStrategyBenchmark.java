@@ -67,11 +67,7 @@ public final class CloneStrategyBenchmark {
         System.out.println("Not root: skipping the loop-mounted XFS.");
       }
       for (Map.Entry<String, Path> fs : filesystems.entrySet()) {
-        LocalPostgres.Builder b = LocalPostgres.builder().setting("shared_buffers", "256MB").setting("max_wal_size", "4GB");
-        if (fs.getValue() != null) {
-          b.dataDirectory(fs.getValue().resolve("data")).durable(false);
-        }
-        try (LocalPostgres pg = b.start()) {
+        try (LocalPostgres pg = BenchServers.cloneServer(fs.getValue()).start()) {
           for (int mb : sizes) {
             measure(pg, fs.getKey(), mb, runs, mb > 100 ? Math.max(2, iterations / 2) : iterations, table);
           }

@@ -66,11 +66,7 @@ public final class DatabaseCloneBenchmark {
     String handout = "";
     try {
       for (Map.Entry<String, Path> fs : filesystems.entrySet()) {
-        LocalPostgres.Builder b = LocalPostgres.builder().setting("shared_buffers", "256MB").setting("max_wal_size", "4GB");
-        if (fs.getValue() != null) {
-          b.dataDirectory(fs.getValue().resolve("data")).durable(false);
-        }
-        try (LocalPostgres pg = b.start()) {
+        try (LocalPostgres pg = BenchServers.cloneServer(fs.getValue()).start()) {
           for (int mb : sizes) {
             Golden golden = golden(mb);
             long t0 = System.nanoTime();
