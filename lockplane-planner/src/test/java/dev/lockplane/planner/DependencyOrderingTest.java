@@ -1,7 +1,10 @@
 package dev.lockplane.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Script;
 import dev.lockplane.internal.sql.ScriptRunner;
 import dev.lockplane.plan.Plan;
@@ -285,5 +288,59 @@ class DependencyOrderingTest {
     planner.apply(plan, pg.dataSource(db));
     assertThat(query("SELECT pg_get_expr(polqual, polrelid) FROM pg_policy")).isEqualTo("visible(owner)\n");
     assertThat(query("SELECT count(*) FROM pg_trigger WHERE tgname = 'doc_stamp'")).isEqualTo("1\n");
+  }
+
+  @Test
+  void aFunctionReCreatedUnderADomainCheckAndDefaultKeepsTheDomain() throws Exception {
+    Plan plan = plan("315-function-recreated-with-domain-check-and-default", "");
+    List<Step> steps = plan.steps();
+    assertThat(steps).noneMatch(s -> s.operation().equals("drop_domain") || s.operation().equals("replace_function"));
+    int dropCode = first(steps, named("drop_function", "is_code"));
+    int createCode = first(steps, named("create_function", "is_code"));
+    int dropRank = first(steps, named("drop_function", "first_rank"));
+    int createRank = first(steps, named("create_function", "first_rank"));
+    int offCode = first(steps, named("alter_domain", "public.code"));
+    int backCode = last(steps, named("alter_domain", "public.code"));
+    int offRank = first(steps, named("alter_domain", "public.rank"));
+    int backRank = last(steps, named("alter_domain", "public.rank"));
+    assertThat(offCode).isLessThan(dropCode);
+    assertThat(backCode).isGreaterThan(createCode);
+    assertThat(offRank).isLessThan(dropRank);
+    assertThat(backRank).isGreaterThan(createRank);
+    // only the check that calls the function comes off; the other one stays as it is
+    assertThat(steps.get(offCode).sql()).containsExactly("ALTER DOMAIN public.code DROP CONSTRAINT code_shape");
+    assertThat(steps.get(backCode).sql()).containsExactly(
+        "ALTER DOMAIN public.code ADD CONSTRAINT code_shape CHECK ((is_code(VALUE) = 1))");
+    assertThat(steps.get(offRank).sql()).containsExactly("ALTER DOMAIN public.rank DROP DEFAULT");
+    assertThat(steps.get(backRank).sql()).containsExactly("ALTER DOMAIN public.rank SET DEFAULT first_rank(0)");
+    assertThat(steps).allSatisfy(s -> assertThat(s.transactional()).as(s.description()).isTrue());
+    planner.apply(plan, pg.dataSource(db));
+    assertThat(query("SELECT id || ' ' || code || ' ' || rank FROM items ORDER BY id")).isEqualTo("1 ABC 5\n2 XYZ 1\n");
+    assertThat(query("SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint"
+        + " WHERE contypid = 'code'::regtype ORDER BY conname"))
+        .isEqualTo("code_shape CHECK ((is_code(VALUE) = 1))\ncode_short CHECK ((length(VALUE) < 10))\n");
+    assertThat(query("SELECT typdefault FROM pg_type WHERE oid = 'rank'::regtype")).isEqualTo("first_rank(0)\n");
+    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+      assertThatThrownBy(() -> s.execute("INSERT INTO items VALUES (3, 'abc', 1)"))
+          .hasMessageContaining("code_shape");
+      s.execute("INSERT INTO items (id, code) VALUES (4, 'DEF')");
+    }
+    assertThat(query("SELECT rank FROM items WHERE id = 4")).isEqualTo("1\n");
+  }
+
+  @Test
+  void aFunctionReCreatedUnderAGeneratedColumnIsRefusedAtPlanTime() throws Exception {
+    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+      s.execute("CREATE FUNCTION twice(n integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT n * 2 $$;"
+          + "CREATE TABLE parts (id integer PRIMARY KEY, qty integer, doubled integer GENERATED ALWAYS AS (twice(qty)) STORED);"
+          + "INSERT INTO parts VALUES (1, 4)");
+    }
+    String after = "CREATE FUNCTION twice(n integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT n::bigint * 2 $$;"
+        + "CREATE TABLE parts (id integer PRIMARY KEY, qty integer, doubled integer GENERATED ALWAYS AS (twice(qty)) STORED);";
+    assertThatThrownBy(() -> planner.plan(pg.dataSource(db), Desired.sql("after.sql", after)))
+        .isInstanceOfSatisfying(LockplaneException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED))
+        .hasMessageContaining("public.parts.doubled").hasMessageContaining("public.twice")
+        .hasMessageContaining("Split the change");
+    assertThat(query("SELECT doubled FROM parts")).isEqualTo("8\n");
   }
 }

@@ -59,6 +59,13 @@ final class CatalogDependencies {
           oldNeeds.removeIf(CatalogDependencies::computed);
         }
       }
+      if (i.op instanceof AlterDomain) {
+        // The domain's edges to functions are those of its checks and default, and OperationInfo
+        // takes them from the checks and default each side has: a check taken off around a
+        // re-created function must go before the function, and put back after it.
+        needs.removeIf(k -> k.startsWith("fn:"));
+        oldNeeds.removeIf(k -> k.startsWith("fn:"));
+      }
       // What an object used before and still uses after is needed in its new shape: ordering the
       // change both after and before the same other change would be a cycle.
       oldNeeds.removeAll(needs);

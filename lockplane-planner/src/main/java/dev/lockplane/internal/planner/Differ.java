@@ -1,5 +1,7 @@
 package dev.lockplane.internal.planner;
 
+import dev.lockplane.ErrorCode;
+import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.planner.Operation.*;
 import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.schema.Column;
@@ -142,6 +144,7 @@ public final class Differ {
     again.retainAll(to.routines().stream().map(r -> r.schema() + "." + r.name())
         .collect(java.util.stream.Collectors.toSet()));
     routineUsers = RoutineDependents.of(from.dependencies(), again);
+    DomainsOnRecreated.split(from, to, routineUsers, again, dropConstraints, dropTypes, createTypes);
     tables();
     if (!sqlite) {
       ReplacedKeys.foreignKeys(from, to, dropConstraints, dropIndexes, dropForeignKeys, addForeignKeys);
@@ -639,9 +642,24 @@ public final class Differ {
    * first (a step of its own, before the function goes) and gets it back by the usual comparison.
    */
   private Column withoutDefaultIfItCallsRecreated(Table before, Column oc) {
-    if (oc.defaultValue() == null || oc.generated() != null
+    if (oc.defaultValue() == null && oc.generated() == null
         || !routineUsers.contains("col:" + before.qualifiedName() + "." + oc.name())) {
       return oc;
+    }
+    if (oc.generated() != null) {
+      String key = "col:" + before.qualifiedName() + "." + oc.name();
+      String functions = from.dependencies().stream()
+          .filter(d -> d.object().equals(key) && d.dependsOn().startsWith("fn:")
+              && recreatedRoutines.contains(d.dependsOn().substring(3)))
+          .map(d -> d.dependsOn().substring(3)).distinct().sorted()
+          .collect(java.util.stream.Collectors.joining(", "));
+      // PostgreSQL cannot keep a generation expression while its function is away, and taking the
+      // column through DROP EXPRESSION and back would rewrite the table behind the user's back.
+      throw new LockplaneException(ErrorCode.UNSUPPORTED, "Cannot plan: the generated column "
+          + before.qualifiedName() + "." + oc.name() + " is computed by " + functions + ", which must be dropped and "
+          + "created again (its result type, a parameter name or a parameter default changes), and PostgreSQL "
+          + "cannot keep the column's expression meanwhile. Split the change: first make the column a plain "
+          + "column or compute it without the function, then change the function, then restore the column.");
     }
     Column bare = new Column(oc.name(), oc.type(), oc.notNull(), null, oc.identity(), oc.generated(),
         oc.collation(), oc.comment(), null, oc.identityOptions(), oc.virtual(), oc.notNullName());

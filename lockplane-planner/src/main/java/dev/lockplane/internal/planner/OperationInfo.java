@@ -74,6 +74,13 @@ public final class OperationInfo {
    * not on the search path), so that a domain or check is created after, and dropped before, them.
    * Names of built-in functions give keys that no operation provides.
    */
+  /** Adds the keys of the functions a domain's default calls. */
+  private static void defaultKeys(Set<String> into, dev.lockplane.schema.Domain d) {
+    if (d.defaultValue() != null) {
+      functionKeys(into, d.defaultValue(), d.schema());
+    }
+  }
+
   static void functionKeys(Set<String> into, String expression, String schema) {
     Matcher m = CALL.matcher(expression);
     while (m.find()) {
@@ -224,12 +231,14 @@ public final class OperationInfo {
       OperationInfo i = typeCreate(op, "create_domain", "Create domain ", o.domain().schema(), o.domain().name());
       i.needs.add(typeKey(o.domain().baseType()));
       o.domain().checks().forEach(c -> functionKeys(i.needs, c.expression(), o.domain().schema()));
+      defaultKeys(i.needs, o.domain());
       return i;
     }
     if (op instanceof DropDomain o) {
       OperationInfo i = typeDrop(op, "drop_domain", "Drop domain ", o.domain().schema(), o.domain().name());
       i.oldNeeds.add(typeKey(o.domain().baseType()));
       o.domain().checks().forEach(c -> functionKeys(i.oldNeeds, c.expression(), o.domain().schema()));
+      defaultKeys(i.oldNeeds, o.domain());
       return i;
     }
     if (op instanceof AlterDomain o) {
@@ -237,12 +246,14 @@ public final class OperationInfo {
       String n = d.schema() + "." + d.name();
       OperationInfo i = new OperationInfo(op, Kind.ALTER, "alter_domain", "Alter domain " + n + " ("
           + domainChanges(o.from(), d) + ")");
-      // Kept in place: what uses the domain stays, so only the functions its checks call order it:
+      // Kept in place: what uses the domain stays, so only the functions its checks and default call order it:
       // the new ones before, the old ones dropped after.
       i.provides.add("type:" + n);
       i.needs.add(typeKey(d.baseType()));
       d.checks().forEach(c -> functionKeys(i.needs, c.expression(), d.schema()));
       o.from().checks().forEach(c -> functionKeys(i.oldNeeds, c.expression(), d.schema()));
+      defaultKeys(i.needs, d);
+      defaultKeys(i.oldNeeds, o.from());
       return i.obj("type " + n);
     }
     if (op instanceof RetypeDomain o) {
