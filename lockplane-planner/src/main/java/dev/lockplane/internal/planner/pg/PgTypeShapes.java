@@ -9,6 +9,7 @@ import dev.lockplane.schema.Column;
 import dev.lockplane.schema.CompositeType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** PostgreSQL statements that change the shape of a type whose values columns store. */
 final class PgTypeShapes {
@@ -25,16 +26,10 @@ final class PgTypeShapes {
     String tmp = Identifiers.qualified(d.schema(), temporary);
     List<String> s = new ArrayList<>();
     s.add(PgSql.createDomain(d, tmp));
+    // Between string types the assignment cast fails on a value too long, where an explicit cast would cut it.
+    UnaryOperator<String> via = TypeChanges.bothStrings(o.from().baseType(), d.baseType()) ? null : dims -> d.baseType() + dims;
     for (ColumnUse u : o.uses()) {
-      Column c = u.column();
-      String col = Identifiers.quote(c.name());
-      String dims = dims(c.type());
-      String alter = "ALTER TABLE " + PgSql.name(u.table()) + " ";
-      s.add(alter + "ALTER COLUMN " + col + " DROP DEFAULT");
-      // Between string types the assignment cast fails on a value too long, where an explicit cast would cut it.
-      s.add(alter + "ALTER COLUMN " + col + " TYPE " + tmp + dims
-          + (TypeChanges.bothStrings(o.from().baseType(), d.baseType()) ? ""
-              : " USING " + col + "::" + d.baseType() + dims + "::" + tmp + dims));
+      convert(s, u, tmp, via);
     }
     s.add("DROP DOMAIN " + Identifiers.qualified(o.from().schema(), o.from().name()));
     s.add("ALTER DOMAIN " + tmp + " RENAME TO " + Identifiers.quote(d.name()));
@@ -87,18 +82,28 @@ final class PgTypeShapes {
     s.add("ALTER TYPE " + name + " RENAME TO " + Identifiers.quote(old));
     s.add(PgSql.createComposite(to));
     for (ColumnUse u : o.uses()) {
-      Column c = u.column();
-      String col = Identifiers.quote(c.name());
-      String dims = dims(c.type());
-      String alter = "ALTER TABLE " + PgSql.name(u.table()) + " ";
-      s.add(alter + "ALTER COLUMN " + col + " DROP DEFAULT");
-      s.add(alter + "ALTER COLUMN " + col + " TYPE " + name + dims + " USING " + col + "::text::" + name + dims);
-      if (c.defaultValue() != null) {
-        s.add(alter + "ALTER COLUMN " + col + " SET DEFAULT " + c.defaultValue());
+      convert(s, u, name, dims -> "text");
+      if (u.column().defaultValue() != null) {
+        s.add("ALTER TABLE " + PgSql.name(u.table()) + " ALTER COLUMN " + Identifiers.quote(u.column().name())
+            + " SET DEFAULT " + u.column().defaultValue());
       }
     }
     s.add("DROP TYPE " + Identifiers.qualified(to.schema(), old));
     return s;
+  }
+
+  /**
+   * Converts a column (keeping its array dimensions) to {@code type}: its default dropped first, as
+   * it has the old type; the values cast through the type {@code via} gives for the column's array
+   * dimensions, or by assignment when {@code via} is null.
+   */
+  private static void convert(List<String> s, ColumnUse u, String type, UnaryOperator<String> via) {
+    Column c = u.column();
+    String col = Identifiers.quote(c.name());
+    String dims = dims(c.type());
+    String alter = "ALTER TABLE " + PgSql.name(u.table()) + " ALTER COLUMN " + col;
+    s.add(alter + " DROP DEFAULT");
+    s.add(alter + " TYPE " + type + dims + (via == null ? "" : " USING " + col + "::" + via.apply(dims) + "::" + type + dims));
   }
 
   /** The array dimensions of a column type ("[]" per dimension), or "". */
