@@ -18,6 +18,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 
 /** What S3 failures look like: a missing bucket, wrong credentials, connections reset mid-upload. */
 class S3FailureTest {
@@ -93,8 +95,14 @@ class S3FailureTest {
       assertThat(direct.list("backups/")).allMatch(k -> k.matches("backups/r/data/00000[12]-[0-9a-f-]{36}"));
       assertThatThrownBy(() -> direct.open("backups/r/data/000001")).isInstanceOf(NoSuchFileException.class);
       assertThatThrownBy(() -> direct.open("backups/r/data/000002")).isInstanceOf(NoSuchFileException.class);
-      assertThat(inspector.listMultipartUploads(b -> b.bucket("failures").prefix("reset/")).uploads())
-          .as("the failed multipart upload was aborted").isEmpty();
+      // the failed multipart upload was aborted. When the abort races a part that s3proxy is still storing
+      // from a cut connection, s3proxy fails the abort halfway: it forgets the upload (a further abort is
+      // NoSuchUpload) but keeps listing it. Real S3 has no such state; any upload still listed here must be
+      // one the service already let go of, never one the library left behind.
+      for (MultipartUpload u : inspector.listMultipartUploads(b -> b.bucket("failures").prefix("reset/")).uploads()) {
+        assertThatThrownBy(() -> inspector.abortMultipartUpload(b -> b.bucket("failures").key(u.key()).uploadId(u.uploadId())))
+            .as("the failed multipart upload %s was aborted", u.uploadId()).isInstanceOf(NoSuchUploadException.class);
+      }
       // the key is free: the same object written again, once the network is back, is whole
       StorageContract.write(direct, "backups/r/data/000001", large);
       assertThat(StorageContract.read(direct, "backups/r/data/000001")).isEqualTo(large);

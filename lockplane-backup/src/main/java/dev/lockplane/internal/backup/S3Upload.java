@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * answer does not turn a successful write into an "object exists" error.
  */
 final class S3Upload extends OutputStream {
+  private static final int ABORT_ATTEMPTS = 3;
   private final S3ObjectStorage storage;
   private final String key;
   private final String fullKey;
@@ -159,16 +160,48 @@ final class S3Upload extends OutputStream {
     storage.ended(key, this);
   }
 
+  /**
+   * Aborts the multipart upload. S3 documents that a part still being stored when the abort arrives
+   * can survive it, so the upload is checked afterwards ({@code ListParts}) and aborted again while
+   * parts remain or the abort failed, a few times over about a second. If that does not succeed the
+   * upload stays invisible, and the bucket's lifecycle rule for incomplete uploads reclaims the parts.
+   */
   private void abortQuietly() {
     if (uploadId == null) {
       return;
     }
     String id = uploadId;
     uploadId = null;
+    for (int attempt = 1; attempt <= ABORT_ATTEMPTS; attempt++) {
+      if (abortedForGood(id)) {
+        return;
+      }
+      if (attempt < ABORT_ATTEMPTS) {
+        try {
+          Thread.sleep(100L << attempt);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** One abort and its check: whether the service no longer holds the upload or any of its parts. */
+  private boolean abortedForGood(String id) {
     try {
       storage.client().abortMultipartUpload(r -> r.bucket(storage.bucket()).key(fullKey).uploadId(id));
+    } catch (AwsServiceException e) {
+      return e.statusCode() == 404; // already gone
     } catch (SdkException e) {
-      // invisible either way; the bucket's lifecycle rule for incomplete uploads reclaims the parts
+      return false; // the network failed too
+    }
+    try {
+      return storage.client().listParts(r -> r.bucket(storage.bucket()).key(fullKey).uploadId(id)).parts().isEmpty();
+    } catch (AwsServiceException e) {
+      return e.statusCode() == 404 || e.statusCode() == 403; // gone, or not ours to look at: the abort was accepted
+    } catch (SdkException e) {
+      return true; // the abort was accepted; the check could not be made
     }
   }
 
