@@ -8,6 +8,7 @@ import static dev.lockplane.benchmarks.Stats.secs;
 import com.github.luben.zstd.Zstd;
 import dev.lockplane.backup.Backup;
 import dev.lockplane.backup.BackupRepository;
+import dev.lockplane.backup.BackupRequest;
 import dev.lockplane.backup.Keyset;
 import dev.lockplane.backup.VerifyDepth;
 import dev.lockplane.backup.VerifyReport;
@@ -53,17 +54,22 @@ public final class BackupBenchmark {
    * Runs the benchmark.
    *
    * @param args {@code --size-mb N} (default 1000), {@code --runs N} (default 3), {@code --work DIR}
-   *     (default a temp directory)
+   *     (default a temp directory), {@code --parallelism N} (Lockplane's threads; default the number of processors),
+   *     {@code --no-row-counts} (Lockplane's backups without row counts)
    */
   public static void main(String[] args) throws Exception {
     int sizeMb = 1000;
     int runs = 3;
     Path work = null;
+    int parallelism = Runtime.getRuntime().availableProcessors();
+    boolean countRows = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--size-mb" -> sizeMb = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
+        case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
+        case "--no-row-counts" -> countRows = false;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -87,7 +93,7 @@ public final class BackupBenchmark {
       List<String> basebackup = List.of("pg_basebackup", "-Fp", "-X", "stream", "-c", "fast", "-D", bbDir.toString());
 
       // warm the page cache and the JIT once, so that neither side pays for a cold first run
-      BackupRepository.at(repoDir).encryptWith(keys).open().backup().physical(pg).run();
+      BackupRepository.at(repoDir).encryptWith(keys).parallelism(parallelism).open().backup().physical(pg).run();
       BenchFiles.delete(repoDir);
       tool(pg, work, basebackup);
       BenchFiles.delete(bbDir);
@@ -97,6 +103,7 @@ public final class BackupBenchmark {
       double[] lp = new double[runs];
       long bbBytes = 0;
       Backup last = null;
+      String phases = "";
       BackupRepository repo = null;
       for (int i = 0; i < runs; i++) {
         for (int k = 0; k < 2; k++) {
@@ -106,14 +113,20 @@ public final class BackupBenchmark {
             bbBytes = BenchFiles.size(bbDir);
           } else {
             BenchFiles.deleteQuietly(repoDir);
-            repo = BackupRepository.at(repoDir).encryptWith(keys).open();
+            repo = BackupRepository.at(repoDir).encryptWith(keys).parallelism(parallelism).open();
             PipelineProfile.reset();
+            PhaseClock clock = new PhaseClock();
+            long cpu0 = processCpuNanos();
             t = System.nanoTime();
-            last = repo.backup().physical(pg).run();
+            BackupRequest request = repo.backup().physical(pg).progress(clock);
+            last = (countRows ? request : request.withoutRowCounts()).run();
             lp[i] = secs(t);
+            phases = clock.table() + String.format(Locale.ROOT, "| whole backup: this JVM's CPU seconds (all threads, GC and JIT too) | %.2f |%n",
+                (processCpuNanos() - cpu0) / 1e9);
           }
         }
       }
+      profiles.append("| backup (last run), phases | wall seconds |\n|---|---:|\n").append(phases).append('\n');
       profile(profiles, "backup (last run)");
       double bbSecs = median(bb);
       double lpSecs = median(lp);
@@ -248,5 +261,10 @@ public final class BackupBenchmark {
         return rs.getLong(1);
       }
     }
+  }
+
+  /** CPU time of this JVM so far, all threads. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 }

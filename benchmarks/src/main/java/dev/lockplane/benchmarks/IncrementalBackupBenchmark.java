@@ -73,24 +73,41 @@ public final class IncrementalBackupBenchmark {
       // warm the page cache and the JIT; the warm-up backup is not measured
       repo.backup().physical(pg).run();
 
+      PhaseClock clock = new PhaseClock();
       t = System.nanoTime();
-      Backup full = repo.backup().physical(pg).run();
+      Backup full = repo.backup().physical(pg).progress(clock).run();
       double fullSecs = secs(t);
-      rows.add(new Row("full physical backup", fullSecs, full.storedSize(), full.size(), ""));
+      rows.add(new Row("full physical backup", fullSecs, full.storedSize(), full.size(), clock.line()));
+      clock = new PhaseClock();
+      t = System.nanoTime();
+      Backup bare = repo.backup().physical(pg).withoutRowCounts().progress(clock).run();
+      double bareSecs = secs(t);
+      rows.add(new Row("full physical backup, without row counts", bareSecs, bare.storedSize(), bare.size(), clock.line()));
 
       change(pg, "UPDATE items SET qty = qty + 1, price = price + 0.01 WHERE id > " + (total - total / 100));
+      clock = new PhaseClock();
       t = System.nanoTime();
-      Backup recent = repo.backup().physical(pg).incrementalFrom(full.id()).run();
+      Backup recent = repo.backup().physical(pg).incrementalFrom(full.id()).progress(clock).run();
       double recentSecs = secs(t);
       rows.add(new Row("incremental, 1 % of rows changed (the most recent)", recentSecs, recent.storedSize(), recent.size(),
-          ratio(recentSecs, fullSecs, recent, full) + "; " + method(repo, recent)));
+          ratio(recentSecs, fullSecs, recent, full) + "; " + method(repo, recent) + "; " + clock.line()));
+
+      clock = new PhaseClock();
+      t = System.nanoTime();
+      Backup recentBare = repo.backup().physical(pg).incrementalFrom(bare.id()).withoutRowCounts().progress(clock).run();
+      double recentBareSecs = secs(t);
+      rows.add(new Row("the same incremental without row counts (on the full one without)", recentBareSecs,
+          recentBare.storedSize(), recentBare.size(), ratio(recentBareSecs, bareSecs, recentBare, bare) + "; "
+              + method(repo, recentBare) + "; " + clock.line()));
 
       change(pg, "UPDATE items SET qty = qty + 1 WHERE id % 100 = 7");
+      clock = new PhaseClock();
       t = System.nanoTime();
-      Backup scattered = repo.backup().physical(pg).incremental().run();
+      Backup scattered = repo.backup().physical(pg).incrementalFrom(recent.id()).progress(clock).run();
       double scatteredSecs = secs(t);
       rows.add(new Row("incremental on that, 1 % of rows changed (every 100th)", scatteredSecs, scattered.storedSize(),
-          scattered.size(), ratio(scatteredSecs, fullSecs, scattered, full) + "; " + method(repo, scattered)));
+          scattered.size(), ratio(scatteredSecs, fullSecs, scattered, full) + "; " + method(repo, scattered) + "; "
+              + clock.line()));
 
       long count;
       t = System.nanoTime();

@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param objects the number of data objects this backup itself stored
  * @param keyId the id of the key that encrypted it, or -1 when not encrypted
  * @param parent the backup this one depends on, or {@code null}
- * @param rowCounts rows per table ({@code database.schema.table}) at backup time
+ * @param rowCounts rows per table ({@code database.schema.table}) at backup time; {@code -1} for each table of a
+ *     backup taken {@link BackupRequest#withoutRowCounts() without row counts}
  * @param verifiedAt when it last passed a data or drill verification, or {@code null}
  * @param incremental whether it is an incremental physical backup, stored as changes to its
  *     {@link #parent} (and that one's chain) and restored through the whole chain

@@ -122,6 +122,23 @@ public final class TableRestore {
    * @return one entry per table with writes, sorted by table
    */
   public static List<Written> writtenSince(Connection backup, Connection live) {
+    return writtenSince(backup, live, Map.of());
+  }
+
+  /**
+   * Counts the rows written since the backup like {@link #writtenSince(Connection, Connection)}, with
+   * the columns whose type a migration changed compared after the same conversion: the backup's value
+   * is converted to the live column's type by the backup's server ({@code CAST(c AS type)}, the cast
+   * the planner writes), so that a row the migration only converted does not count as written. A
+   * table whose conversion the backup's server cannot make (a type the migration created) is compared
+   * without those columns.
+   *
+   * @param backup a connection to the backup's restored copy
+   * @param live a connection to the live database
+   * @param conversions table (as {@code schema.table}) → column → the live column's SQL type
+   * @return one entry per table with writes, sorted by table
+   */
+  public static List<Written> writtenSince(Connection backup, Connection live, Map<String, Map<String, String>> conversions) {
     try {
       List<Written> out = new ArrayList<>();
       for (String table : tables(backup)) {
@@ -132,7 +149,18 @@ public final class TableRestore {
         }
         List<String> common = b.columns().keySet().stream().filter(l.columns()::containsKey)
             .filter(c -> !b.key().contains(c)).toList();
-        Map<Key, List<Object>> before = TableRows.read(backup, b, common);
+        Map<String, String> casts = conversions.getOrDefault(table, Map.of());
+        Map<Key, List<Object>> converted;
+        try {
+          converted = TableRows.read(backup, b, common, casts);
+        } catch (SQLException e) {
+          if (casts.isEmpty()) {
+            throw e;
+          }
+          common = common.stream().filter(c -> !casts.containsKey(c)).toList();
+          converted = TableRows.read(backup, b, common);
+        }
+        Map<Key, List<Object>> before = converted;
         Map<Key, List<Object>> now = TableRows.read(live, l, common);
         long inserted = now.keySet().stream().filter(k -> !before.containsKey(k)).count();
         long deleted = before.keySet().stream().filter(k -> !now.containsKey(k)).count();

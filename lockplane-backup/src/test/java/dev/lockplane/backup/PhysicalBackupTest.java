@@ -107,6 +107,31 @@ class PhysicalBackupTest {
     assertThat(csv.toString()).startsWith("id,name,balance\n1,\"user 1 'q', \"\"x\"\"\",1.50\n");
   }
 
+  /**
+   * A physical backup taken without row counts: every table recorded with its columns and -1 rows; a
+   * drill and compare check tables and columns only; a logical backup refuses the option.
+   */
+  @Test
+  void aBackupWithoutRowCountsChecksTablesAndColumnsOnly() throws Exception {
+    LocalPostgres pg = SharedPostgres.get();
+    TestData.createPostgres(pg, "phys_nocount", 200);
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo-nocount")).unencrypted().open();
+    Backup b = repo.backup().physical(pg).withoutRowCounts().run();
+    assertThat(b.rowCounts()).containsEntry("phys_nocount.public.accounts", -1L).containsEntry("phys_nocount.audit.events", -1L)
+        .allSatisfy((table, rows) -> assertThat(rows).isEqualTo(-1L));
+    assertThat(repo.verify(b.id(), VerifyDepth.DRILL).problems()).isEmpty();
+    try (Connection c = pg.connect("phys_nocount"); Statement s = c.createStatement()) {
+      s.execute("DELETE FROM audit.events WHERE id <= 10");
+      assertThat(repo.compare(b.id(), c, "phys_nocount").same()).as("row counts are not compared").isTrue();
+      s.execute("ALTER TABLE accounts ADD COLUMN email text");
+      assertThat(repo.compare(b.id(), c, "phys_nocount").columnChanges())
+          .extracting(CompareReport.ColumnDifference::table).containsExactly("public.accounts");
+    }
+    assertThatThrownBy(() -> repo.backup().logical(pg, "phys_nocount").withoutRowCounts().run())
+        .hasMessageContaining("withoutRowCounts() applies to physical backups");
+    assertThat(repo.list()).extracting(Backup::id).containsExactly(b.id());
+  }
+
   @Test
   void restoreToANonEmptyDirectoryIsRefusedUnlessAllowed() throws Exception {
     LocalPostgres pg = SharedPostgres.get();

@@ -37,6 +37,10 @@ final class BackupCreateCommand extends BaseCommand {
       + "summarize_wal = on changed relation files store their changed blocks.")
   boolean incremental;
 
+  @Option(names = "--no-row-counts", description = "With --physical: do not count each table's rows (a scan of every "
+      + "table; drills and compare then check tables and columns only).")
+  boolean noRowCounts;
+
   @Option(names = "--parent", paramLabel = "ID", description = "With --incremental: the backup to build on (default: the latest "
       + "physical backup of the same cluster).")
   String parent;
@@ -93,6 +97,9 @@ final class BackupCreateCommand extends BaseCommand {
     if (incremental && !physical) {
       throw usage("--incremental goes with --physical");
     }
+    if (noRowCounts && !physical) {
+      throw usage("--no-row-counts goes with --physical");
+    }
     BackupRepository.Builder b = repository.builder(cli, spec, false, true);
     if (compression != null) {
       b.compression(switch (compression.toLowerCase(Locale.ROOT)) {
@@ -118,6 +125,9 @@ final class BackupCreateCommand extends BaseCommand {
       } else {
         r.incremental();
       }
+    }
+    if (noRowCounts) {
+      r.withoutRowCounts();
     }
     r.progress(new BackupProgress(reporter()));
     Backup backup;

@@ -57,7 +57,7 @@ final class BackupShowCommand extends BaseCommand {
     }
     out.println("tables:");
     b.rowCounts().entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .forEach(e -> out.println("  " + e.getKey() + " " + e.getValue() + " rows"));
+        .forEach(e -> out.println("  " + e.getKey() + (e.getValue() < 0 ? " (rows not counted)" : " " + e.getValue() + " rows")));
     schemaState(repo, b, out);
     return Main.OK;
   }

@@ -80,7 +80,7 @@ final class PostgresRollbackViaBackup {
       List<TableRestore.Written> written;
       try (Connection before = copy.server().connect(database); Connection live = target.dataSource().getConnection()) {
         losses = losses(before, live, renames);
-        written = TableRestore.writtenSince(before, live);
+        written = TableRestore.writtenSince(before, live, conversions(before, live));
       }
       report(entry, plan, b, losses, written);
       if (restore == null) {
@@ -339,6 +339,25 @@ final class PostgresRollbackViaBackup {
   }
 
   /** Table → column → type (as {@code format_type} prints it), columns in their table's order. */
+  /**
+   * The columns whose type the migration changed, table → column → live type: rows the migration only
+   * converted are compared after the same conversion, not counted as written since.
+   */
+  private static Map<String, Map<String, String>> conversions(Connection before, Connection live) throws SQLException {
+    Map<String, Map<String, String>> now = columns(live);
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    columns(before).forEach((table, cols) -> {
+      Map<String, String> liveCols = now.getOrDefault(table, Map.of());
+      cols.forEach((column, type) -> {
+        String liveType = liveCols.get(column);
+        if (liveType != null && !liveType.equals(type)) {
+          out.computeIfAbsent(table, k -> new TreeMap<>()).put(column, liveType);
+        }
+      });
+    });
+    return out;
+  }
+
   private static Map<String, Map<String, String>> columns(Connection c) throws SQLException {
     Map<String, Map<String, String>> out = new TreeMap<>();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n.nspname || '.' || t.relname, "

@@ -48,7 +48,7 @@ public final class Comparer {
         onlyBackup.add(t);
         continue;
       }
-      if (a.rows() != b.rows()) {
+      if (a.counted() && a.rows() != b.rows()) {
         counts.add(new CompareReport.RowCountDifference(t, a.rows(), b.rows()));
       }
       if (!a.columns().equals(b.columns())) {

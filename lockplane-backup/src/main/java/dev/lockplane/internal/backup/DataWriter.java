@@ -57,7 +57,8 @@ public final class DataWriter implements AutoCloseable {
    */
   public DataWriter(BackupStorage storage, ObjectCodec codec, String backupId, long partSize, int parallelism,
       ProgressTracker progress) {
-    this.storage = storage;
+    // a backup's many objects are flushed to disk in the background and all at once before its manifest
+    this.storage = storage instanceof LocalDirectoryStorage local ? local.deferred() : storage;
     this.codec = codec;
     this.backupId = backupId;
     this.partSize = partSize;
@@ -249,6 +250,18 @@ public final class DataWriter implements AutoCloseable {
           modes.getOrDefault(e.getKey(), Manifest.modeText(Manifest.DEFAULT_MODE))));
     }
     return files;
+  }
+
+  /**
+   * Makes every object written so far durable (a local directory's files and directories flushed to
+   * disk; an object store's objects are durable when written). Call before the manifest is written.
+   *
+   * @throws IOException when the storage cannot flush
+   */
+  public void flush() throws IOException {
+    if (storage instanceof LocalDirectoryStorage.Deferred deferred) {
+      deferred.flush();
+    }
   }
 
   /** Finds the object an earlier backup stored for the same bytes of a file. */

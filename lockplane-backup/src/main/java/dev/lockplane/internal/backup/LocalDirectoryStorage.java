@@ -13,17 +13,31 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.Set;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
  * Objects as files under a directory; a key's slashes become subdirectories. Files are created
  * with mode 0600 and directories with 0700 (passed at creation, so no moment exists with wider
  * permissions): a backup holds the data of the database it copies, whatever the process umask.
+ *
+ * <p>An object is durable when its stream's {@code close} returns, as an object store acknowledges
+ * a write only once it is stored: the file's data is flushed to disk ({@code fdatasync}), then the
+ * directory holding its name, and every directory created for it in its parent. Without that, a
+ * power failure after a backup reported success could lose objects its manifest names, and a WAL
+ * segment acknowledged to {@code archive_command} could be lost after PostgreSQL recycled it.
  */
 public final class LocalDirectoryStorage implements BackupStorage {
   /** Mode of every directory the storage creates. */
@@ -31,6 +45,9 @@ public final class LocalDirectoryStorage implements BackupStorage {
   /** Mode of every object file. */
   public static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
   private final Path root;
+  /** Threads that flush deferred objects: a flush mostly waits for the disk. */
+  private static final int FLUSH_THREADS = 2;
+  private ExecutorService flusher;
 
   /**
    * Creates the storage.
@@ -66,6 +83,40 @@ public final class LocalDirectoryStorage implements BackupStorage {
     }
   }
 
+  /**
+   * Creates a directory and its missing parents like {@link #createPrivateDirectories}, and makes
+   * each new directory's name durable in its parent.
+   */
+  private static void createDurableDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    List<Path> missing = new ArrayList<>();
+    for (Path d = dir; d != null && !Files.isDirectory(d); d = d.getParent()) {
+      missing.add(d);
+    }
+    createPrivateDirectories(dir);
+    for (Path d : missing) {
+      syncDirectory(d.getParent());
+    }
+  }
+
+  /** Flushes a directory's entries to disk; where the platform cannot, the files' own flush is all there is. */
+  static void syncDirectory(Path dir) throws IOException {
+    if (dir == null) {
+      return;
+    }
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (NoSuchFileException e) {
+      // removed meanwhile by a delete that tidied empty directories: nothing left to make durable
+    } catch (IOException e) {
+      if (!System.getProperty("os.name", "").startsWith("Windows")) {
+        throw e; // Windows cannot open a directory as a file; elsewhere a failure here is real
+      }
+    }
+  }
+
   private static boolean posix(Path p) {
     return p.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
@@ -80,20 +131,181 @@ public final class LocalDirectoryStorage implements BackupStorage {
 
   @Override
   public OutputStream create(String key) throws IOException {
+    return create(key, null);
+  }
+
+  private OutputStream create(String key, Deferred deferred) throws IOException {
     Path p = path(key);
     Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     for (int attempt = 1; ; attempt++) {
-      createPrivateDirectories(p.getParent());
+      createDurableDirectories(p.getParent());
       try {
-        return Channels.newOutputStream(posix(p)
-            ? Files.newByteChannel(p, options, PosixFilePermissions.asFileAttribute(FILE_MODE))
-            : Files.newByteChannel(p, options));
+        return new DurableFile(p, posix(p)
+            ? FileChannel.open(p, options, PosixFilePermissions.asFileAttribute(FILE_MODE))
+            : FileChannel.open(p, options), deferred);
       } catch (NoSuchFileException e) {
         // a concurrent delete tidied the empty parent away between the two calls: create it again
         if (attempt >= 3) {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * An object's file being written: {@code close} makes it durable, unless it was deleted first
+   * (abandoned); or, for a {@link Deferred} view, hands that to the view's background flush.
+   */
+  private static final class DurableFile extends OutputStream {
+    private final Path path;
+    private final FileChannel channel;
+    private final Deferred deferred;
+    private boolean closed;
+
+    DurableFile(Path path, FileChannel channel, Deferred deferred) {
+      this.path = path;
+      this.channel = channel;
+      this.deferred = deferred;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+      while (buf.hasRemaining()) {
+        channel.write(buf);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (deferred != null) {
+        deferred.flushLater(path, channel);
+        return;
+      }
+      boolean kept = Files.exists(path);
+      try (channel) {
+        if (kept) {
+          channel.force(false);
+        }
+      }
+      if (kept) {
+        syncDirectory(path.getParent());
+      }
+    }
+  }
+
+  /**
+   * Returns a view of this storage whose objects become durable at {@link Deferred#flush()} rather
+   * than when each is closed: the many objects of one backup are flushed to disk in the background
+   * while the next ones are compressed, and the backup flushes them all before it writes its manifest.
+   */
+  public Deferred deferred() {
+    return new Deferred();
+  }
+
+  private ExecutorService flusher() {
+    synchronized (this) {
+      if (flusher == null) {
+        flusher = Executors.newFixedThreadPool(FLUSH_THREADS, r -> {
+          Thread t = new Thread(r, "lockplane-backup-flush");
+          t.setDaemon(true);
+          return t;
+        });
+      }
+      return flusher;
+    }
+  }
+
+  /** A view of the storage with deferred durability; see {@link #deferred()}. Thread-safe. */
+  public final class Deferred implements BackupStorage {
+    private final Queue<Future<?>> pending = new ConcurrentLinkedQueue<>();
+    private final Set<Path> directories = ConcurrentHashMap.newKeySet();
+
+    private Deferred() {}
+
+    void flushLater(Path path, FileChannel channel) {
+      directories.add(path.getParent());
+      pending.add(flusher().submit(() -> {
+        try (channel) {
+          if (Files.exists(path)) {
+            channel.force(false);
+          }
+        }
+        return null;
+      }));
+    }
+
+    /**
+     * Makes every object this view wrote durable: waits for their files' flushes, then flushes the
+     * directories holding them.
+     *
+     * @throws IOException when a flush failed (the objects may not survive a power failure)
+     */
+    public void flush() throws IOException {
+      IOException failure = null;
+      for (Future<?> f; (f = pending.poll()) != null; ) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while flushing backup objects to disk");
+        } catch (ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      for (Path dir : directories) {
+        syncDirectory(dir);
+      }
+      directories.clear();
+    }
+
+    @Override
+    public OutputStream create(String key) throws IOException {
+      return LocalDirectoryStorage.this.create(key, this);
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+      return LocalDirectoryStorage.this.open(key);
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+      return LocalDirectoryStorage.this.size(key);
+    }
+
+    @Override
+    public List<String> list(String prefix) throws IOException {
+      return LocalDirectoryStorage.this.list(prefix);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+      LocalDirectoryStorage.this.delete(key);
+    }
+
+    @Override
+    public String describe() {
+      return LocalDirectoryStorage.this.describe();
+    }
+
+    @Override
+    public void close() {
+      // the view owns nothing; the storage it belongs to is closed by its owner
     }
   }
 
@@ -160,5 +372,16 @@ public final class LocalDirectoryStorage implements BackupStorage {
   @Override
   public String describe() {
     return "directory " + root;
+  }
+
+  /** Stops the flush threads once their work is done; a later deferred write starts them again. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (flusher != null) {
+        flusher.shutdown();
+        flusher = null;
+      }
+    }
   }
 }

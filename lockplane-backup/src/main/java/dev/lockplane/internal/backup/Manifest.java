@@ -173,7 +173,15 @@ public record Manifest(
    * @param rows the exact row count
    * @param columns {@code name type} for each column, in column order
    */
-  public record TableInfo(long rows, List<String> columns) {}
+  public record TableInfo(long rows, List<String> columns) {
+    /** The row count of a table whose rows were not counted (a backup taken without row counts). */
+    public static final long NOT_COUNTED = -1;
+
+    /** Whether the rows were counted. */
+    public boolean counted() {
+      return rows != NOT_COUNTED;
+    }
+  }
 
   /** Returns the total plaintext size. */
   public long size() {

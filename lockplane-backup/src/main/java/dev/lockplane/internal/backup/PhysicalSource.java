@@ -25,6 +25,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * A physical backup of a cluster whose data directory this JVM can read: {@code pg_backup_start},
@@ -73,6 +75,22 @@ public final class PhysicalSource {
    */
   public static Result run(LocalPostgres pg, String backupId, DataWriter writer, ProgressTracker progress,
       IncrementalFiles incremental) {
+    return run(pg, backupId, writer, progress, incremental, true);
+  }
+
+  /**
+   * Runs a full or an incremental backup, with or without counting each table's rows.
+   *
+   * @param pg the server
+   * @param backupId the backup id, used as the label
+   * @param writer the data writer
+   * @param progress the progress tracker
+   * @param incremental decides what an incremental stores, or {@code null} for a full backup
+   * @param countRows whether to count every table's rows (recorded for drills and compare)
+   * @return the recorded facts
+   */
+  public static Result run(LocalPostgres pg, String backupId, DataWriter writer, ProgressTracker progress,
+      IncrementalFiles incremental, boolean countRows) {
     Path dataDir = pg.dataDirectory();
     try (Connection c = pg.connect("postgres")) {
       c.setAutoCommit(true);
@@ -118,20 +136,32 @@ public final class PhysicalSource {
           total += sizeOrZero(f);
         }
         progress.phase(Progress.Phase.COPYING, total, files.size());
-        for (Path f : files) {
-          if (incremental != null) {
-            incremental.add(rel(dataDir, f), f, sizeOrZero(f));
-          } else {
-            writer.addFile(rel(dataDir, f), f, sizeOrZero(f), true);
+        // the row counts scan every table: on the server, beside the copy rather than after it
+        FutureTask<Map<String, Manifest.TableInfo>> counting = new FutureTask<>(() -> {
+          Map<String, Manifest.TableInfo> counted = new TreeMap<>();
+          for (String db : databases) {
+            try (Connection dc = pg.connect(db)) {
+              counted.putAll(TableStats.postgres(dc, db, countRows));
+            }
           }
-        }
-        writer.awaitAll();
-
-        Map<String, Manifest.TableInfo> tables = new TreeMap<>();
-        for (String db : databases) {
-          try (Connection dc = pg.connect(db)) {
-            tables.putAll(TableStats.postgres(dc, db));
+          return counted;
+        });
+        Thread counter = new Thread(counting, "lockplane-backup-row-counts");
+        counter.setDaemon(true);
+        counter.start();
+        Map<String, Manifest.TableInfo> tables;
+        try {
+          for (Path f : files) {
+            if (incremental != null) {
+              incremental.add(rel(dataDir, f), f, sizeOrZero(f));
+            } else {
+              writer.addFile(rel(dataDir, f), f, sizeOrZero(f), true);
+            }
           }
+          writer.awaitAll();
+          tables = rowCounts(counting);
+        } finally {
+          counting.cancel(true);
         }
 
         String stopLsn;
@@ -189,6 +219,25 @@ public final class PhysicalSource {
     } catch (IOException e) {
       throw new BackupException(DataWriter.isDiskFull(e) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR,
           "Physical backup " + backupId + " cannot read " + dataDir + ": " + Redaction.text(e), backupId, null, Redaction.cause(e));
+    }
+  }
+
+  /** Waits for the row counts read beside the copy, and rethrows what reading them threw. */
+  private static Map<String, Manifest.TableInfo> rowCounts(FutureTask<Map<String, Manifest.TableInfo>> counting)
+      throws SQLException {
+    try {
+      return counting.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while counting rows", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException se) {
+        throw se;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new SQLException("counting rows failed: " + e.getCause(), e.getCause());
     }
   }
 

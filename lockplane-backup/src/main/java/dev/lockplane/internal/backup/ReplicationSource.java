@@ -72,6 +72,23 @@ public final class ReplicationSource {
    */
   public static PhysicalSource.Result run(String url, String user, String password, String backupId, DataWriter writer,
       ProgressTracker progress) {
+    return run(url, user, password, backupId, writer, progress, true);
+  }
+
+  /**
+   * Runs the backup, with or without counting each table's rows.
+   *
+   * @param url the server's URL
+   * @param user the role, or {@code null} for the URL's
+   * @param password the password, or {@code null}
+   * @param backupId the backup id
+   * @param writer the data writer
+   * @param progress the progress tracker
+   * @param countRows whether to count every table's rows (recorded for drills and compare)
+   * @return the recorded facts
+   */
+  public static PhysicalSource.Result run(String url, String user, String password, String backupId, DataWriter writer,
+      ProgressTracker progress, boolean countRows) {
     Address where = address(url);
     String role = user != null ? user : JdbcUrls.userOf(url);
     String secret = password != null ? password : JdbcUrls.passwordOf(url);
@@ -208,7 +225,7 @@ public final class ReplicationSource {
     }
     List<String> databases = new ArrayList<>();
     Map<String, Manifest.TableInfo> tables = new TreeMap<>();
-    statistics(jdbc, role, secret, databases, tables);
+    statistics(jdbc, role, secret, databases, tables, countRows);
     java.util.Collections.sort(dirs);
     return new PhysicalSource.Result(version, major, sysid, databases, startLsn, stopLsn, timeline, dirs, tables);
   }
@@ -218,7 +235,7 @@ public final class ReplicationSource {
    * may log in; a replication-only role leaves both empty, which restores need not know.
    */
   private static void statistics(String jdbc, String role, String secret, List<String> databases,
-      Map<String, Manifest.TableInfo> tables) {
+      Map<String, Manifest.TableInfo> tables, boolean countRows) {
     Properties props = new Properties();
     if (role != null) {
       props.setProperty("user", role);
@@ -236,7 +253,7 @@ public final class ReplicationSource {
     }
     for (String db : databases) {
       try (Connection dc = DriverManager.getConnection(JdbcUrls.withDatabase(jdbc, db), props)) {
-        tables.putAll(TableStats.postgres(dc, db));
+        tables.putAll(TableStats.postgres(dc, db, countRows));
       } catch (SQLException e) {
         // no access to this database's tables: its row counts stay unknown
       }

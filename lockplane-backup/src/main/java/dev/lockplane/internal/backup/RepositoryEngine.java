@@ -189,6 +189,14 @@ public final class RepositoryEngine {
         writer.abort();
         throw Redaction.safe(e, id);
       }
+      try {
+        writer.flush();
+      } catch (IOException e) {
+        writer.abort();
+        throw new BackupException(DataWriter.isDiskFull(e) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR,
+            "Backup " + id + " could not flush its objects to disk in " + storage.describe() + ": " + Redaction.text(e)
+                + ". The partial backup was removed; check the disk and retry.", id, null, Redaction.cause(e));
+      }
       Manifest.IncrementalInfo incremental = f.incremental() == null ? null : f.incremental().info();
       Manifest m = new Manifest(incremental == null ? Manifest.FORMAT_VERSION : Manifest.INCREMENTAL_FORMAT_VERSION, id,
           f.kind().name().toLowerCase(java.util.Locale.ROOT), f.engine(),

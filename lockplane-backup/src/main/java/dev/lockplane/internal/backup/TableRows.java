@@ -103,14 +103,31 @@ public final class TableRows {
    * @throws SQLException when the query fails
    */
   public static Map<Key, List<Object>> read(Connection c, Shape shape, List<String> columns) throws SQLException {
+    return read(c, shape, columns, Map.of());
+  }
+
+  /**
+   * Reads rows like {@link #read(Connection, Shape, List)}, some columns converted on the way: each
+   * column named in {@code casts} is read as {@code CAST(column AS type)}, evaluated by the server.
+   *
+   * @param c the connection
+   * @param shape the table's shape (with a primary key)
+   * @param columns the columns to read
+   * @param casts column → the SQL type to read it as
+   * @return the rows, sorted by key
+   * @throws SQLException when the query fails (a conversion the server cannot make, too)
+   */
+  public static Map<Key, List<Object>> read(Connection c, Shape shape, List<String> columns, Map<String, String> casts)
+      throws SQLException {
     if (shape.key().isEmpty()) {
       throw new LockplaneException(ErrorCode.UNSUPPORTED, "Table " + shape.table() + " has no primary key: its rows "
           + "cannot be matched between the backup and the live database. Restore the backup into a clone instead.");
     }
     List<String> all = new ArrayList<>(shape.key());
     all.addAll(columns);
-    String sql = "SELECT " + String.join(", ", all.stream().map(Identifiers::quote).toList()) + " FROM "
-        + sqlName(shape.table());
+    String sql = "SELECT " + String.join(", ", all.stream().map(col -> casts.containsKey(col)
+        ? "CAST(" + Identifiers.quote(col) + " AS " + casts.get(col) + ")" : Identifiers.quote(col)).toList())
+        + " FROM " + sqlName(shape.table());
     Map<Key, List<Object>> out = new TreeMap<>();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {

@@ -23,6 +23,21 @@ public final class TableStats {
    * @throws SQLException when a query fails
    */
   public static Map<String, Manifest.TableInfo> postgres(Connection c, String database) throws SQLException {
+    return postgres(c, database, true);
+  }
+
+  /**
+   * Reads every ordinary user table of a PostgreSQL database, with or without counting its rows.
+   *
+   * @param c a connection to the database
+   * @param database the database name, used as the key prefix
+   * @param countRows whether to count each table's rows ({@code count(*)}, a scan of every table);
+   *     when not, {@link Manifest.TableInfo#NOT_COUNTED} stands for the count
+   * @return {@code database.schema.table} → info, sorted
+   * @throws SQLException when a query fails
+   */
+  public static Map<String, Manifest.TableInfo> postgres(Connection c, String database, boolean countRows)
+      throws SQLException {
     Map<String, List<String>> columns = new TreeMap<>();
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(
@@ -40,11 +55,13 @@ public final class TableStats {
     Map<String, Manifest.TableInfo> out = new TreeMap<>();
     for (Map.Entry<String, List<String>> e : columns.entrySet()) {
       String[] st = e.getKey().split("\u0000", 2);
-      long rows;
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*) FROM " + Identifiers.quote(st[0]) + "." + Identifiers.quote(st[1]))) {
-        rs.next();
-        rows = rs.getLong(1);
+      long rows = Manifest.TableInfo.NOT_COUNTED;
+      if (countRows) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+            "SELECT count(*) FROM " + Identifiers.quote(st[0]) + "." + Identifiers.quote(st[1]))) {
+          rs.next();
+          rows = rs.getLong(1);
+        }
       }
       out.put(database + "." + st[0] + "." + st[1], new Manifest.TableInfo(rows, List.copyOf(e.getValue())));
     }
