@@ -9,7 +9,10 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code backup create --physical --incremental [--parent ID]}, and the chain in {@code list} and {@code show}. */
+/**
+ * {@code backup create --physical --incremental [--parent ID]}, and the chain in {@code list} and {@code show};
+ * {@code --no-row-counts}.
+ */
 class BackupIncrementalCommandTest {
   @TempDir Path tmp;
 
@@ -47,5 +50,17 @@ class BackupIncrementalCommandTest {
     assertThat(show).contains("type:      incremental", "parent:    " + fullId, "chain:     " + incId, "<- " + fullId + " (full, stores");
     assertThat(BackupCommandTest.run("show", "--repo", repo, "--format", "json", incId).out())
         .contains("\"incremental\"", "\"chain\" : [ \"" + fullId + "\" ]");
+    assertThat(show).contains("postgres.public.t 1000 rows");
+
+    // without row counts: the tables are listed as not counted
+    BackupCommandTest.Run bare = BackupCommandTest.run("create", "--repo", repo, "--unencrypted", "--physical", "--pgdata",
+        data.toString(), "--incremental", "--no-row-counts");
+    assertThat(bare.code()).as(bare.err()).isZero();
+    assertThat(BackupCommandTest.run("show", "--repo", repo, bare.out().trim()).out())
+        .contains("postgres.public.t (rows not counted)").doesNotContain("postgres.public.t 1000 rows");
+    BackupCommandTest.Run misplaced = BackupCommandTest.run("create", "--repo", repo, "--unencrypted", "--sqlite",
+        tmp.resolve("x.db").toString(), "--no-row-counts");
+    assertThat(misplaced.code()).isNotZero();
+    assertThat(misplaced.err()).contains("--no-row-counts goes with --physical");
   }
 }
