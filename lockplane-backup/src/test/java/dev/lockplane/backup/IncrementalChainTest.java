@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lockplane.postgres.LocalPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,59 @@ class IncrementalChainTest {
   void fileLevelChainOnPostgres15() throws Exception {
     try (LocalPostgres pg = LocalPostgres.builder().version(15).start()) {
       chainOfFive(pg, "file");
+    }
+  }
+
+  /**
+   * An incremental backup takes its parent's row count for a table the WAL summaries show untouched
+   * and counts the one written to: the server's scan counters show which tables were scanned.
+   */
+  @Test
+  void anIncrementalCountsOnlyTheTablesWrittenTo() throws Exception {
+    try (LocalPostgres pg = LocalPostgres.builder().version(18).setting("summarize_wal", "on").start()) {
+      try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+        s.execute("CREATE DATABASE counts");
+      }
+      try (Connection c = pg.connect("counts"); Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE still AS SELECT g AS id FROM generate_series(1, 5000) g");
+        s.execute("CREATE TABLE moving AS SELECT g AS id FROM generate_series(1, 5000) g");
+        // hint bits set now: the full backup's count would otherwise set them, a change the summaries see
+        s.execute("VACUUM (FREEZE, ANALYZE)");
+      }
+      BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
+      Backup full = repo.backup().physical(pg).run();
+      assertThat(full.rowCounts()).containsEntry("counts.public.still", 5000L);
+      long[] before = awaitScans(pg, 1, 1); // the full backup counted both
+      try (Connection c = pg.connect("counts"); Statement s = c.createStatement()) {
+        s.execute("INSERT INTO moving SELECT g FROM generate_series(5001, 5010) g");
+      }
+      Backup inc = repo.backup().physical(pg).incremental().run();
+      assertThat(inc.rowCounts()).containsEntry("counts.public.still", 5000L).containsEntry("counts.public.moving", 5010L);
+      long[] after = awaitScans(pg, before[0], before[1] + 1);
+      assertThat(after[1]).as("moving was counted again").isGreaterThan(before[1]);
+      assertThat(after[0]).as("still was not scanned: its count is the parent's").isEqualTo(before[0]);
+      assertThat(repo.verify(inc.id(), VerifyDepth.DRILL).problems()).isEmpty();
+    }
+  }
+
+  /**
+   * The sequential scans of {@code still} and {@code moving}, once they reach at least the numbers
+   * given (backends report their counters when they end), or after 20 seconds.
+   */
+  private static long[] awaitScans(LocalPostgres pg, long still, long moving) throws Exception {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (true) {
+      long[] now = new long[2];
+      try (Connection c = pg.connect("counts"); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT relname, seq_scan FROM pg_stat_user_tables")) {
+        while (rs.next()) {
+          now[rs.getString(1).equals("still") ? 0 : 1] = rs.getLong(2);
+        }
+      }
+      if (now[0] >= still && now[1] >= moving || System.nanoTime() > deadline) {
+        return now;
+      }
+      Thread.sleep(100);
     }
   }
 

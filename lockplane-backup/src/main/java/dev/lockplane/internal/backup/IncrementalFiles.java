@@ -161,6 +161,29 @@ public final class IncrementalFiles {
     return true;
   }
 
+  /**
+   * The parent's row count of a table whose heap no write touched between the parent's start and
+   * this backup's start, as the WAL summaries show; {@code null} to count it. Only at block level:
+   * without summaries nothing says the table is unchanged. A table rewritten or created since has a
+   * file the summaries name (new blocks, or its creation), so it is counted again. Like every
+   * recorded count, it is exact when no transaction was writing to the table while the parent ran.
+   *
+   * @param table {@code database.schema.table}
+   * @param file where its heap is stored now
+   * @return the parent's count, or {@code null}
+   */
+  public Long unchangedCount(String table, TableStats.RelationFile file) {
+    if (changes == null || file == null || file.relfilenode() == 0) {
+      return null;
+    }
+    Manifest.TableInfo before = parent.tables().get(table);
+    if (before == null || !before.counted()
+        || changes.forks().containsKey(new WalSummaries.Fork(file.tablespace(), file.database(), file.relfilenode(), 0))) {
+      return null;
+    }
+    return before.rows();
+  }
+
   /** Finds, for a part of a file, the parent's object holding the same bytes at the same offset. */
   private static DataWriter.PartReuse reuse(Manifest.FileEntry before) {
     Map<Long, StoredObject> byOffset = new HashMap<>();

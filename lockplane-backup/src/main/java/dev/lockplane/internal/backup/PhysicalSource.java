@@ -136,12 +136,13 @@ public final class PhysicalSource {
           total += sizeOrZero(f);
         }
         progress.phase(Progress.Phase.COPYING, total, files.size());
-        // the row counts scan every table: on the server, beside the copy rather than after it
+        // the row counts scan every table: on the server, beside the copy rather than after it; an
+        // incremental takes its parent's count for a table the WAL summaries show untouched
         FutureTask<Map<String, Manifest.TableInfo>> counting = new FutureTask<>(() -> {
           Map<String, Manifest.TableInfo> counted = new TreeMap<>();
           for (String db : databases) {
             try (Connection dc = pg.connect(db)) {
-              counted.putAll(TableStats.postgres(dc, db, countRows));
+              counted.putAll(TableStats.postgres(dc, db, countRows, incremental == null ? null : incremental::unchangedCount));
             }
           }
           return counted;
