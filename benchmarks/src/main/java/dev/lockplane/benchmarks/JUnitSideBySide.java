@@ -101,6 +101,7 @@ public final class JUnitSideBySide {
     return switch (suite) {
       case "zonky" -> "zonky embedded-database-spring-test 2.8.0 (refresh per test method)";
       case "pg-embedded" -> "pg-embedded 5.4.1 multi-database";
+      case "RECYCLE" -> "`@LockplaneTest` isolation = DATABASE, lockplane.recycle = true";
       default -> "`@LockplaneTest` isolation = " + suite;
     };
   }

@@ -26,7 +26,8 @@ import java.util.Map;
  * </pre>
  *
  * with SUITE one of {@code shared}, {@code DATABASE}, {@code TRANSACTION}, {@code INSTANCE} (the
- * {@code @LockplaneTest} isolation), {@code zonky}, {@code pg-embedded}.
+ * {@code @LockplaneTest} isolation), {@code RECYCLE} ({@code DATABASE} with {@code lockplane.recycle=true}),
+ * {@code zonky}, {@code pg-embedded}.
  */
 public final class SuiteRun {
   private SuiteRun() {}
@@ -49,8 +50,13 @@ public final class SuiteRun {
           JUnitRuns.run(large ? PgEmbeddedIsolation170.class : PgEmbeddedIsolation10.class, Map.of(), runs));
       case "DATABASE", "TRANSACTION", "INSTANCE" -> JUnitRuns.Result.merge(JUnitRuns.run(
           large ? DatabaseIsolation170.class : DatabaseIsolation10.class, lockplane(suite), runs));
+      case "RECYCLE" -> {
+        Map<String, String> params = new java.util.HashMap<>(lockplane("DATABASE"));
+        params.put("lockplane.recycle", "true");
+        yield JUnitRuns.Result.merge(JUnitRuns.run(large ? DatabaseIsolation170.class : DatabaseIsolation10.class, params, runs));
+      }
       default -> throw new IllegalArgumentException("unknown suite " + suite
-          + "; use shared, DATABASE, TRANSACTION, INSTANCE, zonky or pg-embedded");
+          + "; use shared, DATABASE, RECYCLE, TRANSACTION, INSTANCE, zonky or pg-embedded");
     };
     r.write(out);
     // the peers' libraries leave non-daemon threads behind (prefetchers, shutdown waits)
