@@ -171,6 +171,7 @@ public final class Charts {
   private static String label(String suite) {
     return switch (suite) {
       case "zonky" -> "zonky embedded-database-spring-test";
+      case "RECYCLE" -> "@LockplaneTest DATABASE, recycled";
       case "pg-embedded" -> "pg-embedded multi-database";
       default -> "@LockplaneTest " + suite;
     };
