@@ -179,6 +179,9 @@ public final class Restorer {
       }
     } catch (ExecutionException | InterruptedException | IOException | RuntimeException e) {
       pool.shutdownNow();
+      // a part task already running (a file's first part creates its directory) would write into what
+      // the clean-up removes, after it: the clean-up waits for the tasks to stop
+      awaitStopped(pool);
       cleanup(root, created);
       Throwable cause = e instanceof ExecutionException ee ? ee.getCause() : e;
       if (cause instanceof BackupException be) {
@@ -289,6 +292,19 @@ public final class Restorer {
       Posix.chownTree(dir, user);
     } catch (IOException e) {
       throw new BackupException(ErrorCode.IO_ERROR, "Cannot set the owner and modes of " + dir + ": " + e, null, null, e);
+    }
+  }
+
+  /** Waits for a pool's tasks to end after {@code shutdownNow}, even when this thread was interrupted. */
+  private static void awaitStopped(ExecutorService pool) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
