@@ -50,35 +50,6 @@ public final class PhysicalSource {
   private PhysicalSource() {}
 
   /**
-   * Runs the backup, adding every file to the writer and waiting for the data files before
-   * stopping the backup on the server.
-   *
-   * @param pg the server
-   * @param backupId the backup id, used as the label
-   * @param writer the data writer
-   * @param progress the progress tracker
-   * @return the recorded facts
-   */
-  public static Result run(LocalPostgres pg, String backupId, DataWriter writer, ProgressTracker progress) {
-    return run(pg, backupId, writer, progress, null);
-  }
-
-  /**
-   * Runs a full or an incremental backup.
-   *
-   * @param pg the server
-   * @param backupId the backup id, used as the label
-   * @param writer the data writer
-   * @param progress the progress tracker
-   * @param incremental decides what an incremental stores, or {@code null} for a full backup
-   * @return the recorded facts
-   */
-  public static Result run(LocalPostgres pg, String backupId, DataWriter writer, ProgressTracker progress,
-      IncrementalFiles incremental) {
-    return run(pg, backupId, writer, progress, incremental, true);
-  }
-
-  /**
    * Runs a full or an incremental backup, with or without counting each table's rows.
    *
    * @param pg the server

@@ -60,22 +60,6 @@ public final class ReplicationSource {
   }
 
   /**
-   * Runs the backup.
-   *
-   * @param url the server's URL
-   * @param user the role, or {@code null} for the URL's
-   * @param password the password, or {@code null} for the URL's
-   * @param backupId the backup id, used in the label
-   * @param writer the data writer
-   * @param progress the progress tracker
-   * @return the recorded facts
-   */
-  public static PhysicalSource.Result run(String url, String user, String password, String backupId, DataWriter writer,
-      ProgressTracker progress) {
-    return run(url, user, password, backupId, writer, progress, true);
-  }
-
-  /**
    * Runs the backup, with or without counting each table's rows.
    *
    * @param url the server's URL
@@ -253,7 +237,7 @@ public final class ReplicationSource {
     }
     for (String db : databases) {
       try (Connection dc = DriverManager.getConnection(JdbcUrls.withDatabase(jdbc, db), props)) {
-        tables.putAll(TableStats.postgres(dc, db, countRows));
+        tables.putAll(TableStats.postgres(dc, db, countRows, null));
       } catch (SQLException e) {
         // no access to this database's tables: its row counts stay unknown
       }

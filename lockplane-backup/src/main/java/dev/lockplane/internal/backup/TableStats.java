@@ -23,22 +23,7 @@ public final class TableStats {
    * @throws SQLException when a query fails
    */
   public static Map<String, Manifest.TableInfo> postgres(Connection c, String database) throws SQLException {
-    return postgres(c, database, true);
-  }
-
-  /**
-   * Reads every ordinary user table of a PostgreSQL database, with or without counting its rows.
-   *
-   * @param c a connection to the database
-   * @param database the database name, used as the key prefix
-   * @param countRows whether to count each table's rows ({@code count(*)}, a scan of every table);
-   *     when not, {@link Manifest.TableInfo#NOT_COUNTED} stands for the count
-   * @return {@code database.schema.table} → info, sorted
-   * @throws SQLException when a query fails
-   */
-  public static Map<String, Manifest.TableInfo> postgres(Connection c, String database, boolean countRows)
-      throws SQLException {
-    return postgres(c, database, countRows, null);
+    return postgres(c, database, true, null);
   }
 
   /**
@@ -72,7 +57,8 @@ public final class TableStats {
    *
    * @param c a connection to the database
    * @param database the database name, used as the key prefix
-   * @param countRows whether to count rows at all
+   * @param countRows whether to count rows at all ({@code count(*)}, a scan of every table); when not,
+   *     {@link Manifest.TableInfo#NOT_COUNTED} stands for the count
    * @param known the counts known without counting, or {@code null}
    * @return {@code database.schema.table} → info, sorted
    * @throws SQLException when a query fails
