@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Describes one backup: its source (exactly one of {@link #physical}, {@link #logical},
@@ -197,7 +199,10 @@ public final class BackupRequest {
    * Makes this physical backup incremental on the latest physical backup of the same cluster (same
    * system identifier) in the repository: files and parts whose content is the parent's are not
    * stored again, and on PostgreSQL 17+ with {@code summarize_wal = on} changed relation files store
-   * only their changed blocks. Restore, verify and prune handle the chain it forms.
+   * only their changed blocks. Restore, verify and prune handle the chain it forms. A server reached
+   * over replication ({@link #physical(String, String, String)}) still sends every file: its
+   * incremental compares each part with the parent's by SHA-256 and stores the parts that differ,
+   * which saves storage, not reading.
    *
    * <pre>{@code
    * Backup monday = repo.backup().physical(pg).run();
@@ -278,33 +283,34 @@ public final class BackupRequest {
       throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
           "No backup source: call physical(pg), logical(pg, database) or sqlite(file) first.");
     }
-    if (incremental && (kind != BackupKind.PHYSICAL || remoteUrl != null)) {
-      throw new LockplaneException(ErrorCode.UNSUPPORTED, "An incremental backup is a physical backup of a server whose"
-          + " data directory this JVM reads (physical(pg)); " + sourceDescription + " cannot be incremental. Take a full backup.");
+    if (incremental && kind != BackupKind.PHYSICAL) {
+      throw new LockplaneException(ErrorCode.UNSUPPORTED, "An incremental backup is a physical backup (physical(pg) or "
+          + "physical(url, user, password)); " + sourceDescription + " cannot be incremental. Take a full backup.");
     }
     if (!countRows && kind != BackupKind.PHYSICAL) {
       throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "withoutRowCounts() applies to physical backups; "
           + sourceDescription + " counts its rows in the backup's own snapshot. Leave it out.");
     }
+    if (schemaHash != null) {
+      schemaHashDatabase();
+    }
     IncrementalFiles inc = incremental ? new IncrementalFiles(engine, incrementalFrom) : null;
     ProgressTracker tracker = new ProgressTracker(listener);
-    // read before the data is copied (the backup holds at least this much of the history), as part of
+    // read before the backup's end (the backup holds at least this much of the history), as part of
     // the backup, so that a source that cannot be read fails the way every backup failure does
-    Manifest m = engine.backup(tags, parent, tracker, (writer, id) -> withState(migrationState(id), switch (kind) {
+    Manifest m = engine.backup(tags, parent, tracker, (writer, id) -> kind == BackupKind.PHYSICAL && remoteUrl == null
+        ? localPhysical(writer, id, inc, tracker) : withState(migrationState(id), switch (kind) {
       case PHYSICAL -> {
         if (remoteUrl != null) {
           var where = dev.lockplane.internal.backup.ReplicationSource.address(remoteUrl);
           PhysicalSource.Result r = dev.lockplane.internal.backup.ReplicationSource.run(remoteUrl, remoteUser, remotePassword,
-              id, writer, tracker, countRows);
+              id, writer, tracker, countRows, inc);
           yield new RepositoryEngine.Facts(kind, "postgresql", r.serverVersion(), r.major(), r.databases(),
               r.systemIdentifier(), r.startWal(), r.stopWal(), r.timeline(), r.directories(), r.tables(),
               Map.of("source", sourceDescription, "sourceHost", where.host(), "sourcePort", String.valueOf(where.port()),
-                  "sourceDatabase", where.database(), "method", "pg_basebackup"));
+                  "sourceDatabase", where.database(), "method", "pg_basebackup"), inc);
         }
-        PhysicalSource.Result r = PhysicalSource.run(server, id, writer, tracker, inc, countRows);
-        yield new RepositoryEngine.Facts(kind, "postgresql", r.serverVersion(), r.major(), r.databases(),
-            r.systemIdentifier(), r.startWal(), r.stopWal(), r.timeline(), r.directories(), r.tables(),
-            Map.of("source", sourceDescription), inc);
+        throw new IllegalStateException("a local physical backup is taken by localPhysical");
       }
       case LOGICAL -> {
         LogicalSource.Result r = LogicalSource.run(server, database, jobs, id, writer, engine.staging(), tracker);
@@ -319,6 +325,46 @@ public final class BackupRequest {
       }
     }));
     return engine.show(m.id());
+  }
+
+  /**
+   * A physical backup of a local cluster. The apply history of its databases (a connection each) is
+   * read while the files are copied and awaited before the backup ends on the server, so that the
+   * backup still holds at least the history it records, and an incremental does not wait for it.
+   */
+  private RepositoryEngine.Facts localPhysical(dev.lockplane.internal.backup.DataWriter writer, String id,
+      IncrementalFiles inc, ProgressTracker tracker) {
+    FutureTask<Map<String, String>> state = new FutureTask<>(() -> migrationState(id));
+    Thread reader = new Thread(state, "lockplane-backup-apply-history");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      PhysicalSource.Result r = PhysicalSource.run(server, id, writer, tracker, inc, countRows, () -> await(state, id));
+      return withState(await(state, id), new RepositoryEngine.Facts(kind, "postgresql", r.serverVersion(), r.major(),
+          r.databases(), r.systemIdentifier(), r.startWal(), r.stopWal(), r.timeline(), r.directories(), r.tables(),
+          Map.of("source", sourceDescription), inc));
+    } finally {
+      state.cancel(true);
+    }
+  }
+
+  /** Waits for what another thread reads, and throws what reading threw. */
+  private static <T> T await(FutureTask<T> task, String id) {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BackupException(ErrorCode.IO_ERROR, "Backup " + id + " was interrupted.", id, null, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new BackupException(ErrorCode.DATABASE_ERROR, "Backup " + id + " cannot read the apply history: "
+          + e.getCause(), id, null, e.getCause());
+    }
   }
 
   /** The apply-history attributes of the databases this backup holds, read with SQL. */
@@ -338,20 +384,24 @@ public final class BackupRequest {
       throw new BackupException(e.code(), e.getMessage() + " Nothing was backed up.", id, null, e);
     }
     if (schemaHash != null) {
-      String db = switch (kind) {
-        case SQLITE -> "main";
-        case LOGICAL -> database;
-        case PHYSICAL -> {
-          if (remoteUrl == null) {
-            throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "schemaHash(...) names the hash of one "
-                + "database; a physical backup of a local cluster holds several: leave it out.");
-          }
-          yield dev.lockplane.internal.sql.JdbcUrls.databaseOf(dev.lockplane.internal.sql.JdbcUrls.toJdbc(remoteUrl));
-        }
-      };
-      out.put(MigrationState.SCHEMA_HASH + db, schemaHash);
+      out.put(MigrationState.SCHEMA_HASH + schemaHashDatabase(), schemaHash);
     }
     return out;
+  }
+
+  /** The database whose hash {@link #schemaHash} gives; refuses a source that holds several. */
+  private String schemaHashDatabase() {
+    return switch (kind) {
+      case SQLITE -> "main";
+      case LOGICAL -> database;
+      case PHYSICAL -> {
+        if (remoteUrl == null) {
+          throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "schemaHash(...) names the hash of one "
+              + "database; a physical backup of a local cluster holds several: leave it out.");
+        }
+        yield dev.lockplane.internal.sql.JdbcUrls.databaseOf(dev.lockplane.internal.sql.JdbcUrls.toJdbc(remoteUrl));
+      }
+    };
   }
 
   private static RepositoryEngine.Facts withState(Map<String, String> state, RepositoryEngine.Facts f) {

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,6 +81,49 @@ class ReplicationBackupTest {
     try (RestoredServer restored = repo.restore(b.id()).asServer();
         Connection c = restored.server().connect("remote_app")) {
       assertThat(TestData.fingerprints(c)).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void incrementalsOverReplicationStoreOnlyThePartsThatChanged() throws Exception {
+    TestData.createPostgres(pg15, "remote_chain", 3000);
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).partSize(256 * 1024).open();
+    List<Backup> links = new ArrayList<>();
+    List<Map<String, String>> expected = new ArrayList<>();
+    links.add(repo.backup().physical(url(), "backup_repl", PASSWORD).run());
+    expected.add(chainFingerprints());
+    for (int i = 1; i <= 2; i++) {
+      try (Connection c = pg15.connect("remote_chain"); Statement s = c.createStatement()) {
+        s.execute("UPDATE accounts SET balance = balance + " + i + " WHERE id % 100 = " + i);
+        s.execute("INSERT INTO audit.events (account, payload, at) SELECT 1 + g % 3000, jsonb_build_object('link', " + i
+            + "), now() FROM generate_series(1, 50) g");
+      }
+      BackupRequest r = repo.backup().physical(url(), "backup_repl", PASSWORD);
+      Backup b = (i == 1 ? r.incremental() : r.incrementalFrom(links.get(i - 1).id())).run();
+      links.add(b);
+      expected.add(chainFingerprints());
+      assertThat(b.incremental()).isTrue();
+      assertThat(b.parent()).isEqualTo(links.get(i - 1).id());
+      assertThat(b.storedSize()).as("link %d stores less than the full backup", i).isLessThan(links.get(0).storedSize() / 2);
+      assertThat(b.size()).as("link %d represents the whole cluster", i).isGreaterThan(links.get(0).size() / 2);
+      assertThat(repo.manifestJson(b.id())).contains("\"method\" : \"file\"", "\"method\" : \"pg_basebackup\"",
+          "backup_manifest").doesNotContain(PASSWORD);
+    }
+    VerifyReport last = repo.verify(links.get(2).id(), VerifyDepth.DATA);
+    assertThat(last.problems()).isEmpty();
+    assertThat(last.objectsChecked()).as("verify reads the objects of the whole chain")
+        .isGreaterThan(repo.show(links.get(2).id()).objects());
+    for (int i = 0; i < links.size(); i++) {
+      try (RestoredServer restored = repo.restore(links.get(i).id()).asServer();
+          Connection c = restored.server().connect("remote_chain")) {
+        assertThat(TestData.fingerprints(c)).as("link %d", i).isEqualTo(expected.get(i));
+      }
+    }
+  }
+
+  private static Map<String, String> chainFingerprints() throws Exception {
+    try (Connection c = pg15.connect("remote_chain")) {
+      return TestData.fingerprints(c);
     }
   }
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code lockplane backup create}: take a backup of a SQLite file or of a Lockplane cluster. */
 @Command(name = "create", description = {"Take a backup: --sqlite FILE, --physical --pgdata DIR, --physical --url URL (any",
     "server, over the replication protocol with pg_basebackup), or --logical --pgdata DIR --database DB.",
-    "--physical --pgdata DIR --incremental [--parent ID] stores only what changed since the parent.",
+    "--physical (--pgdata DIR | --url URL) --incremental [--parent ID] stores only what changed since the parent.",
     "Prints the new backup's id."})
 final class BackupCreateCommand extends BaseCommand {
   @Mixin RepositoryOptions repository;
@@ -32,9 +32,10 @@ final class BackupCreateCommand extends BaseCommand {
       + "(a role with REPLICATION; pg_basebackup of the server's major version).")
   boolean physical;
 
-  @Option(names = "--incremental", description = "With --physical --pgdata: store only what changed since the parent (the latest "
-      + "physical backup of the same cluster, or --parent ID): unchanged files are referenced, and on PostgreSQL 17+ with "
-      + "summarize_wal = on changed relation files store their changed blocks.")
+  @Option(names = "--incremental", description = "With --physical: store only what changed since the parent (the latest "
+      + "physical backup of the same cluster, or --parent ID): unchanged files and parts are referenced, and with --pgdata "
+      + "on PostgreSQL 17+ with summarize_wal = on changed relation files store their changed blocks. With --url every "
+      + "file is still read.")
   boolean incremental;
 
   @Option(names = "--no-row-counts", description = "With --physical: do not count each table's rows (a scan of every "

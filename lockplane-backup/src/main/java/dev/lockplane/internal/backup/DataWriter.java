@@ -157,6 +157,20 @@ public final class DataWriter implements AutoCloseable {
    * @throws IOException when reading fails
    */
   public long addStream(String path, InputStream in) throws IOException {
+    return addStream(path, in, null);
+  }
+
+  /**
+   * Reads a stream to its end like {@link #addStream(String, InputStream)}, storing only the parts
+   * that no earlier backup stored with the same bytes at the same offset.
+   *
+   * @param path the path recorded in the manifest
+   * @param in the stream
+   * @param reuse finds a part's earlier object, or {@code null} to store every part
+   * @return the number of bytes read
+   * @throws IOException when reading fails
+   */
+  public long addStream(String path, InputStream in, BufferReuse reuse) throws IOException {
     modes.put(path, Manifest.modeText(Manifest.DEFAULT_MODE));
     long total = 0;
     int index = 0;
@@ -172,10 +186,16 @@ public final class DataWriter implements AutoCloseable {
         inFlightBuffers.release();
         break;
       }
+      long offset = total;
       total += buf.length;
       String key = nextKey();
       Future<StoredObject> f = pool.submit(() -> {
         try {
+          StoredObject earlier = reuse == null ? null : reuse.find(offset, buf);
+          if (earlier != null) {
+            progress.bytes(buf.length);
+            return earlier;
+          }
           StoredObject o = codec.write(storage, backupId, key, new ByteArrayInputStream(buf), buf.length, progress::bytes);
           written.put(key, true);
           return o;
@@ -277,6 +297,19 @@ public final class DataWriter implements AutoCloseable {
      * @throws IOException when the file cannot be read
      */
     StoredObject find(FileChannel file, long offset, long length) throws IOException;
+  }
+
+  /** Finds the object an earlier backup stored for the same bytes of a streamed file. */
+  @FunctionalInterface
+  public interface BufferReuse {
+    /**
+     * Returns the earlier object holding exactly these bytes, or {@code null} to store them.
+     *
+     * @param offset where the part starts in its file
+     * @param bytes the part's bytes
+     * @return the earlier object, or {@code null}
+     */
+    StoredObject find(long offset, byte[] bytes);
   }
 
   private BackupException failure(String what, Throwable cause) {

@@ -1,6 +1,7 @@
 package dev.lockplane.internal.backup;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -100,6 +101,19 @@ public final class IncrementalFiles {
   }
 
   /**
+   * Records that the backup's files arrive as a stream from a server reached over replication: they
+   * are compared with the parent's part by part, at file level whatever the server's version.
+   *
+   * @param major the server's major version
+   */
+  public void streamed(int major) {
+    if (major >= 17) {
+      note = "block level needs the data directory's files and WAL summaries; over replication every file is read "
+          + "and its parts compared with the parent's";
+    }
+  }
+
+  /**
    * Adds one file of the data directory.
    *
    * @param path the manifest path
@@ -113,6 +127,20 @@ public final class IncrementalFiles {
       return;
     }
     writer.addFile(path, file, size, true, file, before == null || before.hasDeltas() ? null : reuse(before));
+  }
+
+  /**
+   * Adds one file of the data directory read from a stream (a server reached over replication sends
+   * every file): parts whose bytes are the parent's, by SHA-256 at the same offset, refer to the
+   * parent's objects and only the others are stored.
+   *
+   * @param path the manifest path
+   * @param in the file's content
+   * @throws IOException when reading fails
+   */
+  public void addStream(String path, InputStream in) throws IOException {
+    Manifest.FileEntry before = parentFiles.get(path);
+    writer.addStream(path, in, before == null || before.hasDeltas() ? null : streamReuse(before));
   }
 
   /** Stores a relation file's changed blocks; returns false when the file is not one that block level covers. */
@@ -184,14 +212,32 @@ public final class IncrementalFiles {
     return before.rows();
   }
 
-  /** Finds, for a part of a file, the parent's object holding the same bytes at the same offset. */
-  private static DataWriter.PartReuse reuse(Manifest.FileEntry before) {
+  /** The parent's objects of a file by the offset where each starts. */
+  private static Map<Long, StoredObject> byOffset(Manifest.FileEntry before) {
     Map<Long, StoredObject> byOffset = new HashMap<>();
     long offset = 0;
     for (StoredObject o : before.parts()) {
       byOffset.put(offset, o);
       offset += o.size();
     }
+    return byOffset;
+  }
+
+  /** Finds, for a streamed part of a file, the parent's object holding the same bytes at the same offset. */
+  private static DataWriter.BufferReuse streamReuse(Manifest.FileEntry before) {
+    Map<Long, StoredObject> byOffset = byOffset(before);
+    return (at, bytes) -> {
+      StoredObject o = byOffset.get(at);
+      if (o == null || o.size() != bytes.length) {
+        return null;
+      }
+      return ObjectCodec.hex(ObjectCodec.sha256().digest(bytes)).equals(o.sha256()) ? o : null;
+    };
+  }
+
+  /** Finds, for a part of a file, the parent's object holding the same bytes at the same offset. */
+  private static DataWriter.PartReuse reuse(Manifest.FileEntry before) {
+    Map<Long, StoredObject> byOffset = byOffset(before);
     return (ch, at, length) -> {
       StoredObject o = byOffset.get(at);
       if (o == null || o.size() != length) {

@@ -58,10 +58,12 @@ public final class PhysicalSource {
    * @param progress the progress tracker
    * @param incremental decides what an incremental stores, or {@code null} for a full backup
    * @param countRows whether to count every table's rows (recorded for drills and compare)
+   * @param beforeStop runs once the files are copied, before the backup ends on the server (it
+   *     waits for what is read beside the copy); what it throws fails the backup
    * @return the recorded facts
    */
   public static Result run(LocalPostgres pg, String backupId, DataWriter writer, ProgressTracker progress,
-      IncrementalFiles incremental, boolean countRows) {
+      IncrementalFiles incremental, boolean countRows, Runnable beforeStop) {
     Path dataDir = pg.dataDirectory();
     try (Connection c = pg.connect("postgres")) {
       c.setAutoCommit(true);
@@ -132,6 +134,7 @@ public final class PhysicalSource {
           }
           writer.awaitAll();
           tables = rowCounts(counting);
+          beforeStop.run();
         } finally {
           counting.cancel(true);
         }

@@ -31,7 +31,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * attribute and no access to the server's files: {@code pg_basebackup} of the server's major version
  * writes one tar stream (data files, the WAL the backup needs, the backup label and PostgreSQL's own
  * {@code backup_manifest}) to its standard output, and each entry goes straight into the repository,
- * so no plaintext copy touches the local disk. The system identifier and version come from a
+ * so no plaintext copy touches the local disk. An incremental backup reads every file too and stores
+ * only the parts whose bytes differ from its parent's. The system identifier and version come from a
  * replication connection ({@code IDENTIFY_SYSTEM}); the WAL range from the backup manifest.
  */
 public final class ReplicationSource {
@@ -69,10 +70,11 @@ public final class ReplicationSource {
    * @param writer the data writer
    * @param progress the progress tracker
    * @param countRows whether to count every table's rows (recorded for drills and compare)
+   * @param incremental decides which parts are the parent's, or {@code null} for a full backup
    * @return the recorded facts
    */
   public static PhysicalSource.Result run(String url, String user, String password, String backupId, DataWriter writer,
-      ProgressTracker progress, boolean countRows) {
+      ProgressTracker progress, boolean countRows, IncrementalFiles incremental) {
     Address where = address(url);
     String role = user != null ? user : JdbcUrls.userOf(url);
     String secret = password != null ? password : JdbcUrls.passwordOf(url);
@@ -109,6 +111,10 @@ public final class ReplicationSource {
           + "connection to " + where + " as " + (role == null ? "the default user" : "'" + role + "'") + ": "
           + Redaction.message(e) + ". The role needs the REPLICATION attribute and a pg_hba.conf line for the "
           + "'replication' database; check the host, port and password.", backupId, null, Redaction.cause(e));
+    }
+    if (incremental != null) {
+      incremental.resolve(sysid, major, backupId, writer);
+      incremental.streamed(major);
     }
     Path tool = machineTool(major, "pg_basebackup").orElseThrow(() -> new BackupException(ErrorCode.BINARIES_NOT_FOUND,
         "No pg_basebackup for PostgreSQL " + major + " (the server at " + where + " runs " + version + ") was found in "
@@ -160,6 +166,8 @@ public final class ReplicationSource {
             tar.transferTo(buf);
             manifest = buf.toByteArray();
             writer.addStream(name, new java.io.ByteArrayInputStream(manifest));
+          } else if (incremental != null) {
+            incremental.addStream(name, tar);
           } else {
             writer.addStream(name, tar);
           }
