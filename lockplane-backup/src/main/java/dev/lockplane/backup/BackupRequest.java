@@ -308,7 +308,8 @@ public final class BackupRequest {
           yield new RepositoryEngine.Facts(kind, "postgresql", r.serverVersion(), r.major(), r.databases(),
               r.systemIdentifier(), r.startWal(), r.stopWal(), r.timeline(), r.directories(), r.tables(),
               Map.of("source", sourceDescription, "sourceHost", where.host(), "sourcePort", String.valueOf(where.port()),
-                  "sourceDatabase", where.database(), "method", "pg_basebackup"), inc);
+                  "sourceDatabase", where.database(), "method",
+                  dev.lockplane.internal.backup.ReplicationSource.method(r.major())), inc);
         }
         throw new IllegalStateException("a local physical backup is taken by localPhysical");
       }

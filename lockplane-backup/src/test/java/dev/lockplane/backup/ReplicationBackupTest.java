@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.postgres.LocalPostgres;
-import dev.lockplane.testing.SharedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Physical backups of a server reached only over TCP by a role with REPLICATION and a password, as
- * if it were another machine's: no data directory access. The machine's pg_basebackup is Debian's
- * 15, so the server is a PostgreSQL 15 of its own.
+ * if it were another machine's: no data directory access. PostgreSQL 15 and 18 are backed up over
+ * this JVM's own replication connection (18 with block-level incrementals); a server older than 15
+ * needs pg_basebackup of its version.
  */
 class ReplicationBackupTest {
   private static final String PASSWORD = "repl-pass-7f3a9";
@@ -73,7 +73,7 @@ class ReplicationBackupTest {
     assertThat(b.databases()).contains("remote_app");
     String manifest = repo.manifestJson(b.id());
     assertThat(manifest).contains("\"sourceHost\" : \"127.0.0.1\"", "\"sourcePort\" : \"" + pg15.port() + "\"",
-        "\"sourceDatabase\" : \"postgres\"", "\"systemIdentifier\" : \"" + sysid + "\"", "\"method\" : \"pg_basebackup\"",
+        "\"sourceDatabase\" : \"postgres\"", "\"systemIdentifier\" : \"" + sysid + "\"", "\"method\" : \"BASE_BACKUP\"",
         "backup_label", "backup_manifest", "pg_wal/");
     assertThat(manifest).doesNotContain(PASSWORD).doesNotContain("backup_repl");
     assertThat(repo.verify(b.id(), VerifyDepth.DATA).problems()).isEmpty();
@@ -106,7 +106,7 @@ class ReplicationBackupTest {
       assertThat(b.parent()).isEqualTo(links.get(i - 1).id());
       assertThat(b.storedSize()).as("link %d stores less than the full backup", i).isLessThan(links.get(0).storedSize() / 2);
       assertThat(b.size()).as("link %d represents the whole cluster", i).isGreaterThan(links.get(0).size() / 2);
-      assertThat(repo.manifestJson(b.id())).contains("\"method\" : \"file\"", "\"method\" : \"pg_basebackup\"",
+      assertThat(repo.manifestJson(b.id())).contains("\"method\" : \"file\"", "\"method\" : \"BASE_BACKUP\"",
           "backup_manifest").doesNotContain(PASSWORD);
     }
     VerifyReport last = repo.verify(links.get(2).id(), VerifyDepth.DATA);
@@ -140,20 +140,85 @@ class ReplicationBackupTest {
   }
 
   @Test
-  void aServerWithoutMatchingClientToolsIsAClearError() throws Exception {
-    LocalPostgres pg = SharedPostgres.get();
-    assumeTrue(!Files.exists(Path.of("/usr/lib/postgresql/" + pg.majorVersion() + "/bin/pg_basebackup")),
-        "this machine has pg_basebackup " + pg.majorVersion());
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
-      s.execute("DROP ROLE IF EXISTS backup_repl18");
-      s.execute("CREATE ROLE backup_repl18 LOGIN REPLICATION PASSWORD '" + PASSWORD + "'");
+  void postgres18OverReplicationStoresChangedBlocksWithoutClientTools() throws Exception {
+    try (LocalPostgres pg18 = LocalPostgres.builder().version(18).setting("summarize_wal", "on").start()) {
+      assumeTrue(!Files.exists(Path.of("/usr/lib/postgresql/18/bin/pg_basebackup")) || dev.lockplane.testing.Requirements.strict(),
+          "this machine has pg_basebackup 18");
+      TestData.createPostgres(pg18, "shop", 3000);
+      try (Connection c = pg18.connect("postgres"); Statement s = c.createStatement()) {
+        s.execute("CREATE ROLE backup_repl LOGIN REPLICATION PASSWORD '" + PASSWORD + "'");
+      }
+      String url = "postgres://127.0.0.1:" + pg18.port() + "/postgres";
+      BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).partSize(256 * 1024).open();
+      List<Backup> links = new ArrayList<>();
+      List<Map<String, String>> expected = new ArrayList<>();
+      links.add(repo.backup().physical(url, "backup_repl", PASSWORD).run());
+      expected.add(fingerprints(pg18, "shop"));
+      assertThat(links.get(0).serverVersion()).startsWith("18.");
+      for (int i = 1; i <= 3; i++) {
+        try (Connection c = pg18.connect("shop"); Statement s = c.createStatement()) {
+          s.execute("UPDATE accounts SET balance = balance + " + i + " WHERE id % 100 = " + i);
+          s.execute("DELETE FROM audit.events WHERE id % 97 = " + i);
+          s.execute("INSERT INTO audit.events (account, payload, at) SELECT 1 + g % 3000, jsonb_build_object('link', " + i
+              + "), now() FROM generate_series(1, 40) g");
+          if (i == 1) {
+            s.execute("CREATE TABLE scratch AS SELECT g AS id, repeat('x', 200) AS pad FROM generate_series(1, 3000) g");
+          }
+          if (i == 2) {
+            // a table emptied and refilled: its file is cut, then grows again
+            s.execute("DELETE FROM scratch");
+            s.execute("VACUUM scratch");
+            s.execute("INSERT INTO scratch SELECT g, 'y' FROM generate_series(1, 10) g");
+            s.execute("VACUUM accounts");
+          }
+          if (i == 3) {
+            s.execute("ALTER SYSTEM SET summarize_wal = off");
+            s.execute("SELECT pg_reload_conf()");
+          }
+        }
+        Backup b = repo.backup().physical(url, "backup_repl", PASSWORD).incremental().run();
+        links.add(b);
+        expected.add(fingerprints(pg18, "shop"));
+        assertThat(b.parent()).isEqualTo(links.get(i - 1).id());
+        String manifest = repo.manifestJson(b.id());
+        assertThat(manifest).contains("\"method\" : \"BASE_BACKUP\"").doesNotContain(PASSWORD);
+        if (i < 3) {
+          assertThat(manifest).as("link %d", i).contains("\"method\" : \"block\"", "\"deltas\"").doesNotContain("\"note\"");
+          assertThat(b.storedSize()).as("link %d stores less than the full backup", i).isLessThan(links.get(0).storedSize() / 2);
+        } else {
+          // summaries off: the server cannot tell changed blocks, the parts are compared instead
+          assertThat(manifest).contains("\"method\" : \"file\"", "summarize_wal is off on the server");
+        }
+      }
+      assertThat(repo.verify(links.get(3).id(), VerifyDepth.DATA).problems()).isEmpty();
+      for (int i = 0; i < links.size(); i++) {
+        try (RestoredServer restored = repo.restore(links.get(i).id()).asServer()) {
+          assertThat(fingerprints(restored.server(), "shop")).as("link %d", i).isEqualTo(expected.get(i));
+        }
+      }
     }
-    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
-    assertThatThrownBy(() -> repo.backup().physical("jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres",
-        "backup_repl18", PASSWORD).run())
-        .isInstanceOf(BackupException.class)
-        .hasMessageContaining("No pg_basebackup for PostgreSQL " + pg.majorVersion())
-        .hasMessageContaining("postgresql-client-" + pg.majorVersion())
-        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.BINARIES_NOT_FOUND));
+  }
+
+  private static Map<String, String> fingerprints(LocalPostgres pg, String db) throws Exception {
+    try (Connection c = pg.connect(db)) {
+      return TestData.fingerprints(c);
+    }
+  }
+
+  @Test
+  void aServerOlderThan15WithoutMatchingClientToolsIsAClearError() throws Exception {
+    assumeTrue(!Files.exists(Path.of("/usr/lib/postgresql/14/bin/pg_basebackup")), "this machine has pg_basebackup 14");
+    try (LocalPostgres pg14 = LocalPostgres.builder().version(14).start()) {
+      try (Connection c = pg14.connect("postgres"); Statement s = c.createStatement()) {
+        s.execute("CREATE ROLE backup_repl14 LOGIN REPLICATION PASSWORD '" + PASSWORD + "'");
+      }
+      BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
+      assertThatThrownBy(() -> repo.backup().physical("jdbc:postgresql://127.0.0.1:" + pg14.port() + "/postgres",
+          "backup_repl14", PASSWORD).run())
+          .isInstanceOf(BackupException.class)
+          .hasMessageContaining("No pg_basebackup for PostgreSQL 14")
+          .hasMessageContaining("postgresql-client-14")
+          .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.BINARIES_NOT_FOUND));
+    }
   }
 }

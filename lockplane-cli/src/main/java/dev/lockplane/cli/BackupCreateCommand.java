@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lockplane backup create}: take a backup of a SQLite file or of a Lockplane cluster. */
 @Command(name = "create", description = {"Take a backup: --sqlite FILE, --physical --pgdata DIR, --physical --url URL (any",
-    "server, over the replication protocol with pg_basebackup), or --logical --pgdata DIR --database DB.",
+    "server, over the replication protocol), or --logical --pgdata DIR --database DB.",
     "--physical (--pgdata DIR | --url URL) --incremental [--parent ID] stores only what changed since the parent.",
     "Prints the new backup's id."})
 final class BackupCreateCommand extends BaseCommand {
@@ -29,13 +29,12 @@ final class BackupCreateCommand extends BaseCommand {
   Path sqlite;
 
   @Option(names = "--physical", description = "A physical backup of the cluster in --pgdata, or of the server at --url "
-      + "(a role with REPLICATION; pg_basebackup of the server's major version).")
+      + "(a role with REPLICATION; PostgreSQL 15+ needs no client tools, older servers pg_basebackup of their version).")
   boolean physical;
 
   @Option(names = "--incremental", description = "With --physical: store only what changed since the parent (the latest "
-      + "physical backup of the same cluster, or --parent ID): unchanged files and parts are referenced, and with --pgdata "
-      + "on PostgreSQL 17+ with summarize_wal = on changed relation files store their changed blocks. With --url every "
-      + "file is still read.")
+      + "physical backup of the same cluster, or --parent ID): unchanged files and parts are referenced, and on PostgreSQL "
+      + "17+ with summarize_wal = on changed relation files store their changed blocks.")
   boolean incremental;
 
   @Option(names = "--no-row-counts", description = "With --physical: do not count each table's rows (a scan of every "

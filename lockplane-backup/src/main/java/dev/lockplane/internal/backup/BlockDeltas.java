@@ -20,6 +20,20 @@ import java.nio.file.StandardOpenOption;
 public final class BlockDeltas {
   private BlockDeltas() {}
 
+  /** Fills a block's content. */
+  @FunctionalInterface
+  public interface BlockSource {
+    /**
+     * Writes one block's content into a buffer.
+     *
+     * @param block the block number
+     * @param into the buffer
+     * @param offset where the block's content starts in it
+     * @throws IOException when reading fails
+     */
+    void fill(long block, byte[] into, int offset) throws IOException;
+  }
+
   /**
    * Returns a stream of the given blocks of a file, in the delta format. Blocks past the file's end
    * (cut while the backup ran) read as zeros: WAL replay from the backup's start cuts them again.
@@ -30,6 +44,29 @@ public final class BlockDeltas {
    * @return the stream
    */
   public static InputStream stream(FileChannel file, int blockSize, long[] blocks) {
+    return records(blocks, blockSize, (block, into, offset) -> {
+      ByteBuffer buf = ByteBuffer.wrap(into, offset, blockSize);
+      long at = block * blockSize;
+      while (buf.hasRemaining()) {
+        int n = file.read(buf, at + buf.position() - offset);
+        if (n < 0) {
+          while (buf.hasRemaining()) {
+            buf.put((byte) 0);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Returns a stream of blocks in the delta format, each block's content filled by a source.
+   *
+   * @param blocks the block numbers, ascending
+   * @param blockSize the block size
+   * @param source fills a block's content
+   * @return the stream
+   */
+  public static InputStream records(long[] blocks, int blockSize, BlockSource source) {
     return new InputStream() {
       private final ByteBuffer record = ByteBuffer.allocate(4 + blockSize);
       private int next;
@@ -45,16 +82,8 @@ public final class BlockDeltas {
         long block = blocks[next++];
         record.clear();
         record.putInt((int) block);
-        long at = block * blockSize;
-        while (record.hasRemaining()) {
-          int n = file.read(record, at + record.position() - 4);
-          if (n < 0) {
-            while (record.hasRemaining()) {
-              record.put((byte) 0);
-            }
-          }
-        }
-        record.flip();
+        source.fill(block, record.array(), 4);
+        record.position(0).limit(4 + blockSize);
         filled = true;
         return true;
       }

@@ -114,6 +114,123 @@ public final class IncrementalFiles {
   }
 
   /**
+   * Returns the parent's copy of PostgreSQL's own {@code backup_manifest}, which a server asked for
+   * an incremental base backup needs ({@code UPLOAD_MANIFEST}): only a backup taken over replication
+   * holds one.
+   *
+   * @return its bytes, or {@code null} when the parent has none
+   * @throws IOException when reading it fails
+   */
+  public byte[] parentServerManifest() throws IOException {
+    Manifest.FileEntry f = parentFiles.get("backup_manifest");
+    if (f == null || f.hasDeltas()) {
+      return null;
+    }
+    ObjectCodec codec = engine.codecFor(parent);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (StoredObject o : f.parts()) {
+      try (InputStream in = codec.read(engine.storage(), ObjectKeys.ownerOf(o.key(), parent.id()), o)) {
+        in.transferTo(out);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Records that the server sends this backup's relation files as its own incremental files
+   * (PostgreSQL 17+ over replication, from its WAL summaries), or why it does not.
+   *
+   * @param why {@code null} when it does, else why not
+   */
+  public void serverIncremental(String why) {
+    if (why == null) {
+      method = "block";
+      note = null;
+    } else {
+      note = "block level was not possible: " + why;
+    }
+  }
+
+  /**
+   * Adds a file the server sent as a PostgreSQL incremental file ({@code INCREMENTAL.<name>}: magic
+   * number, block count, truncation length, block numbers, padding to a block, then the blocks),
+   * stored as a block delta over the parent's file. Blocks at or past the truncation length that the
+   * parent has and the server did not send are stored as zeros, as PostgreSQL reconstructs them.
+   *
+   * @param path the file's path, without the {@code INCREMENTAL.} prefix
+   * @param in the incremental file's content
+   * @param blockSize the server's block size
+   * @throws IOException when the content is not an incremental file or the parent lacks the file
+   */
+  public void addServerIncremental(String path, InputStream in, int blockSize) throws IOException {
+    Manifest.FileEntry before = parentFiles.get(path);
+    if (before == null) {
+      throw new IOException("the server sent the changed blocks of " + path + ", which parent " + parent.id()
+          + " does not hold");
+    }
+    java.io.DataInputStream d = new java.io.DataInputStream(in);
+    int magic = d.readInt();
+    boolean little;
+    if (magic == Integer.reverseBytes(PG_INCREMENTAL_MAGIC)) {
+      little = true;
+    } else if (magic == PG_INCREMENTAL_MAGIC) {
+      little = false;
+    } else {
+      throw new IOException("the server's incremental file for " + path + " does not start with its magic number");
+    }
+    long count = Integer.toUnsignedLong(order(d.readInt(), little));
+    long truncation = Integer.toUnsignedLong(order(d.readInt(), little));
+    if (count > (1L << 31) / blockSize) {
+      throw new IOException("the server's incremental file for " + path + " names " + count + " blocks");
+    }
+    long[] sent = new long[(int) count];
+    for (int i = 0; i < count; i++) {
+      sent[i] = Integer.toUnsignedLong(order(d.readInt(), little));
+      if (i > 0 && sent[i] <= sent[i - 1]) {
+        throw new IOException("the server's incremental file for " + path + " lists its blocks out of order");
+      }
+    }
+    long header = 12 + 4 * count;
+    if (count > 0 && header % blockSize != 0) {
+      d.skipNBytes(blockSize - header % blockSize);
+    }
+    long blocksNow = Math.max(truncation, count == 0 ? 0 : sent[(int) count - 1] + 1);
+    long parentBlocks = before.size() / blockSize;
+    // blocks past the truncation length that the parent has and the server did not send are zeros
+    TreeSet<Long> all = new TreeSet<>();
+    for (long b : sent) {
+      all.add(b);
+    }
+    for (long b = truncation; b < Math.min(parentBlocks, blocksNow); b++) {
+      all.add(b);
+    }
+    long size = blocksNow * blockSize;
+    if (all.isEmpty() && size == before.size() && before.size() % blockSize == 0) {
+      referenced.put(path, before);
+      return;
+    }
+    long[] list = all.stream().mapToLong(Long::longValue).toArray();
+    java.util.Set<Long> fromServer = new java.util.HashSet<>(all.size() * 2);
+    for (long b : sent) {
+      fromServer.add(b);
+    }
+    writer.addStream(DELTA + path, BlockDeltas.records(list, blockSize, (block, into, offset) -> {
+      if (fromServer.contains(block)) {
+        d.readFully(into, offset, blockSize);
+      } else {
+        java.util.Arrays.fill(into, offset, offset + blockSize, (byte) 0);
+      }
+    }));
+    deltas.put(path, new Manifest.BlockDelta(size, blockSize, list.length, List.of()));
+  }
+
+  private static final int PG_INCREMENTAL_MAGIC = 0xd3ae1f0d;
+
+  private static int order(int v, boolean little) {
+    return little ? Integer.reverseBytes(v) : v;
+  }
+
+  /**
    * Adds one file of the data directory.
    *
    * @param path the manifest path

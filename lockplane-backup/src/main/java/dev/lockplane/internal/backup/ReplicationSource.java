@@ -28,12 +28,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * A physical backup of any server reachable over the network, by a role with the {@code REPLICATION}
- * attribute and no access to the server's files: {@code pg_basebackup} of the server's major version
- * writes one tar stream (data files, the WAL the backup needs, the backup label and PostgreSQL's own
- * {@code backup_manifest}) to its standard output, and each entry goes straight into the repository,
- * so no plaintext copy touches the local disk. An incremental backup reads every file too and stores
- * only the parts whose bytes differ from its parent's. The system identifier and version come from a
- * replication connection ({@code IDENTIFY_SYSTEM}); the WAL range from the backup manifest.
+ * attribute and no access to the server's files. On PostgreSQL 15+ this JVM runs {@code BASE_BACKUP}
+ * on a replication connection of its own ({@link PgWire}), so no client tools are needed; older
+ * servers need {@code pg_basebackup} of their major version. Either way one tar archive arrives
+ * (data files, the WAL the backup needs, the backup label) with PostgreSQL's own
+ * {@code backup_manifest}, and each entry goes straight into the repository, so no plaintext copy
+ * touches the local disk. An incremental backup compares each part with its parent's and stores the
+ * parts that differ; on PostgreSQL 17+ with {@code summarize_wal = on} the server sends only the
+ * changed blocks of relation files, stored as block deltas. The system identifier and version come
+ * from a replication connection ({@code IDENTIFY_SYSTEM}); the WAL range from the backup manifest.
  */
 public final class ReplicationSource {
   private ReplicationSource() {}
@@ -114,13 +117,137 @@ public final class ReplicationSource {
     }
     if (incremental != null) {
       incremental.resolve(sysid, major, backupId, writer);
-      incremental.streamed(major);
     }
+    List<String> dirs = new ArrayList<>();
+    byte[] manifest;
+    progress.phase(Progress.Phase.COPYING, -1, -1);
+    if (major >= 15) {
+      manifest = overWire(url, where, role, secret, major, backupId, writer, incremental, dirs);
+    } else {
+      manifest = withPgBasebackup(where, role, secret, major, version, backupId, writer, incremental, dirs);
+    }
+    writer.awaitAll();
+    String startLsn;
+    String stopLsn;
+    int timeline;
+    try {
+      JsonNode ranges = new ObjectMapper().readTree(manifest).path("WAL-Ranges");
+      JsonNode first = ranges.get(0);
+      JsonNode last = ranges.get(ranges.size() - 1);
+      startLsn = first.path("Start-LSN").asText();
+      stopLsn = last.path("End-LSN").asText();
+      timeline = last.path("Timeline").asInt();
+    } catch (IOException | RuntimeException e) {
+      throw new BackupException(ErrorCode.CORRUPTED, "The backup_manifest pg_basebackup sent for " + where
+          + " cannot be read: " + e.getMessage(), backupId, null, e);
+    }
+    List<String> databases = new ArrayList<>();
+    Map<String, Manifest.TableInfo> tables = new TreeMap<>();
+    statistics(jdbc, role, secret, databases, tables, countRows);
+    java.util.Collections.sort(dirs);
+    return new PhysicalSource.Result(version, major, sysid, databases, startLsn, stopLsn, timeline, dirs, tables);
+  }
+
+  /**
+   * Takes the base backup on a connection of this JVM's own ({@code BASE_BACKUP}, PostgreSQL 15+),
+   * so no client tools are needed. On PostgreSQL 17+ with {@code summarize_wal = on}, an incremental
+   * whose parent was taken over replication uploads the parent's {@code backup_manifest} and asks
+   * the server for changed blocks only; otherwise (or when the server refuses) parts are compared
+   * with the parent's.
+   */
+  private static byte[] overWire(String url, Address where, String role, String secret, int major, String backupId,
+      DataWriter writer, IncrementalFiles incremental, List<String> dirs) {
+    String user = role != null ? role : System.getProperty("user.name");
+    PgWire.SslMode ssl;
+    try {
+      ssl = PgWire.SslMode.of(sslMode(url));
+    } catch (IllegalArgumentException e) {
+      throw new BackupException(ErrorCode.INVALID_CONFIGURATION, "Physical backup " + backupId + " of " + where + ": "
+          + e.getMessage() + ".", backupId, null, null);
+    }
+    PgWire wire;
+    try {
+      wire = PgWire.connect(where.host(), where.port(), user, secret, ssl, "lockplane-backup");
+    } catch (IOException e) {
+      throw new BackupException(ErrorCode.DATABASE_ERROR, "Physical backup " + backupId + ": cannot open a replication "
+          + "connection to " + where + " as '" + user + "': " + Redaction.text(e) + ". The role needs the REPLICATION "
+          + "attribute and a pg_hba.conf line for the 'replication' database; check the host, port and password.",
+          backupId, null, Redaction.cause(e));
+    }
+    String stage = "starting the backup";
+    try (wire) {
+      int blockSize = Integer.parseInt(wire.query("SHOW block_size").get(0).get(0));
+      String why = null;
+      boolean blocks = false;
+      if (incremental != null && major >= 17) {
+        byte[] parentManifest = incremental.parentServerManifest();
+        if (!"on".equals(wire.query("SHOW summarize_wal").get(0).get(0))) {
+          why = "summarize_wal is off on the server";
+        } else if (parentManifest == null) {
+          why = "the parent holds no backup_manifest of the server's (it was not taken over replication)";
+        } else {
+          try {
+            wire.execute("UPLOAD_MANIFEST", new PgWire.Listener() {
+              @Override
+              public InputStream copyIn() {
+                return new java.io.ByteArrayInputStream(parentManifest);
+              }
+            });
+            blocks = true;
+          } catch (PgWire.ServerError e) {
+            why = "the server refused the parent's backup_manifest: " + e.getMessage();
+          }
+        }
+      }
+      String label = ("lockplane " + backupId).replace("'", "''");
+      while (true) {
+        String command = "BASE_BACKUP (LABEL '" + label + "', CHECKPOINT 'fast', WAL true, WAIT false, MANIFEST 'yes'"
+            + (blocks ? ", INCREMENTAL" : "") + ")";
+        int[] stored = new int[1];
+        try (WireBaseBackup bb = WireBaseBackup.start(wire, command)) {
+          stage = "receiving the data directory";
+          try {
+            storeEntries(new TarArchiveInputStream(bb.archive()), writer, incremental, blocks, blockSize, dirs, stored);
+          } catch (PgWire.ServerError e) {
+            if (blocks && stored[0] == 0) {
+              // refused before it sent anything (summaries not covering the parent's start): parts instead
+              blocks = false;
+              why = "the server refused an incremental base backup: " + e.getMessage();
+              continue;
+            }
+            throw e;
+          }
+          stage = "finishing the backup";
+          byte[] manifest = bb.finish();
+          writer.addStream("backup_manifest", new java.io.ByteArrayInputStream(manifest));
+          if (incremental != null) {
+            if (major >= 17) {
+              incremental.serverIncremental(blocks ? null : why);
+            } else {
+              incremental.streamed(major);
+            }
+          }
+          return manifest;
+        }
+      }
+    } catch (PgWire.ServerError e) {
+      throw new BackupException(ErrorCode.DATABASE_ERROR, "Physical backup " + backupId + " of " + where
+          + " failed while " + stage + ": the server said: " + Redaction.text(e) + ". Check that max_wal_senders allows "
+          + "one more connection.", backupId, null, Redaction.cause(e));
+    } catch (IOException e) {
+      throw new BackupException(DataWriter.isDiskFull(e) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR, "Physical backup "
+          + backupId + " of " + where + " failed while " + stage + ": " + Redaction.text(e), backupId, null,
+          Redaction.cause(e));
+    }
+  }
+
+  /** Runs {@code pg_basebackup} of the server's major version, for servers older than 15. */
+  private static byte[] withPgBasebackup(Address where, String role, String secret, int major, String version,
+      String backupId, DataWriter writer, IncrementalFiles incremental, List<String> dirs) {
     Path tool = machineTool(major, "pg_basebackup").orElseThrow(() -> new BackupException(ErrorCode.BINARIES_NOT_FOUND,
         "No pg_basebackup for PostgreSQL " + major + " (the server at " + where + " runs " + version + ") was found in "
             + "/usr/lib/postgresql/" + major + "/bin or /usr/pgsql-" + major + "/bin. It must match the server's major "
             + "version: install postgresql-client-" + major + " (Debian/Ubuntu).", backupId, null, null));
-
     List<String> command = new ArrayList<>(List.of(tool.toString(), "-h", where.host(), "-p", String.valueOf(where.port()),
         "--no-password", "-D", "-", "-F", "t", "-X", "fetch", "-c", "fast", "-l", "lockplane " + backupId));
     if (role != null) {
@@ -131,9 +258,6 @@ public final class ReplicationSource {
       pb.environment().put("PGPASSWORD", secret);
     }
     pb.environment().put("PGAPPNAME", "lockplane-backup");
-    List<String> dirs = new ArrayList<>();
-    byte[] manifest = null;
-    progress.phase(Progress.Phase.COPYING, -1, -1);
     Process p;
     try {
       p = pb.start();
@@ -142,37 +266,9 @@ public final class ReplicationSource {
     }
     PgTools.ErrorCollector stderr = new PgTools.ErrorCollector(p.getErrorStream());
     boolean ok = false;
+    byte[] manifest;
     try (InputStream out = p.getInputStream(); TarArchiveInputStream tar = new TarArchiveInputStream(out)) {
-      TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
-        String name = e.getName();
-        while (name.startsWith("./")) {
-          name = name.substring(2);
-        }
-        if (name.endsWith("/")) {
-          name = name.substring(0, name.length() - 1);
-        }
-        if (name.isEmpty()) {
-          continue;
-        }
-        if (!ObjectKeys.isRelativePath(name)) {
-          throw new IOException("pg_basebackup sent an entry named '" + name + "', outside the data directory");
-        }
-        if (e.isDirectory()) {
-          dirs.add(name);
-        } else if (e.isFile()) {
-          if (name.equals("backup_manifest")) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            tar.transferTo(buf);
-            manifest = buf.toByteArray();
-            writer.addStream(name, new java.io.ByteArrayInputStream(manifest));
-          } else if (incremental != null) {
-            incremental.addStream(name, tar);
-          } else {
-            writer.addStream(name, tar);
-          }
-        }
-      }
+      manifest = storeEntries(tar, writer, incremental, false, 0, dirs, new int[1]);
       // pg_basebackup ends the stream with padding after the archive's end marker
       out.transferTo(java.io.OutputStream.nullOutputStream());
       ok = true;
@@ -200,26 +296,90 @@ public final class ReplicationSource {
           + ". Check that the role has the REPLICATION attribute and that max_wal_senders allows one more connection.",
           backupId, null, null);
     }
-    writer.awaitAll();
-    String startLsn;
-    String stopLsn;
-    int timeline;
-    try {
-      JsonNode ranges = new ObjectMapper().readTree(manifest).path("WAL-Ranges");
-      JsonNode first = ranges.get(0);
-      JsonNode last = ranges.get(ranges.size() - 1);
-      startLsn = first.path("Start-LSN").asText();
-      stopLsn = last.path("End-LSN").asText();
-      timeline = last.path("Timeline").asInt();
-    } catch (IOException | RuntimeException e) {
-      throw new BackupException(ErrorCode.CORRUPTED, "The backup_manifest pg_basebackup sent for " + where
-          + " cannot be read: " + e.getMessage(), backupId, null, e);
+    if (incremental != null) {
+      incremental.streamed(major);
     }
-    List<String> databases = new ArrayList<>();
-    Map<String, Manifest.TableInfo> tables = new TreeMap<>();
-    statistics(jdbc, role, secret, databases, tables, countRows);
-    java.util.Collections.sort(dirs);
-    return new PhysicalSource.Result(version, major, sysid, databases, startLsn, stopLsn, timeline, dirs, tables);
+    return manifest;
+  }
+
+  /**
+   * Stores each entry of a base backup's tar archive; PostgreSQL's incremental files (named
+   * {@code INCREMENTAL.<file>}) as block deltas when {@code blocks}. Returns the
+   * {@code backup_manifest} entry, if the archive holds one (it is stored too).
+   */
+  private static byte[] storeEntries(TarArchiveInputStream tar, DataWriter writer, IncrementalFiles incremental,
+      boolean blocks, int blockSize, List<String> dirs, int[] stored) throws IOException {
+    byte[] manifest = null;
+    TarArchiveEntry e;
+    while ((e = tar.getNextEntry()) != null) {
+      String name = e.getName();
+      while (name.startsWith("./")) {
+        name = name.substring(2);
+      }
+      if (name.endsWith("/")) {
+        name = name.substring(0, name.length() - 1);
+      }
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (!ObjectKeys.isRelativePath(name)) {
+        throw new IOException("the server sent an entry named '" + name + "', outside the data directory");
+      }
+      stored[0]++;
+      if (e.isDirectory()) {
+        dirs.add(name);
+      } else if (e.isFile()) {
+        int slash = name.lastIndexOf('/');
+        String base = name.substring(slash + 1);
+        if (name.equals("backup_manifest")) {
+          manifest = tar.readAllBytes();
+          writer.addStream(name, new java.io.ByteArrayInputStream(manifest));
+        } else if (blocks && name.equals("backup_label")) {
+          // restored, the chain is a whole data directory: PostgreSQL refuses to start on a label that
+          // still says incremental (pg_combinebackup drops these lines too)
+          String label = new String(tar.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          String whole = label.lines().filter(l -> !l.startsWith("INCREMENTAL FROM "))
+              .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+          writer.addStream(name, new java.io.ByteArrayInputStream(whole.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } else if (blocks && base.startsWith(PG_INCREMENTAL) && base.length() > PG_INCREMENTAL.length()) {
+          incremental.addServerIncremental(name.substring(0, slash + 1) + base.substring(PG_INCREMENTAL.length()), tar,
+              blockSize);
+        } else if (incremental != null) {
+          incremental.addStream(name, tar);
+        } else {
+          writer.addStream(name, tar);
+        }
+      }
+    }
+    return manifest;
+  }
+
+  /**
+   * How a server of a major version is backed up, as the manifest's {@code method} attribute records it.
+   *
+   * @param major the server's major version
+   * @return {@code BASE_BACKUP} (this JVM's replication connection) or {@code pg_basebackup}
+   */
+  public static String method(int major) {
+    return major >= 15 ? "BASE_BACKUP" : "pg_basebackup";
+  }
+
+  /** The prefix of PostgreSQL's incremental files in an incremental base backup. */
+  private static final String PG_INCREMENTAL = "INCREMENTAL.";
+
+  /** The {@code sslmode} a URL names, or {@code null}. */
+  private static String sslMode(String url) {
+    int q = url.indexOf('?');
+    if (q < 0) {
+      return null;
+    }
+    for (String kv : url.substring(q + 1).split("&")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0 && kv.substring(0, eq).equalsIgnoreCase("sslmode")) {
+        return java.net.URLDecoder.decode(kv.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    return null;
   }
 
   /**

@@ -1,0 +1,158 @@
+package dev.lockplane.internal.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.lockplane.postgres.LocalPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The replication connection Lockplane speaks itself, against a real PostgreSQL 18: SCRAM-SHA-256,
+ * MD5 and cleartext password authentication (each forced by a pg_hba.conf line), TLS as libpq's
+ * {@code sslmode} asks (a self-signed certificate made with openssl), and the errors for a wrong
+ * password, an unverifiable certificate and a server without TLS. No password in any message.
+ */
+class PgWireTest {
+  private static final String SECRET = "wire-secret-5c1d";
+  static LocalPostgres pg;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pg = LocalPostgres.builder().version(18).start();
+    Path data = pg.dataDirectory();
+    UserPrincipal owner = Files.getOwner(data);
+    // md5 and cleartext password logins for two roles; everything else as initdb set it (scram-sha-256)
+    Path hba = data.resolve("pg_hba.conf");
+    String lines = "host replication wire_md5 127.0.0.1/32 md5\nhost replication wire_plain 127.0.0.1/32 password\n";
+    Files.writeString(hba, lines + Files.readString(hba));
+    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE wire_scram LOGIN REPLICATION PASSWORD '" + SECRET + "'");
+      s.execute("CREATE ROLE wire_plain LOGIN REPLICATION PASSWORD '" + SECRET + "'");
+      s.execute("SET password_encryption = 'md5'");
+      s.execute("CREATE ROLE wire_md5 LOGIN REPLICATION PASSWORD '" + SECRET + "'");
+      s.execute("SELECT pg_reload_conf()");
+    }
+    Files.getFileAttributeView(hba, java.nio.file.attribute.PosixFileAttributeView.class).setOwner(owner);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  @Test
+  void everyPasswordMethodAuthenticates() throws Exception {
+    for (String role : List.of("wire_scram", "wire_md5", "wire_plain")) {
+      try (PgWire w = PgWire.connect("127.0.0.1", pg.port(), role, SECRET, PgWire.SslMode.DISABLE, "lockplane-wire-test")) {
+        List<List<String>> rows = w.query("IDENTIFY_SYSTEM");
+        assertThat(rows).as(role).hasSize(1);
+        assertThat(rows.get(0).get(0)).as(role).matches("[0-9]+");
+        assertThat(w.parameter("server_version")).as(role).startsWith("18.");
+      }
+    }
+  }
+
+  @Test
+  void aWrongPasswordIsTheServersErrorWithoutThePassword() {
+    for (String role : List.of("wire_scram", "wire_md5", "wire_plain")) {
+      assertThatThrownBy(() -> PgWire.connect("127.0.0.1", pg.port(), role, "wrong-" + SECRET, PgWire.SslMode.DISABLE, "t"))
+          .as(role).isInstanceOf(PgWire.ServerError.class)
+          .hasMessageContaining("password authentication failed for user \"" + role + "\"")
+          .hasMessageNotContaining(SECRET);
+    }
+    assertThatThrownBy(() -> PgWire.connect("127.0.0.1", pg.port(), "wire_scram", null, PgWire.SslMode.DISABLE, "t"))
+        .hasMessageContaining("asks for a password and none was given");
+  }
+
+  @Test
+  void aServerErrorLeavesTheConnectionUsable() throws Exception {
+    try (PgWire w = PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgWire.SslMode.DISABLE, "t")) {
+      assertThatThrownBy(() -> w.query("SHOW no_such_setting")).isInstanceOf(PgWire.ServerError.class)
+          .hasMessageContaining("no_such_setting").satisfies(e -> assertThat(((PgWire.ServerError) e).sqlState()).isEqualTo("42704"));
+      assertThat(w.query("SHOW block_size")).containsExactly(List.of("8192"));
+    }
+  }
+
+  @Test
+  void tlsAsSslmodeAsks() throws Exception {
+    assertThatThrownBy(() -> PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgWire.SslMode.REQUIRE, "t"))
+        .hasMessageContaining("does not accept TLS, and sslmode is require");
+    try (PgWire w = PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgWire.SslMode.PREFER, "t")) {
+      assertThat(w.query("SHOW block_size")).hasSize(1);
+    }
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")) || dev.lockplane.testing.Requirements.strict(),
+        "needs openssl to make a certificate");
+    Path data = pg.dataDirectory();
+    Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        "-subj", "/CN=lockplane-test", "-keyout", data.resolve("server.key").toString(),
+        "-out", data.resolve("server.crt").toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+    UserPrincipal owner = Files.getOwner(data);
+    for (String f : List.of("server.key", "server.crt")) {
+      Files.getFileAttributeView(data.resolve(f), java.nio.file.attribute.PosixFileAttributeView.class).setOwner(owner);
+      Files.setPosixFilePermissions(data.resolve(f), PosixFilePermissions.fromString("rw-------"));
+    }
+    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+      s.execute("ALTER SYSTEM SET ssl = on");
+      s.execute("SELECT pg_reload_conf()");
+    }
+    try {
+      for (PgWire.SslMode mode : List.of(PgWire.SslMode.REQUIRE, PgWire.SslMode.PREFER)) {
+        String app = "lockplane-tls-" + mode.name().toLowerCase();
+        try (PgWire w = connectWhenReloaded(mode, app); Connection c = pg.connect("postgres"); Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)"
+                + " WHERE a.application_name = '" + app + "'")) {
+          assertThat(rs.next()).as(mode.name()).isTrue();
+          assertThat(rs.getBoolean(1)).as("%s encrypts", mode).isTrue();
+          assertThat(w.query("SHOW block_size")).hasSize(1);
+        }
+      }
+      // a self-signed certificate is not in the JVM's trust store
+      assertThatThrownBy(() -> PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgWire.SslMode.VERIFY_FULL, "t"))
+          .isInstanceOf(javax.net.ssl.SSLException.class).hasMessageNotContaining(SECRET);
+    } finally {
+      try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+        s.execute("ALTER SYSTEM RESET ssl");
+        s.execute("SELECT pg_reload_conf()");
+      }
+    }
+  }
+
+  /** Connects once the server's reloaded configuration offers TLS (a reload is asynchronous). */
+  private static PgWire connectWhenReloaded(PgWire.SslMode mode, String app) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try {
+        return PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, mode, app);
+      } catch (java.io.IOException e) {
+        if (System.nanoTime() > deadline || !e.getMessage().contains("does not accept TLS")) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  @Test
+  void sslmodeNamesAreLibpqs() {
+    assertThat(PgWire.SslMode.of(null)).isEqualTo(PgWire.SslMode.PREFER);
+    assertThat(PgWire.SslMode.of("allow")).isEqualTo(PgWire.SslMode.PREFER);
+    assertThat(PgWire.SslMode.of("verify-ca")).isEqualTo(PgWire.SslMode.VERIFY_FULL);
+    assertThat(PgWire.SslMode.of("DISABLE")).isEqualTo(PgWire.SslMode.DISABLE);
+    assertThatThrownBy(() -> PgWire.SslMode.of("sometimes")).hasMessageContaining("'sometimes' is not one of");
+  }
+}
