@@ -35,7 +35,8 @@ import java.util.stream.Stream;
 /**
  * Lockplane's physical backup pipeline against {@code pg_basebackup} in one run, on one PostgreSQL
  * 15 server (the machine's {@code pg_basebackup} is 15): backup (zstd + AEAD, the repository's
- * defaults) against {@code pg_basebackup} plain, alternating, medians; verify with the key; restore
+ * defaults), from the data directory and over replication ({@code BASE_BACKUP} on Lockplane's own
+ * connection), against {@code pg_basebackup} plain, rotating, medians; verify with the key; restore
  * against {@code cp -r} of the same data directory; and the per-stage profile of each Lockplane
  * operation ({@code -Dlockplane.backup.profile=true}).
  *
@@ -98,19 +99,34 @@ public final class BackupBenchmark {
       tool(pg, work, basebackup);
       BenchFiles.delete(bbDir);
 
-      // alternating pairs, medians: the machine is shared, so its load changes between runs
+      try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+        s.execute("CREATE ROLE bench_repl LOGIN REPLICATION PASSWORD 'bench-repl'");
+      }
+      String url = "postgres://127.0.0.1:" + pg.port() + "/postgres";
+      Path replRepoDir = work.resolve("repo-repl");
+
+      // rotating triples, medians: the machine is shared, so its load changes between runs
       double[] bb = new double[runs];
       double[] lp = new double[runs];
+      double[] rp = new double[runs];
+      Backup lastRepl = null;
       long bbBytes = 0;
       Backup last = null;
       String phases = "";
       BackupRepository repo = null;
       for (int i = 0; i < runs; i++) {
-        for (int k = 0; k < 2; k++) {
-          if ((i + k) % 2 == 0) {
+        for (int k = 0; k < 3; k++) {
+          if ((i + k) % 3 == 0) {
             BenchFiles.deleteQuietly(bbDir);
             bb[i] = tool(pg, work, basebackup);
             bbBytes = BenchFiles.size(bbDir);
+          } else if ((i + k) % 3 == 2) {
+            BenchFiles.deleteQuietly(replRepoDir);
+            BackupRepository replRepo = BackupRepository.at(replRepoDir).encryptWith(keys).parallelism(parallelism).open();
+            t = System.nanoTime();
+            BackupRequest request = replRepo.backup().physical(url, "bench_repl", "bench-repl");
+            lastRepl = (countRows ? request : request.withoutRowCounts()).run();
+            rp[i] = secs(t);
           } else {
             BenchFiles.deleteQuietly(repoDir);
             repo = BackupRepository.at(repoDir).encryptWith(keys).parallelism(parallelism).open();
@@ -136,6 +152,12 @@ public final class BackupBenchmark {
           String.format(Locale.ROOT, "%.0f MB/s of data; runs %s s; **%.2f× pg_basebackup's throughput, stores %.1f× less**",
               mb(last.size()) / lpSecs, list(lp), (last.size() / lpSecs) / (bbBytes / bbSecs),
               (double) bbBytes / last.storedSize())));
+
+      double rpSecs = median(rp);
+      rows.add(new Row("Lockplane physical over replication (BASE_BACKUP), zstd + AES-256-GCM-HKDF, median of " + runs,
+          rpSecs, lastRepl.storedSize(), String.format(Locale.ROOT, "%.0f MB/s of data; runs %s s; **%.2f× pg_basebackup's "
+              + "throughput**", mb(lastRepl.size()) / rpSecs, list(rp), (lastRepl.size() / rpSecs) / (bbBytes / bbSecs))));
+      BenchFiles.deleteQuietly(replRepoDir);
 
       PipelineProfile.reset();
       t = System.nanoTime();

@@ -84,6 +84,17 @@ public final class IncrementalBackupBenchmark {
       double bareSecs = secs(t);
       rows.add(new Row("full physical backup, without row counts", bareSecs, bare.storedSize(), bare.size(), clock.line()));
 
+      // the same over replication (BASE_BACKUP on Lockplane's own connection), as for a server elsewhere
+      try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+        s.execute("CREATE ROLE bench_repl LOGIN REPLICATION PASSWORD 'bench-repl'");
+      }
+      String url = "postgres://127.0.0.1:" + pg.port() + "/postgres";
+      t = System.nanoTime();
+      Backup replFull = repo.backup().physical(url, "bench_repl", "bench-repl").withoutRowCounts().run();
+      double replFullSecs = secs(t);
+      rows.add(new Row("full backup over replication, without row counts", replFullSecs, replFull.storedSize(),
+          replFull.size(), ""));
+
       change(pg, "UPDATE items SET qty = qty + 1, price = price + 0.01 WHERE id > " + (total - total / 100));
       clock = new PhaseClock();
       t = System.nanoTime();
@@ -99,6 +110,14 @@ public final class IncrementalBackupBenchmark {
       rows.add(new Row("the same incremental without row counts (on the full one without)", recentBareSecs,
           recentBare.storedSize(), recentBare.size(), ratio(recentBareSecs, bareSecs, recentBare, bare) + "; "
               + method(repo, recentBare) + "; " + clock.line()));
+
+      t = System.nanoTime();
+      Backup replRecent = repo.backup().physical(url, "bench_repl", "bench-repl").incrementalFrom(replFull.id())
+          .withoutRowCounts().run();
+      double replRecentSecs = secs(t);
+      rows.add(new Row("the same incremental over replication, without row counts", replRecentSecs,
+          replRecent.storedSize(), replRecent.size(), ratio(replRecentSecs, replFullSecs, replRecent, replFull) + "; "
+              + method(repo, replRecent)));
 
       change(pg, "UPDATE items SET qty = qty + 1 WHERE id % 100 = 7");
       clock = new PhaseClock();

@@ -67,43 +67,20 @@ public final class BlockDeltas {
    * @return the stream
    */
   public static InputStream records(long[] blocks, int blockSize, BlockSource source) {
-    return new InputStream() {
+    return new ChunkInputStream() {
       private final ByteBuffer record = ByteBuffer.allocate(4 + blockSize);
       private int next;
-      private boolean filled;
 
-      private boolean fill() throws IOException {
-        if (filled && record.hasRemaining()) {
-          return true;
-        }
+      @Override
+      protected ByteBuffer next() throws IOException {
         if (next >= blocks.length) {
-          return false;
+          return null;
         }
         long block = blocks[next++];
         record.clear();
         record.putInt((int) block);
         source.fill(block, record.array(), 4);
-        record.position(0).limit(4 + blockSize);
-        filled = true;
-        return true;
-      }
-
-      @Override
-      public int read() throws IOException {
-        return fill() ? record.get() & 0xff : -1;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-          return 0;
-        }
-        if (!fill()) {
-          return -1;
-        }
-        int n = Math.min(len, record.remaining());
-        record.get(b, off, n);
-        return n;
+        return record.position(0).limit(4 + blockSize);
       }
     };
   }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -137,13 +138,10 @@ final class WireBaseBackup implements AutoCloseable {
    * server error is thrown from its reads.
    */
   InputStream archive() {
-    return new InputStream() {
-      private byte[] current = new byte[0];
-      private int at;
-      private boolean ended;
-
-      private boolean fill() throws IOException {
-        while (!ended && at >= current.length) {
+    return new ChunkInputStream() {
+      @Override
+      protected ByteBuffer next() throws IOException {
+        while (true) {
           byte[] next;
           try {
             next = chunks.poll(100, TimeUnit.MILLISECONDS);
@@ -153,42 +151,19 @@ final class WireBaseBackup implements AutoCloseable {
           }
           if (next == null) {
             // a reader that failed while the queue was full could not queue its end
-            if (!reader.isAlive() && chunks.isEmpty()) {
-              next = END;
-            } else {
+            if (reader.isAlive() || !chunks.isEmpty()) {
               continue;
             }
+            next = END;
           }
           if (next == END) {
-            ended = true;
             if (failure != null) {
               throw failure;
             }
-            return false;
+            return null;
           }
-          current = next;
-          at = 0;
+          return ByteBuffer.wrap(next);
         }
-        return !ended;
-      }
-
-      @Override
-      public int read() throws IOException {
-        return fill() ? current[at++] & 0xff : -1;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-          return 0;
-        }
-        if (!fill()) {
-          return -1;
-        }
-        int n = Math.min(len, current.length - at);
-        System.arraycopy(current, at, b, off, n);
-        at += n;
-        return n;
       }
     };
   }
