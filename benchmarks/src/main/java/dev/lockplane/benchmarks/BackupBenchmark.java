@@ -110,6 +110,7 @@ public final class BackupBenchmark {
       double[] lp = new double[runs];
       double[] rp = new double[runs];
       Backup lastRepl = null;
+      double replCpu = 0;
       long bbBytes = 0;
       Backup last = null;
       String phases = "";
@@ -123,10 +124,12 @@ public final class BackupBenchmark {
           } else if ((i + k) % 3 == 2) {
             BenchFiles.deleteQuietly(replRepoDir);
             BackupRepository replRepo = BackupRepository.at(replRepoDir).encryptWith(keys).parallelism(parallelism).open();
+            long cpu0 = processCpuNanos();
             t = System.nanoTime();
             BackupRequest request = replRepo.backup().physical(url, "bench_repl", "bench-repl");
             lastRepl = (countRows ? request : request.withoutRowCounts()).run();
             rp[i] = secs(t);
+            replCpu = (processCpuNanos() - cpu0) / 1e9;
           } else {
             BenchFiles.deleteQuietly(repoDir);
             repo = BackupRepository.at(repoDir).encryptWith(keys).parallelism(parallelism).open();
@@ -156,7 +159,8 @@ public final class BackupBenchmark {
       double rpSecs = median(rp);
       rows.add(new Row("Lockplane physical over replication (BASE_BACKUP), zstd + AES-256-GCM-HKDF, median of " + runs,
           rpSecs, lastRepl.storedSize(), String.format(Locale.ROOT, "%.0f MB/s of data; runs %s s; **%.2f× pg_basebackup's "
-              + "throughput**", mb(lastRepl.size()) / rpSecs, list(rp), (lastRepl.size() / rpSecs) / (bbBytes / bbSecs))));
+              + "throughput**; this JVM's CPU in the last run %.2f s (the server's walsender shares the 2 cores)",
+              mb(lastRepl.size()) / rpSecs, list(rp), (lastRepl.size() / rpSecs) / (bbBytes / bbSecs), replCpu)));
       BenchFiles.deleteQuietly(replRepoDir);
 
       PipelineProfile.reset();

@@ -136,6 +136,9 @@ class ReplicationBackupTest {
         .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.DATABASE_ERROR));
     assertThatThrownBy(() -> repo.backup().physical(url(), "no_repl", PASSWORD).run())
         .isInstanceOf(BackupException.class).hasMessageContaining("REPLICATION").hasMessageNotContaining(PASSWORD);
+    assertThatThrownBy(() -> repo.backup().physical(url() + "?sslmode=sometimes", "backup_repl", PASSWORD).run())
+        .isInstanceOf(BackupException.class).hasMessageContaining("sslmode").hasMessageContaining("sometimes")
+        .hasMessageNotContaining(PASSWORD);
     assertThat(repo.list()).isEmpty();
   }
 

@@ -92,6 +92,22 @@ public final class ReplicationSource {
       props.setProperty("password", secret);
     }
     props.setProperty("replication", "true");
+    String ssl = sslMode(url);
+    PgWire.SslMode sslMode;
+    try {
+      sslMode = PgWire.SslMode.of(ssl);
+    } catch (IllegalArgumentException e) {
+      throw new BackupException(ErrorCode.INVALID_CONFIGURATION, "Physical backup " + backupId + " of " + where + ": "
+          + e.getMessage() + ".", backupId, null, null);
+    }
+    if (ssl != null) {
+      // the certificate is checked by the backup's own connection (verify-full); this one reads the system identifier
+      props.setProperty("sslmode", switch (sslMode) {
+        case DISABLE -> "disable";
+        case PREFER -> "prefer";
+        default -> "require";
+      });
+    }
     props.setProperty("assumeMinServerVersion", "10");
     props.setProperty("preferQueryMode", "simple");
     props.setProperty("ApplicationName", "lockplane-backup");
@@ -122,9 +138,9 @@ public final class ReplicationSource {
     byte[] manifest;
     progress.phase(Progress.Phase.COPYING, -1, -1);
     if (major >= 15) {
-      manifest = overWire(url, where, role, secret, major, backupId, writer, incremental, dirs);
+      manifest = overWire(where, role, secret, sslMode, major, backupId, writer, incremental, dirs);
     } else {
-      manifest = withPgBasebackup(where, role, secret, major, version, backupId, writer, incremental, dirs);
+      manifest = withPgBasebackup(where, role, secret, ssl, major, version, backupId, writer, incremental, dirs);
     }
     writer.awaitAll();
     String startLsn;
@@ -155,16 +171,9 @@ public final class ReplicationSource {
    * the server for changed blocks only; otherwise (or when the server refuses) parts are compared
    * with the parent's.
    */
-  private static byte[] overWire(String url, Address where, String role, String secret, int major, String backupId,
-      DataWriter writer, IncrementalFiles incremental, List<String> dirs) {
+  private static byte[] overWire(Address where, String role, String secret, PgWire.SslMode ssl, int major,
+      String backupId, DataWriter writer, IncrementalFiles incremental, List<String> dirs) {
     String user = role != null ? role : System.getProperty("user.name");
-    PgWire.SslMode ssl;
-    try {
-      ssl = PgWire.SslMode.of(sslMode(url));
-    } catch (IllegalArgumentException e) {
-      throw new BackupException(ErrorCode.INVALID_CONFIGURATION, "Physical backup " + backupId + " of " + where + ": "
-          + e.getMessage() + ".", backupId, null, null);
-    }
     PgWire wire;
     try {
       wire = PgWire.connect(where.host(), where.port(), user, secret, ssl, "lockplane-backup");
@@ -242,8 +251,8 @@ public final class ReplicationSource {
   }
 
   /** Runs {@code pg_basebackup} of the server's major version, for servers older than 15. */
-  private static byte[] withPgBasebackup(Address where, String role, String secret, int major, String version,
-      String backupId, DataWriter writer, IncrementalFiles incremental, List<String> dirs) {
+  private static byte[] withPgBasebackup(Address where, String role, String secret, String sslMode, int major,
+      String version, String backupId, DataWriter writer, IncrementalFiles incremental, List<String> dirs) {
     Path tool = machineTool(major, "pg_basebackup").orElseThrow(() -> new BackupException(ErrorCode.BINARIES_NOT_FOUND,
         "No pg_basebackup for PostgreSQL " + major + " (the server at " + where + " runs " + version + ") was found in "
             + "/usr/lib/postgresql/" + major + "/bin or /usr/pgsql-" + major + "/bin. It must match the server's major "
@@ -258,6 +267,9 @@ public final class ReplicationSource {
       pb.environment().put("PGPASSWORD", secret);
     }
     pb.environment().put("PGAPPNAME", "lockplane-backup");
+    if (sslMode != null) {
+      pb.environment().put("PGSSLMODE", sslMode);
+    }
     Process p;
     try {
       p = pb.start();
