@@ -76,10 +76,12 @@ public final class BackupRequest {
 
   /**
    * A physical backup of any server reachable over the network, taken over the replication
-   * protocol by {@code pg_basebackup} of the server's major version (found in
-   * {@code /usr/lib/postgresql/MAJOR/bin} or {@code /usr/pgsql-MAJOR/bin}). The role needs the
-   * {@code REPLICATION} attribute, not access to the server's files. The manifest records the host,
-   * port, database and system identifier, never the user or the password.
+   * protocol: {@code BASE_BACKUP} on a connection of Lockplane's own for PostgreSQL 15+ (TLS as the
+   * URL's {@code sslmode} asks, prefer by default), {@code pg_basebackup} of the server's major version
+   * for older servers (found in {@code /usr/lib/postgresql/MAJOR/bin} or
+   * {@code /usr/pgsql-MAJOR/bin}). The role needs the {@code REPLICATION} attribute, not access to
+   * the server's files. The manifest records the host, port, database and system identifier, never
+   * the user or the password.
    *
    * <pre>{@code
    * repo.backup().physical("postgres://db.internal:5432/postgres", "backup", System.getenv("PGPASSWORD")).run();
@@ -199,10 +201,11 @@ public final class BackupRequest {
    * Makes this physical backup incremental on the latest physical backup of the same cluster (same
    * system identifier) in the repository: files and parts whose content is the parent's are not
    * stored again, and on PostgreSQL 17+ with {@code summarize_wal = on} changed relation files store
-   * only their changed blocks. Restore, verify and prune handle the chain it forms. A server reached
-   * over replication ({@link #physical(String, String, String)}) still sends every file: its
-   * incremental compares each part with the parent's by SHA-256 and stores the parts that differ,
-   * which saves storage, not reading.
+   * only their changed blocks. Restore, verify and prune handle the chain it forms. Over replication
+   * ({@link #physical(String, String, String)}), PostgreSQL 17+ with {@code summarize_wal = on}
+   * sends only the changed blocks when the parent was taken over replication too; otherwise the
+   * server sends every file, each part is compared with the parent's by SHA-256 and only the parts
+   * that differ are stored (which saves storage, not reading).
    *
    * <pre>{@code
    * Backup monday = repo.backup().physical(pg).run();

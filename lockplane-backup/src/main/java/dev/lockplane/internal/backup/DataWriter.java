@@ -37,6 +37,8 @@ public final class DataWriter implements AutoCloseable {
   private final ProgressTracker progress;
   private final ExecutorService pool;
   private final Semaphore inFlightBuffers;
+  /** Part buffers of streams, returned when their part is stored: at most one per in-flight permit. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spareBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicInteger sequence = new AtomicInteger();
   private final List<Pending> pending = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Boolean> written = new ConcurrentHashMap<>();
@@ -181,30 +183,44 @@ public final class DataWriter implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted while reading " + path);
       }
-      byte[] buf = in.readNBytes((int) partSize);
-      if (buf.length == 0 && index > 0) {
+      // parts of a stream are read into buffers kept for the next parts: a fresh part-sized array
+      // each time is a humongous allocation that kept the garbage collector busy (a backup over
+      // replication spent more CPU collecting than compressing)
+      byte[] spare = spareBuffers.poll();
+      byte[] buf = spare != null ? spare : new byte[(int) partSize];
+      int n;
+      try {
+        n = in.readNBytes(buf, 0, buf.length);
+      } catch (IOException | RuntimeException e) {
+        spareBuffers.add(buf);
+        inFlightBuffers.release();
+        throw e;
+      }
+      if (n == 0 && index > 0) {
+        spareBuffers.add(buf);
         inFlightBuffers.release();
         break;
       }
       long offset = total;
-      total += buf.length;
+      total += n;
       String key = nextKey();
       Future<StoredObject> f = pool.submit(() -> {
         try {
-          StoredObject earlier = reuse == null ? null : reuse.find(offset, buf);
+          StoredObject earlier = reuse == null ? null : reuse.find(offset, buf, n);
           if (earlier != null) {
-            progress.bytes(buf.length);
+            progress.bytes(n);
             return earlier;
           }
-          StoredObject o = codec.write(storage, backupId, key, new ByteArrayInputStream(buf), buf.length, progress::bytes);
+          StoredObject o = codec.write(storage, backupId, key, new ByteArrayInputStream(buf, 0, n), n, progress::bytes);
           written.put(key, true);
           return o;
         } finally {
+          spareBuffers.add(buf);
           inFlightBuffers.release();
         }
       });
       pending.add(new Pending(path, index++, f, false, -1));
-      if (buf.length < partSize) {
+      if (n < partSize) {
         break;
       }
     }
@@ -306,10 +322,11 @@ public final class DataWriter implements AutoCloseable {
      * Returns the earlier object holding exactly these bytes, or {@code null} to store them.
      *
      * @param offset where the part starts in its file
-     * @param bytes the part's bytes
+     * @param bytes a buffer starting with the part's bytes
+     * @param length the part's length
      * @return the earlier object, or {@code null}
      */
-    StoredObject find(long offset, byte[] bytes);
+    StoredObject find(long offset, byte[] bytes, int length);
   }
 
   private BackupException failure(String what, Throwable cause) {

@@ -343,12 +343,14 @@ public final class IncrementalFiles {
   /** Finds, for a streamed part of a file, the parent's object holding the same bytes at the same offset. */
   private static DataWriter.BufferReuse streamReuse(Manifest.FileEntry before) {
     Map<Long, StoredObject> byOffset = byOffset(before);
-    return (at, bytes) -> {
+    return (at, bytes, length) -> {
       StoredObject o = byOffset.get(at);
-      if (o == null || o.size() != bytes.length) {
+      if (o == null || o.size() != length) {
         return null;
       }
-      return ObjectCodec.hex(ObjectCodec.sha256().digest(bytes)).equals(o.sha256()) ? o : null;
+      MessageDigest sha = ObjectCodec.sha256();
+      sha.update(bytes, 0, length);
+      return ObjectCodec.hex(sha.digest()).equals(o.sha256()) ? o : null;
     };
   }
 
