@@ -37,8 +37,8 @@ import java.util.stream.Stream;
  * 15 server (the machine's {@code pg_basebackup} is 15): backup (zstd + AEAD, the repository's
  * defaults), from the data directory and over replication ({@code BASE_BACKUP} on Lockplane's own
  * connection), against {@code pg_basebackup} plain, rotating, medians; verify with the key; restore
- * against {@code cp -r} of the same data directory; and the per-stage profile of each Lockplane
- * operation ({@code -Dlockplane.backup.profile=true}).
+ * against {@code cp -r} of the same data directory, alternating, medians; and the per-stage profile
+ * of each Lockplane operation ({@code -Dlockplane.backup.profile=true}).
  *
  * <pre>
  * mvn -q -pl benchmarks -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
@@ -172,25 +172,42 @@ public final class BackupBenchmark {
           String.format(Locale.ROOT, "**%.0f MB/s of data**, %.0f MB/s of stored bytes", mb(last.size()) / vkSecs,
               mb(vk.bytesChecked()) / vkSecs)));
 
+      // alternating pairs, medians, as for the backups: one copy and one restore swing with the page cache
       Path copy = work.resolve("copy");
-      t = System.nanoTime();
-      Process cp = new ProcessBuilder("cp", "-r", bbDir.toString(), copy.toString()).inheritIO().start();
-      if (!cp.waitFor(1, TimeUnit.HOURS) || cp.exitValue() != 0) {
-        throw new IllegalStateException("cp -r failed");
-      }
-      double cpSecs = secs(t);
-      rows.add(new Row("cp -r of the data directory (pg_basebackup's copy)", cpSecs, BenchFiles.size(copy),
-          String.format(Locale.ROOT, "%.0f MB/s", mb(BenchFiles.size(copy)) / cpSecs)));
-      BenchFiles.delete(copy);
-
       Path restored = work.resolve("restored");
-      PipelineProfile.reset();
-      t = System.nanoTime();
-      repo.restore(last.id()).toDirectory(restored);
-      double rSecs = secs(t);
-      profile(profiles, "restore");
-      rows.add(new Row("Lockplane restore into a directory (decrypt, decompress, check)", rSecs, BenchFiles.size(restored),
-          String.format(Locale.ROOT, "%.0f MB/s; **%.2f× the time of cp -r**", mb(last.size()) / rSecs, rSecs / cpSecs)));
+      double[] cps = new double[runs];
+      double[] rs = new double[runs];
+      long copyBytes = 0;
+      long restoredBytes = 0;
+      for (int i = 0; i < runs; i++) {
+        for (int k = 0; k < 2; k++) {
+          if ((i + k) % 2 == 0) {
+            t = System.nanoTime();
+            Process cp = new ProcessBuilder("cp", "-r", bbDir.toString(), copy.toString()).inheritIO().start();
+            if (!cp.waitFor(1, TimeUnit.HOURS) || cp.exitValue() != 0) {
+              throw new IllegalStateException("cp -r failed");
+            }
+            cps[i] = secs(t);
+            copyBytes = BenchFiles.size(copy);
+            BenchFiles.delete(copy);
+          } else {
+            PipelineProfile.reset();
+            t = System.nanoTime();
+            repo.restore(last.id()).toDirectory(restored);
+            rs[i] = secs(t);
+            restoredBytes = BenchFiles.size(restored);
+            BenchFiles.delete(restored);
+          }
+        }
+      }
+      profile(profiles, "restore (last run)");
+      double cpSecs = median(cps);
+      double rSecs = median(rs);
+      rows.add(new Row("cp -r of the data directory (pg_basebackup's copy), median of " + runs, cpSecs, copyBytes,
+          String.format(Locale.ROOT, "%.0f MB/s; runs %s s", mb(copyBytes) / cpSecs, list(cps))));
+      rows.add(new Row("Lockplane restore into a directory (decrypt, decompress, check), median of " + runs, rSecs,
+          restoredBytes, String.format(Locale.ROOT, "%.0f MB/s; runs %s s; **%.2f× the time of cp -r**",
+              mb(last.size()) / rSecs, list(rs), rSecs / cpSecs)));
       if (!vk.ok()) {
         throw new IllegalStateException("verification failed: " + vk.problems());
       }
