@@ -227,8 +227,8 @@ final class PgWire implements AutoCloseable {
             case 0 -> {
               // authenticated
             }
-            case 3 -> sendPassword(cString(requirePassword(password)));
-            case 5 -> sendPassword(cString(md5(requirePassword(password), user, java.util.Arrays.copyOfRange(msg, 4, 8))));
+            case 3 -> send('p', cString(requirePassword(password)));
+            case 5 -> send('p', cString(md5(requirePassword(password), user, java.util.Arrays.copyOfRange(msg, 4, 8))));
             case 10 -> {
               List<String> mechanisms = strings(msg, 4);
               if (!mechanisms.contains("SCRAM-SHA-256")) {
@@ -271,10 +271,6 @@ final class PgWire implements AutoCloseable {
       throw new IOException("the server asks for a password and none was given");
     }
     return password;
-  }
-
-  private void sendPassword(byte[] body) throws IOException {
-    send('p', body);
   }
 
   /** Returns a parameter the server reported, such as {@code server_version}, or {@code null}. */

@@ -189,8 +189,9 @@ public final class ReplicationSource {
       String why = null;
       boolean blocks = false;
       if (incremental != null && major >= 17) {
-        byte[] parentManifest = incremental.parentServerManifest();
-        if (!"on".equals(wire.query("SHOW summarize_wal").get(0).get(0))) {
+        boolean summarized = "on".equals(wire.query("SHOW summarize_wal").get(0).get(0));
+        byte[] parentManifest = summarized ? incremental.parentServerManifest() : null;
+        if (!summarized) {
           why = "summarize_wal is off on the server";
         } else if (parentManifest == null) {
           why = "the parent holds no backup_manifest of the server's (it was not taken over replication)";
