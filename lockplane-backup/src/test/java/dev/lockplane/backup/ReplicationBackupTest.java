@@ -202,6 +202,55 @@ class ReplicationBackupTest {
     }
   }
 
+  @Test
+  void aServerThatRefusesTheIncrementalGetsOneAtPartLevel() throws Exception {
+    try (LocalPostgres pg18 = LocalPostgres.builder().version(18).setting("summarize_wal", "on").start()) {
+      TestData.createPostgres(pg18, "shop", 1000);
+      try (Connection c = pg18.connect("postgres"); Statement s = c.createStatement()) {
+        s.execute("CREATE ROLE backup_repl LOGIN REPLICATION PASSWORD '" + PASSWORD + "'");
+      }
+      String url = "postgres://127.0.0.1:" + pg18.port() + "/postgres";
+      BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();
+      Backup full = repo.backup().physical(url, "backup_repl", PASSWORD).run();
+      // the summaries covering the full backup's start are lost: the server accepts the parent's
+      // manifest but cannot say which blocks changed since
+      try (Connection c = pg18.connect("postgres"); Statement s = c.createStatement()) {
+        s.execute("ALTER SYSTEM SET summarize_wal = off");
+        s.execute("SELECT pg_reload_conf()");
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+          try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'walsummarizer'")) {
+            rs.next();
+            if (rs.getLong(1) == 0) {
+              break;
+            }
+          }
+          Thread.sleep(50);
+        }
+        try (var files = Files.list(pg18.dataDirectory().resolve("pg_wal/summaries"))) {
+          for (Path f : files.toList()) {
+            Files.delete(f);
+          }
+        }
+        try (Connection shop = pg18.connect("shop"); Statement w = shop.createStatement()) {
+          w.execute("UPDATE accounts SET balance = balance + 1 WHERE id % 10 = 0");
+        }
+        s.execute("CHECKPOINT");
+        s.execute("ALTER SYSTEM SET summarize_wal = on");
+        s.execute("SELECT pg_reload_conf()");
+      }
+      Map<String, String> expected = fingerprints(pg18, "shop");
+      Backup inc = repo.backup().physical(url, "backup_repl", PASSWORD).incremental().run();
+      assertThat(inc.parent()).isEqualTo(full.id());
+      assertThat(repo.manifestJson(inc.id())).contains("\"method\" : \"file\"",
+          "block level was not possible: the server refused an incremental base backup");
+      assertThat(inc.storedSize()).isLessThan(full.storedSize());
+      try (RestoredServer restored = repo.restore(inc.id()).asServer()) {
+        assertThat(fingerprints(restored.server(), "shop")).isEqualTo(expected);
+      }
+    }
+  }
+
   private static Map<String, String> fingerprints(LocalPostgres pg, String db) throws Exception {
     try (Connection c = pg.connect(db)) {
       return TestData.fingerprints(c);
