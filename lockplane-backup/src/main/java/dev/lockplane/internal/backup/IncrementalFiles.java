@@ -101,19 +101,6 @@ public final class IncrementalFiles {
   }
 
   /**
-   * Records that the backup's files arrive as a stream from a server reached over replication: they
-   * are compared with the parent's part by part, at file level whatever the server's version.
-   *
-   * @param major the server's major version
-   */
-  public void streamed(int major) {
-    if (major >= 17) {
-      note = "block level needs the data directory's files and WAL summaries; over replication every file is read "
-          + "and its parts compared with the parent's";
-    }
-  }
-
-  /**
    * Returns the parent's copy of PostgreSQL's own {@code backup_manifest}, which a server asked for
    * an incremental base backup needs ({@code UPLOAD_MANIFEST}): only a backup taken over replication
    * holds one.

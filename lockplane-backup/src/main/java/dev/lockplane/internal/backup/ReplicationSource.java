@@ -230,12 +230,8 @@ public final class ReplicationSource {
           stage = "finishing the backup";
           byte[] manifest = bb.finish();
           writer.addStream("backup_manifest", new java.io.ByteArrayInputStream(manifest));
-          if (incremental != null) {
-            if (major >= 17) {
-              incremental.serverIncremental(blocks ? null : why);
-            } else {
-              incremental.streamed(major);
-            }
+          if (incremental != null && major >= 17) {
+            incremental.serverIncremental(blocks ? null : why);
           }
           return manifest;
         }
@@ -308,9 +304,6 @@ public final class ReplicationSource {
           + (manifest == null && code == 0 ? ": it sent no backup_manifest" : "") + tail(stderr.text())
           + ". Check that the role has the REPLICATION attribute and that max_wal_senders allows one more connection.",
           backupId, null, null);
-    }
-    if (incremental != null) {
-      incremental.streamed(major);
     }
     return manifest;
   }
