@@ -197,12 +197,8 @@ public final class IncrementalFiles {
       return;
     }
     long[] list = all.stream().mapToLong(Long::longValue).toArray();
-    java.util.Set<Long> fromServer = new java.util.HashSet<>(all.size() * 2);
-    for (long b : sent) {
-      fromServer.add(b);
-    }
     writer.addStream(DELTA + path, BlockDeltas.records(list, blockSize, (block, into, offset) -> {
-      if (fromServer.contains(block)) {
+      if (java.util.Arrays.binarySearch(sent, block) >= 0) {
         d.readFully(into, offset, blockSize);
       } else {
         java.util.Arrays.fill(into, offset, offset + blockSize, (byte) 0);

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * One {@code BASE_BACKUP} on a {@link PgWire} connection (PostgreSQL 15+ protocol: one copy stream
  * whose messages say what they carry). The server's answer is read on a thread of its own and
  * handed over through a bounded queue: the data directory's tar archive as a stream, then the
- * backup manifest, then the end position. A cluster with tablespaces outside its data directory
+ * backup manifest (whose WAL ranges give the start and end positions). A cluster with tablespaces outside its data directory
  * (a second archive) is refused.
  */
 final class WireBaseBackup implements AutoCloseable {
@@ -26,9 +26,8 @@ final class WireBaseBackup implements AutoCloseable {
   private final Thread reader;
   private volatile boolean cancelled;
   private volatile IOException failure;
-  private volatile String startLsn;
-  private volatile String endLsn;
-  private volatile long timeline;
+  /** Whether the server sent the end position (its last result set, after the copy stream). */
+  private volatile boolean ended;
   private volatile boolean done;
 
   private WireBaseBackup(PgWire wire, String command) {
@@ -54,22 +53,14 @@ final class WireBaseBackup implements AutoCloseable {
     try {
       wire.execute(command, new PgWire.Listener() {
         private int archives;
-        private boolean inCopy;
         private boolean inManifest;
 
         @Override
         public void row(List<String> values) {
-          if (inCopy || archives > 0) {
-            endLsn = values.get(0);
-            timeline = Long.parseLong(values.get(1));
-          } else if (startLsn == null) {
-            startLsn = values.get(0);
+          // the start position and the tablespaces come before the first archive, the end position after
+          if (archives > 0) {
+            ended = true;
           }
-        }
-
-        @Override
-        public void copyOut() {
-          inCopy = true;
         }
 
         @Override
@@ -103,7 +94,6 @@ final class WireBaseBackup implements AutoCloseable {
 
         @Override
         public void copyDone() throws IOException {
-          inCopy = false;
           if (!inManifest) {
             put(END);
           }
@@ -191,25 +181,10 @@ final class WireBaseBackup implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
-    if (!done || endLsn == null) {
+    if (!done || !ended) {
       throw new IOException("the server ended the base backup without its end position");
     }
     return manifest.toByteArray();
-  }
-
-  /** Returns the start position the server reported. */
-  String startLsn() {
-    return startLsn;
-  }
-
-  /** Returns the end position the server reported, once finished. */
-  String endLsn() {
-    return endLsn;
-  }
-
-  /** Returns the timeline of the end position, once finished. */
-  long timeline() {
-    return timeline;
   }
 
   /** Stops reading: the connection is closed, so the server ends the backup. */
