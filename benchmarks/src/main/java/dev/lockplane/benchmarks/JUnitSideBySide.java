@@ -40,7 +40,8 @@ public final class JUnitSideBySide {
    *
    * @param args {@code --sizes MB,...} (10,170), {@code --runs N} (1), {@code --fs NAME} (ext4: the
    *     temporary directory's own), {@code --suites ...}, {@code --work DIR}, {@code --user NAME}
-   *     (the unprivileged user for the peers when root: postgres if it exists, else nobody)
+   *     (the unprivileged user for the peers when root: postgres if it exists, else nobody); the
+   *     system property {@code lockplane.pool.size} is passed on to Lockplane's suites
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
@@ -102,6 +103,7 @@ public final class JUnitSideBySide {
       case "zonky" -> "zonky embedded-database-spring-test 2.8.0 (refresh per test method)";
       case "pg-embedded" -> "pg-embedded 5.4.1 multi-database";
       case "RECYCLE" -> "`@LockplaneTest` isolation = DATABASE, lockplane.recycle = true";
+      case "DISK" -> "`@LockplaneTest` isolation = DATABASE, lockplane.clonesInMemory = false";
       default -> "`@LockplaneTest` isolation = " + suite;
     };
   }
@@ -148,6 +150,10 @@ public final class JUnitSideBySide {
         cmd.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--"));
       }
       cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      if (System.getProperty("lockplane.pool.size") != null && !peer) {
+        // the pool size of Lockplane's suites, passed on (-Dlockplane.pool.size=N)
+        cmd.add("-Dlockplane.pool.size=" + System.getProperty("lockplane.pool.size"));
+      }
       cmd.addAll(List.of("-Xmx2g", "-Djava.awt.headless=true", "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + tmp,
           "-cp", System.getProperty("java.class.path"), SuiteRun.class.getName(), suite, Integer.toString(mb), runs, out.toString()));
       System.out.printf(Locale.ROOT, "%s, %d MB%s%n", suite, mb, drop ? " (as " + user + ")" : "");

@@ -26,7 +26,8 @@ import java.util.Map;
  * </pre>
  *
  * with SUITE one of {@code shared}, {@code DATABASE}, {@code TRANSACTION}, {@code INSTANCE} (the
- * {@code @LockplaneTest} isolation), {@code RECYCLE} ({@code DATABASE} with {@code lockplane.recycle=true}),
+ * {@code @LockplaneTest} isolation), {@code RECYCLE} ({@code DATABASE} with {@code lockplane.recycle=true}), {@code DISK} ({@code DATABASE}
+ * with {@code lockplane.clonesInMemory=false}),
  * {@code zonky}, {@code pg-embedded}.
  */
 public final class SuiteRun {
@@ -55,8 +56,13 @@ public final class SuiteRun {
         params.put("lockplane.recycle", "true");
         yield JUnitRuns.Result.merge(JUnitRuns.run(large ? DatabaseIsolation170.class : DatabaseIsolation10.class, params, runs));
       }
+      case "DISK" -> {
+        Map<String, String> params = new java.util.HashMap<>(lockplane("DATABASE"));
+        params.put("lockplane.clonesInMemory", "false");
+        yield JUnitRuns.Result.merge(JUnitRuns.run(large ? DatabaseIsolation170.class : DatabaseIsolation10.class, params, runs));
+      }
       default -> throw new IllegalArgumentException("unknown suite " + suite
-          + "; use shared, DATABASE, RECYCLE, TRANSACTION, INSTANCE, zonky or pg-embedded");
+          + "; use shared, DATABASE, DISK, RECYCLE, TRANSACTION, INSTANCE, zonky or pg-embedded");
     };
     r.write(out);
     // the peers' libraries leave non-daemon threads behind (prefetchers, shutdown waits)
@@ -64,9 +70,13 @@ public final class SuiteRun {
   }
 
   private static Map<String, String> lockplane(String isolation) {
-    String storage = System.getProperty("lockplane.storage");
-    return storage == null ? Map.of("lockplane.isolation", isolation)
-        : Map.of("lockplane.isolation", isolation, "lockplane.storage", storage);
+    Map<String, String> params = new java.util.HashMap<>(Map.of("lockplane.isolation", isolation));
+    for (String key : List.of("lockplane.storage", "lockplane.pool.size")) {
+      if (System.getProperty(key) != null) {
+        params.put(key, System.getProperty(key));
+      }
+    }
+    return params;
   }
 
   private static JUnitRuns.Result shared(boolean large, int runs) throws Exception {

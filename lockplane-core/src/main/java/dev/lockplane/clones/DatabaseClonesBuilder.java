@@ -7,6 +7,7 @@ import dev.lockplane.clone.CopyMethod;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.internal.clone.DatabaseCloneManager;
 import dev.lockplane.internal.clone.GoldenOptions;
+import dev.lockplane.internal.clone.MemoryTablespace;
 import dev.lockplane.internal.clone.ServerEndpoint;
 import dev.lockplane.internal.fs.Reflinks;
 import dev.lockplane.postgres.LocalPostgres;
@@ -32,6 +33,7 @@ public final class DatabaseClonesBuilder {
   private Duration refreshEvery;
   private Duration warnWhenOlderThan;
   private Boolean persistent;
+  private Boolean inMemory;
 
   DatabaseClonesBuilder(LocalPostgres server) {
     this.server = server;
@@ -180,6 +182,30 @@ public final class DatabaseClonesBuilder {
   }
 
   /**
+   * Whether clones (and snapshots) live in a tablespace in memory, on a tmpfs, instead of the
+   * server's data directory. On a filesystem without reflinks (ext4, ZFS) most of a clone's cost is
+   * creating and copying the files of a database; in memory a clone of a 10 MB golden takes a few
+   * milliseconds instead of a hundred (docs/testkit.md has the figures). Memory holds them only while
+   * the server runs: it is for throwaway clones.
+   *
+   * <p>By default clones go to memory when the server is a {@link LocalPostgres} with a temporary data
+   * directory (no {@link LocalPostgres.Builder#dataDirectory dataDirectory}), its data directory has
+   * no reflinks, no {@link #copyMethod copy method} was asked for, the manager is not {@linkplain
+   * #persistent persistent}, and the memory has room for 16 copies of the golden;
+   * otherwise they stay on disk. A clone that finds the memory full is made on disk instead, and the
+   * manager keeps to the disk from then on.
+   *
+   * @param inMemory true to require memory (the manager fails to start, saying why, where it is not
+   *     possible), false to keep clones on disk
+   * @return this builder
+   */
+  public DatabaseClonesBuilder clonesInMemory(boolean inMemory) {
+    once(this.inMemory, "clonesInMemory");
+    this.inMemory = inMemory;
+    return this;
+  }
+
+  /**
    * Logs a warning, once per golden, when a clone is made of a golden whose data (its {@link
    * dev.lockplane.clone.Snapshot#dataStateAt()}) is older than {@code age}, naming the golden and the
    * age of its data.
@@ -223,10 +249,22 @@ public final class DatabaseClonesBuilder {
           : "the data directory is on " + fs + ", which has no reflink: the kernel copies the bytes (linear in size);"
               + " put the data directory on XFS (mkfs.xfs -m reflink=1) or btrfs for constant-time clones";
       GoldenOptions options = new GoldenOptions(refreshEvery, warnWhenOlderThan, server.installation().binDirectory());
-      return DatabaseCloneManager.start(ep, g, p, method, note, n, otherHostOrphans, options, keep);
+      if (inMemory != null && inMemory && method == CopyMethod.FILE_CLONE) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "clonesInMemory(true) conflicts with"
+            + " copyMethod(FILE_CLONE): a clone into memory is a byte copy, not a reflink. Drop one of them.");
+      }
+      // a copy method asked for is kept as asked
+      boolean memory = inMemory != null ? inMemory : method == null && !reflink && !keep;
+      return DatabaseCloneManager.start(ep, g, p, method, note, n, otherHostOrphans, options, keep,
+          memory ? new MemoryTablespace.Request(server::memoryDirectory, inMemory != null) : null);
+    }
+    if (inMemory != null && inMemory) {
+      throw new LockplaneException(ErrorCode.UNSUPPORTED, "Clones in memory need a server this library runs"
+          + " (CloneManagers.databases(LocalPostgres)): it puts their tablespace in a directory of its machine's"
+          + " memory. Leave clonesInMemory unset for a server reached by URL.");
     }
     ServerEndpoint ep = ServerEndpoint.parse(jdbcUrl, user, password);
-    return DatabaseCloneManager.start(
-        ep, g, p, method, null, n, otherHostOrphans, new GoldenOptions(refreshEvery, warnWhenOlderThan, null), keep);
+    return DatabaseCloneManager.start(ep, g, p, method, null, n, otherHostOrphans,
+        new GoldenOptions(refreshEvery, warnWhenOlderThan, null), keep, null);
   }
 }

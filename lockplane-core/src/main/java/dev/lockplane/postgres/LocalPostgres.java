@@ -4,6 +4,7 @@ import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.postgres.BinaryResolver;
 import dev.lockplane.internal.postgres.LockplaneDirectories;
+import dev.lockplane.internal.postgres.MemoryDirectories;
 import dev.lockplane.internal.postgres.ServerProcess;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -127,6 +128,22 @@ public final class LocalPostgres implements AutoCloseable {
     return server.settings();
   }
 
+  /**
+   * Returns a directory in memory (on a tmpfs), owned by the server's account and removed when the
+   * server stops, for a tablespace of databases nobody keeps: database-level clone managers put their
+   * clones there (see {@link dev.lockplane.clones.DatabaseClonesBuilder#clonesInMemory(boolean)}).
+   * It is made if absent.
+   *
+   * @param name the directory's name: lower-case letters, digits and underscores, at most 63
+   * @return the directory; empty when the server keeps its data directory (a {@link
+   *     Builder#dataDirectory(Path) dataDirectory} was given), when the {@link Builder#memoryRoot(Path)
+   *     memory root} is not a writable tmpfs, or once the server stopped
+   * @throws IllegalArgumentException for another name
+   */
+  public java.util.Optional<Path> memoryDirectory(String name) {
+    return server.memoryDirectory(name);
+  }
+
   /** Returns whether the server process is running. */
   public boolean isRunning() {
     return server.isRunning();
@@ -206,6 +223,7 @@ public final class LocalPostgres implements AutoCloseable {
     private Boolean searchMachine;
     private Boolean durable;
     private Path runtimeDirectory;
+    private Path memoryRoot;
 
     private Builder() {}
 
@@ -431,6 +449,19 @@ public final class LocalPostgres implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The tmpfs under which a server with a temporary data directory keeps its {@linkplain
+     * LocalPostgres#memoryDirectory(String) memory directories} (default {@code /dev/shm}).
+     *
+     * @param root a directory on a tmpfs
+     * @return this builder
+     */
+    public Builder memoryRoot(Path root) {
+      once(memoryRoot, "memoryRoot");
+      this.memoryRoot = Objects.requireNonNull(root, "root").toAbsolutePath();
+      return this;
+    }
+
     private static LockplaneException conflict(String a, String b) {
       return new LockplaneException(
           ErrorCode.INVALID_CONFIGURATION, a + " conflicts with " + b + ", which is already set; use one.");
@@ -489,7 +520,8 @@ public final class LocalPostgres implements AutoCloseable {
               effective,
               superuser == null ? "postgres" : superuser,
               osUser,
-              startTimeout == null ? Duration.ofSeconds(60) : startTimeout);
+              startTimeout == null ? Duration.ofSeconds(60) : startTimeout,
+              memoryRoot == null ? MemoryDirectories.DEFAULT_ROOT : memoryRoot);
       return new LocalPostgres(ServerProcess.start(config));
     }
   }

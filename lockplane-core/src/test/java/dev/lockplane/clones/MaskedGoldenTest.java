@@ -363,16 +363,30 @@ class MaskedGoldenTest {
     return out;
   }
 
-  /** The files of a database's directory ({@code base/<oid>}) whose bytes contain the canary. */
+  /**
+   * The files of a database's directory ({@code base/<oid>}, or {@code <location>/PG_…/<oid>} for a
+   * database in another tablespace, as clones in memory are) whose bytes contain the canary.
+   */
   static List<Path> filesContaining(LocalPostgres pg, String database) throws Exception {
     long oid;
+    String location;
     try (Connection c = pg.connect("postgres"); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT oid FROM pg_database WHERE datname = '" + database + "'")) {
+        ResultSet rs = s.executeQuery("SELECT oid, pg_tablespace_location(dattablespace) FROM pg_database"
+            + " WHERE datname = '" + database + "'")) {
       assertThat(rs.next()).as("database " + database).isTrue();
       oid = rs.getLong(1);
+      location = rs.getString(2);
       s.execute("CHECKPOINT");
     }
-    return filesContaining(pg.dataDirectory().resolve("base").resolve(Long.toString(oid)), CANARY);
+    Path base = pg.dataDirectory().resolve("base");
+    if (!location.isEmpty()) {
+      try (Stream<Path> versions = Files.list(Path.of(location))) {
+        base = versions.filter(p -> p.getFileName().toString().startsWith("PG_")).findFirst().orElseThrow();
+      }
+    }
+    Path dir = base.resolve(Long.toString(oid));
+    assertThat(dir).as("directory of database " + database).isDirectory();
+    return filesContaining(dir, CANARY);
   }
 
   /** Every regular file under a directory whose bytes contain the text. */

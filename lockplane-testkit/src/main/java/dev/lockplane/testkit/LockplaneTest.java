@@ -150,7 +150,8 @@ public @interface LockplaneTest {
 
   /**
    * How many spare clones to keep ready; -1 means the configuration parameter
-   * {@code lockplane.pool.size}, else 2.
+   * {@code lockplane.pool.size}, else 4 when the clones live in memory (database-level clones on the
+   * embedded server, see {@code DatabaseClonesBuilder.clonesInMemory}) and 2 otherwise.
    *
    * @return the pool size
    */

@@ -44,6 +44,8 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
   private final java.util.concurrent.ScheduledExecutorService refresher;
   /** Whether clones and snapshots outlive this manager (see {@link PersistentDatabases}). */
   private final boolean persistent;
+  /** Where clones and snapshots go in memory, or null for the default tablespace. */
+  private final MemoryTablespace memory;
 
   /**
    * Prepares (or reuses) the golden database and returns a ready manager.
@@ -63,7 +65,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
       ServerEndpoint endpoint, Golden golden, String prefix, CopyMethod method, String localFilesystemNote, int poolSize,
       Duration otherHostOrphans) {
     return start(endpoint, golden, prefix, method, localFilesystemNote, poolSize, otherHostOrphans, GoldenOptions.NONE,
-        false);
+        false, null);
   }
 
   /**
@@ -78,11 +80,12 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
    * @param otherHostOrphans after how long databases made on other hosts count as orphaned; null: never
    * @param options refresh schedule, stale warning, the server's binaries
    * @param persistent whether clones and snapshots outlive the manager (see {@link PersistentDatabases})
+   * @param memory where clones may go in memory, or null to keep them in the default tablespace
    * @return the manager
    */
   public static DatabaseCloneManager start(
       ServerEndpoint endpoint, Golden golden, String prefix, CopyMethod method, String localFilesystemNote, int poolSize,
-      Duration otherHostOrphans, GoldenOptions options, boolean persistent) {
+      Duration otherHostOrphans, GoldenOptions options, boolean persistent, MemoryTablespace.Request memory) {
     AdminConnections admin = new AdminConnections(endpoint.dataSource(endpoint.maintenanceDatabase()), poolSize);
     try {
       CloneStrategy strategy = chooseStrategy(admin, method, localFilesystemNote);
@@ -92,7 +95,20 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
           ? admin.with(c -> PersistentDatabases.find(c, prefix)) : java.util.List.of();
       Snapshot g = golden != null ? prepareGolden(admin, endpoint, golden, prefix, id, options)
           : PersistentDatabases.newestGolden(found, prefix, endpoint.redactedUrl(endpoint.maintenanceDatabase()));
-      DatabaseCloneManager m = new DatabaseCloneManager(endpoint, admin, prefix, strategy, g, id, golden, options, persistent);
+      if (memory != null && persistent && memory.required()) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "A persistent manager's clones outlive it and"
+            + " the server; memory does not keep them. Leave clonesInMemory unset, or the manager not persistent.");
+      }
+      MemoryTablespace inMemory = memory == null || persistent ? null
+          : MemoryTablespace.create(admin, memory, prefix + "mem_" + id, g.name(), MemoryTablespace.copyMethod(admin))
+              .orElse(null);
+      if (inMemory != null) {
+        strategy = new CloneStrategy(CopyMethod.FILE_COPY, false, "clones live in memory (tablespace "
+            + inMemory.name() + " on the tmpfs at " + inMemory.directory() + "), where creating a database's files"
+            + " costs microseconds; instead of: " + strategy.reason());
+      }
+      DatabaseCloneManager m = new DatabaseCloneManager(
+          endpoint, admin, prefix, strategy, g, id, golden, options, persistent, inMemory);
       PersistentDatabases.adopt(m, found, prefix);
       return m;
     } catch (SQLException e) {
@@ -118,7 +134,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
 
   private DatabaseCloneManager(
       ServerEndpoint endpoint, AdminConnections admin, String prefix, CloneStrategy strategy, Snapshot golden, String id,
-      Golden source, GoldenOptions options, boolean persistent) {
+      Golden source, GoldenOptions options, boolean persistent, MemoryTablespace memory) {
     super(strategy, golden, golden.name());
     this.endpoint = endpoint;
     this.admin = admin;
@@ -128,6 +144,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     this.options = options;
     this.refresher = options.refreshEvery() == null ? null : GoldenFreshness.schedule(this, options.refreshEvery());
     this.persistent = persistent;
+    this.memory = memory;
   }
 
   /** Drops what killed processes left on the server; a failure here must not stop the manager. */
@@ -146,14 +163,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
 
   private static CloneStrategy chooseStrategy(AdminConnections admin, CopyMethod method, String fsNote) throws SQLException {
     int version = admin.serverVersion();
-    String copyMethod = version >= 18
-        ? admin.with(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW file_copy_method")) {
-              rs.next();
-              return rs.getString(1);
-            }
-          })
-        : "copy";
+    String copyMethod = MemoryTablespace.copyMethod(admin);
     if (method == CopyMethod.WAL_LOG) {
       if (version < 15) {
         throw new LockplaneException(ErrorCode.UNSUPPORTED, "STRATEGY WAL_LOG needs PostgreSQL 15 or later; this server"
@@ -206,6 +216,20 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     return build(admin, endpoint, golden, prefix, id, options, taken ? refreshedName(prefix, hash) : name, hash);
   }
 
+  /**
+   * Connects to a golden once before it is closed to connections, so that PostgreSQL writes its
+   * catalog cache file ({@code pg_internal.init}) into the database's directory: every clone copies
+   * it, and the first session of each clone then starts without reading the catalogs (about 7 ms of a
+   * 30 ms connection, measured on a 10 MB golden). Best effort: without it clones are only slower.
+   */
+  private static void warmCatalogCache(ServerEndpoint endpoint, String db) {
+    try (Connection c = endpoint.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+      s.execute("SELECT 1");
+    } catch (SQLException e) {
+      LOG.log(Level.DEBUG, "No session to " + db + " before it became a golden: " + Secrets.scrub(e.getMessage(), endpoint.password()));
+    }
+  }
+
   /** The name of a golden built beside another of the same content. */
   private static String refreshedName(String prefix, String hash) {
     return prefix + "golden_" + hash.substring(0, 16) + "_" + UUID.randomUUID().toString().substring(0, 8);
@@ -228,6 +252,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
       PreparationReports reports = new PreparationReports();
       Instant dataAt = golden instanceof Golden.FromDatabase ? null
           : LogicalLoaders.load(golden, GoldenFreshness.target(admin, endpoint, buildDb, name, options), reports);
+      warmCatalogCache(endpoint, buildDb);
       Instant now = Instant.now();
       boolean won = admin.with(c -> {
         try {
@@ -396,6 +421,9 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
 
   @Override
   void release() {
+    if (memory != null) {
+      memory.drop(admin);
+    }
     admin.close();
   }
 
@@ -468,14 +496,22 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
       throw failure(toDb, what, e);
     }
     for (int attempt = 0; ; attempt++) {
+      boolean inMemory = memory != null && memory.usable();
       try {
         admin.with(c -> {
-          exec(c, sql);
+          if (inMemory) {
+            memory.createIn(c, sql);
+          } else {
+            exec(c, sql);
+          }
           record(c, toDb, owner);
           return true;
         });
         return;
       } catch (SQLException e) {
+        if (inMemory && memory.fullAfter(e)) {
+          continue;
+        }
         // 55006: the template has other sessions (autovacuum, or a snapshot being taken); it passes
         if ("55006".equals(e.getSQLState()) && attempt < BUSY_RETRIES) {
           sleep(20 + attempt * 10L);
@@ -504,6 +540,11 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     String msg = Secrets.scrub(e.getMessage(), endpoint.password());
     ErrorCode code = msg != null && msg.contains("No space left") ? ErrorCode.DISK_FULL : ErrorCode.DATABASE_ERROR;
     return new CloneException(code, target, "Cannot " + what + ": " + msg, Secrets.cause(e, endpoint.password()));
+  }
+
+  /** Returns whether this manager's clones live in a tablespace in memory. */
+  public boolean clonesInMemory() {
+    return memory != null && memory.usable();
   }
 
   @Override

@@ -86,6 +86,7 @@ public final class Reaper {
             r.postmasterPid(), r.port(), r.ownerPid());
         stopAbandoned(r);
         if (r.ephemeral()) {
+          MemoryDirectories.delete(dir);
           FileTrees.deleteQuietly(dir);
         } else {
           try {

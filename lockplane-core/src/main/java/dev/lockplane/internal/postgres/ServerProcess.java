@@ -52,6 +52,7 @@ public final class ServerProcess {
    * @param superuser the superuser's name
    * @param osUser the account to run as when root, or {@code null} for the default
    * @param startTimeout how long to wait for readiness
+   * @param memoryRoot the tmpfs under which a temporary server's memory directory goes
    */
   public record Config(
       Installation installation,
@@ -64,7 +65,8 @@ public final class ServerProcess {
       Map<String, String> settings,
       String superuser,
       String osUser,
-      Duration startTimeout) {}
+      Duration startTimeout,
+      Path memoryRoot) {}
 
   private final Config config;
   private final Path instanceDir;
@@ -76,6 +78,9 @@ public final class ServerProcess {
   private final String password;
   private final Process process;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private final Object memoryLock = new Object();
+  /** Made on first use; guarded by {@link #memoryLock}. */
+  private Path memoryDir;
 
   private ServerProcess(
       Config config, Path instanceDir, Path dataDir, Path logFile, boolean ephemeral, OsUser user,
@@ -486,6 +491,9 @@ public final class ServerProcess {
     }
     LIVE.remove(this);
     stopProcess(process);
+    synchronized (memoryLock) {
+      MemoryDirectories.delete(instanceDir);
+    }
     // a kept data directory lives elsewhere; the runtime directory holds nothing worth keeping
     FileTrees.deleteQuietly(instanceDir);
   }
@@ -544,6 +552,47 @@ public final class ServerProcess {
 
   public boolean isRunning() {
     return !stopped.get() && process.isAlive();
+  }
+
+  /**
+   * Returns a directory in memory, owned by the server's account, for a tablespace of databases
+   * nobody keeps; made if absent, removed with everything else in memory when the server stops.
+   *
+   * @param name the directory's name: lower-case letters, digits and underscores
+   * @return the directory; empty for a server whose data directory is kept, when the memory root is
+   *     not a writable tmpfs, or once the server stopped
+   */
+  public java.util.Optional<Path> memoryDirectory(String name) {
+    if (!name.matches("[a-z0-9_]{1,63}")) {
+      throw new IllegalArgumentException("not a memory directory name: " + name);
+    }
+    if (!ephemeral || config.memoryRoot() == null) {
+      return java.util.Optional.empty();
+    }
+    synchronized (memoryLock) {
+      if (stopped.get()) {
+        return java.util.Optional.empty();
+      }
+      try {
+        if (memoryDir == null) {
+          java.util.Optional<Path> root = MemoryDirectories.usable(config.memoryRoot());
+          if (root.isEmpty()) {
+            return root;
+          }
+          memoryDir = MemoryDirectories.create(root.get(), instanceDir, user);
+        }
+        Path dir = memoryDir.resolve(name);
+        if (!Files.isDirectory(dir)) {
+          Files.createDirectory(dir);
+          Posix.chmod(dir, "rwx------");
+          Posix.chown(dir, user);
+        }
+        return java.util.Optional.of(dir);
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "Cannot make a memory directory under " + config.memoryRoot() + ": " + e);
+        return java.util.Optional.empty();
+      }
+    }
   }
 
   /** The account the server runs as. */

@@ -99,8 +99,12 @@ public final class Resources {
               .golden(s.golden()).databasePrefix(prefix).adminConnections(4).start();
         } else {
           server = root.getOrComputeIfAbsent("server-" + s.version(), k -> new Server(s.version()), Server.class);
-          manager = CloneManagers.databases(server.postgres())
-              .golden(s.golden()).databasePrefix(prefix).adminConnections(4).start();
+          var builder = CloneManagers.databases(server.postgres())
+              .golden(s.golden()).databasePrefix(prefix).adminConnections(4);
+          if (s.clonesInMemory() != null) {
+            builder.clonesInMemory(s.clonesInMemory());
+          }
+          manager = builder.start();
         }
       } catch (RuntimeException e) {
         if (scratch != null) {
@@ -111,11 +115,15 @@ public final class Resources {
       // transaction isolation reuses a few clones for the whole run: spares would only wait
       pool = s.isolation() == dev.lockplane.testkit.Isolation.TRANSACTION ? CloneManagers.prefetching(manager, 0)
           : s.recycle() && s.isolation() == dev.lockplane.testkit.Isolation.DATABASE && s.engine() == Engine.POSTGRES
-              ? CloneManagers.recycling(manager, s.poolSize())
-              : CloneManagers.prefetching(manager, s.poolSize());
+              ? CloneManagers.recycling(manager, s.spares(inMemory(manager)))
+              : CloneManagers.prefetching(manager, s.spares(inMemory(manager)));
       if (server != null) {
         server.adopt(this);
       }
+    }
+
+    private static boolean inMemory(CloneManager manager) {
+      return manager instanceof dev.lockplane.internal.clone.DatabaseCloneManager d && d.clonesInMemory();
     }
 
     /** A temporary directory of mode 0711: a server running as another user must traverse it. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @param engine the engine
  * @param version the PostgreSQL major version (0 for SQLite)
  * @param golden the golden's content
- * @param poolSize spare clones to keep ready
+ * @param poolSize spare clones to keep ready, or {@link #AUTO_POOL} to let the golden's clones decide
  * @param keep what to do with a failed test's clone
  * @param jdbcUrl an existing server to clone on, or {@code null} for the embedded one
  * @param user the role for {@code jdbcUrl}
@@ -24,6 +24,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @param isolation a database or a server per test
  * @param storage where instance clones live ({@code lockplane.storage}), or {@code null}
  * @param recycle whether used database clones are restored and reused ({@code lockplane.recycle})
+ * @param clonesInMemory whether database clones on the embedded server live in memory ({@code
+ *     lockplane.clonesInMemory}), or {@code null} to let the manager choose
  */
 public record Settings(
     Engine engine,
@@ -36,7 +38,23 @@ public record Settings(
     String password,
     Isolation isolation,
     String storage,
-    boolean recycle) {
+    boolean recycle,
+    Boolean clonesInMemory) {
+
+  /** A pool size chosen by where the clones live: {@link #spares(boolean)}. */
+  public static final int AUTO_POOL = -1;
+
+  /**
+   * Returns how many spare clones to keep ready.
+   *
+   * @param inMemory whether the golden's clones live in memory, where a spare costs little: four
+   *     spares then give each spare time to open its connection before a test takes it
+   *     (docs/testkit.md has the figures), else two
+   * @return the pool size
+   */
+  public int spares(boolean inMemory) {
+    return poolSize != AUTO_POOL ? poolSize : inMemory ? 4 : 2;
+  }
 
   /**
    * Reads the settings of a test class.
@@ -66,9 +84,12 @@ public record Settings(
     }
     int pool = annotation.pool();
     if (pool == -1) {
-      pool = param(context, "lockplane.pool.size").map(v -> parseInt(v, "lockplane.pool.size")).orElse(2);
+      pool = param(context, "lockplane.pool.size").map(v -> parseInt(v, "lockplane.pool.size")).orElse(-1);
+      if (pool == -1) {
+        pool = AUTO_POOL;
+      }
     }
-    if (pool < 0 || pool > 64) {
+    if ((pool < 0 || pool > 64) && pool != AUTO_POOL) {
       throw new ExtensionConfigurationException(where + ": pool = " + pool + " is out of range; use 0 to 64.");
     }
     Keep keep = annotation.keep();
@@ -116,7 +137,8 @@ public record Settings(
     String storage = param(context, "lockplane.storage").orElse(null);
     boolean recycle = param(context, "lockplane.recycle").map(v -> parseBoolean(v, "lockplane.recycle")).orElse(false);
     return new Settings(engine, engine == Engine.SQLITE ? 0 : version, GoldenSources.of(annotation, k -> param(context, k), System::getenv, where), pool, keep, url, user, password,
-        isolation, storage, recycle);
+        isolation, storage, recycle,
+        param(context, "lockplane.clonesInMemory").map(v -> parseBoolean(v, "lockplane.clonesInMemory")).orElse(null));
   }
 
   private static Optional<String> param(ExtensionContext context, String key) {
@@ -149,6 +171,6 @@ public record Settings(
 
   /** Returns the key under which the golden's manager is shared within the JVM. */
   public String managerKey() {
-    return engine + "|" + isolation + "|" + version + "|" + (recycle ? "recycle|" : "") + (jdbcUrl == null ? "embedded" : jdbcUrl + "|" + user) + "|" + golden.contentHash();
+    return engine + "|" + isolation + "|" + version + "|" + (recycle ? "recycle|" : "") + (clonesInMemory == null ? "" : "memory=" + clonesInMemory + "|") + (jdbcUrl == null ? "embedded" : jdbcUrl + "|" + user) + "|" + golden.contentHash();
   }
 }

@@ -1,0 +1,86 @@
+package dev.lockplane.internal.postgres;
+
+import dev.lockplane.internal.fs.FileTrees;
+import dev.lockplane.internal.os.OsUser;
+import dev.lockplane.internal.os.Posix;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Directories in memory (a tmpfs) that belong to one server with a temporary data directory, for the
+ * tablespaces of databases nobody keeps (clones). Each lives at {@code ROOT/lockplane-UID/INSTANCE},
+ * is owned by the server's account, and is named in its instance directory, so that whoever removes
+ * the instance directory (the server's stop, or the reaper after a killed JVM) removes it too.
+ */
+public final class MemoryDirectories {
+  /** Linux's tmpfs for shared memory, present on every distribution. */
+  public static final Path DEFAULT_ROOT = Path.of("/dev/shm");
+  private static final String MARKER = "memory-directory";
+
+  private MemoryDirectories() {}
+
+  /**
+   * Returns the root if it is a writable directory on a memory filesystem.
+   *
+   * @param root the candidate root
+   * @return the root, or empty with nothing created
+   */
+  static Optional<Path> usable(Path root) {
+    try {
+      if (!Files.isDirectory(root) || !Files.isWritable(root)) {
+        return Optional.empty();
+      }
+      String type = Files.getFileStore(root).type();
+      return "tmpfs".equals(type) || "ramfs".equals(type) ? Optional.of(root) : Optional.empty();
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Creates the memory directory of a server.
+   *
+   * @param root a usable root
+   * @param instanceDir the server's instance directory (its name names the memory directory)
+   * @param user the server's account, which owns the directory
+   * @return the directory, empty and of mode 0700
+   * @throws IOException when it cannot be made, or the per-user directory belongs to someone else
+   */
+  static Path create(Path root, Path instanceDir, OsUser user) throws IOException {
+    Path parent = root.resolve("lockplane-" + Posix.euid());
+    Files.createDirectories(parent);
+    if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)
+        || (Integer) Files.getAttribute(parent, "unix:uid", LinkOption.NOFOLLOW_LINKS) != Posix.euid()) {
+      throw new IOException(parent + " is not a directory of this user's");
+    }
+    // traversable by the server's account, listable only by this user
+    Posix.chmod(parent, "rwx--x--x");
+    Path dir = parent.resolve(instanceDir.getFileName().toString());
+    // named first: a JVM killed right after still has it removed
+    Files.writeString(instanceDir.resolve(MARKER), dir.toString());
+    Files.createDirectory(dir);
+    Posix.chmod(dir, "rwx------");
+    Posix.chown(dir, user);
+    return dir;
+  }
+
+  /**
+   * Removes the memory directory named in an instance directory, if any.
+   *
+   * @param instanceDir the instance directory
+   */
+  static void delete(Path instanceDir) {
+    Path marker = instanceDir.resolve(MARKER);
+    try {
+      if (Files.exists(marker)) {
+        FileTrees.deleteQuietly(Path.of(Files.readString(marker).trim()));
+      }
+    } catch (IOException | RuntimeException e) {
+      System.getLogger(MemoryDirectories.class.getName()).log(System.Logger.Level.WARNING,
+          "Cannot remove the memory directory named in " + marker + ": " + e);
+    }
+  }
+}
