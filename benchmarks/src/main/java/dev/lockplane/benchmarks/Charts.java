@@ -29,8 +29,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * write ({@link BenchResults}), with JFreeChart, headless:
  *
  * <ul>
- *   <li>{@code testkit-overhead.png}: per-test overhead by golden size, Lockplane and each peer
- *       ({@code testkit-ext4.csv} from {@link JUnitSideBySide});
+ *   <li>{@code testkit-overhead.png} and {@code testkit-overhead-p95.png}: per-test overhead (p50,
+ *       p95) by golden size, Lockplane and each peer ({@code testkit-ext4.csv} from {@link JUnitSideBySide});
  *   <li>{@code clone-times.png}: clone create time against golden size, database-level and
  *       instance-level clones ({@code database-clones.csv}, {@code instance-clones.csv});
  *   <li>{@code safe-rewrite.png}: writes blocked, naive against safe form ({@code safe-rewrite.csv}).
@@ -65,6 +65,8 @@ public final class Charts {
     Path images = Path.of(args.length > 1 ? args[1] : "docs/images");
     Files.createDirectories(images);
     draw(results.resolve("testkit-ext4.csv"), () -> testkitOverhead(results.resolve("testkit-ext4.csv"), images.resolve("testkit-overhead.png")));
+    draw(results.resolve("testkit-ext4.csv"), () -> testkitOverhead(results.resolve("testkit-ext4.csv"),
+        images.resolve("testkit-overhead-p95.png"), 95));
     draw(results.resolve("database-clones.csv"), () -> cloneTimes(results.resolve("database-clones.csv"),
         results.resolve("instance-clones.csv"), images.resolve("clone-times.png")));
     draw(results.resolve("safe-rewrite.csv"), () -> safeRewrite(results.resolve("safe-rewrite.csv"), images.resolve("safe-rewrite.png")));
@@ -91,18 +93,32 @@ public final class Charts {
    * @throws IOException if a file cannot be read or written
    */
   static Path testkitOverhead(Path csv, Path png) throws IOException {
+    return testkitOverhead(csv, png, 50);
+  }
+
+  /**
+   * Per-test overhead at a percentile (50 or 95) by golden size, one line a suite.
+   *
+   * @param csv {@code testkit-FS.csv}
+   * @param png where to write the chart
+   * @param percentile 50 or 95
+   * @return the chart file
+   * @throws IOException if a file cannot be read or written
+   */
+  static Path testkitOverhead(Path csv, Path png, int percentile) throws IOException {
     XYSeriesCollection data = new XYSeriesCollection();
     for (Map<String, String> row : BenchResults.read(csv)) {
       if (row.get("suite").equals("shared")) {
         continue;
       }
       // a log axis cannot show zero or less: an overhead at the baseline's is drawn at 0.01 ms
-      double ms = Math.max(0.01, Double.parseDouble(row.get("overhead_p50_ms")));
+      double ms = Math.max(0.01, Double.parseDouble(row.get("overhead_p" + percentile + "_ms")));
       series(data, label(row.get("suite"))).add(Double.parseDouble(row.get("golden_mb")), ms);
     }
-    JFreeChart chart = ChartFactory.createXYLineChart("Per-test overhead vs a shared database (p50), 200 short tests",
-        "golden size (MB)", "overhead per test, p50 (ms, log scale)", data, PlotOrientation.VERTICAL, true, false, false);
-    logY(chart, "overhead per test, p50 (ms, log scale)");
+    String p = "p" + percentile;
+    JFreeChart chart = ChartFactory.createXYLineChart("Per-test overhead vs a shared database (" + p + "), 200 short tests",
+        "golden size (MB)", "overhead per test, " + p + " (ms, log scale)", data, PlotOrientation.VERTICAL, true, false, false);
+    logY(chart, "overhead per test, " + p + " (ms, log scale)");
     return save(chart, png);
   }
 
@@ -172,6 +188,7 @@ public final class Charts {
     return switch (suite) {
       case "zonky" -> "zonky embedded-database-spring-test";
       case "RECYCLE" -> "@LockplaneTest DATABASE, recycled";
+      case "DISK" -> "@LockplaneTest DATABASE, clones on disk";
       case "pg-embedded" -> "pg-embedded multi-database";
       default -> "@LockplaneTest " + suite;
     };

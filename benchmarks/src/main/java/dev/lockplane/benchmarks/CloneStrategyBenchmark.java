@@ -6,6 +6,7 @@ import dev.lockplane.clone.CopyMethod;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.clone.Script;
 import dev.lockplane.clones.CloneManagers;
+import dev.lockplane.clones.DatabaseClonesBuilder;
 import dev.lockplane.postgres.LocalPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * {@code STRATEGY WAL_LOG} against {@code STRATEGY FILE_COPY} (the managers' default: FILE_CLONE,
  * which on PostgreSQL 18 with {@code file_copy_method = clone} is FILE_COPY asking for a reflink)
  * for database-level clones, by golden size, on the temporary directory's filesystem and on a
- * loop-mounted XFS with reflink (root only). Two patterns, the strategies alternating within one
+ * loop-mounted XFS with reflink (root only), and, on a server with a temporary data directory, a
+ * byte copy into a tablespace in memory ({@code clonesInMemory}). Two patterns, the strategies alternating within one
  * run so that the machine's load falls on both alike: create then drop one clone at a time, and the
  * pool's pattern (two producers making clones back to back while a consumer drops them). Each
  * figure is the median over the runs of that run's percentile; the load average is printed beside it.
@@ -31,8 +33,6 @@ import java.util.concurrent.LinkedBlockingQueue;
  * </pre>
  */
 public final class CloneStrategyBenchmark {
-  private static final CopyMethod[] METHODS = {CopyMethod.FILE_CLONE, CopyMethod.WAL_LOG};
-
   private CloneStrategyBenchmark() {}
 
   /**
@@ -86,34 +86,52 @@ public final class CloneStrategyBenchmark {
     table.forEach(System.out::println);
   }
 
+  /** A way of making clones: its label and how its manager is configured. */
+  private record Variant(String label, java.util.function.UnaryOperator<DatabaseClonesBuilder> configure) {}
+
+  private static List<Variant> variants(LocalPostgres pg) {
+    List<Variant> v = new ArrayList<>(List.of(
+        new Variant("FILE_CLONE", b -> b.copyMethod(CopyMethod.FILE_CLONE).clonesInMemory(false)),
+        new Variant("WAL_LOG", b -> b.copyMethod(CopyMethod.WAL_LOG).clonesInMemory(false))));
+    if (pg.memoryDirectory("probe").isPresent()) {
+      v.add(new Variant("FILE_COPY in memory", b -> b.clonesInMemory(true)));
+    }
+    return v;
+  }
+
   private static void measure(LocalPostgres pg, String fs, int mb, int runs, int iterations, List<String> table)
       throws Exception {
     Golden golden = golden(mb);
-    CloneManager[] managers = new CloneManager[METHODS.length];
+    List<Variant> variants = variants(pg);
+    int n = variants.size();
+    CloneManager[] managers = new CloneManager[n];
     try {
-      for (int m = 0; m < METHODS.length; m++) {
-        // the same content hash: the second manager reuses the golden the first one built
-        managers[m] = CloneManagers.databases(pg).golden(golden).databasePrefix("strat_").copyMethod(METHODS[m]).start();
+      for (int m = 0; m < n; m++) {
+        // the same content hash: the later managers reuse the golden the first one built
+        managers[m] = variants.get(m).configure().apply(CloneManagers.databases(pg).golden(golden).databasePrefix("strat_")).start();
       }
-      double[][] p50 = new double[METHODS.length][runs];
-      double[][] p95 = new double[METHODS.length][runs];
-      double[][] poolP50 = new double[METHODS.length][runs];
-      double[][] poolP95 = new double[METHODS.length][runs];
-      double[][] rate = new double[METHODS.length][runs];
+      double[][] p50 = new double[n][runs];
+      double[][] p95 = new double[n][runs];
+      double[][] poolP50 = new double[n][runs];
+      double[][] poolP95 = new double[n][runs];
+      double[][] rate = new double[n][runs];
       List<String> loads = new ArrayList<>();
       for (int r = 0; r < runs; r++) {
         loads.add(load());
-        Stats[] one = {new Stats(), new Stats()};
+        Stats[] one = new Stats[n];
+        for (int m = 0; m < n; m++) {
+          one[m] = new Stats();
+        }
         for (int i = 0; i < iterations; i++) {
-          for (int m = 0; m < METHODS.length; m++) {
-            int k = (i + r) % 2 == 0 ? m : METHODS.length - 1 - m; // alternate which goes first
+          for (int m = 0; m < n; m++) {
+            int k = (m + i + r) % n; // rotate which goes first
             long t0 = System.nanoTime();
             managers[k].create("s" + i).destroy();
             one[k].add(System.nanoTime() - t0);
           }
         }
-        for (int m = 0; m < METHODS.length; m++) {
-          int k = r % 2 == 0 ? m : METHODS.length - 1 - m;
+        for (int m = 0; m < n; m++) {
+          int k = (m + r) % n;
           p50[k][r] = one[k].percentile(50);
           p95[k][r] = one[k].percentile(95);
           Stats create = new Stats();
@@ -122,8 +140,8 @@ public final class CloneStrategyBenchmark {
           poolP95[k][r] = create.percentile(95);
         }
       }
-      for (int m = 0; m < METHODS.length; m++) {
-        String name = managers[m].strategy().method() + (managers[m].strategy().constantTime() ? " (reflink)" : "");
+      for (int m = 0; m < n; m++) {
+        String name = variants.get(m).label() + (managers[m].strategy().constantTime() ? " (reflink)" : "");
         String row = String.format(Locale.ROOT, "| %s | %d MB | %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f | %s |",
             fs, mb, name, Stats.median(p50[m]), Stats.median(p95[m]), Stats.median(poolP50[m]),
             Stats.median(poolP95[m]), Stats.median(rate[m]), String.join(" / ", loads));

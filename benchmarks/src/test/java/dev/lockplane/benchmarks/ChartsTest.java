@@ -29,6 +29,7 @@ class ChartsTest {
         "ext4,10,TRANSACTION,4.0,-0.2,1.0,1.1,2.0", "ext4,10,zonky,50.0,190.0,400.0,189.0,401.0",
         "ext4,170,DATABASE,30.0,120.0,500.0,119.0,499.0", "ext4,170,zonky,90.0,390.0,900.0,389.0,899.0");
     assertPng(Charts.testkitOverhead(csv, dir.resolve("images/testkit-overhead.png")));
+    assertPng(Charts.testkitOverhead(csv, dir.resolve("images/testkit-overhead-p95.png"), 95));
   }
 
   @Test

@@ -207,6 +207,7 @@ class LocalPostgresTest {
         .start();
     long postmaster;
     Path data;
+    String memory;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null && !line.startsWith("READY ")) {
@@ -216,6 +217,7 @@ class LocalPostgresTest {
       String[] parts = line.split(" ");
       postmaster = Long.parseLong(parts[1]);
       data = Path.of(parts[2]);
+      memory = parts[3];
     } finally {
       child.destroyForcibly(); // SIGKILL: no shutdown hook runs
       child.waitFor(30, TimeUnit.SECONDS);
@@ -227,6 +229,10 @@ class LocalPostgresTest {
 
     assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     assertThat(data).doesNotExist();
+    if (!memory.equals("-")) {
+      // the server's directories in memory go with its data directory
+      assertThat(Path.of(memory).getParent()).doesNotExist();
+    }
     assertThat(LocalPostgres.reapAbandoned(runtime)).isZero();
   }
 

@@ -3,8 +3,9 @@ package dev.lockplane.testing;
 import dev.lockplane.postgres.LocalPostgres;
 
 /**
- * A program that starts a server, prints {@code READY <postmaster pid> <data dir>} and waits to be
- * killed: the stand-in for a JVM that dies without stopping its servers.
+ * A program that starts a server, makes a memory directory for it, prints {@code READY <postmaster
+ * pid> <data dir> <memory dir, or ->} and waits to be killed: the stand-in for a JVM that dies
+ * without stopping its servers.
  */
 public final class StartAndHang {
   private StartAndHang() {}
@@ -17,7 +18,8 @@ public final class StartAndHang {
    */
   public static void main(String[] args) throws Exception {
     LocalPostgres pg = LocalPostgres.builder().start();
-    System.out.println("READY " + pg.pid() + " " + pg.dataDirectory());
+    String memory = pg.memoryDirectory("hang").map(Object::toString).orElse("-");
+    System.out.println("READY " + pg.pid() + " " + pg.dataDirectory() + " " + memory);
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);
   }

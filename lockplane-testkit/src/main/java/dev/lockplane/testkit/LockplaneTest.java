@@ -150,8 +150,8 @@ public @interface LockplaneTest {
 
   /**
    * How many spare clones to keep ready; -1 means the configuration parameter
-   * {@code lockplane.pool.size}, else 4 when the clones live in memory (database-level clones on the
-   * embedded server, see {@code DatabaseClonesBuilder.clonesInMemory}) and 2 otherwise.
+   * {@code lockplane.pool.size}, else 4 when database-level clones are cheap (in memory on the
+   * embedded server, see {@code DatabaseClonesBuilder.clonesInMemory}, or reflinks) and 2 otherwise.
    *
    * @return the pool size
    */

@@ -88,8 +88,13 @@ public final class MemoryTablespace {
       return refuse(request, "the golden takes " + mb(size) + " and " + COPIES + " copies of it do not fit in the "
           + mb(free) + " free in " + dir.get().getParent() + "; make that tmpfs larger (mount -o remount,size=...)");
     }
-    admin.with(c -> DatabaseCloneManager.exec(c, "CREATE TABLESPACE " + Identifiers.quote(name)
-        + " LOCATION " + Identifiers.literal(dir.get().toString())));
+    try {
+      admin.with(c -> DatabaseCloneManager.exec(c, "CREATE TABLESPACE " + Identifiers.quote(name)
+          + " LOCATION " + Identifiers.literal(dir.get().toString())));
+    } catch (SQLException e) {
+      FileTrees.deleteQuietly(dir.get());
+      return refuse(request, "the server refused to create tablespace " + name + " in " + dir.get() + ": " + e.getMessage());
+    }
     LOG.log(Level.DEBUG, "Clones of {0} ({1}) go to tablespace {2} in {3}", golden, mb(size), name, dir.get());
     return Optional.of(new MemoryTablespace(name, dir.get(), "clone".equals(copyMethod)));
   }

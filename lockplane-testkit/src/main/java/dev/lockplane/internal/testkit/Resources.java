@@ -115,15 +115,17 @@ public final class Resources {
       // transaction isolation reuses a few clones for the whole run: spares would only wait
       pool = s.isolation() == dev.lockplane.testkit.Isolation.TRANSACTION ? CloneManagers.prefetching(manager, 0)
           : s.recycle() && s.isolation() == dev.lockplane.testkit.Isolation.DATABASE && s.engine() == Engine.POSTGRES
-              ? CloneManagers.recycling(manager, s.spares(inMemory(manager)))
-              : CloneManagers.prefetching(manager, s.spares(inMemory(manager)));
+              ? CloneManagers.recycling(manager, s.spares(cheapClones(manager)))
+              : CloneManagers.prefetching(manager, s.spares(cheapClones(manager)));
       if (server != null) {
         server.adopt(this);
       }
     }
 
-    private static boolean inMemory(CloneManager manager) {
-      return manager instanceof dev.lockplane.internal.clone.DatabaseCloneManager d && d.clonesInMemory();
+    /** Whether the manager's clones are database-level ones in memory or reflinks: cheap to keep as spares. */
+    private static boolean cheapClones(CloneManager manager) {
+      return manager instanceof dev.lockplane.internal.clone.DatabaseCloneManager d
+          && (d.clonesInMemory() || d.strategy().constantTime());
     }
 
     /** A temporary directory of mode 0711: a server running as another user must traverse it. */

@@ -47,13 +47,13 @@ public record Settings(
   /**
    * Returns how many spare clones to keep ready.
    *
-   * @param inMemory whether the golden's clones live in memory, where a spare costs little: four
-   *     spares then give each spare time to open its connection before a test takes it
-   *     (docs/testkit.md has the figures), else two
+   * @param cheap whether the golden's clones are database-level ones in memory or reflinks, where a
+   *     spare costs little: four spares then give each spare time to open its connection before a
+   *     test takes it (docs/testkit.md has the figures), else two
    * @return the pool size
    */
-  public int spares(boolean inMemory) {
-    return poolSize != AUTO_POOL ? poolSize : inMemory ? 4 : 2;
+  public int spares(boolean cheap) {
+    return poolSize != AUTO_POOL ? poolSize : cheap ? 4 : 2;
   }
 
   /**
