@@ -48,6 +48,13 @@ class MemoryClonesTest {
     }
   }
 
+  /** Requires /dev/shm with room for 16 copies of the small goldens here (a container's 64 MB is not). */
+  private static void requireMemory() throws IOException {
+    Path shm = Path.of("/dev/shm");
+    Requirements.require(tmpfs(shm) && Files.getFileStore(shm).getUsableSpace() >= 256L << 20,
+        "needs /dev/shm on a tmpfs with 256 MB free, as Linux provides (in a container: --shm-size=256m)");
+  }
+
   /** Where a clone's database lives: the directory of its tablespace, or {@code pg_default}. */
   private static String location(LocalPostgres pg, Clone clone) throws SQLException {
     try (Connection c = pg.connect("postgres"); Statement s = c.createStatement();
@@ -58,30 +65,16 @@ class MemoryClonesTest {
     }
   }
 
-  private static long count(Clone clone, String sql) throws SQLException {
-    try (Connection c = clone.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
 
-  private static void exec(Clone clone, String sql) throws SQLException {
-    try (Connection c = clone.dataSource().getConnection(); Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
+
 
   private static long tablespaces(LocalPostgres pg, String prefix) throws SQLException {
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_tablespace WHERE spcname LIKE '" + prefix + "%'")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return DatabaseClonesTest.count(pg.dataSource("postgres"), "SELECT count(*) FROM pg_tablespace WHERE spcname LIKE '" + prefix + "%'");
   }
 
   @Test
   void clonesLiveInMemoryAndBehaveLikeAnyOther() throws Exception {
-    Requirements.require(tmpfs(Path.of("/dev/shm")), "needs /dev/shm on a tmpfs, as Linux provides");
+    requireMemory();
     LocalPostgres pg = SharedPostgres.get();
     String prefix = prefix();
     Path dir;
@@ -93,19 +86,19 @@ class MemoryClonesTest {
       dir = Path.of(location(pg, a));
       assertThat(dir).startsWith(Path.of("/dev/shm"));
       assertThat(location(pg, b)).isEqualTo(dir.toString());
-      assertThat(count(a, "SELECT count(*) FROM items")).isEqualTo(500);
+      assertThat(DatabaseClonesTest.count(a.dataSource(), "SELECT count(*) FROM items")).isEqualTo(500);
 
       // isolated from each other, reset to the golden, snapshots and their clones in memory too
-      exec(a, "DELETE FROM items WHERE id > 100");
-      exec(a, "SELECT nextval('tickets')");
-      assertThat(count(b, "SELECT count(*) FROM items")).isEqualTo(500);
+      DatabaseClonesTest.exec(a.dataSource(), "DELETE FROM items WHERE id > 100");
+      DatabaseClonesTest.exec(a.dataSource(), "SELECT nextval('tickets')");
+      assertThat(DatabaseClonesTest.count(b.dataSource(), "SELECT count(*) FROM items")).isEqualTo(500);
       Snapshot s = m.snapshot("trimmed", a);
       Clone c = m.create("c", s);
       assertThat(location(pg, c)).isEqualTo(dir.toString());
-      assertThat(count(c, "SELECT count(*) FROM items")).isEqualTo(100);
+      assertThat(DatabaseClonesTest.count(c.dataSource(), "SELECT count(*) FROM items")).isEqualTo(100);
       a.reset();
-      assertThat(count(a, "SELECT count(*) FROM items")).isEqualTo(500);
-      assertThat(count(a, "SELECT nextval('tickets')")).isEqualTo(1);
+      assertThat(DatabaseClonesTest.count(a.dataSource(), "SELECT count(*) FROM items")).isEqualTo(500);
+      assertThat(DatabaseClonesTest.count(a.dataSource(), "SELECT nextval('tickets')")).isEqualTo(1);
       assertThat(location(pg, a)).isEqualTo(dir.toString());
       assertThat(tablespaces(pg, prefix)).isEqualTo(1);
     }
@@ -117,11 +110,14 @@ class MemoryClonesTest {
   @Test
   void byDefaultClonesGoToMemoryOnlyWhereTheDataDirectoryHasNoReflinks() throws Exception {
     LocalPostgres pg = SharedPostgres.get();
-    boolean expected = tmpfs(Path.of("/dev/shm")) && !Reflinks.supported(pg.dataDirectory());
+    long free = tmpfs(Path.of("/dev/shm")) ? Files.getFileStore(Path.of("/dev/shm")).getUsableSpace() : 0;
     try (CloneManager m = CloneManagers.databases(pg).golden(SHOP).databasePrefix(prefix()).start()) {
+      // the default: memory where there is no reflink and /dev/shm holds 16 copies of the golden
+      long golden = DatabaseClonesTest.count(pg.dataSource("postgres"), "SELECT pg_database_size('" + m.golden().name() + "')");
+      boolean expected = !Reflinks.supported(pg.dataDirectory()) && 16 * golden <= free;
       Clone a = m.create("a");
       assertThat(location(pg, a).startsWith("/dev/shm")).as(m.strategy().toString()).isEqualTo(expected);
-      assertThat(count(a, "SELECT count(*) FROM items")).isEqualTo(500);
+      assertThat(DatabaseClonesTest.count(a.dataSource(), "SELECT count(*) FROM items")).isEqualTo(500);
     }
     try (CloneManager m = CloneManagers.databases(pg).golden(SHOP).databasePrefix(prefix()).clonesInMemory(false).start()) {
       assertThat(location(pg, m.create("a"))).isEqualTo("pg_default");
@@ -198,20 +194,17 @@ class MemoryClonesTest {
         assertThat(where.get(where.size() - 1)).isEqualTo("pg_default");
         assertThat(((DatabaseCloneManager) m).clonesInMemory()).isFalse();
         for (Clone c : clones) {
-          assertThat(count(c, "SELECT 1")).isEqualTo(1);
+          assertThat(DatabaseClonesTest.count(c.dataSource(), "SELECT 1")).isEqualTo(1);
         }
       }
-      try (Connection c = pg.connect("postgres"); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'small_%' AND NOT datistemplate")) {
-        rs.next();
-        assertThat(rs.getLong(1)).as("clones left on the server").isZero();
-      }
+      assertThat(DatabaseClonesTest.count(pg.dataSource("postgres"),
+          "SELECT count(*) FROM pg_database WHERE datname LIKE 'small_%' AND NOT datistemplate")).as("clones left on the server").isZero();
     }
   }
 
   @Test
   void theMemoryDirectoryGoesWithTheServer() throws Exception {
-    Requirements.require(tmpfs(Path.of("/dev/shm")), "needs /dev/shm on a tmpfs, as Linux provides");
+    requireMemory();
     Path dir;
     try (LocalPostgres pg = LocalPostgres.builder().start()) {
       dir = pg.memoryDirectory("scratch").orElseThrow();
