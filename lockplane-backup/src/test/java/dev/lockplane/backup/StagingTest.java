@@ -90,4 +90,23 @@ class StagingTest {
     assertThat(reused).doesNotExist();
     assertThat(alive).exists();
   }
+
+  @Test
+  void theTemporaryStagingDirectoryGoesWithItsLastEntry() throws Exception {
+    // a repository that is not a local directory stages under java.io.tmpdir/lockplane-staging-HASH
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "lockplane-staging-test" + ProcessHandle.current().pid());
+    Path first = Files.createDirectories(dir.resolve("first"));
+    Path second = Files.createDirectories(dir.resolve("second"));
+    Files.writeString(second.resolve("copy.sqlite"), "plaintext rows");
+    dev.lockplane.internal.backup.Staging.delete(first);
+    assertThat(first).doesNotExist();
+    assertThat(dir).as("still holds another entry").isDirectory();
+    dev.lockplane.internal.backup.Staging.delete(second);
+    assertThat(dir).doesNotExist();
+    // any other directory's parent stays
+    Path scratch = Files.createDirectories(tmp.resolve("scratch-parent").resolve("scratch"));
+    dev.lockplane.internal.backup.Staging.delete(scratch);
+    assertThat(scratch).doesNotExist();
+    assertThat(tmp.resolve("scratch-parent")).isDirectory();
+  }
 }

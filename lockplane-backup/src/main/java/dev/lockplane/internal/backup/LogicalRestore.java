@@ -3,7 +3,6 @@ package dev.lockplane.internal.backup;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
 import dev.lockplane.backup.Progress;
-import dev.lockplane.internal.fs.FileTrees;
 import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.postgres.LocalPostgres;
 import java.io.IOException;
@@ -101,7 +100,7 @@ public final class LogicalRestore {
           p.getInputStream().close();
           LogicalSource.waitFor(p, err, "pg_restore", database, m.id());
         } finally {
-          FileTrees.deleteQuietly(spool);
+          Staging.delete(spool);
         }
       } else {
         Process p = start(cmd, password);

@@ -3,7 +3,6 @@ package dev.lockplane.internal.backup;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
 import dev.lockplane.backup.Progress;
-import dev.lockplane.internal.fs.FileTrees;
 import dev.lockplane.postgres.LocalPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,7 +95,7 @@ public final class LogicalSource {
           }
           writer.awaitAll();
         } finally {
-          FileTrees.deleteQuietly(spool);
+          Staging.delete(spool);
         }
       }
       c.commit();

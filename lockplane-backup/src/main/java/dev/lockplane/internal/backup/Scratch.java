@@ -2,7 +2,6 @@ package dev.lockplane.internal.backup;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
-import dev.lockplane.internal.fs.FileTrees;
 import dev.lockplane.internal.sql.Identifiers;
 import dev.lockplane.postgres.LocalPostgres;
 import java.io.IOException;
@@ -97,12 +96,12 @@ public final class Scratch implements AutoCloseable {
       }
     } catch (IOException e) {
       if (tmp != null) {
-        FileTrees.deleteQuietly(tmp);
+        Staging.delete(tmp);
       }
       throw new BackupException(ErrorCode.IO_ERROR, "Cannot create a scratch directory: " + Redaction.text(e), m.id(), null, e);
     } catch (RuntimeException e) {
       if (tmp != null) {
-        FileTrees.deleteQuietly(tmp);
+        Staging.delete(tmp);
       }
       throw e;
     }
@@ -160,7 +159,7 @@ public final class Scratch implements AutoCloseable {
       }
     } finally {
       if (dir != null) {
-        FileTrees.deleteQuietly(dir);
+        Staging.delete(dir);
       }
     }
   }

@@ -3,7 +3,6 @@ package dev.lockplane.internal.backup;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
 import dev.lockplane.backup.Progress;
-import dev.lockplane.internal.fs.FileTrees;
 import dev.lockplane.internal.sql.Identifiers;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,7 +82,7 @@ public final class SqliteSource {
           "SQLite backup " + backupId + " of " + database + " failed: " + Redaction.text(e), backupId, null, Redaction.cause(e));
     } finally {
       if (spool != null) {
-        FileTrees.deleteQuietly(spool);
+        Staging.delete(spool);
       }
     }
   }

@@ -25,6 +25,7 @@ public final class Staging {
   public static final String FOLDER = "staging";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final System.Logger LOG = System.getLogger(Staging.class.getName());
+  private static final String TEMPORARY_PREFIX = "lockplane-staging-";
 
   private final Path dir;
 
@@ -44,7 +45,27 @@ public final class Staging {
       return new Staging(local.root().resolve(FOLDER));
     }
     byte[] digest = ObjectCodec.sha256().digest(storage.describe().getBytes(StandardCharsets.UTF_8));
-    return new Staging(Path.of(System.getProperty("java.io.tmpdir"), "lockplane-staging-" + HexFormat.of().formatHex(digest, 0, 8)));
+    return new Staging(Path.of(System.getProperty("java.io.tmpdir"), TEMPORARY_PREFIX + HexFormat.of().formatHex(digest, 0, 8)));
+  }
+
+  /**
+   * Removes a staging entry (or any scratch directory), and with it the temporary staging directory
+   * of a repository that is not a local directory when that is left empty, so that finished work
+   * leaves nothing in the temporary directory.
+   *
+   * @param entry the entry to remove
+   */
+  public static void delete(Path entry) {
+    FileTrees.deleteQuietly(entry);
+    Path parent = entry.toAbsolutePath().getParent();
+    if (parent != null && parent.getFileName().toString().startsWith(TEMPORARY_PREFIX)
+        && parent.getParent() != null && parent.getParent().equals(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
+      try {
+        Files.deleteIfExists(parent);
+      } catch (IOException e) {
+        // another entry is in use (DirectoryNotEmptyException): its owner removes the directory
+      }
+    }
   }
 
   /** Returns the staging directory. */
@@ -56,20 +77,29 @@ public final class Staging {
    * Creates a private entry for one piece of work (mode 0700), named after this process.
    *
    * @param purpose a word for what the entry holds, such as {@code sqlite}
-   * @return the entry; delete it with {@link FileTrees#deleteQuietly(Path)} when done
+   * @return the entry; remove it with {@link #delete(Path)} when done
    * @throws IOException when it cannot be created
    */
   public Path newEntry(String purpose) throws IOException {
-    LocalDirectoryStorage.createPrivateDirectories(dir);
     byte[] r = new byte[4];
     RANDOM.nextBytes(r);
     Path entry = dir.resolve(owner(ProcessHandle.current()) + "-" + purpose + "-" + HexFormat.of().formatHex(r));
-    if (posix(dir)) {
-      Files.createDirectory(entry, PosixFilePermissions.asFileAttribute(LocalDirectoryStorage.DIRECTORY_MODE));
-    } else {
-      Files.createDirectory(entry);
+    for (int attempt = 0; ; attempt++) {
+      LocalDirectoryStorage.createPrivateDirectories(dir);
+      try {
+        if (posix(dir)) {
+          Files.createDirectory(entry, PosixFilePermissions.asFileAttribute(LocalDirectoryStorage.DIRECTORY_MODE));
+        } else {
+          Files.createDirectory(entry);
+        }
+        return entry;
+      } catch (java.nio.file.NoSuchFileException e) {
+        // the empty directory was just removed by the end of other work (delete): make it again
+        if (attempt >= 3) {
+          throw e;
+        }
+      }
     }
-    return entry;
   }
 
   /**
