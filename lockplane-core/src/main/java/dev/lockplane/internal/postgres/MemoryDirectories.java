@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Directories in memory (a tmpfs) that belong to one server with a temporary data directory, for the
- * tablespaces of databases nobody keeps (clones). Each lives at {@code ROOT/lockplane-UID/INSTANCE},
+ * The directories in memory (a tmpfs) of one server with a temporary data directory, for the
+ * tablespaces of databases nobody keeps (clones). Thread-safe. Each lives at {@code ROOT/lockplane-UID/INSTANCE},
  * is owned by the server's account, and is named in its instance directory, so that whoever removes
  * the instance directory (the server's stop, or the reaper after a killed JVM) removes it too.
  */
@@ -20,7 +20,66 @@ public final class MemoryDirectories {
   public static final Path DEFAULT_ROOT = Path.of("/dev/shm");
   private static final String MARKER = "memory-directory";
 
-  private MemoryDirectories() {}
+  private final Path root;
+  private final Path instanceDir;
+  private final OsUser user;
+  /** The server's directory in memory, made on first use; guarded by {@code this}. */
+  private Path base;
+  private boolean deleted;
+
+  /**
+   * The memory directories of one server.
+   *
+   * @param root the tmpfs to put them under, or null for a server that keeps its data directory
+   * @param instanceDir the server's instance directory
+   * @param user the server's account
+   */
+  MemoryDirectories(Path root, Path instanceDir, OsUser user) {
+    this.root = root;
+    this.instanceDir = instanceDir;
+    this.user = user;
+  }
+
+  /**
+   * Returns a directory of the server's in memory, made if absent, owned by the server's account.
+   *
+   * @param name lower-case letters, digits and underscores
+   * @return the directory; empty without a usable root, or once {@link #delete()} ran
+   */
+  synchronized Optional<Path> directory(String name) {
+    if (!name.matches("[a-z0-9_]{1,63}")) {
+      throw new IllegalArgumentException("not a memory directory name: " + name);
+    }
+    if (root == null || deleted) {
+      return Optional.empty();
+    }
+    try {
+      if (base == null) {
+        Optional<Path> usable = usable(root);
+        if (usable.isEmpty()) {
+          return usable;
+        }
+        base = create(usable.get(), instanceDir, user);
+      }
+      Path dir = base.resolve(name);
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectory(dir);
+        Posix.chmod(dir, "rwx------");
+        Posix.chown(dir, user);
+      }
+      return Optional.of(dir);
+    } catch (IOException e) {
+      System.getLogger(MemoryDirectories.class.getName()).log(System.Logger.Level.WARNING,
+          "Cannot make a memory directory under " + root + ": " + e);
+      return Optional.empty();
+    }
+  }
+
+  /** Removes the server's directories in memory; later calls of {@link #directory} return empty. */
+  synchronized void delete() {
+    deleted = true;
+    delete(instanceDir);
+  }
 
   /**
    * Returns the root if it is a writable directory on a memory filesystem.

@@ -78,9 +78,7 @@ public final class ServerProcess {
   private final String password;
   private final Process process;
   private final AtomicBoolean stopped = new AtomicBoolean();
-  private final Object memoryLock = new Object();
-  /** Made on first use; guarded by {@link #memoryLock}. */
-  private Path memoryDir;
+  private final MemoryDirectories memory;
 
   private ServerProcess(
       Config config, Path instanceDir, Path dataDir, Path logFile, boolean ephemeral, OsUser user,
@@ -94,6 +92,7 @@ public final class ServerProcess {
     this.port = port;
     this.password = password;
     this.process = process;
+    this.memory = new MemoryDirectories(ephemeral ? config.memoryRoot() : null, instanceDir, user);
   }
 
   /** Stops abandoned servers under a runtime directory; see {@link Reaper#reap}. */
@@ -491,9 +490,7 @@ public final class ServerProcess {
     }
     LIVE.remove(this);
     stopProcess(process);
-    synchronized (memoryLock) {
-      MemoryDirectories.delete(instanceDir);
-    }
+    memory.delete();
     // a kept data directory lives elsewhere; the runtime directory holds nothing worth keeping
     FileTrees.deleteQuietly(instanceDir);
   }
@@ -563,36 +560,7 @@ public final class ServerProcess {
    *     not a writable tmpfs, or once the server stopped
    */
   public java.util.Optional<Path> memoryDirectory(String name) {
-    if (!name.matches("[a-z0-9_]{1,63}")) {
-      throw new IllegalArgumentException("not a memory directory name: " + name);
-    }
-    if (!ephemeral || config.memoryRoot() == null) {
-      return java.util.Optional.empty();
-    }
-    synchronized (memoryLock) {
-      if (stopped.get()) {
-        return java.util.Optional.empty();
-      }
-      try {
-        if (memoryDir == null) {
-          java.util.Optional<Path> root = MemoryDirectories.usable(config.memoryRoot());
-          if (root.isEmpty()) {
-            return root;
-          }
-          memoryDir = MemoryDirectories.create(root.get(), instanceDir, user);
-        }
-        Path dir = memoryDir.resolve(name);
-        if (!Files.isDirectory(dir)) {
-          Files.createDirectory(dir);
-          Posix.chmod(dir, "rwx------");
-          Posix.chown(dir, user);
-        }
-        return java.util.Optional.of(dir);
-      } catch (IOException e) {
-        LOG.log(Level.WARNING, "Cannot make a memory directory under " + config.memoryRoot() + ": " + e);
-        return java.util.Optional.empty();
-      }
-    }
+    return stopped.get() ? java.util.Optional.empty() : memory.directory(name);
   }
 
   /** The account the server runs as. */
