@@ -88,7 +88,8 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
       Duration otherHostOrphans, GoldenOptions options, boolean persistent, MemoryTablespace.Request memory) {
     AdminConnections admin = new AdminConnections(endpoint.dataSource(endpoint.maintenanceDatabase()), poolSize);
     try {
-      CloneStrategy strategy = chooseStrategy(admin, method, localFilesystemNote);
+      String copyMethod = MemoryTablespace.copyMethod(admin);
+      CloneStrategy strategy = chooseStrategy(admin, method, localFilesystemNote, copyMethod);
       removeOrphans(admin, otherHostOrphans);
       String id = OwnerRecord.newManagerId();
       java.util.List<PersistentDatabases.Found> found = persistent
@@ -100,7 +101,7 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
             + " the server; memory does not keep them. Leave clonesInMemory unset, or the manager not persistent.");
       }
       MemoryTablespace inMemory = memory == null || persistent ? null
-          : MemoryTablespace.create(admin, memory, prefix + "mem_" + id, g.name(), MemoryTablespace.copyMethod(admin))
+          : MemoryTablespace.create(admin, memory, prefix + "mem_" + id, g.name(), copyMethod)
               .orElse(null);
       if (inMemory != null) {
         strategy = new CloneStrategy(CopyMethod.FILE_COPY, false, "clones live in memory (tablespace "
@@ -161,9 +162,9 @@ public final class DatabaseCloneManager extends ManagedCloneManager<DatabaseClon
     exec(c, "COMMENT ON DATABASE " + Identifiers.quote(db) + " IS " + Identifiers.literal(r.toJson()));
   }
 
-  private static CloneStrategy chooseStrategy(AdminConnections admin, CopyMethod method, String fsNote) throws SQLException {
+  private static CloneStrategy chooseStrategy(AdminConnections admin, CopyMethod method, String fsNote, String copyMethod)
+      throws SQLException {
     int version = admin.serverVersion();
-    String copyMethod = MemoryTablespace.copyMethod(admin);
     if (method == CopyMethod.WAL_LOG) {
       if (version < 15) {
         throw new LockplaneException(ErrorCode.UNSUPPORTED, "STRATEGY WAL_LOG needs PostgreSQL 15 or later; this server"

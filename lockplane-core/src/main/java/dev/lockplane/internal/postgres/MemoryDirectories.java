@@ -63,9 +63,7 @@ public final class MemoryDirectories {
       }
       Path dir = base.resolve(name);
       if (!Files.isDirectory(dir)) {
-        Files.createDirectory(dir);
-        Posix.chmod(dir, "rwx------");
-        Posix.chown(dir, user);
+        makePrivate(dir, user);
       }
       return Optional.of(dir);
     } catch (IOException e) {
@@ -120,10 +118,15 @@ public final class MemoryDirectories {
     Path dir = parent.resolve(instanceDir.getFileName().toString());
     // named first: a JVM killed right after still has it removed
     Files.writeString(instanceDir.resolve(MARKER), dir.toString());
+    makePrivate(dir, user);
+    return dir;
+  }
+
+  /** Creates a directory of mode 0700 owned by the server's account. */
+  private static void makePrivate(Path dir, OsUser user) throws IOException {
     Files.createDirectory(dir);
     Posix.chmod(dir, "rwx------");
     Posix.chown(dir, user);
-    return dir;
   }
 
   /**
