@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * Describes one backup: its source (exactly one of {@link #physical}, {@link #logical},
@@ -332,43 +330,18 @@ public final class BackupRequest {
   }
 
   /**
-   * A physical backup of a local cluster. The apply history of its databases (a connection each) is
-   * read while the files are copied and awaited before the backup ends on the server, so that the
-   * backup still holds at least the history it records, and an incremental does not wait for it.
+   * A physical backup of a local cluster. The apply history of each database is read on the
+   * connection that reads the database's tables, while the files are copied and before the backup
+   * ends on the server, so that the backup holds at least the history it records.
    */
   private RepositoryEngine.Facts localPhysical(dev.lockplane.internal.backup.DataWriter writer, String id,
       IncrementalFiles inc, ProgressTracker tracker) {
-    FutureTask<Map<String, String>> state = new FutureTask<>(() -> migrationState(id));
-    Thread reader = new Thread(state, "lockplane-backup-apply-history");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      PhysicalSource.Result r = PhysicalSource.run(server, id, writer, tracker, inc, countRows, () -> await(state, id));
-      return withState(await(state, id), new RepositoryEngine.Facts(kind, "postgresql", r.serverVersion(), r.major(),
-          r.databases(), r.systemIdentifier(), r.startWal(), r.stopWal(), r.timeline(), r.directories(), r.tables(),
-          Map.of("source", sourceDescription), inc));
-    } finally {
-      state.cancel(true);
-    }
-  }
-
-  /** Waits for what another thread reads, and throws what reading threw. */
-  private static <T> T await(FutureTask<T> task, String id) {
-    try {
-      return task.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BackupException(ErrorCode.IO_ERROR, "Backup " + id + " was interrupted.", id, null, e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new BackupException(ErrorCode.DATABASE_ERROR, "Backup " + id + " cannot read the apply history: "
-          + e.getCause(), id, null, e.getCause());
-    }
+    Map<String, String> state = new java.util.concurrent.ConcurrentHashMap<>();
+    PhysicalSource.Result r = PhysicalSource.run(server, id, writer, tracker, inc, countRows,
+        (db, c) -> state.putAll(MigrationState.postgres(db, c)));
+    return withState(state, new RepositoryEngine.Facts(kind, "postgresql", r.serverVersion(), r.major(),
+        r.databases(), r.systemIdentifier(), r.startWal(), r.stopWal(), r.timeline(), r.directories(), r.tables(),
+        Map.of("source", sourceDescription), inc));
   }
 
   /** The apply-history attributes of the databases this backup holds, read with SQL. */

@@ -73,6 +73,43 @@ class CorruptionTest {
   }
 
   @Test
+  void aRestoreRefusesAnyAlteredObjectWithoutHashingItsStoredBytes() throws Exception {
+    // a restore leaves the stored bytes' SHA-256 to the AEAD: every change must still stop it, named
+    Random random = new Random(7);
+    List<Path> data = storedFiles().stream().filter(p -> p.toString().contains("/data/")).toList();
+    assertThat(data).hasSize(backup.objects());
+    int attempt = 0;
+    for (Path file : data) {
+      String key = repoDir.relativize(file).toString();
+      long size = Files.size(file);
+      for (long pos : new long[] {0, 1 + (long) (random.nextDouble() * (size - 2)), size - 1, size}) {
+        if (pos == size) {
+          Files.write(file, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+        } else {
+          flip(file, pos);
+        }
+        Path target = tmp.resolve("restored-" + attempt++);
+        assertThatThrownBy(() -> repo.restore(backup.id()).toDirectory(target))
+            .as("change at %d of %s", pos, key)
+            .isInstanceOf(BackupException.class)
+            .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.CORRUPTED))
+            .satisfies(e -> assertThat(((BackupException) e).objectKey()).contains(key));
+        assertThat(target).doesNotExist();
+        if (pos == size) {
+          try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(size);
+          }
+        } else {
+          flip(file, pos);
+        }
+      }
+    }
+    Path target = tmp.resolve("restored-intact");
+    repo.restore(backup.id()).toDirectory(target);
+    assertThat(target).isNotEmptyDirectory();
+  }
+
+  @Test
   void aSampledVerifyReadsADeterministicShareAndIsNotRecordedAsFull() {
     VerifyReport sample = repo.verify(backup.id(), VerifyDepth.DATA, 30, null, ProgressListener.NONE);
     assertThat(sample.ok()).isTrue();

@@ -35,6 +35,17 @@ public final class BlockDeltas {
   }
 
   /**
+   * The length of a delta of {@code blocks} blocks in this format.
+   *
+   * @param blocks the number of blocks
+   * @param blockSize the block size
+   * @return its length in bytes
+   */
+  public static long length(int blocks, int blockSize) {
+    return (long) blocks * (4 + blockSize);
+  }
+
+  /**
    * Returns a stream of the given blocks of a file, in the delta format. Blocks past the file's end
    * (cut while the backup ran) read as zeros: WAL replay from the backup's start cuts them again.
    *

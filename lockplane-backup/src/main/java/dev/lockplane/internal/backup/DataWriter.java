@@ -37,6 +37,8 @@ public final class DataWriter implements AutoCloseable {
   private final ProgressTracker progress;
   private final ExecutorService pool;
   private final Semaphore inFlightBuffers;
+  /** The largest part of a block delta. */
+  static final long DELTA_PART = 4L << 20;
   /** Part buffers of streams, returned when their part is stored: at most one per in-flight permit. */
   private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spareBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicInteger sequence = new AtomicInteger();
@@ -173,6 +175,26 @@ public final class DataWriter implements AutoCloseable {
    * @throws IOException when reading fails
    */
   public long addStream(String path, InputStream in, BufferReuse reuse) throws IOException {
+    return addStream(path, in, reuse, -1, partSize);
+  }
+
+  /**
+   * Reads an incremental's block delta of a known length in parts of at most {@link #DELTA_PART}
+   * bytes: a delta of a few MiB is compressed on several threads while the next blocks are read,
+   * where one part-sized part would be read whole, then compressed on one thread. A wrong length
+   * costs only an extra part.
+   *
+   * @param path the path recorded in the manifest
+   * @param in the delta
+   * @param length its expected length in bytes
+   * @return the number of bytes read
+   * @throws IOException when reading fails
+   */
+  public long addDelta(String path, InputStream in, long length) throws IOException {
+    return addStream(path, in, null, length, Math.min(partSize, DELTA_PART));
+  }
+
+  private long addStream(String path, InputStream in, BufferReuse reuse, long sizeHint, long part) throws IOException {
     modes.put(path, Manifest.modeText(Manifest.DEFAULT_MODE));
     long total = 0;
     int index = 0;
@@ -186,18 +208,19 @@ public final class DataWriter implements AutoCloseable {
       // parts of a stream are read into buffers kept for the next parts: a fresh part-sized array
       // each time is a humongous allocation that kept the garbage collector busy (a backup over
       // replication spent more CPU collecting than compressing)
-      byte[] spare = spareBuffers.poll();
-      byte[] buf = spare != null ? spare : new byte[(int) partSize];
+      // one byte more than the expected rest, so that the read reaching the end says so
+      int want = (int) (sizeHint < 0 || total >= sizeHint ? part : Math.min(part, sizeHint - total + 1));
+      byte[] buf = spareBuffer(want);
       int n;
       try {
-        n = in.readNBytes(buf, 0, buf.length);
+        n = in.readNBytes(buf, 0, want);
       } catch (IOException | RuntimeException e) {
-        spareBuffers.add(buf);
+        keep(buf);
         inFlightBuffers.release();
         throw e;
       }
       if (n == 0 && index > 0) {
-        spareBuffers.add(buf);
+        keep(buf);
         inFlightBuffers.release();
         break;
       }
@@ -215,16 +238,34 @@ public final class DataWriter implements AutoCloseable {
           written.put(key, true);
           return o;
         } finally {
-          spareBuffers.add(buf);
+          keep(buf);
           inFlightBuffers.release();
         }
       });
       pending.add(new Pending(path, index++, f, false, -1));
-      if (n < partSize) {
+      if (n < want) {
         break;
       }
     }
     return total;
+  }
+
+  /** Keeps a full part's buffer for the next part; a smaller one is left to the garbage collector. */
+  private void keep(byte[] buf) {
+    if (buf.length == partSize || buf.length == DELTA_PART) {
+      spareBuffers.add(buf);
+    }
+  }
+
+  /** A kept part buffer of at least {@code size} bytes, or a new one of that size. */
+  private byte[] spareBuffer(int size) {
+    for (java.util.Iterator<byte[]> it = spareBuffers.iterator(); it.hasNext();) {
+      byte[] b = it.next();
+      if (b.length >= size && spareBuffers.remove(b)) {
+        return b;
+      }
+    }
+    return new byte[size];
   }
 
   /** Waits until every part scheduled so far is stored; throws (after aborting) on the first failure. */

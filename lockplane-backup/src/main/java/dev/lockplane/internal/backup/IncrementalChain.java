@@ -30,8 +30,53 @@ public final class IncrementalChain {
    */
   public static Manifest parentFor(RepositoryEngine engine, String parentId, String systemIdentifier, int major,
       String backupId) {
+    return parentFor(engine, parentId, systemIdentifier, major, backupId, null);
+  }
+
+  /** A parent read before the server was asked which cluster it is: its manifest and what is wrong with it. */
+  record Candidate(Manifest parent, List<String> damage) {}
+
+  /**
+   * Reads, before the cluster is known, the backup {@link #parentFor} will most likely choose (the
+   * given one, or the latest physical backup) and checks its objects, so that an incremental does
+   * this while it connects to the server.
+   *
+   * @param engine the repository
+   * @param parentId the parent's id, or {@code null} for the latest physical backup
+   * @return the candidate, or {@code null} when there is none or it cannot be read (the check
+   *     after connecting then reports why)
+   */
+  static Candidate candidate(RepositoryEngine engine, String parentId) {
+    try {
+      Manifest m = null;
+      if (parentId != null) {
+        m = engine.manifest(parentId);
+      } else {
+        List<Backup> all = engine.list();
+        for (int i = all.size() - 1; i >= 0 && m == null; i--) {
+          if (all.get(i).kind() == dev.lockplane.backup.BackupKind.PHYSICAL) {
+            m = engine.manifest(all.get(i).id());
+          }
+        }
+      }
+      return m == null ? null : new Candidate(m, damage(engine, m));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@link #parentFor(RepositoryEngine, String, String, int, String)}, using a candidate read
+   * earlier when it is the backup that would be chosen.
+   *
+   * @param candidate what {@link #candidate} read, or {@code null}
+   */
+  static Manifest parentFor(RepositoryEngine engine, String parentId, String systemIdentifier, int major,
+      String backupId, Candidate candidate) {
     Manifest parent;
-    if (parentId == null) {
+    if (candidate != null && (parentId != null || systemIdentifier.equals(candidate.parent().systemIdentifier()))) {
+      parent = candidate.parent();
+    } else if (parentId == null) {
       parent = latest(engine, systemIdentifier);
       if (parent == null) {
         throw new BackupException(ErrorCode.NOT_FOUND, "Incremental backup " + backupId + " has no parent: "
@@ -65,7 +110,7 @@ public final class IncrementalChain {
       throw new BackupException(ErrorCode.INVALID_INPUT, "Incremental backup " + backupId + " refused: parent "
           + parent.id() + " cannot be built on: " + why + ". Take a full backup.", backupId, null, null);
     }
-    List<String> damage = damage(engine, parent);
+    List<String> damage = candidate != null && candidate.parent() == parent ? candidate.damage() : damage(engine, parent);
     if (!damage.isEmpty()) {
       throw new BackupException(ErrorCode.CORRUPTED, "Incremental backup " + backupId + " refused: its parent "
           + parent.id() + " is not intact: " + String.join("; ", damage) + ". Verify it, and take a full backup.",

@@ -38,6 +38,7 @@ public final class IncrementalFiles {
   private final RepositoryEngine engine;
   private final String parentId;
   private Manifest parent;
+  private java.util.concurrent.Future<IncrementalChain.Candidate> prefetch;
   private Map<String, Manifest.FileEntry> parentFiles = Map.of();
   private DataWriter writer;
   private WalSummaries.Changes changes;
@@ -58,6 +59,19 @@ public final class IncrementalFiles {
   }
 
   /**
+   * Starts reading the likely parent and checking its objects on another thread, while the backup
+   * connects to the server; {@link #resolve} waits for it.
+   */
+  public void prefetch() {
+    java.util.concurrent.FutureTask<IncrementalChain.Candidate> task =
+        new java.util.concurrent.FutureTask<>(() -> IncrementalChain.candidate(engine, parentId));
+    Thread t = new Thread(task, "lockplane-backup-parent");
+    t.setDaemon(true);
+    t.start();
+    prefetch = task;
+  }
+
+  /**
    * Finds and checks the parent, before the backup starts on the server.
    *
    * @param systemIdentifier the cluster's system identifier
@@ -66,7 +80,17 @@ public final class IncrementalFiles {
    * @param writer the data writer
    */
   public void resolve(String systemIdentifier, int major, String backupId, DataWriter writer) {
-    this.parent = IncrementalChain.parentFor(engine, parentId, systemIdentifier, major, backupId);
+    IncrementalChain.Candidate candidate = null;
+    if (prefetch != null) {
+      try {
+        candidate = prefetch.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException e) {
+        // read again below, where a failure is reported
+      }
+    }
+    this.parent = IncrementalChain.parentFor(engine, parentId, systemIdentifier, major, backupId, candidate);
     this.writer = writer;
     Map<String, Manifest.FileEntry> byPath = new HashMap<>();
     parent.files().forEach(f -> byPath.put(f.path(), f));
@@ -197,13 +221,13 @@ public final class IncrementalFiles {
       return;
     }
     long[] list = all.stream().mapToLong(Long::longValue).toArray();
-    writer.addStream(DELTA + path, BlockDeltas.records(list, blockSize, (block, into, offset) -> {
+    writer.addDelta(DELTA + path, BlockDeltas.records(list, blockSize, (block, into, offset) -> {
       if (java.util.Arrays.binarySearch(sent, block) >= 0) {
         d.readFully(into, offset, blockSize);
       } else {
         java.util.Arrays.fill(into, offset, offset + blockSize, (byte) 0);
       }
-    }));
+    }), BlockDeltas.length(list.length, blockSize));
     deltas.put(path, new Manifest.BlockDelta(size, blockSize, list.length, List.of()));
   }
 
@@ -243,6 +267,18 @@ public final class IncrementalFiles {
     writer.addStream(path, in, before == null || before.hasDeltas() ? null : streamReuse(before));
   }
 
+  /**
+   * Whether block level may cover a file (a relation's main, visibility map or init fork): such a
+   * file waits for the WAL summaries; any other file can be added before {@link #started}.
+   *
+   * @param path the manifest path
+   * @return whether the file is a relation fork that block level covers
+   */
+  public boolean waitsForSummaries(String path) {
+    Matcher m = RELATION.matcher(path);
+    return m.matches() && !"fsm".equals(m.group(3));
+  }
+
   /** Stores a relation file's changed blocks; returns false when the file is not one that block level covers. */
   private boolean addBlocks(String path, Path file, long size, Manifest.FileEntry before) throws IOException {
     Matcher m = RELATION.matcher(path);
@@ -280,7 +316,7 @@ public final class IncrementalFiles {
     }
     long[] list = blocks.stream().mapToLong(Long::longValue).toArray();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      writer.addStream(DELTA + path, BlockDeltas.stream(ch, bs, list));
+      writer.addDelta(DELTA + path, BlockDeltas.stream(ch, bs, list), BlockDeltas.length(list.length, bs));
     } catch (NoSuchFileException e) {
       // dropped while the backup ran: WAL replay drops it too
       return true;

@@ -90,6 +90,19 @@ public final class MigrationState {
     }
   }
 
+  /**
+   * Reads one PostgreSQL database's state on a connection the caller holds (a backup reads it on
+   * the connection it opened to that database anyway).
+   *
+   * @param database the database's name
+   * @param c a connection to it
+   * @return the attributes
+   * @throws SQLException when a query fails
+   */
+  public static Map<String, String> postgres(String database, Connection c) throws SQLException {
+    return attributes(database, read(c, false));
+  }
+
   /** The manifest attributes that record one database's state. */
   static Map<String, String> attributes(String database, Last last) {
     Map<String, String> out = new TreeMap<>();

@@ -160,9 +160,31 @@ public final class ObjectCodec {
    * @throws IOException when the object cannot be opened
    */
   public InputStream read(BackupStorage storage, String backupId, StoredObject expected) throws IOException {
+    return read(storage, backupId, expected, true);
+  }
+
+  /**
+   * Opens an object for restoring its plaintext: as {@link #read(BackupStorage, String, StoredObject)},
+   * except that an encrypted object's stored bytes are not hashed, since the AEAD authenticates
+   * them (every segment's tag, and the last segment's, so nothing is cut off or appended) under a
+   * key only the keyset holds and bound to the backup id and object key; their size and the
+   * plaintext's SHA-256 are still checked. {@code verify} checks the stored SHA-256 as well.
+   *
+   * @param storage where to read
+   * @param backupId the backup id
+   * @param expected the recorded object
+   * @return the plaintext
+   * @throws IOException when the object cannot be opened
+   */
+  public InputStream readForRestore(BackupStorage storage, String backupId, StoredObject expected) throws IOException {
+    return read(storage, backupId, expected, aead == null);
+  }
+
+  private InputStream read(BackupStorage storage, String backupId, StoredObject expected, boolean hashStored)
+      throws IOException {
     // the AEAD reads one small segment at a time: buffering turns those into large storage reads
     CountingIn stored = new CountingIn(new java.io.BufferedInputStream(storage.open(expected.key()),
-        (int) Math.max(8192, Math.min(IO_CHUNK, expected.storedSize()))));
+        (int) Math.max(8192, Math.min(IO_CHUNK, expected.storedSize()))), hashStored);
     InputStream dec = stored;
     if (aead != null) {
       try {
@@ -183,7 +205,7 @@ public final class ObjectCodec {
       case GZIP -> new GzipCompressorInputStream(dec);
       case NONE -> dec;
     };
-    return new CheckedPlaintext(decomp, stored, backupId, expected);
+    return new CheckedPlaintext(decomp, stored, storage, backupId, expected);
   }
 
   /**
@@ -262,20 +284,28 @@ public final class ObjectCodec {
   }
 
   static final class CountingIn extends FilterInputStream {
-    final MessageDigest digest = sha256();
+    /** The digest of what was read, or {@code null} when only counting. */
+    final MessageDigest digest;
     long count;
     /** The stage whose time includes this stream's, for the profile. */
     PipelineProfile.Stage parent = PipelineProfile.Stage.DECOMPRESS;
 
     CountingIn(InputStream in) {
+      this(in, true);
+    }
+
+    CountingIn(InputStream in, boolean hash) {
       super(in);
+      this.digest = hash ? sha256() : null;
     }
 
     @Override
     public int read() throws IOException {
       int b = in.read();
       if (b >= 0) {
-        digest.update((byte) b);
+        if (digest != null) {
+          digest.update((byte) b);
+        }
         count++;
       }
       return b;
@@ -287,7 +317,9 @@ public final class ObjectCodec {
       int n = in.read(b, off, len);
       long t1 = PipelineProfile.ON ? System.nanoTime() : 0;
       if (n > 0) {
-        digest.update(b, off, n);
+        if (digest != null) {
+          digest.update(b, off, n);
+        }
         count += n;
       }
       if (PipelineProfile.ON) {
@@ -322,13 +354,13 @@ public final class ObjectCodec {
       return done;
     }
 
-    /** Reads the rest, so the digest covers the whole object. */
+    /** Reads the rest, so the digest covers the whole object; {@code null} when only counting. */
     String drainAndDigest() throws IOException {
       byte[] buf = new byte[8192];
       while (read(buf, 0, buf.length) >= 0) {
         // digest updated by read
       }
-      return hex(digest.digest());
+      return digest == null ? null : hex(digest.digest());
     }
   }
 
@@ -336,15 +368,17 @@ public final class ObjectCodec {
   private static final class CheckedPlaintext extends InputStream {
     private final InputStream in;
     private final CountingIn stored;
+    private final BackupStorage storage;
     private final String backupId;
     private final StoredObject expected;
     private final MessageDigest digest = sha256();
     private long count;
     private boolean checked;
 
-    CheckedPlaintext(InputStream in, CountingIn stored, String backupId, StoredObject expected) {
+    CheckedPlaintext(InputStream in, CountingIn stored, BackupStorage storage, String backupId, StoredObject expected) {
       this.in = in;
       this.stored = stored;
+      this.storage = storage;
       this.backupId = backupId;
       this.expected = expected;
     }
@@ -388,8 +422,9 @@ public final class ObjectCodec {
       }
       checked = true;
       String storedSha = stored.drainAndDigest();
-      if (!storedSha.equals(expected.storedSha256()) || stored.count != expected.storedSize()) {
-        throw corrupted("stored bytes do not match the manifest (" + stored.count + " bytes, SHA-256 " + storedSha + ")", null);
+      if ((storedSha != null && !storedSha.equals(expected.storedSha256())) || stored.count != expected.storedSize()) {
+        throw corrupted("stored bytes do not match the manifest (" + stored.count + " bytes"
+            + (storedSha == null ? "" : ", SHA-256 " + storedSha) + ")", null);
       }
       String sha = hex(digest.digest());
       if (count != expected.size() || !sha.equals(expected.sha256())) {
@@ -401,7 +436,8 @@ public final class ObjectCodec {
       // intact stored bytes that fail to decrypt mean the key is wrong, not the data
       try {
         String storedSha = stored.drainAndDigest();
-        if (storedSha.equals(expected.storedSha256())) {
+        // without a running digest, the object is read again: this is the failure path only
+        if (storedSha == null ? checkStored(storage, expected) == null : storedSha.equals(expected.storedSha256())) {
           return new BackupException(ErrorCode.KEY_UNAVAILABLE,
               "Object " + expected.key() + " of backup " + backupId + " is intact but no key of the keyset decrypts it."
                   + " Open the repository with the keyset this backup was written with (its manifest names the key id).",

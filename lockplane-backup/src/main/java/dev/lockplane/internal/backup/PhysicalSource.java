@@ -47,6 +47,19 @@ public final class PhysicalSource {
   public record Result(String serverVersion, int major, String systemIdentifier, List<String> databases,
       String startWal, String stopWal, int timeline, List<String> directories, Map<String, Manifest.TableInfo> tables) {}
 
+  /** Reads something of one database during a backup. */
+  @FunctionalInterface
+  public interface PerDatabase {
+    /**
+     * Reads it.
+     *
+     * @param database the database's name
+     * @param c a connection to the database, closed by the caller
+     * @throws SQLException when a query fails
+     */
+    void read(String database, Connection c) throws SQLException;
+  }
+
   private PhysicalSource() {}
 
   /**
@@ -58,13 +71,17 @@ public final class PhysicalSource {
    * @param progress the progress tracker
    * @param incremental decides what an incremental stores, or {@code null} for a full backup
    * @param countRows whether to count every table's rows (recorded for drills and compare)
-   * @param beforeStop runs once the files are copied, before the backup ends on the server (it
-   *     waits for what is read beside the copy); what it throws fails the backup
+   * @param perDatabase reads what else the backup records of each database, on the connection
+   *     that reads the database's tables, beside the copy and before the backup ends on the server
+   *     (so the backup holds at least what it records); what it throws fails the backup
    * @return the recorded facts
    */
   public static Result run(LocalPostgres pg, String backupId, DataWriter writer, ProgressTracker progress,
-      IncrementalFiles incremental, boolean countRows, Runnable beforeStop) {
+      IncrementalFiles incremental, boolean countRows, PerDatabase perDatabase) {
     Path dataDir = pg.dataDirectory();
+    if (incremental != null) {
+      incremental.prefetch();
+    }
     try (Connection c = pg.connect("postgres")) {
       c.setAutoCommit(true);
       String version = scalar(c, "SHOW server_version");
@@ -98,9 +115,6 @@ public final class PhysicalSource {
       int timeline = Integer.parseInt(scalar(c, "SELECT timeline_id::text FROM pg_control_checkpoint()"));
       boolean stopped = false;
       try {
-        if (incremental != null) {
-          incremental.started(c, major, startLsn, timeline);
-        }
         List<String> dirs = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         list(dataDir, dirs, files);
@@ -109,13 +123,24 @@ public final class PhysicalSource {
           total += sizeOrZero(f);
         }
         progress.phase(Progress.Phase.COPYING, total, files.size());
+        if (incremental != null) {
+          // the files block level does not cover are read while the WAL summarizer catches up
+          for (Path f : files) {
+            if (!incremental.waitsForSummaries(rel(dataDir, f))) {
+              incremental.add(rel(dataDir, f), f, sizeOrZero(f));
+            }
+          }
+          incremental.started(c, major, startLsn, timeline);
+        }
         // the row counts scan every table: on the server, beside the copy rather than after it; an
-        // incremental takes its parent's count for a table the WAL summaries show untouched
+        // incremental takes its parent's count for a table the WAL summaries show untouched. One
+        // connection a database serves its tables and perDatabase: a connection costs the server a process
         FutureTask<Map<String, Manifest.TableInfo>> counting = new FutureTask<>(() -> {
           Map<String, Manifest.TableInfo> counted = new TreeMap<>();
           for (String db : databases) {
             try (Connection dc = pg.connect(db)) {
               counted.putAll(TableStats.postgres(dc, db, countRows, incremental == null ? null : incremental::unchangedCount));
+              perDatabase.read(db, dc);
             }
           }
           return counted;
@@ -127,6 +152,9 @@ public final class PhysicalSource {
         try {
           for (Path f : files) {
             if (incremental != null) {
+              if (!incremental.waitsForSummaries(rel(dataDir, f))) {
+                continue;
+              }
               incremental.add(rel(dataDir, f), f, sizeOrZero(f));
             } else {
               writer.addFile(rel(dataDir, f), f, sizeOrZero(f), true);
@@ -134,7 +162,6 @@ public final class PhysicalSource {
           }
           writer.awaitAll();
           tables = rowCounts(counting);
-          beforeStop.run();
         } finally {
           counting.cancel(true);
         }

@@ -112,6 +112,9 @@ public final class ReplicationSource {
     props.setProperty("preferQueryMode", "simple");
     props.setProperty("ApplicationName", "lockplane-backup");
     String jdbc = "jdbc:postgresql://" + where.host() + ":" + where.port() + "/" + where.database();
+    if (incremental != null) {
+      incremental.prefetch();
+    }
     try (Connection c = DriverManager.getConnection(jdbc, props); Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("IDENTIFY_SYSTEM")) {
         rs.next();

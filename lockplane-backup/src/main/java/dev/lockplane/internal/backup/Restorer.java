@@ -153,7 +153,7 @@ public final class Restorer {
                 file.create();
               }
               boolean last;
-              try (InputStream in = codec.read(engine.storage(), ObjectKeys.ownerOf(o.key(), m.id()), o)) {
+              try (InputStream in = codec.readForRestore(engine.storage(), ObjectKeys.ownerOf(o.key(), m.id()), o)) {
                 last = file.append(in, index, o.size(), budget, progress);
               }
               if (last) {
