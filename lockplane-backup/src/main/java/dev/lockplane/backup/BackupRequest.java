@@ -74,7 +74,7 @@ public final class BackupRequest {
 
   /**
    * A physical backup of any server reachable over the network, taken over the replication
-   * protocol: {@code BASE_BACKUP} on a connection of Lockplane's own for PostgreSQL 15+ (TLS as the
+   * protocol: {@code BASE_BACKUP} on a connection of Lockplane's own for PostgreSQL 13+ (TLS as the
    * URL's {@code sslmode} asks, prefer by default), {@code pg_basebackup} of the server's major version
    * for older servers (found in {@code /usr/lib/postgresql/MAJOR/bin} or
    * {@code /usr/pgsql-MAJOR/bin}). The role needs the {@code REPLICATION} attribute, not access to

@@ -29,7 +29,7 @@ final class BackupCreateCommand extends BaseCommand {
   Path sqlite;
 
   @Option(names = "--physical", description = "A physical backup of the cluster in --pgdata, or of the server at --url "
-      + "(a role with REPLICATION; PostgreSQL 15+ needs no client tools, older servers pg_basebackup of their version).")
+      + "(a role with REPLICATION; PostgreSQL 13+ needs no client tools, older servers pg_basebackup of their version).")
   boolean physical;
 
   @Option(names = "--incremental", description = "With --physical: store only what changed since the parent (the latest "

@@ -25,8 +25,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * A physical backup of a cluster whose data directory this JVM can read: {@code pg_backup_start},
@@ -98,120 +96,115 @@ public final class PhysicalSource {
           databases.add(rs.getString(1));
         }
       }
-      String slot = "lockplane_backup_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-      try (PreparedStatement ps = c.prepareStatement("SELECT pg_create_physical_replication_slot(?, true, true)")) {
-        ps.setString(1, slot);
-        ps.execute();
-      }
-      String startLsn;
-      try (PreparedStatement ps = c.prepareStatement(
-          major >= 15 ? "SELECT pg_backup_start(?, true)::text" : "SELECT pg_start_backup(?, true, false)::text")) {
-        ps.setString(1, "lockplane " + backupId);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          startLsn = rs.getString(1);
+      // the row counts scan every table: on the server, beside the copy rather than after it; an
+      // incremental takes its parent's count for a table the WAL summaries show untouched. One
+      // connection a database serves its tables and perDatabase, opened while the checkpoint runs
+      try (DatabaseReads reads = new DatabaseReads(pg, databases, (db, dc) -> {
+        Map<String, Manifest.TableInfo> t = TableStats.postgres(dc, db, countRows,
+            incremental == null ? null : incremental::unchangedCount);
+        perDatabase.read(db, dc);
+        return t;
+      })) {
+        String slot = "lockplane_backup_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_create_physical_replication_slot(?, true, true)")) {
+          ps.setString(1, slot);
+          ps.execute();
         }
-      }
-      int timeline = Integer.parseInt(scalar(c, "SELECT timeline_id::text FROM pg_control_checkpoint()"));
-      boolean stopped = false;
-      try {
-        List<String> dirs = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        list(dataDir, dirs, files);
-        long total = 0;
-        for (Path f : files) {
-          total += sizeOrZero(f);
-        }
-        progress.phase(Progress.Phase.COPYING, total, files.size());
-        if (incremental != null) {
-          // the files block level does not cover are read while the WAL summarizer catches up
-          for (Path f : files) {
-            if (!incremental.waitsForSummaries(rel(dataDir, f))) {
-              incremental.add(rel(dataDir, f), f, sizeOrZero(f));
-            }
+        String startLsn;
+        try (PreparedStatement ps = c.prepareStatement(
+            major >= 15 ? "SELECT pg_backup_start(?, true)::text" : "SELECT pg_start_backup(?, true, false)::text")) {
+          ps.setString(1, "lockplane " + backupId);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            startLsn = rs.getString(1);
           }
-          incremental.started(c, major, startLsn, timeline);
         }
-        // the row counts scan every table: on the server, beside the copy rather than after it; an
-        // incremental takes its parent's count for a table the WAL summaries show untouched. One
-        // connection a database serves its tables and perDatabase: a connection costs the server a process
-        FutureTask<Map<String, Manifest.TableInfo>> counting = new FutureTask<>(() -> {
-          Map<String, Manifest.TableInfo> counted = new TreeMap<>();
-          for (String db : databases) {
-            try (Connection dc = pg.connect(db)) {
-              counted.putAll(TableStats.postgres(dc, db, countRows, incremental == null ? null : incremental::unchangedCount));
-              perDatabase.read(db, dc);
-            }
-          }
-          return counted;
-        });
-        Thread counter = new Thread(counting, "lockplane-backup-row-counts");
-        counter.setDaemon(true);
-        counter.start();
-        Map<String, Manifest.TableInfo> tables;
+        int timeline = Integer.parseInt(scalar(c, "SELECT timeline_id::text FROM pg_control_checkpoint()"));
+        boolean stopped = false;
         try {
+          List<String> dirs = new ArrayList<>();
+          List<Path> files = new ArrayList<>();
+          list(dataDir, dirs, files);
+          long total = 0;
           for (Path f : files) {
-            if (incremental != null) {
-              if (!incremental.waitsForSummaries(rel(dataDir, f))) {
-                continue;
-              }
-              incremental.add(rel(dataDir, f), f, sizeOrZero(f));
-            } else {
-              writer.addFile(rel(dataDir, f), f, sizeOrZero(f), true);
-            }
+            total += sizeOrZero(f);
           }
-          writer.awaitAll();
-          tables = rowCounts(counting);
+          progress.phase(Progress.Phase.COPYING, total, files.size());
+          if (incremental != null) {
+            // the files block level does not cover are read while the WAL summarizer catches up
+            for (Path f : files) {
+              if (!incremental.waitsForSummaries(rel(dataDir, f))) {
+                incremental.add(rel(dataDir, f), f, sizeOrZero(f));
+              }
+            }
+            incremental.started(c, major, startLsn, timeline);
+          }
+          reads.start();
+          Map<String, Manifest.TableInfo> tables;
+          try {
+            for (Path f : files) {
+              if (incremental != null) {
+                if (!incremental.waitsForSummaries(rel(dataDir, f))) {
+                  continue;
+                }
+                incremental.add(rel(dataDir, f), f, sizeOrZero(f));
+              } else {
+                writer.addFile(rel(dataDir, f), f, sizeOrZero(f), true);
+              }
+            }
+            writer.awaitAll();
+            tables = reads.await();
+          } finally {
+            reads.close();
+          }
+
+          String stopLsn;
+          String label;
+          String spcmap;
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery(major >= 15
+                  ? "SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(false)"
+                  : "SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, false)")) {
+            rs.next();
+            stopLsn = rs.getString(1);
+            label = rs.getString(2);
+            spcmap = rs.getString(3);
+          }
+          stopped = true;
+
+          String first = walFile(c, startLsn);
+          String last = walFile(c, stopLsn);
+          progress.phase(Progress.Phase.WAL, -1, -1);
+          Path walDir = dataDir.resolve("pg_wal");
+          TreeSet<String> needed = new TreeSet<>();
+          try (var s = Files.list(walDir)) {
+            s.map(p -> p.getFileName().toString())
+                .filter(n -> (n.matches("[0-9A-F]{24}") && n.compareTo(first) >= 0 && n.compareTo(last) <= 0)
+                    || n.endsWith(".history"))
+                .forEach(needed::add);
+          }
+          if (!needed.contains(first) || !needed.contains(last)) {
+            throw new BackupException(ErrorCode.IO_ERROR,
+                "The WAL of backup " + backupId + " (" + first + " to " + last + ") is no longer in " + walDir
+                    + ". Retry the backup; keep max_wal_size large enough for the backup's duration.", backupId, null, null);
+          }
+          for (String n : needed) {
+            Path p = walDir.resolve(n);
+            writer.addFile("pg_wal/" + n, p, Files.size(p), false);
+          }
+          writer.addStream("backup_label", new ByteArrayInputStream(label.getBytes(StandardCharsets.UTF_8)));
+          if (spcmap != null && !spcmap.isEmpty()) {
+            writer.addStream("tablespace_map", new ByteArrayInputStream(spcmap.getBytes(StandardCharsets.UTF_8)));
+          }
+          return new Result(version, major, sysid, databases, startLsn, stopLsn, timeline, dirs, tables);
         } finally {
-          counting.cancel(true);
-        }
-
-        String stopLsn;
-        String label;
-        String spcmap;
-        try (Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery(major >= 15
-                ? "SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(false)"
-                : "SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, false)")) {
-          rs.next();
-          stopLsn = rs.getString(1);
-          label = rs.getString(2);
-          spcmap = rs.getString(3);
-        }
-        stopped = true;
-
-        String first = walFile(c, startLsn);
-        String last = walFile(c, stopLsn);
-        progress.phase(Progress.Phase.WAL, -1, -1);
-        Path walDir = dataDir.resolve("pg_wal");
-        TreeSet<String> needed = new TreeSet<>();
-        try (var s = Files.list(walDir)) {
-          s.map(p -> p.getFileName().toString())
-              .filter(n -> (n.matches("[0-9A-F]{24}") && n.compareTo(first) >= 0 && n.compareTo(last) <= 0)
-                  || n.endsWith(".history"))
-              .forEach(needed::add);
-        }
-        if (!needed.contains(first) || !needed.contains(last)) {
-          throw new BackupException(ErrorCode.IO_ERROR,
-              "The WAL of backup " + backupId + " (" + first + " to " + last + ") is no longer in " + walDir
-                  + ". Retry the backup; keep max_wal_size large enough for the backup's duration.", backupId, null, null);
-        }
-        for (String n : needed) {
-          Path p = walDir.resolve(n);
-          writer.addFile("pg_wal/" + n, p, Files.size(p), false);
-        }
-        writer.addStream("backup_label", new ByteArrayInputStream(label.getBytes(StandardCharsets.UTF_8)));
-        if (spcmap != null && !spcmap.isEmpty()) {
-          writer.addStream("tablespace_map", new ByteArrayInputStream(spcmap.getBytes(StandardCharsets.UTF_8)));
-        }
-        return new Result(version, major, sysid, databases, startLsn, stopLsn, timeline, dirs, tables);
-      } finally {
-        if (!stopped) {
-          // ends backup mode now rather than when the connection closes
-          try (Statement s = c.createStatement()) {
-            s.execute(major >= 15 ? "SELECT pg_backup_stop(false)" : "SELECT pg_stop_backup(false, false)");
-          } catch (SQLException ignored) {
-            // the connection's close aborts the backup too
+          if (!stopped) {
+            // ends backup mode now rather than when the connection closes
+            try (Statement s = c.createStatement()) {
+              s.execute(major >= 15 ? "SELECT pg_backup_stop(false)" : "SELECT pg_stop_backup(false, false)");
+            } catch (SQLException ignored) {
+              // the connection's close aborts the backup too
+            }
           }
         }
       }
@@ -221,25 +214,6 @@ public final class PhysicalSource {
     } catch (IOException e) {
       throw new BackupException(DataWriter.isDiskFull(e) ? ErrorCode.DISK_FULL : ErrorCode.IO_ERROR,
           "Physical backup " + backupId + " cannot read " + dataDir + ": " + Redaction.text(e), backupId, null, Redaction.cause(e));
-    }
-  }
-
-  /** Waits for the row counts read beside the copy, and rethrows what reading them threw. */
-  private static Map<String, Manifest.TableInfo> rowCounts(FutureTask<Map<String, Manifest.TableInfo>> counting)
-      throws SQLException {
-    try {
-      return counting.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SQLException("interrupted while counting rows", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof SQLException se) {
-        throw se;
-      }
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new SQLException("counting rows failed: " + e.getCause(), e.getCause());
     }
   }
 

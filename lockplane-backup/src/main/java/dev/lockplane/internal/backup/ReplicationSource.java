@@ -28,9 +28,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * A physical backup of any server reachable over the network, by a role with the {@code REPLICATION}
- * attribute and no access to the server's files. On PostgreSQL 15+ this JVM runs {@code BASE_BACKUP}
+ * attribute and no access to the server's files. On PostgreSQL 13+ this JVM runs {@code BASE_BACKUP}
  * on a replication connection of its own ({@link PgWire}), so no client tools are needed; older
- * servers need {@code pg_basebackup} of their major version. Either way one tar archive arrives
+ * servers (no backup manifest) need {@code pg_basebackup} of their major version. Either way one tar archive arrives
  * (data files, the WAL the backup needs, the backup label) with PostgreSQL's own
  * {@code backup_manifest}, and each entry goes straight into the repository, so no plaintext copy
  * touches the local disk. An incremental backup compares each part with its parent's and stores the
@@ -39,6 +39,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * from a replication connection ({@code IDENTIFY_SYSTEM}); the WAL range from the backup manifest.
  */
 public final class ReplicationSource {
+  /** The oldest major version backed up over this JVM's own connection: the first with backup manifests. */
+  private static final int WIRE_MAJOR = 13;
+
   private ReplicationSource() {}
 
   /** Where the server is, as the backup manifest records it: never the user or the password. */
@@ -140,7 +143,7 @@ public final class ReplicationSource {
     List<String> dirs = new ArrayList<>();
     byte[] manifest;
     progress.phase(Progress.Phase.COPYING, -1, -1);
-    if (major >= 15) {
+    if (major >= WIRE_MAJOR) {
       manifest = overWire(where, role, secret, sslMode, major, backupId, writer, incremental, dirs);
     } else {
       manifest = withPgBasebackup(where, role, secret, ssl, major, version, backupId, writer, incremental, dirs);
@@ -168,7 +171,7 @@ public final class ReplicationSource {
   }
 
   /**
-   * Takes the base backup on a connection of this JVM's own ({@code BASE_BACKUP}, PostgreSQL 15+),
+   * Takes the base backup on a connection of this JVM's own ({@code BASE_BACKUP}, PostgreSQL 13+),
    * so no client tools are needed. On PostgreSQL 17+ with {@code summarize_wal = on}, an incremental
    * whose parent was taken over replication uploads the parent's {@code backup_manifest} and asks
    * the server for changed blocks only; otherwise (or when the server refuses) parts are compared
@@ -212,12 +215,10 @@ public final class ReplicationSource {
           }
         }
       }
-      String label = ("lockplane " + backupId).replace("'", "''");
       while (true) {
-        String command = "BASE_BACKUP (LABEL '" + label + "', CHECKPOINT 'fast', WAL true, WAIT false, MANIFEST 'yes'"
-            + (blocks ? ", INCREMENTAL" : "") + ")";
+        String command = WireBaseBackup.command("lockplane " + backupId, major, blocks);
         int[] stored = new int[1];
-        try (WireBaseBackup bb = WireBaseBackup.start(wire, command)) {
+        try (WireBaseBackup bb = WireBaseBackup.start(wire, command, major < 15)) {
           stage = "receiving the data directory";
           try {
             storeEntries(new TarArchiveInputStream(bb.archive()), writer, incremental, blocks, blockSize, dirs, stored);
@@ -250,7 +251,7 @@ public final class ReplicationSource {
     }
   }
 
-  /** Runs {@code pg_basebackup} of the server's major version, for servers older than 15. */
+  /** Runs {@code pg_basebackup} of the server's major version, for servers older than 13. */
   private static byte[] withPgBasebackup(Address where, String role, String secret, String sslMode, int major,
       String version, String backupId, DataWriter writer, IncrementalFiles incremental, List<String> dirs) {
     Path tool = machineTool(major, "pg_basebackup").orElseThrow(() -> new BackupException(ErrorCode.BINARIES_NOT_FOUND,
@@ -370,7 +371,7 @@ public final class ReplicationSource {
    * @return {@code BASE_BACKUP} (this JVM's replication connection) or {@code pg_basebackup}
    */
   public static String method(int major) {
-    return major >= 15 ? "BASE_BACKUP" : "pg_basebackup";
+    return major >= WIRE_MAJOR ? "BASE_BACKUP" : "pg_basebackup";
   }
 
   /** The prefix of PostgreSQL's incremental files in an incremental base backup. */

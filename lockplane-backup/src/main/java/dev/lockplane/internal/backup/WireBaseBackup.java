@@ -11,11 +11,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code BASE_BACKUP} on a {@link PgWire} connection (PostgreSQL 15+ protocol: one copy stream
- * whose messages say what they carry). The server's answer is read on a thread of its own and
- * handed over through a bounded queue: the data directory's tar archive as a stream, then the
- * backup manifest (whose WAL ranges give the start and end positions). A cluster with tablespaces outside its data directory
- * (a second archive) is refused.
+ * One {@code BASE_BACKUP} on a {@link PgWire} connection. The server's answer is read on a thread
+ * of its own and handed over through a bounded queue: the data directory's tar archive as a
+ * stream, then the backup manifest (whose WAL ranges give the start and end positions). A cluster
+ * with tablespaces outside its data directory (a second archive) is refused.
+ *
+ * <p>PostgreSQL 15+ sends one copy stream whose messages say what they carry ({@code n} new
+ * archive, {@code d} data, {@code m} manifest, {@code p} progress). PostgreSQL 13–14 send a result
+ * set listing the tablespaces (the data directory last), one copy stream of raw tar data per
+ * tablespace, without the archive's two closing blocks, then one copy stream of the manifest.
  */
 final class WireBaseBackup implements AutoCloseable {
   private static final byte[] END = new byte[0];
@@ -29,10 +33,12 @@ final class WireBaseBackup implements AutoCloseable {
   /** Whether the server sent the end position (its last result set, after the copy stream). */
   private volatile boolean ended;
   private volatile boolean done;
+  /** Whether the reader is through with the connection (the answer ended, or failed). */
+  private volatile boolean answered;
 
-  private WireBaseBackup(PgWire wire, String command) {
+  private WireBaseBackup(PgWire wire, String command, boolean legacy) {
     this.wire = wire;
-    this.reader = new Thread(() -> run(command), "lockplane-base-backup-reader");
+    this.reader = new Thread(() -> run(command, legacy), "lockplane-base-backup-reader");
     reader.setDaemon(true);
   }
 
@@ -41,17 +47,36 @@ final class WireBaseBackup implements AutoCloseable {
    *
    * @param wire the connection, in replication mode
    * @param command the {@code BASE_BACKUP} command
+   * @param legacy whether the server answers as PostgreSQL 13–14 do
    * @return the backup being received
    */
-  static WireBaseBackup start(PgWire wire, String command) {
-    WireBaseBackup b = new WireBaseBackup(wire, command);
+  static WireBaseBackup start(PgWire wire, String command, boolean legacy) {
+    WireBaseBackup b = new WireBaseBackup(wire, command, legacy);
     b.reader.start();
     return b;
   }
 
-  private void run(String command) {
+  /**
+   * The {@code BASE_BACKUP} command: immediate checkpoint, the WAL in the archive, no wait for WAL
+   * archiving, a manifest; on PostgreSQL 17+ optionally incremental (after {@code UPLOAD_MANIFEST}).
+   *
+   * @param label the backup label
+   * @param major the server's major version, 13 or later
+   * @param incremental whether to ask for an incremental backup
+   * @return the command
+   */
+  static String command(String label, int major, boolean incremental) {
+    String quoted = "'" + label.replace("'", "''") + "'";
+    if (major < 15) {
+      return "BASE_BACKUP LABEL " + quoted + " FAST WAL NOWAIT MANIFEST 'yes'";
+    }
+    return "BASE_BACKUP (LABEL " + quoted + ", CHECKPOINT 'fast', WAL true, WAIT false, MANIFEST 'yes'"
+        + (incremental ? ", INCREMENTAL" : "") + ")";
+  }
+
+  private void run(String command, boolean legacy) {
     try {
-      wire.execute(command, new PgWire.Listener() {
+      wire.execute(command, legacy ? legacyListener() : new PgWire.Listener() {
         private int archives;
         private boolean inManifest;
 
@@ -105,9 +130,59 @@ final class WireBaseBackup implements AutoCloseable {
     } catch (RuntimeException e) {
       failure = new IOException(e.toString(), e);
     } finally {
+      // the connection is no longer read: after a server error it is ready for the next command
+      answered = true;
       // wakes a consumer still waiting for data
       chunks.offer(END);
     }
+  }
+
+  /** Reads the answer of PostgreSQL 13–14: result sets, then one raw copy stream per archive, then the manifest's. */
+  private PgWire.Listener legacyListener() {
+    return new PgWire.Listener() {
+      private int resultSets;
+      private int tablespaceRows;
+      private int streams;
+
+      @Override
+      public void columns(List<String> names) {
+        resultSets++;
+      }
+
+      @Override
+      public void row(List<String> values) throws IOException {
+        if (resultSets == 2 && ++tablespaceRows > 1) {
+          throw new IOException("the cluster has tablespaces outside its data directory; physical backups of "
+              + "such clusters are not supported yet (use a logical backup)");
+        }
+        if (streams > 0) {
+          ended = true;
+        }
+      }
+
+      @Override
+      public void copyOut() {
+        streams++;
+      }
+
+      @Override
+      public void copyData(byte[] data, int length) throws IOException {
+        if (streams == 1) {
+          put(java.util.Arrays.copyOf(data, length));
+        } else {
+          manifest.write(data, 0, length);
+        }
+      }
+
+      @Override
+      public void copyDone() throws IOException {
+        if (streams == 1) {
+          // the server leaves out the archive's end: two blocks of zeros
+          put(new byte[1024]);
+          put(END);
+        }
+      }
+    };
   }
 
   private void put(byte[] chunk) throws IOException {
@@ -187,12 +262,17 @@ final class WireBaseBackup implements AutoCloseable {
     return manifest.toByteArray();
   }
 
-  /** Stops reading: the connection is closed, so the server ends the backup. */
+  /**
+   * Stops reading: while the answer still arrives the connection is closed, so the server ends the
+   * backup; once it has ended (a server error included) the connection stays open for a next command.
+   */
   @Override
   public void close() {
     if (reader.isAlive()) {
-      cancelled = true;
-      wire.close();
+      if (!answered) {
+        cancelled = true;
+        wire.close();
+      }
       try {
         reader.join(5_000);
       } catch (InterruptedException e) {
