@@ -82,7 +82,7 @@ final class BackupPruneCommand extends BaseCommand {
     if (!pins.isEmpty()) {
       p = p.pin(pins.toArray(String[]::new));
     }
-    BackupRepository.PruneRequest req = repo.prune(p);
+    dev.lockplane.backup.PruneRequest req = repo.prune(p);
     if (incompleteOlderThan != null) {
       req.incompleteOlderThan(incompleteOlderThan);
     }

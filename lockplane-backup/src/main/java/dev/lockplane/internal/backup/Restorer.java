@@ -132,7 +132,7 @@ public final class Restorer {
         }
       }
       // one task per part, queued in manifest order: a large file's parts decode in parallel
-      java.util.concurrent.Semaphore budget = FileAssembly.budget();
+      FileAssembly.Budget budget = FileAssembly.budget();
       List<Future<?>> futures = new ArrayList<>();
       for (Manifest.FileEntry f : files) {
         FileAssembly file = new FileAssembly(inside(root, f.path(), m.id()), f.parts().size());
