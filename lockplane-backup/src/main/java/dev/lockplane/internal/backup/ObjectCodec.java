@@ -183,7 +183,7 @@ public final class ObjectCodec {
   private InputStream read(BackupStorage storage, String backupId, StoredObject expected, boolean hashStored)
       throws IOException {
     // the AEAD reads one small segment at a time: buffering turns those into large storage reads
-    CountingIn stored = new CountingIn(new java.io.BufferedInputStream(storage.open(expected.key()),
+    CountingIn stored = new CountingIn(new PooledBuffer(storage.open(expected.key()),
         (int) Math.max(8192, Math.min(IO_CHUNK, expected.storedSize()))), hashStored);
     InputStream dec = stored;
     if (aead != null) {
@@ -280,6 +280,38 @@ public final class ObjectCodec {
         PipelineProfile.add(parent, -(t2 - t0));
       }
       count += len;
+    }
+  }
+
+  /**
+   * A buffered stream whose 1 MiB buffer comes from a small pool shared by all reads and goes back
+   * when the stream closes: a restore or verify reads a cluster's large objects one after another,
+   * and a fresh 1 MiB buffer for each was a tenth of what a restore allocated.
+   */
+  static final class PooledBuffer extends java.io.BufferedInputStream {
+    private static final java.util.concurrent.ConcurrentLinkedQueue<byte[]> POOL =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final java.util.concurrent.atomic.AtomicInteger POOLED = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int MAX_POOLED = 2 * Runtime.getRuntime().availableProcessors() + 2;
+
+    PooledBuffer(InputStream in, int size) {
+      super(in, 1);
+      byte[] b = size == IO_CHUNK ? POOL.poll() : null;
+      if (b != null) {
+        POOLED.decrementAndGet();
+      }
+      this.buf = b != null ? b : new byte[size];
+    }
+
+    @Override
+    public void close() throws IOException {
+      byte[] b = buf;
+      super.close();
+      if (b != null && b.length == IO_CHUNK && POOLED.incrementAndGet() <= MAX_POOLED) {
+        POOL.add(b);
+      } else if (b != null && b.length == IO_CHUNK) {
+        POOLED.decrementAndGet();
+      }
     }
   }
 
