@@ -66,7 +66,19 @@ class ReplicationBackupTest {
       sysid = rs.getString(1);
     }
     BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
-    Backup b = repo.backup().physical(url(), "backup_repl", PASSWORD).tag("remote").run();
+    // while the files arrive, a temporary slot of the backup's connection holds the WAL it needs
+    List<List<String>> slotsDuringCopy = new ArrayList<>();
+    Backup b = repo.backup().physical(url(), "backup_repl", PASSWORD).tag("remote").progress(p -> {
+      if (p.phase() == Progress.Phase.COPYING && slotsDuringCopy.isEmpty()) {
+        slotsDuringCopy.addAll(slots());
+      }
+    }).run();
+    assertThat(slotsDuringCopy).singleElement().satisfies(row -> {
+      assertThat(row.get(0)).startsWith("lockplane_backup_");
+      assertThat(row.get(1)).as("temporary").isEqualTo("true");
+      assertThat(row.get(2)).as("restart_lsn").isNotNull();
+    });
+    assertThat(slots()).as("the slot goes with the connection").isEmpty();
 
     assertThat(b.kind()).isEqualTo(BackupKind.PHYSICAL);
     assertThat(b.serverVersion()).startsWith("15.");
@@ -82,6 +94,20 @@ class ReplicationBackupTest {
         Connection c = restored.server().connect("remote_app")) {
       assertThat(TestData.fingerprints(c)).isEqualTo(before);
     }
+  }
+
+  /** The server's replication slots: name, temporary, restart_lsn. */
+  private static List<List<String>> slots() {
+    List<List<String>> out = new ArrayList<>();
+    try (Connection c = pg15.connect("postgres"); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT slot_name, temporary::text, restart_lsn::text FROM pg_replication_slots")) {
+      while (rs.next()) {
+        out.add(java.util.Arrays.asList(rs.getString(1), rs.getString(2), rs.getString(3)));
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
   }
 
   @Test

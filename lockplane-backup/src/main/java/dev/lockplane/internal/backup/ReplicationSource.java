@@ -191,6 +191,11 @@ public final class ReplicationSource {
     }
     String stage = "starting the backup";
     try (wire) {
+      // a temporary slot of this connection keeps the WAL the backup needs (from before its
+      // checkpoint to its end) from being recycled until the connection closes: no wal_keep_size
+      // guess on a busy server
+      String slot = "lockplane_backup_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+      wire.query("CREATE_REPLICATION_SLOT " + slot + " TEMPORARY PHYSICAL " + (major >= 15 ? "(RESERVE_WAL)" : "RESERVE_WAL"));
       int blockSize = Integer.parseInt(wire.query("SHOW block_size").get(0).get(0));
       String why = null;
       boolean blocks = false;
