@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * </pre>
  */
 public final class RestoreVerifyBenchmark {
-  private static final char[] PASSPHRASE = "benchmark".toCharArray();
+  static final char[] PASSPHRASE = "benchmark".toCharArray();
 
   private RestoreVerifyBenchmark() {}
 
