@@ -205,22 +205,13 @@ public final class IncrementalFiles {
     if (count > 0 && header % blockSize != 0) {
       d.skipNBytes(blockSize - header % blockSize);
     }
-    long blocksNow = Math.max(truncation, count == 0 ? 0 : sent[(int) count - 1] + 1);
-    long parentBlocks = before.size() / blockSize;
-    // blocks past the truncation length that the parent has and the server did not send are zeros
-    TreeSet<Long> all = new TreeSet<>();
-    for (long b : sent) {
-      all.add(b);
-    }
-    for (long b = truncation; b < Math.min(parentBlocks, blocksNow); b++) {
-      all.add(b);
-    }
-    long size = blocksNow * blockSize;
-    if (all.isEmpty() && size == before.size() && before.size() % blockSize == 0) {
+    ServerDelta delta = serverDelta(sent, truncation, before.size() / blockSize);
+    long[] list = delta.blocks();
+    long size = delta.length() * blockSize;
+    if (list.length == 0 && size == before.size() && before.size() % blockSize == 0) {
       referenced.put(path, before);
       return;
     }
-    long[] list = all.stream().mapToLong(Long::longValue).toArray();
     writer.addDelta(DELTA + path, BlockDeltas.records(list, blockSize, (block, into, offset) -> {
       if (java.util.Arrays.binarySearch(sent, block) >= 0) {
         d.readFully(into, offset, blockSize);
@@ -232,6 +223,39 @@ public final class IncrementalFiles {
   }
 
   private static final int PG_INCREMENTAL_MAGIC = 0xd3ae1f0d;
+
+  /**
+   * A server's incremental file as a block delta over the parent's file.
+   *
+   * @param length the file's length in blocks
+   * @param blocks the blocks the delta holds, ascending
+   */
+  record ServerDelta(long length, long[] blocks) {}
+
+  /**
+   * Converts what a server's incremental file says into a block delta, reconstructing the file as
+   * {@code pg_combinebackup} does: its length is the truncation length or one past the last block
+   * sent, whichever is larger; a block sent is the server's; a block before the truncation length
+   * that was not sent is the parent's; any other block is zeros. A restore gives the parent's file
+   * the new length (cut, or extended with zeros) and writes the delta's blocks, so the delta holds
+   * the blocks sent plus, as zeros, the parent's blocks at or past the truncation length.
+   *
+   * @param sent the blocks the server sent, ascending
+   * @param truncation the truncation length in blocks
+   * @param parentBlocks the parent's file length in blocks
+   * @return the delta
+   */
+  static ServerDelta serverDelta(long[] sent, long truncation, long parentBlocks) {
+    long length = Math.max(truncation, sent.length == 0 ? 0 : sent[sent.length - 1] + 1);
+    TreeSet<Long> all = new TreeSet<>();
+    for (long b : sent) {
+      all.add(b);
+    }
+    for (long b = truncation; b < Math.min(parentBlocks, length); b++) {
+      all.add(b);
+    }
+    return new ServerDelta(length, all.stream().mapToLong(Long::longValue).toArray());
+  }
 
   private static int order(int v, boolean little) {
     return little ? Integer.reverseBytes(v) : v;

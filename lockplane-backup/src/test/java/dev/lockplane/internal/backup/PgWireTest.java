@@ -148,6 +148,23 @@ class PgWireTest {
   }
 
   @Test
+  void aDeadServerIsFoundByKeepalivesInMinutesNotHours() throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", pg.port())) {
+      PgWire.keepAlive(s);
+      assertThat(s.getKeepAlive()).isTrue();
+      java.util.Map<String, Object> set = new java.util.HashMap<>();
+      for (java.net.SocketOption<?> o : s.supportedOptions()) {
+        if (o.name().startsWith("TCP_KEEP")) {
+          set.put(o.name(), s.getOption(o));
+        }
+      }
+      // Linux has all three
+      assertThat(set).containsEntry("TCP_KEEPIDLE", 60).containsEntry("TCP_KEEPINTERVAL", 10)
+          .containsEntry("TCP_KEEPCOUNT", 6);
+    }
+  }
+
+  @Test
   void sslmodeNamesAreLibpqs() {
     assertThat(PgWire.SslMode.of(null)).isEqualTo(PgWire.SslMode.PREFER);
     assertThat(PgWire.SslMode.of("allow")).isEqualTo(PgWire.SslMode.PREFER);
