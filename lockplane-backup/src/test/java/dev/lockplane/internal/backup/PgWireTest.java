@@ -150,7 +150,7 @@ class PgWireTest {
   @Test
   void aDeadServerIsFoundByKeepalivesInMinutesNotHours() throws Exception {
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", pg.port())) {
-      PgWire.keepAlive(s);
+      WireSocket.keepAlive(s);
       assertThat(s.getKeepAlive()).isTrue();
       java.util.Map<String, Object> set = new java.util.HashMap<>();
       for (java.net.SocketOption<?> o : s.supportedOptions()) {
