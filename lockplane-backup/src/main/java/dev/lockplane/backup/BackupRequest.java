@@ -351,8 +351,8 @@ public final class BackupRequest {
       out = new java.util.TreeMap<>(switch (kind) {
         case SQLITE -> MigrationState.sqlite(sqliteFile);
         case LOGICAL -> MigrationState.postgres(server, database);
-        case PHYSICAL -> remoteUrl != null ? MigrationState.postgres(remoteUrl, remoteUser, remotePassword)
-            : MigrationState.postgres(server, null);
+        // a local cluster's is read beside its copy (localPhysical)
+        case PHYSICAL -> MigrationState.postgres(remoteUrl, remoteUser, remotePassword);
       });
     } catch (BackupException e) {
       throw e;

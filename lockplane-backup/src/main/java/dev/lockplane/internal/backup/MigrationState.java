@@ -130,22 +130,15 @@ public final class MigrationState {
   }
 
   /**
-   * Reads the state of databases of a local server: one, or every database that accepts connections.
+   * Reads the state of one database of a local server.
    *
    * @param pg the server
-   * @param database the database, or null for all
+   * @param database the database
    * @return the attributes
    */
   public static Map<String, String> postgres(LocalPostgres pg, String database) {
-    try {
-      List<String> names = database != null ? List.of(database) : databases(pg.connect("postgres"));
-      Map<String, String> out = new TreeMap<>();
-      for (String db : names) {
-        try (Connection c = pg.connect(db)) {
-          out.putAll(attributes(db, read(c, false)));
-        }
-      }
-      return out;
+    try (Connection c = pg.connect(database)) {
+      return postgres(database, c);
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the apply history on " + pg + ": "
           + e.getMessage(), e);
