@@ -291,15 +291,11 @@ public final class ObjectCodec {
   static final class PooledBuffer extends java.io.BufferedInputStream {
     private static final java.util.concurrent.ConcurrentLinkedQueue<byte[]> POOL =
         new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private static final java.util.concurrent.atomic.AtomicInteger POOLED = new java.util.concurrent.atomic.AtomicInteger();
     private static final int MAX_POOLED = 2 * Runtime.getRuntime().availableProcessors() + 2;
 
     PooledBuffer(InputStream in, int size) {
       super(in, 1);
       byte[] b = size == IO_CHUNK ? POOL.poll() : null;
-      if (b != null) {
-        POOLED.decrementAndGet();
-      }
       this.buf = b != null ? b : new byte[size];
     }
 
@@ -307,10 +303,9 @@ public final class ObjectCodec {
     public void close() throws IOException {
       byte[] b = buf;
       super.close();
-      if (b != null && b.length == IO_CHUNK && POOLED.incrementAndGet() <= MAX_POOLED) {
+      // a few too many when closes race is harmless: the pool only bounds what it keeps
+      if (b != null && b.length == IO_CHUNK && POOL.size() < MAX_POOLED) {
         POOL.add(b);
-      } else if (b != null && b.length == IO_CHUNK) {
-        POOLED.decrementAndGet();
       }
     }
   }

@@ -130,10 +130,13 @@ public final class PhysicalSource {
             total += sizeOrZero(f);
           }
           progress.phase(Progress.Phase.COPYING, total, files.size());
+          List<Path> relations = new ArrayList<>();
           if (incremental != null) {
             // the files block level does not cover are read while the WAL summarizer catches up
             for (Path f : files) {
-              if (!incremental.waitsForSummaries(rel(dataDir, f))) {
+              if (incremental.waitsForSummaries(rel(dataDir, f))) {
+                relations.add(f);
+              } else {
                 incremental.add(rel(dataDir, f), f, sizeOrZero(f));
               }
             }
@@ -142,13 +145,12 @@ public final class PhysicalSource {
           reads.start();
           Map<String, Manifest.TableInfo> tables;
           try {
-            for (Path f : files) {
-              if (incremental != null) {
-                if (!incremental.waitsForSummaries(rel(dataDir, f))) {
-                  continue;
-                }
+            if (incremental != null) {
+              for (Path f : relations) {
                 incremental.add(rel(dataDir, f), f, sizeOrZero(f));
-              } else {
+              }
+            } else {
+              for (Path f : files) {
                 writer.addFile(rel(dataDir, f), f, sizeOrZero(f), true);
               }
             }
