@@ -44,7 +44,8 @@ public final class RestoreVerifyBenchmark {
    *
    * @param args {@code --work DIR} (required), {@code --prepare}, {@code --keys-64kb} (prepare with a
    *     keyset of one AES-256-GCM-HKDF key with 64 KiB segments instead of the default 4 KiB), {@code --size-mb N} (default 250),
-   *     {@code --runs N} (default 3), {@code --label TEXT}
+   *     {@code --runs N} (default 3), {@code --label TEXT}, {@code --out DIR} (where restore and
+   *     {@code cp -r} write, and the reference tree for {@code cp -r} goes; default {@code --work})
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
@@ -54,6 +55,7 @@ public final class RestoreVerifyBenchmark {
     int sizeMb = 250;
     int runs = 3;
     String label = "";
+    Path outDir = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--work" -> work = Path.of(args[++i]);
@@ -62,6 +64,7 @@ public final class RestoreVerifyBenchmark {
         case "--size-mb" -> sizeMb = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--label" -> label = args[++i];
+        case "--out" -> outDir = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -88,8 +91,8 @@ public final class RestoreVerifyBenchmark {
     double[] read = new double[runs];
     double[] verify = new double[runs];
     StringBuilder profiles = new StringBuilder();
-    Path reference = work.resolve("reference");
-    Path out = work.resolve("out");
+    Path reference = (outDir == null ? work : outDir).resolve("reference");
+    Path out = (outDir == null ? work : outDir).resolve("out");
     // cp -r copies what a restore writes: a restored tree made once, untimed
     BenchFiles.deleteQuietly(reference);
     repo.restore(b.id()).toDirectory(reference);

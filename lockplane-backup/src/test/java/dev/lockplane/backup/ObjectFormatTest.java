@@ -107,6 +107,66 @@ class ObjectFormatTest {
         .isInstanceOfSatisfying(BackupException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.KEY_UNAVAILABLE));
   }
 
+  @Test
+  void aRestoreLeavesThePlaintextCheckToTheFrameChecksumsTheyCarry() throws IOException {
+    BackupStorage storage = BackupStorage.localDirectory(tmp.resolve("repo"));
+    byte[] plain = data(9 * 1024 * 1024 + 77);
+    ObjectCodec codec = new ObjectCodec(Compression.zstd(), null);
+    String key = "backups/b1/data/0000001";
+    StoredObject o = codec.write(storage, "b1", key, new ByteArrayInputStream(plain), Long.MAX_VALUE, n -> { });
+    byte[] stored = Files.readAllBytes(tmp.resolve("repo").resolve(key));
+    // every frame written now ends with a content checksum: the header's descriptor says so (bit 2)
+    assertThat(stored[4] & 0x04).as("content checksum flag of the first frame").isEqualTo(0x04);
+    try (InputStream in = codec.readForRestore(storage, "b1", o)) {
+      assertThat(in.readAllBytes()).isEqualTo(plain);
+    }
+
+    // the last frame's checksum altered, and the record made to match the altered bytes: the stored
+    // check passes, so only the frame checksum, checked while decoding, can find it
+    stored[stored.length - 1] ^= 0x01;
+    Files.write(tmp.resolve("repo").resolve(key), stored);
+    StoredObject altered = new StoredObject(key, o.size(), o.storedSize(), o.sha256(), sha(stored));
+    assertThat(ObjectCodec.checkStored(storage, altered)).isNull();
+    for (boolean restore : new boolean[] {true, false}) {
+      assertThatThrownBy(() -> {
+        try (InputStream in = restore ? codec.readForRestore(storage, "b1", altered) : codec.read(storage, "b1", altered)) {
+          in.readAllBytes();
+        }
+      }).isInstanceOfSatisfying(BackupException.class, e -> {
+        assertThat(e.code()).isEqualTo(ErrorCode.CORRUPTED);
+        assertThat(e.getMessage()).contains(key).contains("checksum");
+      });
+    }
+  }
+
+  @Test
+  void aRestoreStillHashesThePlaintextOfObjectsWrittenWithoutFrameChecksums() throws Exception {
+    BackupStorage storage = BackupStorage.localDirectory(tmp.resolve("repo"));
+    Keyset keys = Keyset.generate();
+    byte[] plain = data(3 * 1024 * 1024);
+    String key = "backups/old/data/0000002";
+    // an earlier version's frame (no content checksum) holding other bytes than the record says: the
+    // AEAD authenticates them, so only the plaintext's SHA-256 can tell (a record that does not match)
+    byte[] other = plain.clone();
+    other[12345] ^= 0x01;
+    try (OutputStream file = storage.create(key);
+        OutputStream enc = keys.streamingAead().newEncryptingStream(file, ObjectCodec.associatedData("old", key));
+        OutputStream z = new ZstdOutputStream(enc, 3)) {
+      z.write(other);
+    }
+    StoredObject o = new StoredObject(key, plain.length, storage.size(key), sha(plain),
+        sha(Files.readAllBytes(tmp.resolve("repo").resolve(key))));
+    ObjectCodec codec = new ObjectCodec(Compression.zstd(), keys.streamingAead());
+    assertThatThrownBy(() -> {
+      try (InputStream in = codec.readForRestore(storage, "old", o)) {
+        in.readAllBytes();
+      }
+    }).isInstanceOfSatisfying(BackupException.class, e -> {
+      assertThat(e.code()).isEqualTo(ErrorCode.CORRUPTED);
+      assertThat(e.getMessage()).contains(key).contains("plaintext does not match");
+    });
+  }
+
   private static String sha(byte[] b) throws IOException {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));

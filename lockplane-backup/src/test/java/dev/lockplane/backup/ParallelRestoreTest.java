@@ -7,14 +7,18 @@ import dev.lockplane.ErrorCode;
 import dev.lockplane.internal.backup.Manifest;
 import dev.lockplane.internal.backup.ManifestCodec;
 import dev.lockplane.internal.backup.StoredObject;
+import dev.lockplane.internal.os.ProcessRunner;
 import dev.lockplane.postgres.LocalPostgres;
+import dev.lockplane.testing.Requirements;
 import dev.lockplane.testing.SharedPostgres;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Restore decodes the parts of one file on several threads and writes them in order: the result is
  * the same bytes as a one-thread restore, and with several damaged objects the first by manifest
- * order is the one named, however the threads are scheduled.
+ * order is the one named, however the threads are scheduled. A target that cannot hold the files
+ * fails the restore cleanly while parts are decoding.
  */
 class ParallelRestoreTest {
   @TempDir Path tmp;
@@ -86,6 +91,32 @@ class ParallelRestoreTest {
           .satisfies(e -> assertThat(((BackupException) e).objectKey()).contains(early.key()))
           .hasMessageContaining(early.key());
       assertThat(target).doesNotExist();
+    }
+  }
+
+  @Test
+  void aTargetWithoutRoomForItsFilesFailsAsDiskFullAndKeepsNothing() throws Exception {
+    Requirements.requireRoot();
+    Path mnt = tmp.resolve("few-inodes");
+    Files.createDirectories(mnt);
+    // room for the bytes but not for the files: creating them fails part-way, while parts decode
+    ProcessRunner.Result mount = ProcessRunner.run(List.of("mount", "-t", "tmpfs", "-o", "size=256m,nr_inodes=200",
+        "tmpfs", mnt.toString()), null, Map.of(), Duration.ofSeconds(30));
+    Requirements.require(mount.ok(), "cannot mount a tmpfs: " + mount.output());
+    try {
+      assertThat(manifest.files()).hasSizeGreaterThan(400);
+      Path target = mnt.resolve("restored");
+      assertThatThrownBy(() -> repo(4).restore(backup.id()).toDirectory(target))
+          .isInstanceOfSatisfying(BackupException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DISK_FULL))
+          .hasMessageContaining(target.toString())
+          .hasMessageContaining("What was restored was removed");
+      assertThat(target).doesNotExist();
+      // and with room, the same repository restores completely
+      Path roomy = tmp.resolve("roomy");
+      repo(4).restore(backup.id()).toDirectory(roomy);
+      assertThat(regularFiles(roomy)).hasSize(manifest.files().size());
+    } finally {
+      ProcessRunner.run(List.of("umount", mnt.toString()), null, Map.of(), Duration.ofSeconds(30));
     }
   }
 

@@ -3,7 +3,9 @@ package dev.lockplane.internal.backup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -73,6 +75,7 @@ final class FileAssembly {
   private final int parts;
   private OutputStream out;
   private int written;
+  private boolean created;
   private boolean failed;
 
   FileAssembly(Path path, int parts) {
@@ -156,16 +159,49 @@ final class FileAssembly {
     return last;
   }
 
-  /** Creates the (empty) file; done by the first part's thread before it writes. */
-  synchronized void create() throws IOException {
+  /**
+   * Creates the (empty) file, mode 0600. One thread creates a restore's files, in order and ahead of
+   * their parts: creating a file takes its directory's lock, and on ext4 it can take long (without a
+   * journal it scans past recently deleted inodes), so parts creating their own files spun on each
+   * other's lock, up to a quarter of a restore's CPU time.
+   *
+   * @throws Abandoned when the file already failed
+   */
+  void create() throws IOException {
+    synchronized (this) {
+      if (failed) {
+        throw new Abandoned(path);
+      }
+    }
     LocalDirectoryStorage.createPrivateDirectories(path.getParent());
-    out = Restorer.newPrivateFile(path);
+    Restorer.newPrivateFile(path).close();
+    synchronized (this) {
+      created = true;
+      notifyAll();
+    }
   }
 
-  /** Creates the file of an entry without parts, which stays empty. */
-  synchronized void createEmpty() throws IOException {
-    create();
-    out.close();
+  /** Waits until the file is created. */
+  synchronized void awaitCreated() throws InterruptedException, Abandoned {
+    while (!failed && !created) {
+      wait();
+    }
+    if (failed) {
+      throw new Abandoned(path);
+    }
+  }
+
+  /** Opens the created file for writing; done by the first part's thread before it writes. */
+  void open() throws IOException, InterruptedException {
+    awaitCreated();
+    OutputStream o = Files.newOutputStream(path, StandardOpenOption.WRITE);
+    synchronized (this) {
+      if (failed) {
+        o.close();
+        throw new Abandoned(path);
+      }
+      out = o;
+    }
   }
 
   /** Marks the file failed: later parts give up, and the file is closed so it can be removed. */

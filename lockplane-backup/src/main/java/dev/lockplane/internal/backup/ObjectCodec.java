@@ -1,6 +1,7 @@
 package dev.lockplane.internal.backup;
 
 import com.github.luben.zstd.RecyclingBufferPool;
+import com.github.luben.zstd.ZstdIOException;
 import com.github.luben.zstd.ZstdInputStream;
 import com.google.crypto.tink.StreamingAead;
 import dev.lockplane.ErrorCode;
@@ -160,15 +161,18 @@ public final class ObjectCodec {
    * @throws IOException when the object cannot be opened
    */
   public InputStream read(BackupStorage storage, String backupId, StoredObject expected) throws IOException {
-    return read(storage, backupId, expected, true);
+    return read(storage, backupId, expected, false);
   }
 
   /**
    * Opens an object for restoring its plaintext: as {@link #read(BackupStorage, String, StoredObject)},
-   * except that an encrypted object's stored bytes are not hashed, since the AEAD authenticates
-   * them (every segment's tag, and the last segment's, so nothing is cut off or appended) under a
-   * key only the keyset holds and bound to the backup id and object key; their size and the
-   * plaintext's SHA-256 are still checked. {@code verify} checks the stored SHA-256 as well.
+   * except that what decoding already checks is not hashed again. An encrypted object's stored bytes
+   * are not hashed, since the AEAD authenticates them (every segment's tag, and the last segment's,
+   * so nothing is cut off or appended) under a key only the keyset holds and bound to the backup id
+   * and object key. The plaintext is not hashed when its decoding checks it: zstd frames with
+   * content checksums (those written since they were added; earlier objects are hashed as before),
+   * gzip's CRC-32 and size, or no compression (the plaintext is the stored bytes, authenticated or
+   * hashed). Sizes are always checked. {@code verify} checks both SHA-256 of every object.
    *
    * @param storage where to read
    * @param backupId the backup id
@@ -177,11 +181,12 @@ public final class ObjectCodec {
    * @throws IOException when the object cannot be opened
    */
   public InputStream readForRestore(BackupStorage storage, String backupId, StoredObject expected) throws IOException {
-    return read(storage, backupId, expected, aead == null);
+    return read(storage, backupId, expected, true);
   }
 
-  private InputStream read(BackupStorage storage, String backupId, StoredObject expected, boolean hashStored)
+  private InputStream read(BackupStorage storage, String backupId, StoredObject expected, boolean restore)
       throws IOException {
+    boolean hashStored = !restore || aead == null;
     // the AEAD reads one small segment at a time: buffering turns those into large storage reads
     CountingIn stored = new CountingIn(new PooledBuffer(storage.open(expected.key()),
         (int) Math.max(8192, Math.min(IO_CHUNK, expected.storedSize()))), hashStored);
@@ -198,14 +203,23 @@ public final class ObjectCodec {
         throw new IOException("cannot start decryption: " + e.getClass().getSimpleName());
       }
     }
+    ZstdFrames.Header header = restore && compression.algorithm() == Compression.Algorithm.ZSTD
+        ? new ZstdFrames.Header(dec) : null;
     InputStream decomp = switch (compression.algorithm()) {
       // a fresh stream allocates and zeroes its ~128 KiB input buffer: a quarter of a cluster
       // restore's CPU samples, most objects being small files; a pool hands them back and forth
-      case ZSTD -> new ZstdInputStream(dec, RecyclingBufferPool.INSTANCE);
+      case ZSTD -> new ZstdInputStream(header != null ? header : dec, RecyclingBufferPool.INSTANCE);
       case GZIP -> new GzipCompressorInputStream(dec);
       case NONE -> dec;
     };
-    return new CheckedPlaintext(decomp, stored, storage, backupId, expected);
+    PlainCheck decoderChecks = !restore ? () -> false : header != null ? header::checksummed : () -> true;
+    return new CheckedPlaintext(decomp, stored, storage, backupId, expected, decoderChecks, aead != null);
+  }
+
+  /** Whether decoding an object already checks its plaintext, so hashing it again adds nothing. */
+  @FunctionalInterface
+  private interface PlainCheck {
+    boolean byDecoder() throws IOException;
   }
 
   /**
@@ -398,16 +412,23 @@ public final class ObjectCodec {
     private final BackupStorage storage;
     private final String backupId;
     private final StoredObject expected;
-    private final MessageDigest digest = sha256();
+    private final PlainCheck decoderChecks;
+    private final boolean encrypted;
+    /** The plaintext's digest; {@code null} when decoding checks the plaintext itself. */
+    private MessageDigest digest;
+    private boolean started;
     private long count;
     private boolean checked;
 
-    CheckedPlaintext(InputStream in, CountingIn stored, BackupStorage storage, String backupId, StoredObject expected) {
+    CheckedPlaintext(InputStream in, CountingIn stored, BackupStorage storage, String backupId, StoredObject expected,
+        PlainCheck decoderChecks, boolean encrypted) {
       this.in = in;
       this.stored = stored;
       this.storage = storage;
       this.backupId = backupId;
       this.expected = expected;
+      this.decoderChecks = decoderChecks;
+      this.encrypted = encrypted;
     }
 
     @Override
@@ -422,6 +443,10 @@ public final class ObjectCodec {
       int n;
       long t0 = PipelineProfile.ON ? System.nanoTime() : 0;
       try {
+        if (!started) {
+          started = true;
+          digest = decoderChecks.byDecoder() ? null : sha256();
+        }
         n = in.read(b, off, len);
       } catch (IOException e) {
         throw failure(e);
@@ -431,7 +456,9 @@ public final class ObjectCodec {
         finish();
         return -1;
       }
-      digest.update(b, off, n);
+      if (digest != null) {
+        digest.update(b, off, n);
+      }
       if (PipelineProfile.ON) {
         PipelineProfile.add(PipelineProfile.Stage.DECOMPRESS, t1 - t0);
         PipelineProfile.add(PipelineProfile.Stage.PLAIN_HASH, System.nanoTime() - t1);
@@ -453,13 +480,20 @@ public final class ObjectCodec {
         throw corrupted("stored bytes do not match the manifest (" + stored.count + " bytes"
             + (storedSha == null ? "" : ", SHA-256 " + storedSha) + ")", null);
       }
-      String sha = hex(digest.digest());
-      if (count != expected.size() || !sha.equals(expected.sha256())) {
-        throw corrupted("plaintext does not match the manifest (" + count + " bytes, SHA-256 " + sha + ")", null);
+      String sha = digest == null ? null : hex(digest.digest());
+      if (count != expected.size() || (sha != null && !sha.equals(expected.sha256()))) {
+        throw corrupted("plaintext does not match the manifest (" + count + " bytes"
+            + (sha == null ? "" : ", SHA-256 " + sha) + ")", null);
       }
     }
 
     private BackupException failure(IOException e) {
+      if (!encrypted || e instanceof ZstdIOException) {
+        // nothing to decrypt, or decrypted (authenticated) bytes that do not decode: damage, not a key
+        // zstd's messages name the fault ("Restored data doesn't match checksum"); others may not be ours to show
+        return corrupted("cannot be decoded (" + e.getClass().getSimpleName()
+            + (e instanceof ZstdIOException ? ": " + e.getMessage() : "") + "): it was altered or truncated", null);
+      }
       // intact stored bytes that fail to decrypt mean the key is wrong, not the data
       try {
         String storedSha = stored.drainAndDigest();

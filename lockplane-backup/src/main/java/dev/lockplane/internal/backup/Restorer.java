@@ -134,11 +134,14 @@ public final class Restorer {
       // one task per part, queued in manifest order: a large file's parts decode in parallel
       FileAssembly.Budget budget = FileAssembly.budget();
       List<Future<?>> futures = new ArrayList<>();
+      List<FileAssembly> assemblies = new ArrayList<>();
+      java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
       for (Manifest.FileEntry f : files) {
         FileAssembly file = new FileAssembly(inside(root, f.path(), m.id()), f.parts().size());
+        assemblies.add(file);
         if (f.parts().isEmpty()) {
           futures.add(pool.submit(() -> {
-            file.createEmpty();
+            file.awaitCreated();
             finish(engine, codec, m, f, file.path(), progress);
             return null;
           }));
@@ -150,7 +153,7 @@ public final class Restorer {
           futures.add(pool.submit(() -> {
             try {
               if (index == 0) {
-                file.create();
+                file.open();
               }
               boolean last;
               try (InputStream in = codec.readForRestore(engine.storage(), ObjectKeys.ownerOf(o.key(), m.id()), o)) {
@@ -161,12 +164,15 @@ public final class Restorer {
               }
             } catch (Exception | Error e) {
               file.fail();
+              failing.set(true);
               throw e;
             }
             return null;
           }));
         }
       }
+      // this thread creates the files, in the order their parts were queued, while the pool decodes
+      createAll(assemblies, failing);
       for (Future<?> fu : futures) {
         try {
           fu.get();
@@ -179,8 +185,8 @@ public final class Restorer {
       }
     } catch (ExecutionException | InterruptedException | IOException | RuntimeException e) {
       pool.shutdownNow();
-      // a part task already running (a file's first part creates its directory) would write into what
-      // the clean-up removes, after it: the clean-up waits for the tasks to stop
+      // a part task still running would write into what the clean-up removes, after it: the clean-up
+      // waits for the tasks to stop
       awaitStopped(pool);
       cleanup(root, created);
       Throwable cause = e instanceof ExecutionException ee ? ee.getCause() : e;
@@ -195,6 +201,29 @@ public final class Restorer {
           m.id(), null, cause);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Creates the files of a restore in order, each before its parts can write. When one cannot be
+   * created, or a part failed, the files not created yet fail, so their parts give up instead of
+   * waiting and the first failure is the one reported.
+   */
+  private static void createAll(List<FileAssembly> assemblies, java.util.concurrent.atomic.AtomicBoolean failing)
+      throws IOException {
+    for (int i = 0; i < assemblies.size(); i++) {
+      if (failing.get()) {
+        assemblies.subList(i, assemblies.size()).forEach(FileAssembly::fail);
+        return;
+      }
+      try {
+        assemblies.get(i).create();
+      } catch (FileAssembly.Abandoned e) {
+        // a part of this file failed already: that failure is reported, creating it adds nothing
+      } catch (IOException | RuntimeException e) {
+        assemblies.subList(i, assemblies.size()).forEach(FileAssembly::fail);
+        throw e;
+      }
     }
   }
 

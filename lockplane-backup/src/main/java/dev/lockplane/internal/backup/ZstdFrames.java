@@ -10,7 +10,9 @@ import java.io.OutputStream;
  * bytes each, one compression call per frame on a context reused for the whole stream. A sequence
  * of frames is a valid zstd stream: any zstd reader, including the one that read objects written
  * by a streaming compressor before, decodes it. Each frame records its content size, so a small
- * file gets a small window and no per-call overhead is paid per write.
+ * file gets a small window and no per-call overhead is paid per write, and ends with a checksum
+ * of its content (zstd's 32 bits of XXH64), which every zstd reader checks as it decodes: a
+ * restore relies on it instead of hashing the plaintext again ({@link Header}).
  */
 final class ZstdFrames extends OutputStream {
   /** Plaintext per frame: big enough that splitting costs no measurable ratio. */
@@ -37,6 +39,7 @@ final class ZstdFrames extends OutputStream {
     this.ctx = new ZstdCompressCtx();
     ctx.setLevel(level);
     ctx.setContentSize(true);
+    ctx.setChecksum(true);
   }
 
   @Override
@@ -91,6 +94,45 @@ final class ZstdFrames extends OutputStream {
       out.close();
     } finally {
       ctx.close();
+    }
+  }
+
+  /**
+   * The decoded (decrypted) stream of a zstd object, able to tell from its first frame's header
+   * whether its frames carry content checksums: those written by this class do, those of earlier
+   * versions do not. The header is read ahead and handed on unchanged.
+   */
+  static final class Header extends java.io.PushbackInputStream {
+    /** A frame's magic number and its frame header descriptor: bit 2 is the content checksum flag. */
+    private static final int PEEK = 5;
+
+    private Boolean checksummed;
+
+    Header(java.io.InputStream in) {
+      super(in, PEEK);
+    }
+
+    /**
+     * Whether the object's frames end with content checksums that decoding checks.
+     *
+     * @throws IOException when the first bytes cannot be read (decryption fails, for one)
+     */
+    boolean checksummed() throws IOException {
+      if (checksummed == null) {
+        byte[] h = new byte[PEEK];
+        int n = 0;
+        while (n < PEEK) {
+          int r = in.read(h, n, PEEK - n);
+          if (r < 0) {
+            break;
+          }
+          n += r;
+        }
+        unread(h, 0, n);
+        checksummed = n == PEEK && (h[0] & 0xff) == 0x28 && (h[1] & 0xff) == 0xb5 && (h[2] & 0xff) == 0x2f
+            && (h[3] & 0xff) == 0xfd && (h[4] & 0x04) != 0;
+      }
+      return checksummed;
     }
   }
 }
