@@ -75,7 +75,9 @@ public final class BackupRequest {
   /**
    * A physical backup of any server reachable over the network, taken over the replication
    * protocol: {@code BASE_BACKUP} on a connection of Lockplane's own for PostgreSQL 13+ (TLS as the
-   * URL's {@code sslmode} asks, prefer by default), {@code pg_basebackup} of the server's major version
+   * URL's {@code sslmode} and {@code sslrootcert} ask, prefer by default, and the same for the
+   * backup's JDBC connections: {@code verify-ca} and {@code verify-full} check the certificate
+   * against {@code sslrootcert}'s PEM file, else the JVM's trust store), {@code pg_basebackup} of the server's major version
    * for older servers (found in {@code /usr/lib/postgresql/MAJOR/bin} or
    * {@code /usr/pgsql-MAJOR/bin}). The role needs the {@code REPLICATION} attribute, not access to
    * the server's files. The manifest records the host, port, database and system identifier, never
@@ -294,6 +296,15 @@ public final class BackupRequest {
     }
     if (schemaHash != null) {
       schemaHashDatabase();
+    }
+    if (remoteUrl != null) {
+      try {
+        dev.lockplane.internal.backup.PgTls.fromUrl(remoteUrl);
+      } catch (IllegalArgumentException e) {
+        throw new BackupException(ErrorCode.INVALID_CONFIGURATION, "Physical backup of "
+            + dev.lockplane.internal.backup.ReplicationSource.address(remoteUrl) + ": " + e.getMessage()
+            + ". Nothing was backed up.", null, null, null);
+      }
     }
     IncrementalFiles inc = incremental ? new IncrementalFiles(engine, incrementalFrom) : null;
     ProgressTracker tracker = new ProgressTracker(listener);

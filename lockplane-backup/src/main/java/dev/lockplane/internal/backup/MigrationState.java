@@ -157,10 +157,12 @@ public final class MigrationState {
     String jdbc = JdbcUrls.toJdbc(url);
     String role = user != null ? user : JdbcUrls.userOf(url);
     String secret = password != null ? password : JdbcUrls.passwordOf(url);
+    // TLS as the backup's other connections use it (the trusted roots of sslrootcert, or the JVM's)
+    PgTls tls = PgTls.given(url).orElse(null);
     try {
       Map<String, String> out = new TreeMap<>();
-      for (String db : databases(connect(jdbc, role, secret))) {
-        try (Connection c = connect(JdbcUrls.withDatabase(jdbc, db), role, secret)) {
+      for (String db : databases(connect(jdbc, role, secret, tls))) {
+        try (Connection c = connect(JdbcUrls.withDatabase(jdbc, db), role, secret, tls)) {
           out.putAll(attributes(db, read(c, false)));
         } catch (SQLException e) {
           // a database this role may not enter has no state to record; the backup still holds it
@@ -173,8 +175,11 @@ public final class MigrationState {
     }
   }
 
-  private static Connection connect(String jdbc, String user, String password) throws SQLException {
+  private static Connection connect(String jdbc, String user, String password, PgTls tls) throws SQLException {
     java.util.Properties p = new java.util.Properties();
+    if (tls != null) {
+      tls.applyTo(p);
+    }
     if (user != null) {
       p.setProperty("user", user);
     }

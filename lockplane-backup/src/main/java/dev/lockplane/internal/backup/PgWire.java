@@ -49,9 +49,9 @@ final class PgWire implements AutoCloseable {
 
   /** How the connection uses TLS, as libpq's {@code sslmode}. */
   enum SslMode {
-    DISABLE, PREFER, REQUIRE, VERIFY_FULL;
+    DISABLE, PREFER, REQUIRE, VERIFY_CA, VERIFY_FULL;
 
-    /** Parses libpq's names ({@code allow} acts as {@code prefer}, {@code verify-ca} as {@code verify-full}). */
+    /** Parses libpq's names ({@code allow} acts as {@code prefer}). */
     static SslMode of(String name) {
       if (name == null) {
         return PREFER;
@@ -60,7 +60,8 @@ final class PgWire implements AutoCloseable {
         case "disable" -> DISABLE;
         case "allow", "prefer" -> PREFER;
         case "require" -> REQUIRE;
-        case "verify-ca", "verify-full" -> VERIFY_FULL;
+        case "verify-ca" -> VERIFY_CA;
+        case "verify-full" -> VERIFY_FULL;
         default -> throw new IllegalArgumentException("sslmode '" + name
             + "' is not one of disable, allow, prefer, require, verify-ca, verify-full");
       };
@@ -109,14 +110,14 @@ final class PgWire implements AutoCloseable {
    * @param port the port
    * @param user the role
    * @param password the password, or {@code null}
-   * @param sslMode how to use TLS
+   * @param tls how to use TLS
    * @param applicationName shown in {@code pg_stat_replication}
    * @return the connection, ready for queries
    * @throws IOException when connecting or authenticating fails ({@link ServerError} when the server refused)
    */
-  static PgWire connect(String host, int port, String user, String password, SslMode sslMode, String applicationName)
+  static PgWire connect(String host, int port, String user, String password, PgTls tls, String applicationName)
       throws IOException {
-    Socket s = WireSocket.open(host, port, sslMode);
+    Socket s = WireSocket.open(host, port, tls);
     try {
       PgWire w = new PgWire(s, s.getInputStream(), s.getOutputStream());
       w.startup(user, password, applicationName);

@@ -95,22 +95,17 @@ public final class ReplicationSource {
       props.setProperty("password", secret);
     }
     props.setProperty("replication", "true");
-    String ssl = sslMode(url);
-    PgWire.SslMode sslMode;
+    String ssl = dev.lockplane.internal.sql.JdbcUrls.param(url, "sslmode");
+    PgTls tls;
     try {
-      sslMode = PgWire.SslMode.of(ssl);
+      tls = PgTls.fromUrl(url);
     } catch (IllegalArgumentException e) {
       throw new BackupException(ErrorCode.INVALID_CONFIGURATION, "Physical backup " + backupId + " of " + where + ": "
           + e.getMessage() + ".", backupId, null, null);
     }
-    if (ssl != null) {
-      // the certificate is checked by the backup's own connection (verify-full); this one reads the system identifier
-      props.setProperty("sslmode", switch (sslMode) {
-        case DISABLE -> "disable";
-        case PREFER -> "prefer";
-        default -> "require";
-      });
-    }
+    Optional<PgTls> given = PgTls.given(url);
+    // the same TLS as the backup's own connection: a verifying mode checks the certificate before the password goes
+    given.ifPresent(t -> t.applyTo(props));
     props.setProperty("assumeMinServerVersion", "10");
     props.setProperty("preferQueryMode", "simple");
     props.setProperty("ApplicationName", "lockplane-backup");
@@ -144,9 +139,9 @@ public final class ReplicationSource {
     byte[] manifest;
     progress.phase(Progress.Phase.COPYING, -1, -1);
     if (major >= WIRE_MAJOR) {
-      manifest = overWire(where, role, secret, sslMode, major, backupId, writer, incremental, dirs);
+      manifest = overWire(where, role, secret, tls, major, backupId, writer, incremental, dirs);
     } else {
-      manifest = withPgBasebackup(where, role, secret, ssl, major, version, backupId, writer, incremental, dirs);
+      manifest = withPgBasebackup(where, role, secret, tls, ssl != null, major, version, backupId, writer, incremental, dirs);
     }
     writer.awaitAll();
     String startLsn;
@@ -165,7 +160,7 @@ public final class ReplicationSource {
     }
     List<String> databases = new ArrayList<>();
     Map<String, Manifest.TableInfo> tables = new TreeMap<>();
-    statistics(jdbc, role, secret, databases, tables, countRows);
+    statistics(jdbc, role, secret, given.orElse(null), databases, tables, countRows);
     java.util.Collections.sort(dirs);
     return new PhysicalSource.Result(version, major, sysid, databases, startLsn, stopLsn, timeline, dirs, tables);
   }
@@ -177,7 +172,7 @@ public final class ReplicationSource {
    * the server for changed blocks only; otherwise (or when the server refuses) parts are compared
    * with the parent's.
    */
-  private static byte[] overWire(Address where, String role, String secret, PgWire.SslMode ssl, int major,
+  private static byte[] overWire(Address where, String role, String secret, PgTls ssl, int major,
       String backupId, DataWriter writer, IncrementalFiles incremental, List<String> dirs) {
     String user = role != null ? role : System.getProperty("user.name");
     PgWire wire;
@@ -257,7 +252,7 @@ public final class ReplicationSource {
   }
 
   /** Runs {@code pg_basebackup} of the server's major version, for servers older than 13. */
-  private static byte[] withPgBasebackup(Address where, String role, String secret, String sslMode, int major,
+  private static byte[] withPgBasebackup(Address where, String role, String secret, PgTls tls, boolean sslGiven, int major,
       String version, String backupId, DataWriter writer, IncrementalFiles incremental, List<String> dirs) {
     Path tool = machineTool(major, "pg_basebackup").orElseThrow(() -> new BackupException(ErrorCode.BINARIES_NOT_FOUND,
         "No pg_basebackup for PostgreSQL " + major + " (the server at " + where + " runs " + version + ") was found in "
@@ -273,8 +268,11 @@ public final class ReplicationSource {
       pb.environment().put("PGPASSWORD", secret);
     }
     pb.environment().put("PGAPPNAME", "lockplane-backup");
-    if (sslMode != null) {
-      pb.environment().put("PGSSLMODE", sslMode);
+    if (sslGiven) {
+      pb.environment().put("PGSSLMODE", tls.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    }
+    if (tls.rootCert() != null) {
+      pb.environment().put("PGSSLROOTCERT", tls.rootCert());
     }
     Process p;
     try {
@@ -382,28 +380,16 @@ public final class ReplicationSource {
   /** The prefix of PostgreSQL's incremental files in an incremental base backup. */
   private static final String PG_INCREMENTAL = "INCREMENTAL.";
 
-  /** The {@code sslmode} a URL names, or {@code null}. */
-  private static String sslMode(String url) {
-    int q = url.indexOf('?');
-    if (q < 0) {
-      return null;
-    }
-    for (String kv : url.substring(q + 1).split("&")) {
-      int eq = kv.indexOf('=');
-      if (eq > 0 && kv.substring(0, eq).equalsIgnoreCase("sslmode")) {
-        return java.net.URLDecoder.decode(kv.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
-      }
-    }
-    return null;
-  }
-
   /**
    * Lists the databases and their tables' row counts over an ordinary connection, where the role
    * may log in; a replication-only role leaves both empty, which restores need not know.
    */
-  private static void statistics(String jdbc, String role, String secret, List<String> databases,
+  private static void statistics(String jdbc, String role, String secret, PgTls tls, List<String> databases,
       Map<String, Manifest.TableInfo> tables, boolean countRows) {
     Properties props = new Properties();
+    if (tls != null) {
+      tls.applyTo(props);
+    }
     if (role != null) {
       props.setProperty("user", role);
     }

@@ -4,22 +4,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * The socket under a {@link PgWire} connection: TCP with keepalives tuned to find a dead server in
- * minutes, then TLS as libpq's {@code sslmode} asks ({@code SSLRequest} first).
+ * minutes, then TLS as libpq's {@code sslmode} and {@code sslrootcert} ask ({@code SSLRequest} first;
+ * see {@link PgTls}).
  */
 final class WireSocket {
   private WireSocket() {}
@@ -29,17 +26,17 @@ final class WireSocket {
    *
    * @param host the host
    * @param port the port
-   * @param sslMode how to use TLS
+   * @param tls how to use TLS
    * @return the socket, encrypted unless the mode or a {@code prefer} server says otherwise
    * @throws IOException when connecting or the TLS handshake fails
    */
-  static Socket open(String host, int port, PgWire.SslMode sslMode) throws IOException {
+  static Socket open(String host, int port, PgTls tls) throws IOException {
     Socket plain = new Socket();
     try {
       plain.connect(new InetSocketAddress(host, port), 15_000);
       plain.setTcpNoDelay(true);
       keepAlive(plain);
-      return sslMode == PgWire.SslMode.DISABLE ? plain : negotiateTls(plain, host, port, sslMode);
+      return tls.mode() == PgWire.SslMode.DISABLE ? plain : negotiateTls(plain, host, port, tls);
     } catch (IOException | RuntimeException e) {
       try {
         plain.close();
@@ -70,7 +67,8 @@ final class WireSocket {
     }
   }
 
-  private static Socket negotiateTls(Socket plain, String host, int port, PgWire.SslMode mode) throws IOException {
+  private static Socket negotiateTls(Socket plain, String host, int port, PgTls tls) throws IOException {
+    PgWire.SslMode mode = tls.mode();
     OutputStream o = plain.getOutputStream();
     // SSLRequest: length 8, code 80877103
     o.write(new byte[] {0, 0, 0, 8, 0x04, (byte) 0xd2, 0x16, 0x2f});
@@ -87,41 +85,29 @@ final class WireSocket {
       throw new IOException("the server at " + host + ":" + port + " answered the TLS request with " + answer);
     }
     try {
-      SSLContext ctx;
-      if (mode == PgWire.SslMode.VERIFY_FULL) {
-        ctx = SSLContext.getDefault();
-      } else {
-        // libpq's prefer and require encrypt without checking the certificate; verify-full checks it
-        ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new AcceptAny()}, new SecureRandom());
-      }
-      SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, host, port, true);
-      SSLParameters p = tls.getSSLParameters();
+      SSLSocket socket = (SSLSocket) tls.context().getSocketFactory().createSocket(plain, host, port, true);
+      SSLParameters p = socket.getSSLParameters();
       if (mode == PgWire.SslMode.VERIFY_FULL) {
         p.setEndpointIdentificationAlgorithm("HTTPS");
         if (!host.matches("[0-9.:]+")) {
           p.setServerNames(List.of(new SNIHostName(host)));
         }
       }
-      tls.setSSLParameters(p);
-      tls.startHandshake();
-      return tls;
+      socket.setSSLParameters(p);
+      try {
+        socket.startHandshake();
+      } catch (javax.net.ssl.SSLHandshakeException e) {
+        if (!tls.verifies()) {
+          throw e;
+        }
+        throw new IOException("the certificate of the server at " + host + ":" + port + " was refused (sslmode="
+            + mode.name().toLowerCase(Locale.ROOT).replace('_', '-') + ", trusted roots: "
+            + tls.rootFile().map(Path::toString).orElse("the JVM's trust store") + "): " + e.getMessage()
+            + (mode == PgWire.SslMode.VERIFY_FULL ? "; the certificate must also name the host as the URL does" : ""), e);
+      }
+      return socket;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot start TLS: " + e.getMessage(), e);
-    }
-  }
-
-  /** Trusts any certificate: libpq's {@code sslmode=require} encrypts without authenticating the server. */
-  private static final class AcceptAny implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.lockplane.backup.TlsFiles;
 import dev.lockplane.postgres.LocalPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,16 +16,20 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The replication connection Lockplane speaks itself, against a real PostgreSQL 18: SCRAM-SHA-256,
  * MD5 and cleartext password authentication (each forced by a pg_hba.conf line), TLS as libpq's
- * {@code sslmode} asks (a self-signed certificate made with openssl), and the errors for a wrong
- * password, an unverifiable certificate and a server without TLS. No password in any message.
+ * {@code sslmode} and {@code sslrootcert} ask (a test authority's certificate made with openssl:
+ * {@code verify-ca} checks the chain, {@code verify-full} the host name too), and the errors for a
+ * wrong password, an untrusted or misnamed certificate and a server without TLS. No password in any
+ * message.
  */
 class PgWireTest {
   private static final String SECRET = "wire-secret-5c1d";
   static LocalPostgres pg;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void start() throws Exception {
@@ -56,7 +60,7 @@ class PgWireTest {
   @Test
   void everyPasswordMethodAuthenticates() throws Exception {
     for (String role : List.of("wire_scram", "wire_md5", "wire_plain")) {
-      try (PgWire w = PgWire.connect("127.0.0.1", pg.port(), role, SECRET, PgWire.SslMode.DISABLE, "lockplane-wire-test")) {
+      try (PgWire w = PgWire.connect("127.0.0.1", pg.port(), role, SECRET, PgTls.of(PgWire.SslMode.DISABLE), "lockplane-wire-test")) {
         List<List<String>> rows = w.query("IDENTIFY_SYSTEM");
         assertThat(rows).as(role).hasSize(1);
         assertThat(rows.get(0).get(0)).as(role).matches("[0-9]+");
@@ -68,18 +72,18 @@ class PgWireTest {
   @Test
   void aWrongPasswordIsTheServersErrorWithoutThePassword() {
     for (String role : List.of("wire_scram", "wire_md5", "wire_plain")) {
-      assertThatThrownBy(() -> PgWire.connect("127.0.0.1", pg.port(), role, "wrong-" + SECRET, PgWire.SslMode.DISABLE, "t"))
+      assertThatThrownBy(() -> PgWire.connect("127.0.0.1", pg.port(), role, "wrong-" + SECRET, PgTls.of(PgWire.SslMode.DISABLE), "t"))
           .as(role).isInstanceOf(PgWire.ServerError.class)
           .hasMessageContaining("password authentication failed for user \"" + role + "\"")
           .hasMessageNotContaining(SECRET);
     }
-    assertThatThrownBy(() -> PgWire.connect("127.0.0.1", pg.port(), "wire_scram", null, PgWire.SslMode.DISABLE, "t"))
+    assertThatThrownBy(() -> PgWire.connect("127.0.0.1", pg.port(), "wire_scram", null, PgTls.of(PgWire.SslMode.DISABLE), "t"))
         .hasMessageContaining("asks for a password and none was given");
   }
 
   @Test
   void aServerErrorLeavesTheConnectionUsable() throws Exception {
-    try (PgWire w = PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgWire.SslMode.DISABLE, "t")) {
+    try (PgWire w = PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgTls.of(PgWire.SslMode.DISABLE), "t")) {
       assertThatThrownBy(() -> w.query("SHOW no_such_setting")).isInstanceOf(PgWire.ServerError.class)
           .hasMessageContaining("no_such_setting").satisfies(e -> assertThat(((PgWire.ServerError) e).sqlState()).isEqualTo("42704"));
       assertThat(w.query("SHOW block_size")).containsExactly(List.of("8192"));
@@ -88,28 +92,14 @@ class PgWireTest {
 
   @Test
   void tlsAsSslmodeAsks() throws Exception {
-    assertThatThrownBy(() -> PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgWire.SslMode.REQUIRE, "t"))
+    assertThatThrownBy(() -> PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgTls.of(PgWire.SslMode.REQUIRE), "t"))
         .hasMessageContaining("does not accept TLS, and sslmode is require");
-    try (PgWire w = PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgWire.SslMode.PREFER, "t")) {
+    try (PgWire w = PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgTls.of(PgWire.SslMode.PREFER), "t")) {
       assertThat(w.query("SHOW block_size")).hasSize(1);
     }
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")) || dev.lockplane.testing.Requirements.strict(),
-        "needs openssl to make a certificate");
-    Path data = pg.dataDirectory();
-    Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        "-subj", "/CN=lockplane-test", "-keyout", data.resolve("server.key").toString(),
-        "-out", data.resolve("server.crt").toString()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(out).isZero();
-    UserPrincipal owner = Files.getOwner(data);
-    for (String f : List.of("server.key", "server.crt")) {
-      Files.getFileAttributeView(data.resolve(f), java.nio.file.attribute.PosixFileAttributeView.class).setOwner(owner);
-      Files.setPosixFilePermissions(data.resolve(f), PosixFilePermissions.fromString("rw-------"));
-    }
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
-      s.execute("ALTER SYSTEM SET ssl = on");
-      s.execute("SELECT pg_reload_conf()");
-    }
+    assumeTrue(TlsFiles.available() || dev.lockplane.testing.Requirements.strict(), "needs openssl to make certificates");
+    TlsFiles files = TlsFiles.make(tmp.resolve("tls"));
+    files.install(pg);
     try {
       for (PgWire.SslMode mode : List.of(PgWire.SslMode.REQUIRE, PgWire.SslMode.PREFER)) {
         String app = "lockplane-tls-" + mode.name().toLowerCase();
@@ -121,9 +111,28 @@ class PgWireTest {
           assertThat(w.query("SHOW block_size")).hasSize(1);
         }
       }
-      // a self-signed certificate is not in the JVM's trust store
-      assertThatThrownBy(() -> PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgWire.SslMode.VERIFY_FULL, "t"))
-          .isInstanceOf(javax.net.ssl.SSLException.class).hasMessageNotContaining(SECRET);
+      // the test authority is not in the JVM's trust store
+      assertThatThrownBy(() -> PgWire.connect("localhost", pg.port(), "wire_scram", SECRET, PgTls.of(PgWire.SslMode.VERIFY_FULL), "t"))
+          .hasMessageContaining("was refused").hasMessageContaining("the JVM's trust store").hasMessageNotContaining(SECRET);
+      String ca = files.ca().toString();
+      // trusting it: verify-full needs the name the certificate holds (localhost), verify-ca does not
+      for (String host : List.of("localhost", "127.0.0.1")) {
+        try (PgWire w = PgWire.connect(host, pg.port(), "wire_scram", SECRET, new PgTls(PgWire.SslMode.VERIFY_CA, ca), "t")) {
+          assertThat(w.query("SHOW block_size")).hasSize(1);
+        }
+      }
+      try (PgWire w = PgWire.connect("localhost", pg.port(), "wire_scram", SECRET, new PgTls(PgWire.SslMode.VERIFY_FULL, ca), "t")) {
+        assertThat(w.query("SHOW block_size")).hasSize(1);
+      }
+      assertThatThrownBy(() -> PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET,
+          new PgTls(PgWire.SslMode.VERIFY_FULL, ca), "t"))
+          .hasMessageContaining("was refused").hasMessageContaining("must also name the host").hasMessageNotContaining(SECRET);
+      // another authority signed nothing the server shows
+      for (PgWire.SslMode mode : List.of(PgWire.SslMode.VERIFY_CA, PgWire.SslMode.VERIFY_FULL)) {
+        assertThatThrownBy(() -> PgWire.connect("localhost", pg.port(), "wire_scram", SECRET,
+            new PgTls(mode, files.otherCa().toString()), "t"))
+            .hasMessageContaining("was refused").hasMessageContaining(files.otherCa().toString()).hasMessageNotContaining(SECRET);
+      }
     } finally {
       try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
         s.execute("ALTER SYSTEM RESET ssl");
@@ -137,7 +146,7 @@ class PgWireTest {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (true) {
       try {
-        return PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, mode, app);
+        return PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgTls.of(mode), app);
       } catch (java.io.IOException e) {
         if (System.nanoTime() > deadline || !e.getMessage().contains("does not accept TLS")) {
           throw e;
@@ -168,7 +177,8 @@ class PgWireTest {
   void sslmodeNamesAreLibpqs() {
     assertThat(PgWire.SslMode.of(null)).isEqualTo(PgWire.SslMode.PREFER);
     assertThat(PgWire.SslMode.of("allow")).isEqualTo(PgWire.SslMode.PREFER);
-    assertThat(PgWire.SslMode.of("verify-ca")).isEqualTo(PgWire.SslMode.VERIFY_FULL);
+    assertThat(PgWire.SslMode.of("verify-ca")).isEqualTo(PgWire.SslMode.VERIFY_CA);
+    assertThat(PgWire.SslMode.of("verify-full")).isEqualTo(PgWire.SslMode.VERIFY_FULL);
     assertThat(PgWire.SslMode.of("DISABLE")).isEqualTo(PgWire.SslMode.DISABLE);
     assertThatThrownBy(() -> PgWire.SslMode.of("sometimes")).hasMessageContaining("'sometimes' is not one of");
   }

@@ -154,7 +154,14 @@ public final class JdbcUrls {
     return at < 0 ? null : authority.substring(0, at);
   }
 
-  private static String param(String url, String name) {
+  /**
+   * A query parameter of a URL ({@code ?sslmode=require}), decoded; the name is matched ignoring case.
+   *
+   * @param url the URL as the user wrote it
+   * @param name the parameter's name
+   * @return the value, or null when the URL has no such parameter
+   */
+  public static String param(String url, String name) {
     int q = url.indexOf('?');
     if (q < 0) {
       return null;
