@@ -11,6 +11,8 @@ module dev.lockplane.zfs {
   requires org.jnrproject.posix;
   requires org.jnrproject.constants;
   requires org.jnrproject.ffi;
+  // a physical golden's base backup arrives as a tar archive
+  requires org.apache.commons.compress;
 
   exports dev.lockplane.instances;
   exports dev.lockplane.storage;

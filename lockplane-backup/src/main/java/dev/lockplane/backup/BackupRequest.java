@@ -299,7 +299,7 @@ public final class BackupRequest {
     }
     if (remoteUrl != null) {
       try {
-        dev.lockplane.internal.backup.PgTls.fromUrl(remoteUrl);
+        dev.lockplane.internal.wire.PgTls.fromUrl(remoteUrl);
       } catch (IllegalArgumentException e) {
         throw new BackupException(ErrorCode.INVALID_CONFIGURATION, "Physical backup of "
             + dev.lockplane.internal.backup.ReplicationSource.address(remoteUrl) + ": " + e.getMessage()

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.testing.Requirements;
+import dev.lockplane.testing.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -10,6 +10,8 @@ import dev.lockplane.clone.Snapshot;
 import dev.lockplane.storage.CowStorage;
 import dev.lockplane.storage.CowStorages;
 import dev.lockplane.testing.ProductionServer;
+import dev.lockplane.testing.Requirements;
+import dev.lockplane.testing.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -124,6 +126,35 @@ class PhysicalServerGoldenTest {
         assertThat(query(c, "SHOW server_version_num")).startsWith(String.valueOf(ProductionServer.VERSION));
       }
     }
+  }
+
+  @Test
+  void aSourceReachedOverVerifiedTlsGivesTheSameClones() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(TlsFiles.available() || Requirements.strict(),
+        "needs openssl to make certificates");
+    TlsFiles files = TlsFiles.make(work.resolve("tls"));
+    files.install(prod.server());
+    String expected;
+    try (Connection c = prod.server().connect("shop")) {
+      expected = query(c, FINGERPRINT);
+    }
+    // the certificate names localhost: verify-full passes for that name and not for 127.0.0.1
+    String url = "postgres://localhost:" + prod.server().port() + "/shop?sslmode=verify-full&sslrootcert=" + files.ca();
+    CowStorage storage = CowStorages.copy(work.resolve("tls-store"));
+    try (InstanceCloneManager clones = Fixtures.manager(storage, 47300, 47319,
+            Golden.fromServer(url, ProductionServer.REPLICATOR, ProductionServer.PASSWORD).physical())
+        .database("shop").start()) {
+      try (Connection c = clones.create("tls-a").dataSource().getConnection()) {
+        assertThat(query(c, FINGERPRINT)).isEqualTo(expected);
+      }
+    }
+    assertThatThrownBy(() -> Fixtures.manager(CowStorages.copy(work.resolve("tls-misnamed")), 47300, 47319,
+            Golden.fromServer(url.replace("localhost", "127.0.0.1"), ProductionServer.REPLICATOR,
+                ProductionServer.PASSWORD).physical())
+        .database("shop").start())
+        .isInstanceOf(LockplaneException.class)
+        .hasMessageContaining("127.0.0.1:" + prod.server().port())
+        .hasMessageNotContaining(ProductionServer.PASSWORD);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.lockplane.internal.backup;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
+import dev.lockplane.internal.wire.ChunkInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.lockplane.internal.backup;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.internal.sql.JdbcUrls;
+import dev.lockplane.internal.wire.PgTls;
 import dev.lockplane.postgres.LocalPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -265,15 +265,7 @@ public final class Restorer {
     if (!p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return;
     }
-    int bits = Manifest.modeBits(f);
-    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.util.EnumSet.noneOf(
-        java.nio.file.attribute.PosixFilePermission.class);
-    for (java.nio.file.attribute.PosixFilePermission perm : java.nio.file.attribute.PosixFilePermission.values()) {
-      if ((bits & (1 << (8 - perm.ordinal()))) != 0) {
-        perms.add(perm);
-      }
-    }
-    Files.setPosixFilePermissions(p, perms);
+    dev.lockplane.internal.os.Posix.chmod(p, Manifest.modeBits(f));
   }
 
   /** Streams one file's plaintext, part after part. */

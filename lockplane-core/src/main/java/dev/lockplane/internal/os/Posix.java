@@ -170,6 +170,24 @@ public final class Posix {
   }
 
   /**
+   * Sets a file's permission bits, like {@code chmod 0640}.
+   *
+   * @param path the file
+   * @param mode the bits (only the lowest nine count)
+   * @throws IOException on failure
+   */
+  public static void chmod(Path path, int mode) throws IOException {
+    Set<PosixFilePermission> p = java.util.EnumSet.noneOf(PosixFilePermission.class);
+    for (PosixFilePermission perm : PosixFilePermission.values()) {
+      // OWNER_READ is bit 8 (0400), OTHERS_EXECUTE bit 0 (0001)
+      if ((mode & (1 << (8 - perm.ordinal()))) != 0) {
+        p.add(perm);
+      }
+    }
+    Files.setPosixFilePermissions(path, p);
+  }
+
+  /**
    * Makes a directory tree readable (and directories and executables traversable) by every user,
    * like {@code chmod -R a+rX}.
    *

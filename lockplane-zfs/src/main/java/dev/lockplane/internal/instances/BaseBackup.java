@@ -3,29 +3,37 @@ package dev.lockplane.internal.instances;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;
-import dev.lockplane.internal.os.ProcessRunner;
+import dev.lockplane.internal.os.Posix;
 import dev.lockplane.internal.sql.JdbcUrls;
-import dev.lockplane.postgres.Installation;
+import dev.lockplane.internal.wire.PgTls;
+import dev.lockplane.internal.wire.PgWire;
+import dev.lockplane.internal.wire.WireBaseBackup;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * A base backup of a reachable server over the replication protocol into an empty data directory:
- * {@code pg_basebackup -Fp -X stream} of the source's major version. The role needs the {@code
- * REPLICATION} attribute and a {@code pg_hba.conf} line for the {@code replication} database; no
- * file access to the source. The password reaches {@code pg_basebackup} only through {@code
- * PGPASSWORD} and appears in no message.
+ * A base backup of a reachable server over the replication protocol into an empty data directory,
+ * on a replication connection of Lockplane's own ({@link PgWire}: {@code BASE_BACKUP} with the WAL
+ * it needs, held by a replication slot while it runs), so no client tools of the source's version
+ * are needed. The role needs the {@code REPLICATION} attribute and a {@code pg_hba.conf} line for
+ * the {@code replication} database; no file access to the source. TLS follows the URL's {@code
+ * sslmode} and {@code sslrootcert} ({@link PgTls}). The password appears in no message.
  */
 public final class BaseBackup {
   private BaseBackup() {}
@@ -41,13 +49,25 @@ public final class BaseBackup {
     return probe(Source.of(fs));
   }
 
-  /** Where the source is and how to log in; the password is never part of {@link #toString()}. */
-  record Source(String host, int port, String user, String password) {
+  /**
+   * Where the source is, how to log in and how to use TLS (the URL's {@code sslmode} and {@code
+   * sslrootcert}, or {@code null} for the drivers' defaults); the password is never part of
+   * {@link #toString()}.
+   */
+  record Source(String host, int port, String user, String password, PgTls tls) {
     static Source of(Golden.FromServer fs) {
       String jdbc = JdbcUrls.toJdbc(fs.url());
       URI u = URI.create(jdbc.substring("jdbc:".length()));
       String pw = fs.password() != null ? fs.password() : JdbcUrls.passwordOf(fs.url());
-      return new Source(u.getHost() == null ? "localhost" : u.getHost(), u.getPort() < 0 ? 5432 : u.getPort(), fs.user(), pw);
+      PgTls tls;
+      try {
+        tls = PgTls.given(fs.url()).orElse(null);
+      } catch (IllegalArgumentException e) {
+        throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "The golden source " + JdbcUrls.redact(fs.url())
+            + ": " + e.getMessage() + ".");
+      }
+      return new Source(u.getHost() == null ? "localhost" : u.getHost(), u.getPort() < 0 ? 5432 : u.getPort(), fs.user(), pw,
+          tls);
     }
 
     @Override
@@ -114,6 +134,9 @@ public final class BaseBackup {
     props.setProperty("preferQueryMode", "simple");
     props.setProperty("connectTimeout", "10");
     props.setProperty("ApplicationName", "lockplane-golden");
+    if (src.tls() != null) {
+      src.tls().applyTo(props);
+    }
     return new org.postgresql.Driver().connect("jdbc:postgresql://" + src.host() + ":" + src.port() + "/postgres", props);
   }
 
@@ -142,51 +165,109 @@ public final class BaseBackup {
         "Cannot open a replication connection to " + src + " as " + who + ": " + why, e);
   }
 
-  /** Finds {@code pg_basebackup} of a major version where Debian and the PGDG packages put it. */
-  static Path tool(int major, Source src) {
-    Installation machine = new Installation(Path.of("/usr/lib/postgresql", String.valueOf(major), "bin"), major,
-        String.valueOf(major), "the machine");
-    return machine.tool("pg_basebackup").orElseThrow(() -> new LockplaneException(ErrorCode.BINARIES_NOT_FOUND,
-        "No pg_basebackup for PostgreSQL " + major + " (the version of " + src + ") was found in /usr/lib/postgresql/"
-            + major + "/bin or /usr/pgsql-" + major + "/bin. It must match the source's major version: install"
-            + " postgresql-client-" + major + " (Debian/Ubuntu)."));
-  }
-
   /**
-   * Streams a base backup into {@code data}, which must not exist yet.
+   * Streams a base backup into {@code data}, which must not exist yet: the server's archive is
+   * written out entry by entry with its modes, the WAL the backup needs included (held by a
+   * temporary slot of the connection, or by {@code slot}), and {@code backup_manifest} beside it.
    *
    * @param src the source
-   * @param major its major version (see {@link #probe})
+   * @param major its major version (see {@link #probe}), 13 or later
    * @param data the data directory to create
    * @param slot a physical replication slot to create for a standby, or {@code null}
    * @return when the backup ended: its data is consistent as of about then
    */
   static Instant run(Source src, int major, Path data, String slot) {
-    Path tool = tool(major, src);
-    List<String> cmd = new ArrayList<>(List.of(tool.toString(), "-h", src.host(), "-p", String.valueOf(src.port()),
-        "-U", src.user(), "--no-password", "-D", data.toString(), "-F", "p", "-X", "stream", "-c", "fast",
-        "-l", "lockplane golden"));
-    if (slot != null) {
-      cmd.addAll(List.of("-C", "-S", slot));
+    if (slot != null && !slot.matches("[a-z0-9_]{1,63}")) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "The replication slot name '" + slot + "' is not"
+          + " one PostgreSQL accepts: use lower-case letters, digits and underscores (at most 63).");
     }
-    ProcessRunner.Result r;
+    PgWire wire;
     try {
-      r = ProcessRunner.run(cmd, null, src.password() == null ? Map.of("PGAPPNAME", "lockplane-golden")
-          : Map.of("PGPASSWORD", src.password(), "PGAPPNAME", "lockplane-golden"), Duration.ofHours(24));
+      wire = PgWire.connect(src.host(), src.port(), src.user(), src.password(),
+          src.tls() != null ? src.tls() : PgTls.of(PgWire.SslMode.PREFER), "lockplane-golden");
+    } catch (PgWire.ServerError e) {
+      throw connectFailure(src, new SQLException(redact(src, e.getMessage()), e.sqlState()));
     } catch (IOException e) {
-      throw new LockplaneException(ErrorCode.BINARIES_NOT_FOUND, "Cannot run " + tool + ": " + e.getMessage(), e);
+      throw connectFailure(src, new SQLException(redact(src, String.valueOf(e.getMessage())), "08006"));
     }
-    if (!r.ok()) {
-      String out = JdbcUrls.redact(r.output().strip());
-      if (src.password() != null) {
-        out = out.replace(src.password(), "***");
+    String stage = "starting the base backup";
+    try (wire) {
+      // a slot keeps the WAL from before the backup's checkpoint to its end: a temporary one goes with
+      // the connection; a standby's stays, for the standby to stream from where the backup ends
+      String name = slot != null ? slot
+          : "lockplane_golden_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+      wire.query("CREATE_REPLICATION_SLOT " + name + (slot != null ? "" : " TEMPORARY") + " PHYSICAL "
+          + (major >= 15 ? "(RESERVE_WAL)" : "RESERVE_WAL"));
+      try (WireBaseBackup bb = WireBaseBackup.start(wire, WireBaseBackup.command("lockplane golden", major, false),
+          major < 15)) {
+        stage = "receiving the data directory";
+        extract(bb.archive(), data);
+        stage = "finishing the base backup";
+        byte[] manifest = bb.finish();
+        Files.write(data.resolve("backup_manifest"), manifest, StandardOpenOption.CREATE_NEW);
       }
-      boolean full = out.contains("No space left on device");
-      throw new LockplaneException(full ? ErrorCode.DISK_FULL : ErrorCode.DATABASE_ERROR,
-          "The base backup of " + src + " failed (pg_basebackup exit code " + r.exitCode() + "): " + out
-              + (full ? ". The store is full: give it more space." : ". Check that max_wal_senders allows one more"
-              + " connection" + (slot != null ? " and that no slot named " + slot + " exists already" : "") + "."));
+    } catch (PgWire.ServerError e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "The base backup of " + src + " failed while " + stage
+          + ": the server said: " + redact(src, e.getMessage()) + ". Check that max_wal_senders allows one more"
+          + " connection" + (slot != null ? " and that no slot named " + slot + " exists already" : "") + ".", e);
+    } catch (IOException e) {
+      boolean full = String.valueOf(e.getMessage()).contains("No space left on device");
+      throw new LockplaneException(full ? ErrorCode.DISK_FULL : ErrorCode.DATABASE_ERROR, "The base backup of " + src
+          + " failed while " + stage + ": " + redact(src, String.valueOf(e.getMessage()))
+          + (full ? ". The store is full: give it more space." : "."), e);
     }
     return Instant.now();
+  }
+
+  /**
+   * Writes a base backup's tar archive into a new data directory: directories and files with the
+   * modes the server sent. Anything else (a tablespace's link) and any name that would leave the
+   * directory are refused.
+   */
+  static void extract(InputStream archive, Path data) throws IOException {
+    Path root = data.toAbsolutePath().normalize();
+    Files.createDirectories(root);
+    Posix.chmod(root, "rwx------");
+    TarArchiveInputStream tar = new TarArchiveInputStream(archive);
+    byte[] buf = new byte[1 << 20];
+    TarArchiveEntry e;
+    while ((e = tar.getNextEntry()) != null) {
+      String name = e.getName();
+      while (name.startsWith("./")) {
+        name = name.substring(2);
+      }
+      if (name.endsWith("/")) {
+        name = name.substring(0, name.length() - 1);
+      }
+      if (name.isEmpty()) {
+        continue;
+      }
+      Path target = root.resolve(name).normalize();
+      if (!target.startsWith(root) || target.equals(root)) {
+        throw new IOException("the server sent an entry named '" + name + "', outside the data directory");
+      }
+      int mode = e.getMode() & 0777;
+      if (e.isDirectory()) {
+        Files.createDirectories(target);
+        Posix.chmod(target, mode);
+      } else if (e.isFile()) {
+        Files.createDirectories(target.getParent());
+        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          int n;
+          while ((n = tar.read(buf)) > 0) {
+            out.write(buf, 0, n);
+          }
+        }
+        Posix.chmod(target, mode);
+      } else {
+        throw new IOException("the server sent '" + name + "', neither a file nor a directory (a tablespace outside the"
+            + " data directory?); physical goldens of such clusters are not supported: read the source logically");
+      }
+    }
+  }
+
+  private static String redact(Source src, String text) {
+    String out = JdbcUrls.redact(text);
+    return src.password() == null ? out : out.replace(src.password(), "***");
   }
 }

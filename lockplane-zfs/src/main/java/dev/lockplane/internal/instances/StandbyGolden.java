@@ -127,7 +127,7 @@ final class StandbyGolden implements AutoCloseable {
         .startTimeout(m.cfg.startTimeout())
         .setting("hot_standby", "on")
         .setting("primary_conninfo", "host=" + src.host() + " port=" + src.port() + " user=" + src.user()
-            + " passfile=" + secrets.resolve("pgpass") + " application_name=lockplane_standby");
+            + " passfile=" + secrets.resolve("pgpass") + " application_name=lockplane_standby" + standbyTls());
     if (m.cfg.standbySlot() != null) {
       b.setting("primary_slot_name", m.cfg.standbySlot());
     }
@@ -135,10 +135,30 @@ final class StandbyGolden implements AutoCloseable {
     return b.start();
   }
 
+  /**
+   * The standby's TLS to its source, as the golden's URL asks: its {@code sslmode}, and for a
+   * verifying mode a copy of {@code sslrootcert}'s file beside the passfile (the standby's libpq
+   * cannot read the JVM's trust store, so such a mode needs the file).
+   */
+  private String standbyTls() {
+    if (src.tls() == null) {
+      return "";
+    }
+    String out = " sslmode=" + src.tls().mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return src.tls().verifies() ? out + " sslrootcert=" + secrets.resolve("root.crt") : out;
+  }
+
   private void writeSecrets() {
     try {
       Files.createDirectories(secrets);
       Posix.chmod(secrets, "rwx------");
+      if (src.tls() != null && src.tls().verifies()) {
+        Path root = src.tls().rootFile().orElseThrow(() -> new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
+            "A standby golden that checks its source's certificate (sslmode=" + src.tls().mode().name()
+                .toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ") needs sslrootcert=FILE in the source's URL: the"
+                + " standby's own connection cannot use the JVM's trust store."));
+        Files.copy(root, secrets.resolve("root.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
       Path pgpass = secrets.resolve("pgpass");
       String pw = src.password() == null ? "" : src.password();
       Files.writeString(pgpass, "*:*:*:*:" + pw.replace("\\", "\\\\").replace(":", "\\:") + "\n", StandardCharsets.UTF_8);

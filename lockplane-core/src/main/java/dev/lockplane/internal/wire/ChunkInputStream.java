@@ -1,11 +1,11 @@
-package dev.lockplane.internal.backup;
+package dev.lockplane.internal.wire;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /** An input stream read chunk by chunk from a source that hands out buffers until it ends. */
-abstract class ChunkInputStream extends InputStream {
+public abstract class ChunkInputStream extends InputStream {
   private ByteBuffer current = ByteBuffer.allocate(0);
   private boolean ended;
 

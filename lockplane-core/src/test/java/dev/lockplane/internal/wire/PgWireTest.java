@@ -1,10 +1,10 @@
-package dev.lockplane.internal.backup;
+package dev.lockplane.internal.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.lockplane.backup.TlsFiles;
+import dev.lockplane.testing.TlsFiles;
 import dev.lockplane.postgres.LocalPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.lockplane.internal.backup;
+package dev.lockplane.internal.wire;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,7 +18,7 @@ import javax.net.ssl.SSLSocket;
  * minutes, then TLS as libpq's {@code sslmode} and {@code sslrootcert} ask ({@code SSLRequest} first;
  * see {@link PgTls}).
  */
-final class WireSocket {
+public final class WireSocket {
   private WireSocket() {}
 
   /**
@@ -53,7 +53,7 @@ final class WireSocket {
    * whose server vanished fails instead of waiting. A server that is alive but stuck still answers
    * them; where the platform cannot tune them, the defaults stay.
    */
-  static void keepAlive(Socket s) throws IOException {
+  public static void keepAlive(Socket s) throws IOException {
     s.setKeepAlive(true);
     // jdk.net's extended options, found by name: the platform lists those it supports
     Map<String, Integer> wanted = Map.of("TCP_KEEPIDLE", 60, "TCP_KEEPINTERVAL", 10, "TCP_KEEPCOUNT", 6);

@@ -1,4 +1,4 @@
-package dev.lockplane.backup;
+package dev.lockplane.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.lockplane.internal.backup;
+package dev.lockplane.internal.wire;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +44,7 @@ public record PgTls(PgWire.SslMode mode, String rootCert) {
   static final String SYSTEM = "system";
 
   /** A mode without a root certificate file. */
-  static PgTls of(PgWire.SslMode mode) {
+  public static PgTls of(PgWire.SslMode mode) {
     return new PgTls(mode, null);
   }
 
@@ -89,7 +89,7 @@ public record PgTls(PgWire.SslMode mode, String rootCert) {
   }
 
   /** Whether the server's certificate is checked. */
-  boolean verifies() {
+  public boolean verifies() {
     return mode == PgWire.SslMode.VERIFY_CA || mode == PgWire.SslMode.VERIFY_FULL;
   }
 
@@ -97,7 +97,7 @@ public record PgTls(PgWire.SslMode mode, String rootCert) {
    * The file of trusted root certificates a verifying mode uses: {@code sslrootcert}'s, else libpq's
    * default where it exists; empty for the JVM's trust store.
    */
-  Optional<Path> rootFile() {
+  public Optional<Path> rootFile() {
     if (rootCert != null) {
       return rootCert.equalsIgnoreCase(SYSTEM) ? Optional.empty() : Optional.of(Path.of(rootCert));
     }
@@ -111,7 +111,7 @@ public record PgTls(PgWire.SslMode mode, String rootCert) {
    *
    * @param props the connection properties
    */
-  void applyTo(Properties props) {
+  public void applyTo(Properties props) {
     props.setProperty("sslmode", mode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     if (verifies()) {
       Optional<Path> roots = rootFile();

@@ -1,4 +1,4 @@
-package dev.lockplane.internal.backup;
+package dev.lockplane.internal.wire;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * set listing the tablespaces (the data directory last), one copy stream of raw tar data per
  * tablespace, without the archive's two closing blocks, then one copy stream of the manifest.
  */
-final class WireBaseBackup implements AutoCloseable {
+public final class WireBaseBackup implements AutoCloseable {
   private static final byte[] END = new byte[0];
 
   private final PgWire wire;
@@ -50,7 +50,7 @@ final class WireBaseBackup implements AutoCloseable {
    * @param legacy whether the server answers as PostgreSQL 13–14 do
    * @return the backup being received
    */
-  static WireBaseBackup start(PgWire wire, String command, boolean legacy) {
+  public static WireBaseBackup start(PgWire wire, String command, boolean legacy) {
     WireBaseBackup b = new WireBaseBackup(wire, command, legacy);
     b.reader.start();
     return b;
@@ -65,7 +65,7 @@ final class WireBaseBackup implements AutoCloseable {
    * @param incremental whether to ask for an incremental backup
    * @return the command
    */
-  static String command(String label, int major, boolean incremental) {
+  public static String command(String label, int major, boolean incremental) {
     String quoted = "'" + label.replace("'", "''") + "'";
     if (major < 15) {
       return "BASE_BACKUP LABEL " + quoted + " FAST WAL NOWAIT MANIFEST 'yes'";
@@ -202,7 +202,7 @@ final class WireBaseBackup implements AutoCloseable {
    * Returns the data directory's tar archive, to read once. It ends where the archive ends; a
    * server error is thrown from its reads.
    */
-  InputStream archive() {
+  public InputStream archive() {
     return new ChunkInputStream() {
       @Override
       protected ByteBuffer next() throws IOException {
@@ -239,7 +239,7 @@ final class WireBaseBackup implements AutoCloseable {
    * @return PostgreSQL's {@code backup_manifest}
    * @throws IOException what the server or the connection failed with
    */
-  byte[] finish() throws IOException {
+  public byte[] finish() throws IOException {
     // whatever the consumer left of the archive is read and dropped
     while (true) {
       try {

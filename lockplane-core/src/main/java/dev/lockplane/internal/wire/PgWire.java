@@ -1,4 +1,4 @@
-package dev.lockplane.internal.backup;
+package dev.lockplane.internal.wire;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -25,14 +25,14 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * A PostgreSQL wire-protocol (version 3) connection in physical replication mode, for the commands
  * pgjdbc cannot run: {@code BASE_BACKUP}, whose answer mixes result sets and a copy stream, and
- * {@code UPLOAD_MANIFEST}. It speaks just enough of the protocol: TLS (libpq's {@code sslmode}
- * {@code disable}, {@code prefer}, {@code require} and {@code verify-full}), password, MD5 and
+ * {@code UPLOAD_MANIFEST}. It speaks just enough of the protocol: TLS (libpq's {@code sslmode} and
+ * {@code sslrootcert}, see {@link PgTls}), password, MD5 and
  * SCRAM-SHA-256 authentication, simple queries, copy in and copy out. Not thread-safe: one backup
  * uses one connection. The password is never part of a message or an exception.
  */
-final class PgWire implements AutoCloseable {
+public final class PgWire implements AutoCloseable {
   /** An error the server sent: its SQLSTATE and message. */
-  static final class ServerError extends IOException {
+  public static final class ServerError extends IOException {
     private static final long serialVersionUID = 1L;
     private final String sqlState;
 
@@ -42,17 +42,17 @@ final class PgWire implements AutoCloseable {
     }
 
     /** Returns the SQLSTATE, or {@code null}. */
-    String sqlState() {
+    public String sqlState() {
       return sqlState;
     }
   }
 
   /** How the connection uses TLS, as libpq's {@code sslmode}. */
-  enum SslMode {
+  public enum SslMode {
     DISABLE, PREFER, REQUIRE, VERIFY_CA, VERIFY_FULL;
 
     /** Parses libpq's names ({@code allow} acts as {@code prefer}). */
-    static SslMode of(String name) {
+    public static SslMode of(String name) {
       if (name == null) {
         return PREFER;
       }
@@ -69,7 +69,7 @@ final class PgWire implements AutoCloseable {
   }
 
   /** Receives what a query answers, message by message. */
-  interface Listener {
+  public interface Listener {
     /** A result set begins. */
     default void columns(List<String> names) throws IOException {}
 
@@ -115,7 +115,7 @@ final class PgWire implements AutoCloseable {
    * @return the connection, ready for queries
    * @throws IOException when connecting or authenticating fails ({@link ServerError} when the server refused)
    */
-  static PgWire connect(String host, int port, String user, String password, PgTls tls, String applicationName)
+  public static PgWire connect(String host, int port, String user, String password, PgTls tls, String applicationName)
       throws IOException {
     Socket s = WireSocket.open(host, port, tls);
     try {
@@ -208,7 +208,7 @@ final class PgWire implements AutoCloseable {
   }
 
   /** Returns a parameter the server reported, such as {@code server_version}, or {@code null}. */
-  String parameter(String name) {
+  public String parameter(String name) {
     return parameters.get(name);
   }
 
@@ -219,7 +219,7 @@ final class PgWire implements AutoCloseable {
    * @return the rows, values as text
    * @throws IOException on a server error or a broken connection
    */
-  List<List<String>> query(String sql) throws IOException {
+  public List<List<String>> query(String sql) throws IOException {
     List<List<String>> rows = new ArrayList<>();
     execute(sql, new Listener() {
       @Override
@@ -239,7 +239,7 @@ final class PgWire implements AutoCloseable {
    * @param listener receives the answer
    * @throws IOException on a server error or a broken connection
    */
-  void execute(String sql, Listener listener) throws IOException {
+  public void execute(String sql, Listener listener) throws IOException {
     send('Q', cString(sql));
     ServerError failed = null;
     while (true) {
@@ -407,7 +407,7 @@ final class PgWire implements AutoCloseable {
 
   private static String hexMd5(byte[] data) {
     try {
-      return ObjectCodec.hex(MessageDigest.getInstance("MD5").digest(data));
+      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("MD5 is not available", e);
     }
@@ -496,7 +496,11 @@ final class PgWire implements AutoCloseable {
     }
 
     private static byte[] sha256(byte[] data) {
-      return ObjectCodec.sha256().digest(data);
+      try {
+        return MessageDigest.getInstance("SHA-256").digest(data);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("SHA-256 is not available", e);
+      }
     }
   }
 
