@@ -272,7 +272,7 @@ public final class ReplicationSource {
     }
     pb.environment().put("PGAPPNAME", "lockplane-backup");
     if (sslGiven) {
-      pb.environment().put("PGSSLMODE", tls.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      pb.environment().put("PGSSLMODE", tls.mode().libpqName());
     }
     if (tls.rootCert() != null) {
       pb.environment().put("PGSSLROOTCERT", tls.rootCert());
@@ -328,13 +328,7 @@ public final class ReplicationSource {
     byte[] manifest = null;
     TarArchiveEntry e;
     while ((e = tar.getNextEntry()) != null) {
-      String name = e.getName();
-      while (name.startsWith("./")) {
-        name = name.substring(2);
-      }
-      if (name.endsWith("/")) {
-        name = name.substring(0, name.length() - 1);
-      }
+      String name = WireBaseBackup.entryPath(e.getName());
       if (name.isEmpty()) {
         continue;
       }

@@ -11,7 +11,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import javax.net.ssl.SSLContext;
@@ -112,7 +111,7 @@ public record PgTls(PgWire.SslMode mode, String rootCert) {
    * @param props the connection properties
    */
   public void applyTo(Properties props) {
-    props.setProperty("sslmode", mode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    props.setProperty("sslmode", mode.libpqName());
     if (verifies()) {
       Optional<Path> roots = rootFile();
       if (roots.isPresent()) {

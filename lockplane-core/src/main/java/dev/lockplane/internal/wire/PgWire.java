@@ -51,6 +51,11 @@ public final class PgWire implements AutoCloseable {
   public enum SslMode {
     DISABLE, PREFER, REQUIRE, VERIFY_CA, VERIFY_FULL;
 
+    /** The mode's name as libpq and the JDBC driver spell it, such as {@code verify-full}. */
+    public String libpqName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     /** Parses libpq's names ({@code allow} acts as {@code prefer}). */
     public static SslMode of(String name) {
       if (name == null) {

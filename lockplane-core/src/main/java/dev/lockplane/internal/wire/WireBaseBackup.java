@@ -74,6 +74,21 @@ public final class WireBaseBackup implements AutoCloseable {
         + (incremental ? ", INCREMENTAL" : "") + ")";
   }
 
+  /**
+   * The path an entry of a base backup's archive names, relative to the data directory: without
+   * a leading {@code ./} or a trailing {@code /}; empty for the directory itself.
+   *
+   * @param raw the entry's name as the archive holds it
+   * @return the path
+   */
+  public static String entryPath(String raw) {
+    String name = raw;
+    while (name.startsWith("./")) {
+      name = name.substring(2);
+    }
+    return name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+  }
+
   private void run(String command, boolean legacy) {
     try {
       wire.execute(command, legacy ? legacyListener() : new PgWire.Listener() {

@@ -7,7 +7,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
@@ -77,7 +76,7 @@ public final class WireSocket {
     if (answer == 'N') {
       if (mode != PgWire.SslMode.PREFER) {
         throw new IOException("the server at " + host + ":" + port + " does not accept TLS, and sslmode is "
-            + mode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            + mode.libpqName());
       }
       return plain;
     }
@@ -101,7 +100,7 @@ public final class WireSocket {
           throw e;
         }
         throw new IOException("the certificate of the server at " + host + ":" + port + " was refused (sslmode="
-            + mode.name().toLowerCase(Locale.ROOT).replace('_', '-') + ", trusted roots: "
+            + mode.libpqName() + ", trusted roots: "
             + tls.rootFile().map(Path::toString).orElse("the JVM's trust store") + "): " + e.getMessage()
             + (mode == PgWire.SslMode.VERIFY_FULL ? "; the certificate must also name the host as the URL does" : ""), e);
       }

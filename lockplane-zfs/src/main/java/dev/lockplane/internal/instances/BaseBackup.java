@@ -232,13 +232,7 @@ public final class BaseBackup {
     byte[] buf = new byte[1 << 20];
     TarArchiveEntry e;
     while ((e = tar.getNextEntry()) != null) {
-      String name = e.getName();
-      while (name.startsWith("./")) {
-        name = name.substring(2);
-      }
-      if (name.endsWith("/")) {
-        name = name.substring(0, name.length() - 1);
-      }
+      String name = WireBaseBackup.entryPath(e.getName());
       if (name.isEmpty()) {
         continue;
       }

@@ -74,6 +74,9 @@ final class StandbyGolden implements AutoCloseable {
   }
 
   private void startOrBuild() {
+    if (src.tls() != null && src.tls().verifies()) {
+      rootCertificates(); // refused before a base backup is taken for nothing
+    }
     Path data = m.storage.exists(volume) ? m.storage.path(volume).resolve("data") : null;
     if (data != null && Files.isRegularFile(data.resolve("standby.signal"))) {
       m.cfg.listener().progress("golden", "restarting the standby on " + volume);
@@ -144,8 +147,18 @@ final class StandbyGolden implements AutoCloseable {
     if (src.tls() == null) {
       return "";
     }
-    String out = " sslmode=" + src.tls().mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    String out = " sslmode=" + src.tls().mode().libpqName();
     return src.tls().verifies() ? out + " sslrootcert=" + secrets.resolve("root.crt") : out;
+  }
+
+  /**
+   * The root certificate file a verifying standby checks its source with: the standby's own
+   * connection cannot use the JVM's trust store, so the URL must name a file.
+   */
+  private Path rootCertificates() {
+    return src.tls().rootFile().orElseThrow(() -> new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
+        "A standby golden that checks its source's certificate (sslmode=" + src.tls().mode().libpqName() + ") needs"
+            + " sslrootcert=FILE in the source's URL: the standby's own connection cannot use the JVM's trust store."));
   }
 
   private void writeSecrets() {
@@ -153,11 +166,7 @@ final class StandbyGolden implements AutoCloseable {
       Files.createDirectories(secrets);
       Posix.chmod(secrets, "rwx------");
       if (src.tls() != null && src.tls().verifies()) {
-        Path root = src.tls().rootFile().orElseThrow(() -> new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
-            "A standby golden that checks its source's certificate (sslmode=" + src.tls().mode().name()
-                .toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ") needs sslrootcert=FILE in the source's URL: the"
-                + " standby's own connection cannot use the JVM's trust store."));
-        Files.copy(root, secrets.resolve("root.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(rootCertificates(), secrets.resolve("root.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
       Path pgpass = secrets.resolve("pgpass");
       String pw = src.password() == null ? "" : src.password();
