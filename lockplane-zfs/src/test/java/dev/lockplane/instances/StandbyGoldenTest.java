@@ -10,6 +10,8 @@ import dev.lockplane.clone.Snapshot;
 import dev.lockplane.storage.CowStorage;
 import dev.lockplane.storage.CowStorages;
 import dev.lockplane.testing.ProductionServer;
+import dev.lockplane.testing.Requirements;
+import dev.lockplane.testing.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,6 +159,54 @@ class StandbyGoldenTest {
       assertThat(Fixtures.count(clones.create("reopened"), COUNT)).isEqualTo(rows);
       assertThat(storage.volumes().stream().filter(v -> v.startsWith("standby-")).toList()).containsExactly(standbyVolume);
     }
+  }
+
+  @Test
+  void aStandbyOfASourceOverVerifiedTlsStreamsWithTheSameCheck() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(TlsFiles.available() || Requirements.strict(),
+        "needs openssl to make certificates");
+    TlsFiles files = TlsFiles.make(work.resolve("tls"));
+    files.install(prod.server());
+    // the certificate names localhost; the standby's own connection checks it against a copy of the file
+    String url = "postgres://localhost:" + prod.server().port() + "/shop?sslmode=verify-full";
+    Golden verified = Golden.fromServer(url + "&sslrootcert=" + files.ca(), ProductionServer.REPLICATOR,
+        ProductionServer.PASSWORD).physical();
+    CowStorage storage = CowStorages.copy(work.resolve("tls-standby"));
+    try (InstanceCloneManager clones = Fixtures.manager(storage, 47350, 47369, verified).database("shop")
+        .standby("lp_tls").start()) {
+      try {
+        await("the standby to stream", () -> clones.standby().orElseThrow().streaming());
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; standby " + clones.standby().orElse(null), e);
+      }
+      try (var c = prod.server().connect("postgres"); var s = c.createStatement();
+          var rs = s.executeQuery("SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_replication r USING (pid)"
+              + " WHERE r.application_name = 'lockplane_standby'")) {
+        assertThat(rs.next()).as("the standby's walsender").isTrue();
+        assertThat(rs.getBoolean(1)).as("encrypted").isTrue();
+      }
+      prod.exec("shop", "INSERT INTO events (note) VALUES ('over tls')");
+      Instant committed = Instant.now();
+      await("the standby to replay the insert", () -> clones.standby().orElseThrow().dataStateAt().isAfter(committed.plusMillis(300)));
+      clones.snapshotGolden();
+      long rows;
+      try (var c = prod.server().connect("shop"); var s = c.createStatement(); var rs = s.executeQuery(COUNT)) {
+        rs.next();
+        rows = rs.getLong(1);
+      }
+      assertThat(Fixtures.count(clones.create("tls"), COUNT)).isEqualTo(rows);
+    } finally {
+      prod.exec("postgres", "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+          + " WHERE slot_name = 'lp_tls' AND NOT active");
+    }
+    // without a root certificate file the standby could not check the source: refused before its base backup
+    CowStorage refused = CowStorages.copy(work.resolve("tls-refused"));
+    assertThatThrownBy(() -> Fixtures.manager(refused, 47350, 47369, Golden.fromServer(url, ProductionServer.REPLICATOR,
+        ProductionServer.PASSWORD).physical()).database("shop").version(ProductionServer.VERSION).standby("lp_tls_refused").start())
+        .isInstanceOfSatisfying(LockplaneException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION))
+        .hasMessageContaining("sslrootcert=FILE")
+        .hasMessageNotContaining(ProductionServer.PASSWORD);
+    assertThat(refused.volumes()).noneMatch(v -> v.startsWith("standby-"));
   }
 
   @Test

@@ -309,6 +309,12 @@ public final class ServerProcess {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("LC_ALL", "C");
     pb.environment().put("TZ", "UTC");
+    if (!Posix.runAs(user).isEmpty()) {
+      // the server's own connections (a standby's walreceiver, postgres_fdw) look for libpq's files
+      // under $HOME: not the JVM user's, which the server's user may not read ("could not open
+      // certificate file /root/.postgresql/postgresql.crt: Permission denied"), but its instance's
+      pb.environment().put("HOME", instanceDir.toString());
+    }
     pb.directory(dataDir.toFile());
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

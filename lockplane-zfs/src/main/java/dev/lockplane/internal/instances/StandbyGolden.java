@@ -234,7 +234,13 @@ final class StandbyGolden implements AutoCloseable {
           : replayed != null ? max(replayed.toInstant(), backupEnd) : backupEnd;
       lastDataStateAt = dataStateAt;
       return new StandbyStatus(src.toString(), streaming, rs.getString(1), rs.getString(2), dataStateAt, Instant.now(), problem);
-    } catch (SQLException e) {
+    } catch (SQLException | LockplaneException e) {
+      // LocalPostgres.connect fails with a LockplaneException: the standby may be stopping for a
+      // snapshot that began after the check above
+      if (paused) {
+        return new StandbyStatus(src.toString(), false, null, null, lastDataStateAt == null ? backupEnd : lastDataStateAt,
+            now, null);
+      }
       return new StandbyStatus(src.toString(), false, null, null, backupEnd, now,
           problem != null ? problem : "The standby cannot be queried: " + e.getMessage());
     }
