@@ -3,6 +3,7 @@ package dev.lockplane.internal.backup;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
 import dev.lockplane.backup.Progress;
+import dev.lockplane.internal.wire.WireBaseBackup;
 import dev.lockplane.postgres.LocalPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * A physical backup of a cluster whose data directory this JVM can read: {@code pg_backup_start},
@@ -105,7 +105,7 @@ public final class PhysicalSource {
         perDatabase.read(db, dc);
         return t;
       })) {
-        String slot = "lockplane_backup_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String slot = WireBaseBackup.temporarySlotName("lockplane_backup_");
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_create_physical_replication_slot(?, true, true)")) {
           ps.setString(1, slot);
           ps.execute();

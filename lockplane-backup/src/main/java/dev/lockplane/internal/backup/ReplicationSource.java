@@ -9,7 +9,6 @@ import dev.lockplane.internal.sql.JdbcUrls;
 import dev.lockplane.internal.wire.PgTls;
 import dev.lockplane.internal.wire.PgWire;
 import dev.lockplane.internal.wire.WireBaseBackup;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -98,15 +97,14 @@ public final class ReplicationSource {
       props.setProperty("password", secret);
     }
     props.setProperty("replication", "true");
-    String ssl = dev.lockplane.internal.sql.JdbcUrls.param(url, "sslmode");
-    PgTls tls;
+    Optional<PgTls> given;
     try {
-      tls = PgTls.fromUrl(url);
+      given = PgTls.given(url);
     } catch (IllegalArgumentException e) {
       throw new BackupException(ErrorCode.INVALID_CONFIGURATION, "Physical backup " + backupId + " of " + where + ": "
           + e.getMessage() + ".", backupId, null, null);
     }
-    Optional<PgTls> given = PgTls.given(url);
+    PgTls tls = given.orElse(PgTls.of(PgWire.SslMode.PREFER));
     // the same TLS as the backup's own connection: a verifying mode checks the certificate before the password goes
     given.ifPresent(t -> t.applyTo(props));
     props.setProperty("assumeMinServerVersion", "10");
@@ -144,7 +142,7 @@ public final class ReplicationSource {
     if (major >= WIRE_MAJOR) {
       manifest = overWire(where, role, secret, tls, major, backupId, writer, incremental, dirs);
     } else {
-      manifest = withPgBasebackup(where, role, secret, tls, ssl != null, major, version, backupId, writer, incremental, dirs);
+      manifest = withPgBasebackup(where, role, secret, given.orElse(null), major, version, backupId, writer, incremental, dirs);
     }
     writer.awaitAll();
     String startLsn;
@@ -192,8 +190,7 @@ public final class ReplicationSource {
       // a temporary slot of this connection keeps the WAL the backup needs (from before its
       // checkpoint to its end) from being recycled until the connection closes: no wal_keep_size
       // guess on a busy server
-      String slot = "lockplane_backup_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-      wire.query("CREATE_REPLICATION_SLOT " + slot + " TEMPORARY PHYSICAL " + (major >= 15 ? "(RESERVE_WAL)" : "RESERVE_WAL"));
+      WireBaseBackup.createSlot(wire, major, WireBaseBackup.temporarySlotName("lockplane_backup_"), true);
       int blockSize = Integer.parseInt(wire.query("SHOW block_size").get(0).get(0));
       String why = null;
       boolean blocks = false;
@@ -255,7 +252,7 @@ public final class ReplicationSource {
   }
 
   /** Runs {@code pg_basebackup} of the server's major version, for servers older than 13. */
-  private static byte[] withPgBasebackup(Address where, String role, String secret, PgTls tls, boolean sslGiven, int major,
+  private static byte[] withPgBasebackup(Address where, String role, String secret, PgTls tls, int major,
       String version, String backupId, DataWriter writer, IncrementalFiles incremental, List<String> dirs) {
     Path tool = machineTool(major, "pg_basebackup").orElseThrow(() -> new BackupException(ErrorCode.BINARIES_NOT_FOUND,
         "No pg_basebackup for PostgreSQL " + major + " (the server at " + where + " runs " + version + ") was found in "
@@ -271,11 +268,11 @@ public final class ReplicationSource {
       pb.environment().put("PGPASSWORD", secret);
     }
     pb.environment().put("PGAPPNAME", "lockplane-backup");
-    if (sslGiven) {
+    if (tls != null) {
       pb.environment().put("PGSSLMODE", tls.mode().libpqName());
-    }
-    if (tls.rootCert() != null) {
-      pb.environment().put("PGSSLROOTCERT", tls.rootCert());
+      if (tls.rootCert() != null) {
+        pb.environment().put("PGSSLROOTCERT", tls.rootCert());
+      }
     }
     Process p;
     try {

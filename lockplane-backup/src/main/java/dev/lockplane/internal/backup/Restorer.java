@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -135,7 +136,7 @@ public final class Restorer {
       FileAssembly.Budget budget = FileAssembly.budget();
       List<Future<?>> futures = new ArrayList<>();
       List<FileAssembly> assemblies = new ArrayList<>();
-      java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean failing = new AtomicBoolean();
       for (Manifest.FileEntry f : files) {
         FileAssembly file = new FileAssembly(inside(root, f.path(), m.id()), f.parts().size());
         assemblies.add(file);
@@ -209,7 +210,7 @@ public final class Restorer {
    * created, or a part failed, the files not created yet fail, so their parts give up instead of
    * waiting and the first failure is the one reported.
    */
-  private static void createAll(List<FileAssembly> assemblies, java.util.concurrent.atomic.AtomicBoolean failing)
+  private static void createAll(List<FileAssembly> assemblies, AtomicBoolean failing)
       throws IOException {
     for (int i = 0; i < assemblies.size(); i++) {
       if (failing.get()) {
@@ -265,7 +266,7 @@ public final class Restorer {
     if (!p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return;
     }
-    dev.lockplane.internal.os.Posix.chmod(p, Manifest.modeBits(f));
+    Posix.chmod(p, Manifest.modeBits(f));
   }
 
   /** Streams one file's plaintext, part after part. */

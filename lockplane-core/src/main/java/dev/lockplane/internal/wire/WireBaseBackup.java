@@ -75,6 +75,31 @@ public final class WireBaseBackup implements AutoCloseable {
   }
 
   /**
+   * Creates the replication slot that keeps the WAL a base backup needs, from before its checkpoint
+   * to its end, from being recycled while the files arrive: a temporary one goes with the connection.
+   *
+   * @param wire the connection, in replication mode
+   * @param major the server's major version, 13 or later
+   * @param name the slot's name
+   * @param temporary whether the slot goes when the connection closes
+   * @throws IOException when the server refuses (a slot of that name exists, no free slot)
+   */
+  public static void createSlot(PgWire wire, int major, String name, boolean temporary) throws IOException {
+    wire.query("CREATE_REPLICATION_SLOT " + name + (temporary ? " TEMPORARY" : "") + " PHYSICAL "
+        + (major >= 15 ? "(RESERVE_WAL)" : "RESERVE_WAL"));
+  }
+
+  /**
+   * A new name for a temporary slot: the prefix and 12 random hexadecimal digits.
+   *
+   * @param prefix such as {@code lockplane_backup_}
+   * @return the name
+   */
+  public static String temporarySlotName(String prefix) {
+    return prefix + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  /**
    * The path an entry of a base backup's archive names, relative to the data directory: without
    * a leading {@code ./} or a trailing {@code /}; empty for the directory itself.
    *

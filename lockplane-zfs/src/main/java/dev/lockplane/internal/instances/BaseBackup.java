@@ -22,7 +22,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -143,10 +142,7 @@ public final class BaseBackup {
   /** Says which of the usual causes stopped a replication connection, without the password. */
   static LockplaneException connectFailure(Source src, SQLException e) {
     String state = String.valueOf(e.getSQLState());
-    String msg = JdbcUrls.redact(String.valueOf(e.getMessage()));
-    if (src.password() != null) {
-      msg = msg.replace(src.password(), "***");
-    }
+    String msg = redact(src, String.valueOf(e.getMessage()));
     String who = "role '" + src.user() + "'";
     String why;
     if (state.startsWith("08")) {
@@ -194,10 +190,8 @@ public final class BaseBackup {
     try (wire) {
       // a slot keeps the WAL from before the backup's checkpoint to its end: a temporary one goes with
       // the connection; a standby's stays, for the standby to stream from where the backup ends
-      String name = slot != null ? slot
-          : "lockplane_golden_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-      wire.query("CREATE_REPLICATION_SLOT " + name + (slot != null ? "" : " TEMPORARY") + " PHYSICAL "
-          + (major >= 15 ? "(RESERVE_WAL)" : "RESERVE_WAL"));
+      WireBaseBackup.createSlot(wire, major, slot != null ? slot : WireBaseBackup.temporarySlotName("lockplane_golden_"),
+          slot == null);
       try (WireBaseBackup bb = WireBaseBackup.start(wire, WireBaseBackup.command("lockplane golden", major, false),
           major < 15)) {
         stage = "receiving the data directory";
