@@ -337,7 +337,7 @@ public final class BackupRequest {
             null, List.of(), r.tables(), Map.of("source", sourceDescription));
       }
     }));
-    return engine.show(m.id());
+    return engine.summaryOf(m);
   }
 
   /**

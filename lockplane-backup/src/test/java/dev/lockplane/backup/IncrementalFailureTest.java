@@ -140,6 +140,48 @@ class IncrementalFailureTest {
   }
 
   @Test
+  void aLinkRemovedWhileAnIncrementalRunsFailsItByName() throws Exception {
+    LocalPostgres pg = server;
+    TestData.createPostgres(pg, "inc_pruned", 200);
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
+    Backup full = repo.backup().physical(pg).run();
+    touch(pg, "inc_pruned");
+    Backup middle = repo.backup().physical(pg).incremental().run();
+    // what a backup returns is what the repository shows of it afterwards
+    assertThat(repo.show(full.id())).isEqualTo(full);
+    assertThat(repo.show(middle.id())).isEqualTo(middle);
+    touch(pg, "inc_pruned");
+    // the middle link's manifest goes while the next incremental copies (as a prune removes it
+    // first); its objects stay, so only the chain check at the end can tell
+    Path gone = tmp.resolve("repo/backups/" + middle.id() + "/manifest.json");
+    ProgressListener prunes = p -> {
+      if (p.phase() == Progress.Phase.COPYING) {
+        try {
+          Files.deleteIfExists(gone);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    assertThatThrownBy(() -> repo.backup().physical(pg).incrementalFrom(middle.id()).progress(prunes).run())
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("was not completed: backup " + middle.id() + " (link 1 of 2 in its chain) is missing")
+        .hasMessageContaining("removed while this backup ran")
+        .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+    assertThat(repo.list()).extracting(Backup::id).containsExactly(full.id());
+    try (Stream<Path> s = Files.list(tmp.resolve("repo/backups"))) {
+      for (Path d : s.filter(p -> !p.getFileName().toString().equals(full.id())
+          && !p.getFileName().toString().equals(middle.id())).toList()) {
+        assertThat(d.resolve("manifest.json")).doesNotExist();
+        assertThat(d.resolve("data")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+      }
+    }
+    // the full backup still restores, and a new incremental builds on it
+    assertThat(repo.verify(full.id(), VerifyDepth.DATA).problems()).isEmpty();
+    assertThat(repo.backup().physical(pg).incremental().run().parent()).isEqualTo(full.id());
+  }
+
+  @Test
   void theRequestRejectsConflictingSettings() {
     LocalPostgres pg = server;
     BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();

@@ -187,6 +187,36 @@ public final class IncrementalChain {
   }
 
   /**
+   * Refuses to complete a new incremental whose chain lost a link while it ran (a prune): each link
+   * must still exist, that is, still have its primary manifest (a prune removes that first). The
+   * links themselves were read and checked when the backup chose its parent, and every object the
+   * backup refers to has been checked since, so this reads no manifest again.
+   *
+   * @param engine the repository
+   * @param m the new backup's manifest
+   * @throws BackupException {@code NOT_FOUND} naming the first link that is gone
+   */
+  public static void requireStillStored(RepositoryEngine engine, Manifest m) {
+    List<String> chain = m.chain();
+    for (int i = 0; i < chain.size(); i++) {
+      String key = DataWriter.prefix(chain.get(i)) + RepositoryEngine.MANIFEST;
+      String problem;
+      try {
+        engine.storage().size(key);
+        continue;
+      } catch (NoSuchFileException e) {
+        problem = "is missing";
+      } catch (IOException e) {
+        problem = "cannot be checked (" + Redaction.text(e) + ")";
+      }
+      throw new BackupException(problem.equals("is missing") ? ErrorCode.NOT_FOUND : ErrorCode.IO_ERROR, "backup "
+          + chain.get(i) + " (link " + (i + 1) + " of " + chain.size() + " in its chain) " + problem
+          + ": it was removed while this backup ran (by a prune, or by hand). Nothing of this backup was kept; take it again, a full"
+          + " backup if the rest of the chain is gone", m.id(), key, null);
+    }
+  }
+
+  /**
    * Refuses to restore a backup whose chain is broken, naming the first broken link.
    *
    * @param engine the repository

@@ -125,6 +125,80 @@ public final class IncrementalFiles {
   }
 
   /**
+   * Runs {@link #started} on another thread, so that the WAL summarizer catches up while the files
+   * block level does not cover are listed and read. The connection is the other thread's until
+   * {@link Started#await} or {@link Started#close} returns.
+   *
+   * @param c the backup's connection
+   * @param major the server's major version
+   * @param startLsn this backup's start
+   * @param timeline this backup's timeline
+   * @return the running choice
+   */
+  public Started startedInBackground(Connection c, int major, String startLsn, int timeline) {
+    java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
+      started(c, major, startLsn, timeline);
+      return null;
+    });
+    Thread t = new Thread(task, "lockplane-backup-summaries");
+    t.setDaemon(true);
+    t.start();
+    return new Started(task);
+  }
+
+  /** {@link #started} running on another thread. */
+  public static final class Started implements AutoCloseable {
+    private final java.util.concurrent.Future<Void> task;
+
+    private Started(java.util.concurrent.Future<Void> task) {
+      this.task = task;
+    }
+
+    /**
+     * Waits for the method to be chosen.
+     *
+     * @throws SQLException when querying the summaries failed
+     */
+    public void await() throws SQLException {
+      try {
+        task.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        close();
+        throw new SQLException("interrupted while waiting for the WAL summarizer");
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof SQLException sql) {
+          throw sql;
+        }
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+
+    /** Waits until the other thread no longer uses the connection, whatever it met (the backup is failing). */
+    @Override
+    public void close() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          task.get();
+          break;
+        } catch (InterruptedException e) {
+          // the wait for the summarizer ends by itself (it has a deadline); the connection must be free
+          interrupted = true;
+        } catch (java.util.concurrent.ExecutionException e) {
+          break;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
    * Returns the parent's copy of PostgreSQL's own {@code backup_manifest}, which a server asked for
    * an incremental base backup needs ({@code UPLOAD_MANIFEST}): only a backup taken over replication
    * holds one.

@@ -121,6 +121,10 @@ public final class PhysicalSource {
         }
         int timeline = Integer.parseInt(scalar(c, "SELECT timeline_id::text FROM pg_control_checkpoint()"));
         boolean stopped = false;
+        // an incremental waits for the WAL summarizer on this connection while the files are listed
+        // and those block level does not cover are read
+        IncrementalFiles.Started summaries = incremental == null ? null
+            : incremental.startedInBackground(c, major, startLsn, timeline);
         try {
           List<String> dirs = new ArrayList<>();
           List<Path> files = new ArrayList<>();
@@ -132,7 +136,6 @@ public final class PhysicalSource {
           progress.phase(Progress.Phase.COPYING, total, files.size());
           List<Path> relations = new ArrayList<>();
           if (incremental != null) {
-            // the files block level does not cover are read while the WAL summarizer catches up
             for (Path f : files) {
               if (incremental.waitsForSummaries(rel(dataDir, f))) {
                 relations.add(f);
@@ -140,7 +143,7 @@ public final class PhysicalSource {
                 incremental.add(rel(dataDir, f), f, sizeOrZero(f));
               }
             }
-            incremental.started(c, major, startLsn, timeline);
+            summaries.await();
           }
           reads.start();
           Map<String, Manifest.TableInfo> tables;
@@ -200,6 +203,9 @@ public final class PhysicalSource {
           }
           return new Result(version, major, sysid, databases, startLsn, stopLsn, timeline, dirs, tables);
         } finally {
+          if (summaries != null) {
+            summaries.close();
+          }
           if (!stopped) {
             // ends backup mode now rather than when the connection closes
             try (Statement s = c.createStatement()) {
