@@ -81,15 +81,26 @@ class IncrementalFailureTest {
     assertThat(repo.list()).extracting(Backup::id).containsExactly(full.id(), inc.id());
   }
 
+  /** An encrypted repository with a full backup and an incremental on it, each followed by a write. */
+  private record Chain(BackupRepository repo, Backup full, Backup incremental) {}
+
+  private Chain fullAndIncremental(String db) throws Exception {
+    TestData.createPostgres(server, db, 200);
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
+    Backup full = repo.backup().physical(server).run();
+    touch(server, db);
+    Backup incremental = repo.backup().physical(server).incremental().run();
+    touch(server, db);
+    return new Chain(repo, full, incremental);
+  }
+
   @Test
   void aChainWithAGapIsNamedByRestoreAndVerify() throws Exception {
     LocalPostgres pg = server;
-    TestData.createPostgres(pg, "inc_gap", 200);
-    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
-    Backup full = repo.backup().physical(pg).run();
-    touch(pg, "inc_gap");
-    Backup middle = repo.backup().physical(pg).incremental().run();
-    touch(pg, "inc_gap");
+    Chain chain = fullAndIncremental("inc_gap");
+    BackupRepository repo = chain.repo();
+    Backup full = chain.full();
+    Backup middle = chain.incremental();
     Backup last = repo.backup().physical(pg).incremental().run();
     assertThat(repo.verify(last.id(), VerifyDepth.STRUCTURE).problems()).isEmpty();
 
@@ -141,16 +152,12 @@ class IncrementalFailureTest {
 
   @Test
   void aLinkRemovedWhileAnIncrementalRunsFailsItByName() throws Exception {
-    LocalPostgres pg = server;
-    TestData.createPostgres(pg, "inc_pruned", 200);
-    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
-    Backup full = repo.backup().physical(pg).run();
-    touch(pg, "inc_pruned");
-    Backup middle = repo.backup().physical(pg).incremental().run();
+    Chain chain = fullAndIncremental("inc_pruned");
+    BackupRepository repo = chain.repo();
+    Backup middle = chain.incremental();
     // what a backup returns is what the repository shows of it afterwards
-    assertThat(repo.show(full.id())).isEqualTo(full);
+    assertThat(repo.show(chain.full().id())).isEqualTo(chain.full());
     assertThat(repo.show(middle.id())).isEqualTo(middle);
-    touch(pg, "inc_pruned");
     // the middle link's manifest goes while the next incremental copies (as a prune removes it
     // first); its objects stay, so only the chain check at the end can tell
     Path gone = tmp.resolve("repo/backups/" + middle.id() + "/manifest.json");
@@ -163,22 +170,22 @@ class IncrementalFailureTest {
         }
       }
     };
-    assertThatThrownBy(() -> repo.backup().physical(pg).incrementalFrom(middle.id()).progress(prunes).run())
+    assertThatThrownBy(() -> repo.backup().physical(server).incrementalFrom(middle.id()).progress(prunes).run())
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("was not completed: backup " + middle.id() + " (link 1 of 2 in its chain) is missing")
         .hasMessageContaining("removed while this backup ran")
         .satisfies(e -> assertThat(((BackupException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
-    assertThat(repo.list()).extracting(Backup::id).containsExactly(full.id());
+    assertThat(repo.list()).extracting(Backup::id).containsExactly(chain.full().id());
     try (Stream<Path> s = Files.list(tmp.resolve("repo/backups"))) {
-      for (Path d : s.filter(p -> !p.getFileName().toString().equals(full.id())
+      for (Path d : s.filter(p -> !p.getFileName().toString().equals(chain.full().id())
           && !p.getFileName().toString().equals(middle.id())).toList()) {
         assertThat(d.resolve("manifest.json")).doesNotExist();
         assertThat(d.resolve("data")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
       }
     }
     // the full backup still restores, and a new incremental builds on it
-    assertThat(repo.verify(full.id(), VerifyDepth.DATA).problems()).isEmpty();
-    assertThat(repo.backup().physical(pg).incremental().run().parent()).isEqualTo(full.id());
+    assertThat(repo.verify(chain.full().id(), VerifyDepth.DATA).problems()).isEmpty();
+    assertThat(repo.backup().physical(server).incremental().run().parent()).isEqualTo(chain.full().id());
   }
 
   @Test

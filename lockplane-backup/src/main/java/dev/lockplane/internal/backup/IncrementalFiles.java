@@ -143,15 +143,17 @@ public final class IncrementalFiles {
     Thread t = new Thread(task, "lockplane-backup-summaries");
     t.setDaemon(true);
     t.start();
-    return new Started(task);
+    return new Started(task, t);
   }
 
   /** {@link #started} running on another thread. */
   public static final class Started implements AutoCloseable {
     private final java.util.concurrent.Future<Void> task;
+    private final Thread thread;
 
-    private Started(java.util.concurrent.Future<Void> task) {
+    private Started(java.util.concurrent.Future<Void> task, Thread thread) {
       this.task = task;
+      this.thread = thread;
     }
 
     /**
@@ -177,16 +179,23 @@ public final class IncrementalFiles {
       }
     }
 
-    /** Waits until the other thread no longer uses the connection, whatever it met (the backup is failing). */
+    /**
+     * Ends the wait for the summarizer if it still runs (the backup is failing) and waits until the
+     * other thread no longer uses the connection.
+     */
     @Override
     public void close() {
+      if (!task.isDone()) {
+        // a query in progress finishes; the polling between queries stops
+        thread.interrupt();
+      }
       boolean interrupted = false;
       while (true) {
         try {
           task.get();
           break;
         } catch (InterruptedException e) {
-          // the wait for the summarizer ends by itself (it has a deadline); the connection must be free
+          // the other thread stops at its next poll; the connection must be free before this returns
           interrupted = true;
         } catch (java.util.concurrent.ExecutionException e) {
           break;
