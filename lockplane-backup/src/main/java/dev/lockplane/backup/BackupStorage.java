@@ -88,6 +88,28 @@ public interface BackupStorage extends AutoCloseable {
   List<String> list(String prefix) throws IOException;
 
   /**
+   * Returns the size of every object whose key starts with a prefix. Storage that lists sizes with
+   * the keys (S3, a directory) answers with one listing instead of a request per object, which is
+   * how a backup checks its objects before its manifest is written; this default asks
+   * {@link #size} of each key {@link #list} returns.
+   *
+   * @param prefix a key prefix such as {@code backups/ID/data/}
+   * @return the sizes by key
+   * @throws IOException when the listing fails
+   */
+  default java.util.Map<String, Long> sizes(String prefix) throws IOException {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (String key : list(prefix)) {
+      try {
+        out.put(key, size(key));
+      } catch (java.nio.file.NoSuchFileException e) {
+        // deleted since the listing
+      }
+    }
+    return out;
+  }
+
+  /**
    * Deletes an object; deleting a missing object is not an error.
    *
    * @param key the object's key

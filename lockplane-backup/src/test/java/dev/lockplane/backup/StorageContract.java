@@ -92,6 +92,22 @@ abstract class StorageContract {
   }
 
   @Test
+  void sizesAreListedByPrefixAsSizeGivesThem() throws IOException {
+    BackupStorage s = storage();
+    byte[] large = bytes(largeObjectSize(), 13);
+    write(s, "backups/e1/data/0000001", large);
+    write(s, "backups/e1/data/0000002", new byte[0]);
+    write(s, "backups/e1/manifest.json", "m".getBytes(StandardCharsets.UTF_8));
+    write(s, "backups/e10/data/0000001", "other".getBytes(StandardCharsets.UTF_8));
+    java.util.Map<String, Long> sizes = s.sizes("backups/e1/data/");
+    assertThat(sizes).containsOnlyKeys("backups/e1/data/0000001", "backups/e1/data/0000002");
+    assertThat(sizes.get("backups/e1/data/0000001")).isEqualTo(large.length).isEqualTo(s.size("backups/e1/data/0000001"));
+    assertThat(sizes.get("backups/e1/data/0000002")).isZero();
+    assertThat(s.sizes("backups/e1")).hasSize(4);
+    assertThat(s.sizes("backups/none/")).isEmpty();
+  }
+
+  @Test
   void deleteIsIdempotentAndFreesTheKey() throws IOException {
     BackupStorage s = storage();
     write(s, "backups/c/lease/1", "x".getBytes(StandardCharsets.UTF_8));

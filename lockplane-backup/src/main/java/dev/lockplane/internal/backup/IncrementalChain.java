@@ -139,9 +139,10 @@ public final class IncrementalChain {
     for (Problem p : links(engine, m)) {
       out.add(p.message());
     }
+    StoredSizes sizes = new StoredSizes(engine.storage());
     for (StoredObject o : m.objects()) {
       try {
-        long size = engine.storage().size(o.key());
+        long size = sizes.size(o);
         if (size != o.storedSize()) {
           out.add("object " + o.key() + " has " + size + " bytes, " + o.storedSize() + " were written");
         }

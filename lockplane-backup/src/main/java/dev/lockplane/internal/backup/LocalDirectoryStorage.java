@@ -294,6 +294,11 @@ public final class LocalDirectoryStorage implements BackupStorage {
     }
 
     @Override
+    public java.util.Map<String, Long> sizes(String prefix) throws IOException {
+      return LocalDirectoryStorage.this.sizes(prefix);
+    }
+
+    @Override
     public void delete(String key) throws IOException {
       LocalDirectoryStorage.this.delete(key);
     }
@@ -351,6 +356,36 @@ public final class LocalDirectoryStorage implements BackupStorage {
     }
     Collections.sort(keys);
     return keys;
+  }
+
+  @Override
+  public java.util.Map<String, Long> sizes(String prefix) throws IOException {
+    int slash = prefix.lastIndexOf('/');
+    Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+    java.util.Map<String, Long> sizes = new java.util.TreeMap<>();
+    if (!Files.isDirectory(start)) {
+      return sizes;
+    }
+    Files.walkFileTree(start, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes attrs) {
+        String k = root.relativize(p).toString().replace('\\', '/');
+        if (attrs.isRegularFile() && k.startsWith(prefix)) {
+          sizes.put(k, attrs.size());
+        }
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          // deleted while listed
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+    });
+    return sizes;
   }
 
   @Override

@@ -244,11 +244,12 @@ public final class RepositoryEngine {
    * that is not there.
    */
   private void checkStored(String id, List<Manifest.FileEntry> files, DataWriter writer) {
+    StoredSizes sizes = new StoredSizes(storage);
     for (Manifest.FileEntry f : files) {
       for (StoredObject o : f.allObjects()) {
         String problem;
         try {
-          long size = storage.size(o.key());
+          long size = sizes.size(o);
           problem = size == o.storedSize() ? null
               : "has " + size + " bytes in storage where " + o.storedSize() + " were written";
         } catch (java.nio.file.NoSuchFileException e) {

@@ -149,6 +149,24 @@ public final class S3ObjectStorage implements BackupStorage {
   }
 
   @Override
+  public Map<String, Long> sizes(String keyPrefix) throws IOException {
+    Map<String, Long> sizes = new java.util.TreeMap<>();
+    try {
+      ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + keyPrefix).build();
+      for (ListObjectsV2Response page : client.listObjectsV2Paginator(request)) {
+        for (S3Object o : page.contents()) {
+          if (!o.key().endsWith("/")) {
+            sizes.put(o.key().substring(prefix.length()), o.size());
+          }
+        }
+      }
+    } catch (SdkException e) {
+      throw failure("list", keyPrefix + "*", e);
+    }
+    return sizes;
+  }
+
+  @Override
   public void delete(String key) throws IOException {
     String full = fullKey(key);
     S3Upload upload = uploads.remove(key);

@@ -83,9 +83,10 @@ public final class Verifier {
     problems.addAll(IncrementalChain.links(engine, m));
     List<StoredObject> objects = m.objects();
     progress.phase(Progress.Phase.VERIFYING, m.storedSize(), objects.size());
+    StoredSizes sizes = new StoredSizes(engine.storage());
     for (StoredObject o : objects) {
       try {
-        long size = engine.storage().size(o.key());
+        long size = sizes.size(o);
         if (size != o.storedSize()) {
           problems.add(new Problem(o.key(), "stored size is " + size + " bytes, the manifest records " + o.storedSize()
               + (size < o.storedSize() ? " (truncated)" : "")));
