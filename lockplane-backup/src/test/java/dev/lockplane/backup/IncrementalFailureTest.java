@@ -189,6 +189,31 @@ class IncrementalFailureTest {
   }
 
   @Test
+  void theLatestParentIsFoundByReadingTheNewestManifestsOnly() throws Exception {
+    TestData.createPostgres(server, "inc_latest", 200);
+    ObjectCheckTest.Observed storage = new ObjectCheckTest.Observed(tmp.resolve("repo"));
+    BackupRepository repo = BackupRepository.on(storage).encryptWith(Keyset.generate()).open();
+    Path sqlite = tmp.resolve("app.db");
+    TestData.createSqlite(sqlite, 100);
+    Backup older = repo.backup().physical(server).run();
+    for (int i = 0; i < 3; i++) {
+      repo.backup().sqlite(sqlite).run();
+    }
+    // ids tell the start second: backups of one second are put in order by reading their manifests
+    Thread.sleep(1100);
+    Backup latest = repo.backup().physical(server).run();
+    Thread.sleep(1100);
+    repo.backup().sqlite(sqlite).run();
+    touch(server, "inc_latest");
+    storage.manifestsRead.set(0);
+    Backup inc = repo.backup().physical(server).incremental().run();
+    assertThat(inc.parent()).isEqualTo(latest.id()).isNotEqualTo(older.id());
+    // the newest (a SQLite backup) and the parent, where every one of the six was read before
+    assertThat(storage.manifestsRead).hasValue(2);
+    assertThat(repo.list()).hasSize(7);
+  }
+
+  @Test
   void theRequestRejectsConflictingSettings() {
     LocalPostgres pg = server;
     BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).unencrypted().open();

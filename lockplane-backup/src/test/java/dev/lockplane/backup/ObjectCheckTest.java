@@ -28,6 +28,7 @@ class ObjectCheckTest {
     final BackupStorage inner;
     final AtomicInteger sizes = new AtomicInteger();
     final AtomicInteger listings = new AtomicInteger();
+    final AtomicInteger manifestsRead = new AtomicInteger();
     volatile boolean lagging;
 
     Observed(Path root) {
@@ -41,6 +42,9 @@ class ObjectCheckTest {
 
     @Override
     public InputStream open(String key) throws IOException {
+      if (key.endsWith("/manifest.json")) {
+        manifestsRead.incrementAndGet();
+      }
       return inner.open(key);
     }
 

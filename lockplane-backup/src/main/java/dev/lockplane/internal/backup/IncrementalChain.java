@@ -1,7 +1,6 @@
 package dev.lockplane.internal.backup;
 
 import dev.lockplane.ErrorCode;
-import dev.lockplane.backup.Backup;
 import dev.lockplane.backup.BackupException;
 import dev.lockplane.backup.VerifyReport.Problem;
 import java.io.IOException;
@@ -52,12 +51,7 @@ public final class IncrementalChain {
       if (parentId != null) {
         m = engine.manifest(parentId);
       } else {
-        List<Backup> all = engine.list();
-        for (int i = all.size() - 1; i >= 0 && m == null; i--) {
-          if (all.get(i).kind() == dev.lockplane.backup.BackupKind.PHYSICAL) {
-            m = engine.manifest(all.get(i).id());
-          }
-        }
+        m = engine.newest(IncrementalChain::physical);
       }
       return m == null ? null : new Candidate(m, damage(engine, m));
     } catch (RuntimeException e) {
@@ -120,17 +114,11 @@ public final class IncrementalChain {
   }
 
   private static Manifest latest(RepositoryEngine engine, String systemIdentifier) {
-    List<Backup> all = engine.list();
-    for (int i = all.size() - 1; i >= 0; i--) {
-      Backup b = all.get(i);
-      if (b.kind() == dev.lockplane.backup.BackupKind.PHYSICAL) {
-        Manifest m = engine.manifest(b.id());
-        if (systemIdentifier.equals(m.systemIdentifier())) {
-          return m;
-        }
-      }
-    }
-    return null;
+    return engine.newest(m -> physical(m) && systemIdentifier.equals(m.systemIdentifier()));
+  }
+
+  private static boolean physical(Manifest m) {
+    return dev.lockplane.backup.BackupKind.PHYSICAL.name().equalsIgnoreCase(m.kind());
   }
 
   /** Returns what is wrong with a backup as a base: broken links, missing or resized objects. */

@@ -36,6 +36,8 @@ public final class RepositoryEngine {
   public static final String MANIFEST_COPY = "manifest.copy.json";
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** A backup id as {@link #newId} makes it: its start time to the second, then random digits. */
+  private static final java.util.regex.Pattern NEW_ID = java.util.regex.Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]+");
 
   private final BackupStorage storage;
   private final Compression compression;
@@ -356,6 +358,54 @@ public final class RepositoryEngine {
       }
     }
     return out;
+  }
+
+  /**
+   * Returns the newest complete backup whose manifest a test accepts, newest as {@link #list} orders
+   * them (start time, then id), or {@code null}. Manifests are read newest first and the search
+   * stops at the first accepted, so finding an incremental's parent reads one or two manifests
+   * where {@code list} reads every one (on S3 each is a request, and a large manifest to parse). A
+   * backup whose manifest cannot be read is skipped, as {@code list} skips it.
+   *
+   * @param accept the test
+   * @return the newest accepted backup's manifest, or {@code null}
+   */
+  public Manifest newest(java.util.function.Predicate<Manifest> accept) {
+    Map<String, List<String>> all;
+    try {
+      all = objectsByBackup();
+    } catch (IOException e) {
+      throw new BackupException(ErrorCode.IO_ERROR, "Cannot list " + storage.describe() + ": " + Redaction.text(e), null, null,
+          Redaction.cause(e));
+    }
+    // ids start with their start time to the second: a second's backups (or every backup, when some
+    // id was made otherwise) are put in order by their manifests' start times
+    TreeMap<String, List<String>> bySecond = new TreeMap<>(Comparator.reverseOrder());
+    boolean byTime = all.keySet().stream().allMatch(id -> NEW_ID.matcher(id).matches());
+    for (Map.Entry<String, List<String>> e : all.entrySet()) {
+      if (e.getValue().contains(DataWriter.prefix(e.getKey()) + MANIFEST)) {
+        bySecond.computeIfAbsent(byTime ? e.getKey().substring(0, e.getKey().indexOf('-')) : "", k -> new ArrayList<>())
+            .add(e.getKey());
+      }
+    }
+    for (List<String> ids : bySecond.values()) {
+      List<Manifest> group = new ArrayList<>();
+      for (String id : ids) {
+        try {
+          group.add(manifest(id));
+        } catch (BackupException ex) {
+          LOG.log(System.Logger.Level.WARNING, "Backup " + id + " is skipped: " + ex.code() + ": "
+              + Redaction.text(ex.getMessage()));
+        }
+      }
+      group.sort(Comparator.comparing((Manifest m) -> Instant.parse(m.startTime())).thenComparing(Manifest::id).reversed());
+      for (Manifest m : group) {
+        if (accept.test(m)) {
+          return m;
+        }
+      }
+    }
+    return null;
   }
 
   /** Returns every complete backup, sorted by start time, then id. */
