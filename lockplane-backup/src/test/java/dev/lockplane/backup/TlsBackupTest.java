@@ -2,11 +2,9 @@ package dev.lockplane.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lockplane.ErrorCode;
 import dev.lockplane.postgres.LocalPostgres;
-import dev.lockplane.testing.Requirements;
 import dev.lockplane.testing.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +32,6 @@ class TlsBackupTest {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(TlsFiles.available() || Requirements.strict(), "needs openssl to make certificates");
     files = TlsFiles.make(shared.resolve("tls"));
     pg = LocalPostgres.builder().version(18).start();
     TestData.createPostgres(pg, "tls_app", 200);

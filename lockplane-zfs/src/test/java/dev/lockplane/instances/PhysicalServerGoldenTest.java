@@ -130,8 +130,6 @@ class PhysicalServerGoldenTest {
 
   @Test
   void aSourceReachedOverVerifiedTlsGivesTheSameClones() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(TlsFiles.available() || Requirements.strict(),
-        "needs openssl to make certificates");
     TlsFiles files = TlsFiles.make(work.resolve("tls"));
     files.install(prod.server());
     String expected;
@@ -184,7 +182,7 @@ class PhysicalServerGoldenTest {
   @Test
   void aFullStoreFailsTheBaseBackupAndLeavesNothingBehind() throws Exception {
     String missing = LoopFilesystem.missing("ext4");
-    dev.lockplane.testing.Requirements.require(missing == null, String.valueOf(missing));
+    Requirements.require(missing == null, String.valueOf(missing));
     // a 32 MB filesystem cannot hold the source's data directory and its WAL
     try (LoopFilesystem small = LoopFilesystem.create("ext4", 32, work)) {
       dev.lockplane.internal.os.Posix.chmod(small.mount, "rwxr-xr-x");

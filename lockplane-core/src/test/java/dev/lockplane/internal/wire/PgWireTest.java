@@ -2,7 +2,6 @@ package dev.lockplane.internal.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lockplane.testing.TlsFiles;
 import dev.lockplane.postgres.LocalPostgres;
@@ -97,7 +96,6 @@ class PgWireTest {
     try (PgWire w = PgWire.connect("127.0.0.1", pg.port(), "wire_scram", SECRET, PgTls.of(PgWire.SslMode.PREFER), "t")) {
       assertThat(w.query("SHOW block_size")).hasSize(1);
     }
-    assumeTrue(TlsFiles.available() || dev.lockplane.testing.Requirements.strict(), "needs openssl to make certificates");
     TlsFiles files = TlsFiles.make(tmp.resolve("tls"));
     files.install(pg);
     try {
