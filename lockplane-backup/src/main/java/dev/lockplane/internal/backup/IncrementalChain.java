@@ -189,19 +189,21 @@ public final class IncrementalChain {
     List<String> chain = m.chain();
     for (int i = 0; i < chain.size(); i++) {
       String key = DataWriter.prefix(chain.get(i)) + RepositoryEngine.MANIFEST;
+      ErrorCode code;
       String problem;
       try {
         engine.storage().size(key);
         continue;
       } catch (NoSuchFileException e) {
-        problem = "is missing";
+        code = ErrorCode.NOT_FOUND;
+        problem = "is missing: it was removed while this backup ran (by a prune, or by hand)";
       } catch (IOException e) {
+        code = ErrorCode.IO_ERROR;
         problem = "cannot be checked (" + Redaction.text(e) + ")";
       }
-      throw new BackupException(problem.equals("is missing") ? ErrorCode.NOT_FOUND : ErrorCode.IO_ERROR, "backup "
-          + chain.get(i) + " (link " + (i + 1) + " of " + chain.size() + " in its chain) " + problem
-          + ": it was removed while this backup ran (by a prune, or by hand). Nothing of this backup was kept; take it again, a full"
-          + " backup if the rest of the chain is gone", m.id(), key, null);
+      throw new BackupException(code, "backup " + chain.get(i) + " (link " + (i + 1) + " of " + chain.size()
+          + " in its chain) " + problem + ". Nothing of this backup was kept; take it again, a full backup if the rest"
+          + " of the chain is gone", m.id(), key, null);
     }
   }
 

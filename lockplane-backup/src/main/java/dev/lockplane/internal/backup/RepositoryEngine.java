@@ -375,8 +375,7 @@ public final class RepositoryEngine {
     try {
       all = objectsByBackup();
     } catch (IOException e) {
-      throw new BackupException(ErrorCode.IO_ERROR, "Cannot list " + storage.describe() + ": " + Redaction.text(e), null, null,
-          Redaction.cause(e));
+      throw listFailure(e);
     }
     // ids start with their start time to the second: a second's backups (or every backup, when some
     // id was made otherwise) are put in order by their manifests' start times
@@ -408,6 +407,11 @@ public final class RepositoryEngine {
     return null;
   }
 
+  private BackupException listFailure(IOException e) {
+    return new BackupException(ErrorCode.IO_ERROR, "Cannot list " + storage.describe() + ": " + Redaction.text(e), null, null,
+        Redaction.cause(e));
+  }
+
   /** Returns every complete backup, sorted by start time, then id. */
   public List<Backup> list() {
     try {
@@ -428,8 +432,7 @@ public final class RepositoryEngine {
       out.sort(Comparator.comparing(Backup::startTime).thenComparing(Backup::id));
       return out;
     } catch (IOException e) {
-      throw new BackupException(ErrorCode.IO_ERROR, "Cannot list " + storage.describe() + ": " + Redaction.text(e), null, null,
-          Redaction.cause(e));
+      throw listFailure(e);
     }
   }
 
