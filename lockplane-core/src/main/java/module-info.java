@@ -26,7 +26,8 @@ module dev.lockplane.core {
   exports dev.lockplane.internal.postgres to dev.lockplane.zfs, dev.lockplane.backup;
   exports dev.lockplane.internal.golden to dev.lockplane.zfs, dev.lockplane.testkit, dev.lockplane.cli;
   exports dev.lockplane.internal.subset to dev.lockplane.cli;
-  exports dev.lockplane.internal.wire to dev.lockplane.zfs, dev.lockplane.backup;
+  // the JDBC driver instantiates PgTlsSocketFactory by name (sslfactory) for client certificates
+  exports dev.lockplane.internal.wire to dev.lockplane.zfs, dev.lockplane.backup, dev.lockplane.cli, org.postgresql.jdbc;
   exports dev.lockplane.internal.sql to
       dev.lockplane.planner, dev.lockplane.zfs, dev.lockplane.backup, dev.lockplane.testkit, dev.lockplane.cli,
       dev.lockplane.spring;

@@ -40,11 +40,16 @@ class TlsBackupTest {
     // the backup role gets in over TLS only, for replication and for reading the tables
     Files.writeString(hba, "hostssl all backup_tls 127.0.0.1/32 scram-sha-256\n"
         + "hostssl replication backup_tls 127.0.0.1/32 scram-sha-256\n"
-        + "host all backup_tls all reject\nhost replication backup_tls all reject\n" + Files.readString(hba));
+        + "host all backup_tls all reject\nhost replication backup_tls all reject\n"
+        // and one with no password at all: its client certificate is its login, for both kinds of connection
+        + "hostssl all backup_cert 127.0.0.1/32 cert\nhostssl replication backup_cert 127.0.0.1/32 cert\n"
+        + "host all backup_cert all reject\nhost replication backup_cert all reject\n" + Files.readString(hba));
     Files.getFileAttributeView(hba, java.nio.file.attribute.PosixFileAttributeView.class).setOwner(owner);
     try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
       s.execute("CREATE ROLE backup_tls LOGIN REPLICATION PASSWORD '" + PASSWORD + "'");
       s.execute("GRANT pg_read_all_data TO backup_tls");
+      s.execute("CREATE ROLE backup_cert LOGIN REPLICATION");
+      s.execute("GRANT pg_read_all_data TO backup_cert");
     }
     files.install(pg);
   }
@@ -135,10 +140,59 @@ class TlsBackupTest {
     assertThatThrownBy(() -> repo.backup().physical(url("localhost", "sslmode=verify-full&sslcert=/tmp/client.crt"),
         "backup_tls", PASSWORD).run())
         .isInstanceOfSatisfying(BackupException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION))
-        .hasMessageContaining("client certificates are not supported");
+        .hasMessageContaining("sslcert=/tmp/client.crt but no sslkey");
     // and the server refuses a connection without TLS for this role, so the backups above went over TLS
     assertThatThrownBy(() -> repo.backup().physical(url("127.0.0.1", "sslmode=disable"), "backup_tls", PASSWORD).run())
         .isInstanceOfSatisfying(BackupException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DATABASE_ERROR))
         .hasMessageNotContaining(PASSWORD);
+  }
+
+  @Test
+  void aClientCertificateIsTheLoginOfEveryConnection() throws Exception {
+    Map<String, String> before;
+    try (Connection c = pg.connect("tls_app")) {
+      before = TestData.fingerprints(c);
+    }
+    TlsFiles.Client client = files.client("backup_cert", true);
+    BackupRepository repo = BackupRepository.at(tmp.resolve("repo")).encryptWith(Keyset.generate()).open();
+    // no password: the replication connection and the JDBC driver's both log in by the certificate
+    String verified = "sslmode=verify-full&sslrootcert=" + files.ca() + "&";
+    Backup b = repo.backup().physical(url("localhost", verified + client.params()), "backup_cert", null).run();
+    assertThat(b.databases()).contains("tls_app");
+    try (RestoredServer restored = repo.restore(b.id()).asServer();
+        Connection c = restored.server().connect("tls_app")) {
+      assertThat(TestData.fingerprints(c)).isEqualTo(before);
+    }
+
+    // the same key as the JDBC driver's PKCS #12, with a passphrase, which never shows
+    String passphrase = "p12-pass-0c4e1";
+    TlsFiles.openssl(client.cert().getParent(), "pkcs12", "-export", "-in", client.cert().toString(), "-inkey",
+        client.key().toString(), "-passout", "pass:" + passphrase, "-out", "backup_cert.p12");
+    Path p12 = client.cert().resolveSibling("backup_cert.p12");
+    Backup fromP12 = repo.backup().physical(url("localhost", verified + "sslkey=" + p12 + "&sslpassword=" + passphrase),
+        "backup_cert", null).run();
+    assertThat(fromP12.databases()).contains("tls_app");
+    assertThat(repo.manifestJson(fromP12.id())).doesNotContain(passphrase);
+    assertThat(repo.verify(fromP12.id(), VerifyDepth.DATA).problems()).isEmpty();
+
+    // a certificate of an authority the server does not trust is refused by the server, and said so
+    TlsFiles.Client untrusted = files.client("backup_cert", false);
+    assertThatThrownBy(() -> repo.backup().physical(url("localhost", verified + untrusted.params()), "backup_cert", null)
+        .run())
+        .isInstanceOfSatisfying(BackupException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DATABASE_ERROR))
+        .hasMessageContaining("the client certificate " + untrusted.cert())
+        .hasMessageContaining("ssl_ca_file")
+        .hasMessageContaining("Nothing was backed up");
+    // a key that is not the certificate's, or a wrong passphrase: refused before anything connects
+    assertThatThrownBy(() -> repo.backup().physical(url("localhost", verified + "sslcert=" + client.cert() + "&sslkey="
+        + untrusted.key()), "backup_cert", null).run())
+        .isInstanceOfSatisfying(BackupException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION))
+        .hasMessageContaining("does not belong to the certificate");
+    assertThatThrownBy(() -> repo.backup().physical(url("localhost", verified + "sslkey=" + p12 + "&sslpassword=not-"
+        + passphrase), "backup_cert", null).run())
+        .isInstanceOfSatisfying(BackupException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION))
+        .hasMessageContaining("passphrase")
+        .hasMessageNotContaining(passphrase);
+    assertThat(repo.list()).extracting(Backup::id).containsExactlyInAnyOrder(b.id(), fromP12.id());
   }
 }

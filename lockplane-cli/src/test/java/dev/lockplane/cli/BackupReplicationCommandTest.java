@@ -49,6 +49,45 @@ class BackupReplicationCommandTest {
   }
 
   @Test
+  void aClientCertificateInTheUrlIsTheLoginOfEveryConnection() throws Exception {
+    dev.lockplane.testing.TlsFiles files = dev.lockplane.testing.TlsFiles.make(tmp.resolve("tls"));
+    try (LocalPostgres pg = LocalPostgres.builder().version(18).start()) {
+      try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+        s.execute("CREATE ROLE cli_cert LOGIN REPLICATION");
+        s.execute("GRANT pg_read_all_data TO cli_cert");
+        s.execute("CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 100) g");
+      }
+      Path hba = pg.dataDirectory().resolve("pg_hba.conf");
+      java.nio.file.attribute.UserPrincipal owner = java.nio.file.Files.getOwner(hba);
+      java.nio.file.Files.writeString(hba, "hostssl all cli_cert 127.0.0.1/32 cert\n"
+          + "hostssl replication cli_cert 127.0.0.1/32 cert\n" + java.nio.file.Files.readString(hba));
+      java.nio.file.Files.getFileAttributeView(hba, java.nio.file.attribute.PosixFileAttributeView.class).setOwner(owner);
+      files.install(pg);
+      dev.lockplane.testing.TlsFiles.Client client = files.client("cli_cert", true);
+      String repo = tmp.resolve("repo").toString();
+      String url = "postgres://localhost:" + pg.port() + "/postgres?sslmode=verify-full&sslrootcert=" + files.ca() + "&";
+      // no password anywhere: the JDBC connections (the schema's hash among them) and the replication one use the certificate
+      BackupCommandTest.Run created = BackupCommandTest.run("create", "--repo", repo, "--unencrypted", "--physical",
+          "--url", url + client.params(), "--user", "cli_cert");
+      assertThat(created.code()).as(created.err()).isZero();
+      String id = created.out().trim();
+      assertThat(java.nio.file.Files.readString(tmp.resolve("repo/backups/" + id + "/manifest.json")))
+          .contains("\"schemaHash.postgres\"");
+      assertThat(BackupCommandTest.run("verify", "--repo", repo, id).code()).isZero();
+
+      dev.lockplane.testing.TlsFiles.Client untrusted = files.client("cli_cert", false);
+      BackupCommandTest.Run refused = BackupCommandTest.run("create", "--repo", repo, "--unencrypted", "--physical",
+          "--url", url + untrusted.params(), "--user", "cli_cert");
+      assertThat(refused.code()).isNotZero();
+      assertThat(refused.err()).contains("client certificate " + untrusted.cert()).doesNotContain("\tat ");
+      BackupCommandTest.Run mismatched = BackupCommandTest.run("create", "--repo", repo, "--unencrypted", "--physical",
+          "--url", url + "sslcert=" + client.cert() + "&sslkey=" + untrusted.key(), "--user", "cli_cert");
+      assertThat(mismatched.code()).isNotZero();
+      assertThat(mismatched.err()).contains("does not belong to the certificate").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void physicalUrlOptionsAreChecked() {
     String repo = tmp.resolve("repo").toString();
     BackupCommandTest.Run noPhysical = BackupCommandTest.run("create", "--repo", repo, "--unencrypted", "--url", "postgres://h/db");

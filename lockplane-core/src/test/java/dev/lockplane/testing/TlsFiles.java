@@ -57,7 +57,47 @@ public record TlsFiles(Path ca, Path otherCa, Path serverCert, Path serverKey) {
         dir.resolve("server.key"));
   }
 
-  private static void openssl(Path dir, String... args) throws Exception {
+  /**
+   * A client certificate for a role, signed by this authority (or by the other one, which the
+   * server does not trust), with an RSA key in PEM (PKCS #8), next to the authority's files.
+   *
+   * @param role the role, the certificate's common name ({@code cert} authentication matches it)
+   * @param trusted whether the trusted authority signs it
+   * @return the certificate and its key
+   * @throws Exception when openssl fails
+   */
+  public Client client(String role, boolean trusted) throws Exception {
+    Path dir = ca.getParent();
+    String name = "client-" + role + (trusted ? "" : "-untrusted");
+    String issuer = trusted ? "ca" : "other-ca";
+    openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + role, "-keyout", name + ".key",
+        "-out", name + ".csr");
+    openssl(dir, "x509", "-req", "-in", name + ".csr", "-CA", issuer + ".crt", "-CAkey", issuer + ".key",
+        "-CAcreateserial", "-days", "2", "-out", name + ".crt");
+    return new Client(dir.resolve(name + ".crt"), dir.resolve(name + ".key"));
+  }
+
+  /**
+   * A client certificate and its private key.
+   *
+   * @param cert the certificate (PEM)
+   * @param key the key (PEM)
+   */
+  public record Client(Path cert, Path key) {
+    /** The URL parameters that name them. */
+    public String params() {
+      return "sslcert=" + cert + "&sslkey=" + key;
+    }
+  }
+
+  /**
+   * Runs openssl in a directory, failing the test with its output when it fails.
+   *
+   * @param dir the working directory
+   * @param args the arguments
+   * @throws Exception when it cannot run
+   */
+  public static void openssl(Path dir, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("openssl"));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
@@ -67,7 +107,8 @@ public record TlsFiles(Path ca, Path otherCa, Path serverCert, Path serverKey) {
 
   /**
    * Puts the server's certificate and key into a server's data directory (owned by the server's
-   * user, mode 0600), turns TLS on and waits until the reloaded server offers it.
+   * user, mode 0600) with the authority as the one that signs client certificates
+   * ({@code ssl_ca_file}), turns TLS on and waits until the reloaded server offers it.
    *
    * @param pg the server
    * @throws Exception when the server does not take them
@@ -77,12 +118,14 @@ public record TlsFiles(Path ca, Path otherCa, Path serverCert, Path serverKey) {
     UserPrincipal owner = Files.getOwner(data);
     Files.copy(serverCert, data.resolve("server.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.copy(serverKey, data.resolve("server.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    for (String f : List.of("server.key", "server.crt")) {
+    Files.copy(ca, data.resolve("client-ca.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    for (String f : List.of("server.key", "server.crt", "client-ca.crt")) {
       Files.getFileAttributeView(data.resolve(f), PosixFileAttributeView.class).setOwner(owner);
       Files.setPosixFilePermissions(data.resolve(f), PosixFilePermissions.fromString("rw-------"));
     }
     try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
       s.execute("ALTER SYSTEM SET ssl = on");
+      s.execute("ALTER SYSTEM SET ssl_ca_file = 'client-ca.crt'");
       s.execute("SELECT pg_reload_conf()");
     }
     Properties props = new Properties();

@@ -207,6 +207,55 @@ class StandbyGoldenTest {
   }
 
   @Test
+  void aSourceThatAsksForAClientCertificateGetsItFromTheBaseBackupAndTheStandby() throws Exception {
+    TlsFiles files = TlsFiles.make(work.resolve("tls-client"));
+    files.install(prod.server());
+    String role = "prod_repl_cert";
+    prod.exec("postgres", "CREATE ROLE " + role + " LOGIN REPLICATION PASSWORD '" + ProductionServer.PASSWORD + "'");
+    // a password and a certificate naming the role, for every connection of this role
+    Path hba = prod.server().dataDirectory().resolve("pg_hba.conf");
+    java.nio.file.attribute.UserPrincipal owner = Files.getOwner(hba);
+    Files.writeString(hba, "hostssl all " + role + " 127.0.0.1/32 scram-sha-256 clientcert=verify-full\n"
+        + "hostssl replication " + role + " 127.0.0.1/32 scram-sha-256 clientcert=verify-full\n"
+        + "host all " + role + " all reject\nhost replication " + role + " all reject\n" + Files.readString(hba));
+    Files.getFileAttributeView(hba, java.nio.file.attribute.PosixFileAttributeView.class).setOwner(owner);
+    prod.exec("postgres", "SELECT pg_reload_conf()");
+    // an encrypted key: the standby's own libpq is given an unencrypted copy readable by its account only
+    TlsFiles.Client client = files.client(role, true);
+    String passphrase = "standby-key-7b20";
+    TlsFiles.openssl(client.key().getParent(), "pkcs8", "-topk8", "-in", client.key().toString(), "-v2",
+        "aes-256-cbc", "-passout", "pass:" + passphrase, "-out", "standby-enc.key");
+    String url = "postgres://localhost:" + prod.server().port() + "/shop?sslmode=verify-full&sslrootcert=" + files.ca()
+        + "&sslcert=" + client.cert() + "&sslkey=" + client.key().resolveSibling("standby-enc.key")
+        + "&sslpassword=" + passphrase;
+    CowStorage storage = CowStorages.copy(work.resolve("tls-client-standby"));
+    try (InstanceCloneManager clones = Fixtures.manager(storage, 47350, 47369,
+        Golden.fromServer(url, role, ProductionServer.PASSWORD).physical()).database("shop").standby("lp_cert").start()) {
+      await("the standby to stream", () -> clones.standby().orElseThrow().streaming());
+      try (var c = prod.server().connect("postgres"); var s = c.createStatement();
+          var rs = s.executeQuery("SELECT s.client_dn FROM pg_stat_ssl s JOIN pg_stat_replication r USING (pid)"
+              + " WHERE r.application_name = 'lockplane_standby'")) {
+        assertThat(rs.next()).as("the standby's walsender").isTrue();
+        assertThat(rs.getString(1)).as("the certificate it logged in with").isEqualTo("/CN=" + role);
+      }
+      prod.exec("shop", "INSERT INTO events (note) VALUES ('with a client certificate')");
+      Instant committed = Instant.now();
+      await("the standby to replay the insert", () -> clones.standby().orElseThrow().dataStateAt().isAfter(committed.plusMillis(300)));
+      clones.snapshotGolden();
+      long rows;
+      try (var c = prod.server().connect("shop"); var s = c.createStatement(); var rs = s.executeQuery(COUNT)) {
+        rs.next();
+        rows = rs.getLong(1);
+      }
+      assertThat(Fixtures.count(clones.create("cert"), COUNT)).isEqualTo(rows);
+      assertThat(clones.standby().orElseThrow().toString()).doesNotContain(passphrase);
+    } finally {
+      prod.exec("postgres", "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+          + " WHERE slot_name = 'lp_cert' AND NOT active");
+    }
+  }
+
+  @Test
   void aFailedBaseBackupLeavesNothingBehind() {
     prod.exec("postgres", "SELECT pg_create_physical_replication_slot('taken')");
     try {

@@ -171,8 +171,9 @@ public final class MigrationState {
       }
       return out;
     } catch (SQLException e) {
+      String why = tls == null ? e.getMessage() : tls.clientCertificateRefused(e).orElse(e.getMessage());
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the apply history at "
-          + JdbcUrls.redact(url) + ": " + JdbcUrls.redact(e.getMessage()), e);
+          + JdbcUrls.redact(url) + ": " + JdbcUrls.redact(why), e);
     }
   }
 

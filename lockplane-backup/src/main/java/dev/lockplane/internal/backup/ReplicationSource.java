@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
 import dev.lockplane.backup.Progress;
+import dev.lockplane.internal.fs.FileTrees;
 import dev.lockplane.internal.sql.JdbcUrls;
 import dev.lockplane.internal.wire.PgTls;
 import dev.lockplane.internal.wire.PgWire;
@@ -130,7 +131,7 @@ public final class ReplicationSource {
     } catch (SQLException e) {
       throw new BackupException(ErrorCode.DATABASE_ERROR, "Physical backup " + backupId + ": cannot open a replication "
           + "connection to " + where + " as " + (role == null ? "the default user" : "'" + role + "'") + ": "
-          + Redaction.message(e) + ". The role needs the REPLICATION attribute and a pg_hba.conf line for the "
+          + tls.clientCertificateRefused(e).orElse(Redaction.message(e)) + ". The role needs the REPLICATION attribute and a pg_hba.conf line for the "
           + "'replication' database; check the host, port and password.", backupId, null, Redaction.cause(e));
     }
     if (incremental != null) {
@@ -181,7 +182,8 @@ public final class ReplicationSource {
       wire = PgWire.connect(where.host(), where.port(), user, secret, ssl, "lockplane-backup");
     } catch (IOException e) {
       throw new BackupException(ErrorCode.DATABASE_ERROR, "Physical backup " + backupId + ": cannot open a replication "
-          + "connection to " + where + " as '" + user + "': " + Redaction.text(e) + ". The role needs the REPLICATION "
+          + "connection to " + where + " as '" + user + "': " + ssl.clientCertificateRefused(e).orElse(Redaction.text(e))
+          + ". The role needs the REPLICATION "
           + "attribute and a pg_hba.conf line for the 'replication' database; check the host, port and password.",
           backupId, null, Redaction.cause(e));
     }
@@ -268,12 +270,41 @@ public final class ReplicationSource {
       pb.environment().put("PGPASSWORD", secret);
     }
     pb.environment().put("PGAPPNAME", "lockplane-backup");
+    Path clientFiles = null;
     if (tls != null) {
       pb.environment().put("PGSSLMODE", tls.mode().libpqName());
       if (tls.rootCert() != null) {
         pb.environment().put("PGSSLROOTCERT", tls.rootCert());
       }
+      if (tls.client() != null) {
+        // libpq reads PEM only and cannot be given sslpassword here: a private unencrypted copy for the tool's run
+        try {
+          clientFiles = Files.createTempDirectory("lockplane-tls-",
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                  java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+          tls.client().writePem(clientFiles.resolve("client.crt"), clientFiles.resolve("client.key"));
+        } catch (IOException e) {
+          if (clientFiles != null) {
+            FileTrees.deleteQuietly(clientFiles);
+          }
+          throw new BackupException(ErrorCode.IO_ERROR, "Cannot write the client certificate for pg_basebackup: "
+              + e.getMessage(), backupId, null, e);
+        }
+        pb.environment().put("PGSSLCERT", clientFiles.resolve("client.crt").toString());
+        pb.environment().put("PGSSLKEY", clientFiles.resolve("client.key").toString());
+      }
     }
+    try {
+      return runPgBasebackup(pb, tool, where, backupId, writer, incremental, dirs);
+    } finally {
+      if (clientFiles != null) {
+        FileTrees.deleteQuietly(clientFiles);
+      }
+    }
+  }
+
+  private static byte[] runPgBasebackup(ProcessBuilder pb, Path tool, Address where, String backupId, DataWriter writer,
+      IncrementalFiles incremental, List<String> dirs) {
     Process p;
     try {
       p = pb.start();

@@ -109,7 +109,7 @@ final class ServerDump {
           + ", " + golden.jobs() + " job(s)");
       long t0 = System.nanoTime();
       List<String> cmd = new ArrayList<>(List.of(pgDump.path().toString(), "--format=directory",
-          "--jobs=" + golden.jobs(), "--file=" + dump, "--no-sync", "--no-password", "--dbname=" + conninfo(source)));
+          "--jobs=" + golden.jobs(), "--file=" + dump, "--no-sync", "--no-password", "--dbname=" + conninfo(source, dump.getParent())));
       if (snapshot != null) {
         cmd.add("--snapshot=" + snapshot);
       }
@@ -276,15 +276,27 @@ final class ServerDump {
     }
   }
 
-  static String conninfo(SourceServer source) {
+  /**
+   * The source's libpq connection string for a tool, without its password.
+   *
+   * @param source the source
+   * @param privateDir a private directory the caller removes, for a client certificate's copy
+   */
+  static String conninfo(SourceServer source, Path privateDir) {
     Properties p = source.urlProperties();
     StringBuilder sb = new StringBuilder();
     param(sb, "host", p.getProperty("PGHOST"));
     param(sb, "port", p.getProperty("PGPORT"));
     param(sb, "dbname", p.getProperty("PGDBNAME", source.database));
     param(sb, "user", source.user);
+    java.util.Optional<Path[]> client = source.clientFilesFor(privateDir);
     PASSED_ON.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .filter(e -> client.isEmpty() || !e.getKey().startsWith("sslcert") && !e.getKey().startsWith("sslkey"))
         .forEach(e -> param(sb, e.getValue(), p.getProperty(e.getKey())));
+    client.ifPresent(files -> {
+      param(sb, "sslcert", files[0].toString());
+      param(sb, "sslkey", files[1].toString());
+    });
     return sb.toString().strip();
   }
 

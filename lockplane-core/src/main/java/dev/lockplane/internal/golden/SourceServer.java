@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import dev.lockplane.internal.wire.PgTls;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -34,6 +36,8 @@ final class SourceServer {
   /** The source for messages: its URL without secrets. */
   final String where;
   final String database;
+  /** The URL's TLS when it names a client certificate (which the JDBC driver alone cannot read as libpq does), else {@code null}. */
+  final PgTls clientTls;
 
   SourceServer(Golden.FromServer source) {
     this.jdbcUrl = JdbcUrls.toJdbc(source.url());
@@ -45,6 +49,34 @@ final class SourceServer {
       throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION,
           "'" + where + "' is not a PostgreSQL URL; give postgres://host:5432/db or jdbc:postgresql://host:5432/db.");
     }
+    try {
+      this.clientTls = PgTls.given(source.url()).filter(t -> t.client() != null).orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw new LockplaneException(ErrorCode.INVALID_CONFIGURATION, "The golden source " + where + ": " + e.getMessage() + ".");
+    }
+  }
+
+  /**
+   * Gives a libpq tool the client certificate: a copy of the certificate and an unencrypted PEM key
+   * (libpq reads no other format and cannot be given {@code sslpassword} without showing it on a
+   * command line) in a private directory the caller removes.
+   *
+   * @param privateDir a directory only this process's user can enter
+   * @return the {@code sslcert} and {@code sslkey} files, or empty without a client certificate
+   */
+  java.util.Optional<Path[]> clientFilesFor(Path privateDir) {
+    if (clientTls == null) {
+      return java.util.Optional.empty();
+    }
+    Path cert = privateDir.resolve("client.crt");
+    Path key = privateDir.resolve("client.key");
+    try {
+      clientTls.client().writePem(cert, key);
+    } catch (java.io.IOException e) {
+      throw new LockplaneException(ErrorCode.IO_ERROR, "Cannot write the client certificate for pg_dump into "
+          + privateDir + ": " + e.getMessage(), e);
+    }
+    return java.util.Optional.of(new Path[] {cert, key});
   }
 
   /** The URL's connection properties as the driver reads them (host, port, database, parameters). */
@@ -72,6 +104,13 @@ final class SourceServer {
     ds.setConnectTimeout(15);
     ds.setApplicationName("lockplane-golden");
     try {
+      if (clientTls != null) {
+        Properties p = new Properties();
+        clientTls.applyTo(p);
+        for (String name : p.stringPropertyNames()) {
+          ds.setProperty(name, p.getProperty(name));
+        }
+      }
       return ds.getConnection();
     } catch (SQLException e) {
       throw connectFailure(e);
@@ -80,7 +119,8 @@ final class SourceServer {
 
   private LockplaneException connectFailure(SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
-    String msg = Secrets.scrub(e.getMessage(), password);
+    String msg = Secrets.scrub(clientTls == null ? e.getMessage()
+        : clientTls.clientCertificateRefused(e).orElse(e.getMessage()), password);
     String advice;
     if (state.equals("28P01")) {
       advice = "The server refused the password of role '" + user + "'. Check the user and password.";

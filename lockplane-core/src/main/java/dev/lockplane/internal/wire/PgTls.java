@@ -13,16 +13,17 @@ import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Properties;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * How a backup's connections to a server use TLS, from the URL's {@code sslmode} and
- * {@code sslrootcert} as libpq names them, and the same for both kinds of connection a backup
- * over the network opens: Lockplane's own replication connection ({@link WireSocket}) and the JDBC
- * driver's (the system identifier, the databases and their tables).
+ * How a backup's connections to a server use TLS, from the URL's {@code sslmode}, {@code sslrootcert},
+ * {@code sslcert}, {@code sslkey} and {@code sslpassword} as libpq names them, and the same for
+ * both kinds of connection a backup over the network opens: Lockplane's own replication connection
+ * ({@link WireSocket}) and the JDBC driver's (the system identifier, the databases and their tables).
  *
  * <ul>
  *   <li>{@code disable}, {@code allow}/{@code prefer} (TLS when the server offers it),
@@ -33,14 +34,29 @@ import javax.net.ssl.X509TrustManager;
  *   <li>The trusted roots: the PEM certificates of {@code sslrootcert=FILE}; with
  *       {@code sslrootcert=system}, the JVM's trust store; without it, libpq's default file
  *       {@code ~/.postgresql/root.crt} where it exists, else the JVM's trust store.
+ *   <li>A client certificate ({@code sslcert} and {@code sslkey}, see {@link ClientCertificate}) is
+ *       offered to a server that asks for one, for {@code cert} authentication or
+ *       {@code clientcert=verify-full}; the JDBC driver's connections get it through
+ *       {@link PgTlsSocketFactory}, since the driver itself reads no PEM key.
  * </ul>
  *
  * @param mode the mode
  * @param rootCert {@code sslrootcert} as given, or {@code null}
+ * @param client the client certificate, or {@code null}
  */
-public record PgTls(PgWire.SslMode mode, String rootCert) {
+public record PgTls(PgWire.SslMode mode, String rootCert, ClientCertificate client) {
   /** {@code sslrootcert=system}: the JVM's trust store, as libpq's value for the system's. */
   static final String SYSTEM = "system";
+
+  /**
+   * Settings without a client certificate.
+   *
+   * @param mode the mode
+   * @param rootCert {@code sslrootcert} as given, or {@code null}
+   */
+  public PgTls(PgWire.SslMode mode, String rootCert) {
+    this(mode, rootCert, null);
+  }
 
   /** A mode without a root certificate file. */
   public static PgTls of(PgWire.SslMode mode) {
@@ -48,22 +64,35 @@ public record PgTls(PgWire.SslMode mode, String rootCert) {
   }
 
   /**
-   * Reads {@code sslmode} and {@code sslrootcert} from a URL and checks them.
+   * Reads the TLS settings from a URL and checks them: the root certificate file must be readable,
+   * and a client certificate and its key must be readable and belong together.
    *
    * @param url the URL as the user wrote it
    * @return the settings ({@code prefer} when the URL names no mode)
-   * @throws IllegalArgumentException when a value is not one libpq knows, a root certificate file
-   *     cannot be read, or the URL asks for a client certificate, which is not supported
+   * @throws IllegalArgumentException when a value is not one libpq knows or a file named cannot be
+   *     used, saying which and what to give instead
    */
   public static PgTls fromUrl(String url) {
-    for (String p : new String[] {"sslcert", "sslkey"}) {
-      if (dev.lockplane.internal.sql.JdbcUrls.param(url, p) != null) {
-        throw new IllegalArgumentException("the URL names " + p + ", but client certificates are not supported for"
-            + " backups over replication; authenticate the role with a password (SCRAM)");
-      }
-    }
-    PgTls tls = new PgTls(PgWire.SslMode.of(dev.lockplane.internal.sql.JdbcUrls.param(url, "sslmode")),
-        dev.lockplane.internal.sql.JdbcUrls.param(url, "sslrootcert"));
+    return read(p -> dev.lockplane.internal.sql.JdbcUrls.param(url, p));
+  }
+
+  /**
+   * The same from JDBC connection properties, as {@link #applyTo(Properties)} sets them.
+   *
+   * @param props the properties
+   * @return the settings
+   * @throws IllegalArgumentException as {@link #fromUrl(String)}
+   */
+  static PgTls fromProperties(Properties props) {
+    return read(props::getProperty);
+  }
+
+  private static PgTls read(java.util.function.Function<String, String> param) {
+    String cert = param.apply("sslcert");
+    String key = param.apply("sslkey");
+    ClientCertificate client = cert == null && key == null ? null
+        : ClientCertificate.read(cert, key, param.apply("sslpassword"));
+    PgTls tls = new PgTls(PgWire.SslMode.of(param.apply("sslmode")), param.apply("sslrootcert"), client);
     if (tls.rootCert != null && !tls.rootCert.equalsIgnoreCase(SYSTEM)) {
       Path f = Path.of(tls.rootCert);
       if (!Files.isReadable(f) || Files.isDirectory(f)) {
@@ -76,15 +105,46 @@ public record PgTls(PgWire.SslMode mode, String rootCert) {
   }
 
   /**
-   * The TLS a URL asks for when it names {@code sslmode} or {@code sslrootcert}; empty when it
-   * names neither, so that a connection keeps its driver's defaults.
+   * The TLS a URL asks for when it names {@code sslmode}, {@code sslrootcert} or a client
+   * certificate; empty when it names none, so that a connection keeps its driver's defaults.
    *
    * @throws IllegalArgumentException as {@link #fromUrl(String)}
    */
   public static Optional<PgTls> given(String url) {
     PgTls tls = fromUrl(url);
-    boolean named = dev.lockplane.internal.sql.JdbcUrls.param(url, "sslmode") != null || tls.rootCert != null;
+    boolean named = dev.lockplane.internal.sql.JdbcUrls.param(url, "sslmode") != null || tls.rootCert != null
+        || tls.client != null;
     return named ? Optional.of(tls) : Optional.empty();
+  }
+
+  /**
+   * What a failed connection means when the server refused the client certificate: the TLS alert
+   * the server sent (in TLS 1.3 it arrives after the handshake, at the connection's first read), in
+   * words that say what to fix; empty for any other failure, or without a client certificate.
+   *
+   * @param failure the connection's failure
+   * @return a sentence naming the certificate, or empty
+   */
+  public Optional<String> clientCertificateRefused(Throwable failure) {
+    if (client == null) {
+      return Optional.empty();
+    }
+    String fix = ": it must be signed by an authority the server trusts (its ssl_ca_file), and for cert authentication"
+        + " name the role as its common name";
+    boolean inTls = false;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (t instanceof javax.net.ssl.SSLException && m.startsWith("Received fatal alert")) {
+        return Optional.of("the server refused the " + client + " (" + m + ")" + fix);
+      }
+      inTls |= t instanceof javax.net.ssl.SSLException || m.startsWith("SSL error");
+      if (inTls && t instanceof java.net.SocketException) {
+        // the server may close the connection instead of sending its alert where the client can read it
+        return Optional.of("the server closed the connection during the TLS handshake (" + m + "), as a server does when"
+            + " it refuses the " + client + fix);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Whether the server's certificate is checked. */
@@ -106,12 +166,26 @@ public record PgTls(PgWire.SslMode mode, String rootCert) {
 
   /**
    * Sets the JDBC driver's properties to the same TLS: its mode, and for a verifying mode the same
-   * trusted roots (the file, or the driver's factory that uses the JVM's trust store).
+   * trusted roots (the file, or the driver's factory that uses the JVM's trust store). With a client
+   * certificate the driver's sockets come from {@link PgTlsSocketFactory}, which reads the same
+   * files as this (the driver alone reads neither PEM keys nor all the formats libpq does).
    *
    * @param props the connection properties
    */
   public void applyTo(Properties props) {
     props.setProperty("sslmode", mode.libpqName());
+    if (client != null) {
+      props.setProperty("sslfactory", PgTlsSocketFactory.class.getName());
+      if (!client.certificateFile().equals(client.keyFile())) { // else a PKCS #12 file holds both
+        props.setProperty("sslcert", client.certificateFile().toString());
+      }
+      props.setProperty("sslkey", client.keyFile().toString());
+      client.password().ifPresent(p -> props.setProperty("sslpassword", p));
+      if (rootCert != null) {
+        props.setProperty("sslrootcert", rootCert);
+      }
+      return;
+    }
     if (verifies()) {
       Optional<Path> roots = rootFile();
       if (roots.isPresent()) {
@@ -130,36 +204,44 @@ public record PgTls(PgWire.SslMode mode, String rootCert) {
    * @throws IOException when the root certificate file cannot be read or holds no certificate
    */
   SSLContext context() throws IOException, GeneralSecurityException {
+    KeyManager[] keys = client == null ? null : new KeyManager[] {client.keyManager()};
+    SSLContext ctx = SSLContext.getInstance("TLS");
     if (!verifies()) {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {new AcceptAny()}, new SecureRandom());
+      ctx.init(keys, new TrustManager[] {new AcceptAny()}, new SecureRandom());
       return ctx;
     }
     Optional<Path> roots = rootFile();
-    if (roots.isEmpty()) {
+    if (roots.isEmpty() && keys == null) {
       return SSLContext.getDefault();
     }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    if (roots.isEmpty()) {
+      tmf.init((KeyStore) null); // the JVM's trust store, as the default context has it
+    } else {
+      tmf.init(trustStore(roots.get()));
+    }
+    ctx.init(keys, tmf.getTrustManagers(), new SecureRandom());
+    return ctx;
+  }
+
+  private static KeyStore trustStore(Path file) throws IOException, GeneralSecurityException {
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
     Collection<? extends Certificate> certs;
-    try (InputStream in = Files.newInputStream(roots.get())) {
+    try (InputStream in = Files.newInputStream(file)) {
       certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
     } catch (java.security.cert.CertificateException e) {
-      throw new IOException("the root certificate file " + roots.get() + " holds no readable PEM certificate: "
+      throw new IOException("the root certificate file " + file + " holds no readable PEM certificate: "
           + e.getMessage(), e);
     }
     if (certs.isEmpty()) {
-      throw new IOException("the root certificate file " + roots.get() + " holds no certificate");
+      throw new IOException("the root certificate file " + file + " holds no certificate");
     }
     int i = 0;
     for (Certificate c : certs) {
       ks.setCertificateEntry("root-" + i++, c);
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
-    return ctx;
+    return ks;
   }
 
   /** Trusts any certificate: libpq's {@code sslmode=require} encrypts without authenticating the server. */

@@ -96,6 +96,10 @@ public final class WireSocket {
       try {
         socket.startHandshake();
       } catch (javax.net.ssl.SSLHandshakeException e) {
+        java.util.Optional<String> refused = tls.clientCertificateRefused(e);
+        if (refused.isPresent()) {
+          throw new IOException("at " + host + ":" + port + ", " + refused.get(), e);
+        }
         if (!tls.verifies()) {
           throw e;
         }

@@ -139,15 +139,20 @@ final class StandbyGolden implements AutoCloseable {
   }
 
   /**
-   * The standby's TLS to its source, as the golden's URL asks: its {@code sslmode}, and for a
-   * verifying mode a copy of {@code sslrootcert}'s file beside the passfile (the standby's libpq
-   * cannot read the JVM's trust store, so such a mode needs the file).
+   * The standby's TLS to its source, as the golden's URL asks: its {@code sslmode}, for a verifying
+   * mode a copy of {@code sslrootcert}'s file beside the passfile (the standby's libpq cannot read
+   * the JVM's trust store, so such a mode needs the file), and a client certificate's copy there
+   * too, its key unencrypted PEM (the server cannot be asked for {@code sslpassword}), readable by
+   * the server's account only.
    */
   private String standbyTls() {
     if (src.tls() == null) {
       return "";
     }
     String out = " sslmode=" + src.tls().mode().libpqName();
+    if (src.tls().client() != null) {
+      out += " sslcert=" + secrets.resolve("client.crt") + " sslkey=" + secrets.resolve("client.key");
+    }
     return src.tls().verifies() ? out + " sslrootcert=" + secrets.resolve("root.crt") : out;
   }
 
@@ -167,6 +172,9 @@ final class StandbyGolden implements AutoCloseable {
       Posix.chmod(secrets, "rwx------");
       if (src.tls() != null && src.tls().verifies()) {
         Files.copy(rootCertificates(), secrets.resolve("root.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      if (src.tls() != null && src.tls().client() != null) {
+        src.tls().client().writePem(secrets.resolve("client.crt"), secrets.resolve("client.key"));
       }
       Path pgpass = secrets.resolve("pgpass");
       String pw = src.password() == null ? "" : src.password();
