@@ -174,7 +174,8 @@ class CopyInstanceCloneTest extends InstanceCloneContract {
   }
 
   @Test
-  void oneManagerAtATimePerStore() {
+  void oneManagerAtATimePerStore() throws Exception {
+    Path lock = dev.lockplane.internal.postgres.LockplaneDirectories.storageRuntime(storage.id()).resolve("manager.lock");
     try (InstanceCloneManager m = Fixtures.manager(storage, portBase()).start()) {
       assertThatThrownBy(() -> Fixtures.manager(storage, portBase()).start())
           .isInstanceOfSatisfying(dev.lockplane.LockplaneException.class, e -> {
@@ -182,7 +183,10 @@ class CopyInstanceCloneTest extends InstanceCloneContract {
             assertThat(e.getMessage()).contains(storage.id());
           });
       assertThat(m.golden().name()).isEqualTo("golden");
+      // the refused second manager of this JVM left the first one's OS lock in place for other processes
+      assertThat(dev.lockplane.testing.LockProbe.held(lock)).isTrue();
     }
+    assertThat(dev.lockplane.testing.LockProbe.held(lock)).isFalse();
   }
 
   @Test

@@ -3,11 +3,13 @@ package dev.lockplane.internal.backup;
 import dev.lockplane.ErrorCode;
 import dev.lockplane.backup.BackupException;
 import dev.lockplane.internal.postgres.LockplaneDirectories;
+import dev.lockplane.internal.postgres.StorageRuntimes;
 import dev.lockplane.storage.CowStorage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -67,15 +69,25 @@ final class BaseVolumeLock implements AutoCloseable {
     }
     FileChannel ch = null;
     try {
-      LockplaneDirectories.ensureShared(LockplaneDirectories.runtime());
-      LockplaneDirectories.ensureShared(file.getParent());
-      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      StorageRuntimes.prepare(storage.id(), storage.stateDirectory());
       while (true) {
+        try {
+          ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (java.nio.file.NoSuchFileException e) {
+          // the directory was removed by another process that saw the storage gone: make it again
+          StorageRuntimes.prepare(storage.id(), storage.stateDirectory());
+          continue;
+        }
         FileLock l = ch.tryLock();
-        if (l != null) {
+        if (l != null && Files.exists(file)) {
           ch.truncate(0);
           ch.write(StandardCharsets.UTF_8.encode(ProcessHandle.current().pid() + "\n"), 0);
           return new BaseVolumeLock(local, ch, l);
+        }
+        ch.close(); // held elsewhere, or removed with its directory just now (then the next round makes it again)
+        if (l != null) {
+          StorageRuntimes.prepare(storage.id(), storage.stateDirectory());
+          continue;
         }
         if (System.nanoTime() > deadline) {
           throw busy(storage, baseVolume, backupId, timeout, "another process");
