@@ -22,14 +22,7 @@ final class UrlDataSource extends dev.lockplane.internal.sql.SimpleDataSource {
 
   @Override
   public Connection getConnection() throws SQLException {
-    java.util.Properties props = new java.util.Properties();
-    if (user != null) {
-      props.setProperty("user", user);
-    }
-    if (password != null) {
-      props.setProperty("password", password);
-    }
-    return connect(props);
+    return getConnection(user, password);
   }
 
   @Override

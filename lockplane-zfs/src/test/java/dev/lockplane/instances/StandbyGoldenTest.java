@@ -160,6 +160,20 @@ class StandbyGoldenTest {
     }
   }
 
+  /** A row inserted at the source is replayed by the standby and reaches a clone of the next snapshot. */
+  private void insertReachesTheNextSnapshot(InstanceCloneManager clones, String note, String clone) throws Exception {
+    prod.exec("shop", "INSERT INTO events (note) VALUES ('" + note + "')");
+    Instant committed = Instant.now();
+    await("the standby to replay the insert", () -> clones.standby().orElseThrow().dataStateAt().isAfter(committed.plusMillis(300)));
+    clones.snapshotGolden();
+    long rows;
+    try (var c = prod.server().connect("shop"); var s = c.createStatement(); var rs = s.executeQuery(COUNT)) {
+      rs.next();
+      rows = rs.getLong(1);
+    }
+    assertThat(Fixtures.count(clones.create(clone), COUNT)).isEqualTo(rows);
+  }
+
   @Test
   void aStandbyOfASourceOverVerifiedTlsStreamsWithTheSameCheck() throws Exception {
     TlsFiles files = TlsFiles.make(work.resolve("tls"));
@@ -182,16 +196,7 @@ class StandbyGoldenTest {
         assertThat(rs.next()).as("the standby's walsender").isTrue();
         assertThat(rs.getBoolean(1)).as("encrypted").isTrue();
       }
-      prod.exec("shop", "INSERT INTO events (note) VALUES ('over tls')");
-      Instant committed = Instant.now();
-      await("the standby to replay the insert", () -> clones.standby().orElseThrow().dataStateAt().isAfter(committed.plusMillis(300)));
-      clones.snapshotGolden();
-      long rows;
-      try (var c = prod.server().connect("shop"); var s = c.createStatement(); var rs = s.executeQuery(COUNT)) {
-        rs.next();
-        rows = rs.getLong(1);
-      }
-      assertThat(Fixtures.count(clones.create("tls"), COUNT)).isEqualTo(rows);
+      insertReachesTheNextSnapshot(clones, "over tls", "tls");
     } finally {
       prod.exec("postgres", "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
           + " WHERE slot_name = 'lp_tls' AND NOT active");
@@ -238,16 +243,7 @@ class StandbyGoldenTest {
         assertThat(rs.next()).as("the standby's walsender").isTrue();
         assertThat(rs.getString(1)).as("the certificate it logged in with").isEqualTo("/CN=" + role);
       }
-      prod.exec("shop", "INSERT INTO events (note) VALUES ('with a client certificate')");
-      Instant committed = Instant.now();
-      await("the standby to replay the insert", () -> clones.standby().orElseThrow().dataStateAt().isAfter(committed.plusMillis(300)));
-      clones.snapshotGolden();
-      long rows;
-      try (var c = prod.server().connect("shop"); var s = c.createStatement(); var rs = s.executeQuery(COUNT)) {
-        rs.next();
-        rows = rs.getLong(1);
-      }
-      assertThat(Fixtures.count(clones.create("cert"), COUNT)).isEqualTo(rows);
+      insertReachesTheNextSnapshot(clones, "with a client certificate", "cert");
       assertThat(clones.standby().orElseThrow().toString()).doesNotContain(passphrase);
     } finally {
       prod.exec("postgres", "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"

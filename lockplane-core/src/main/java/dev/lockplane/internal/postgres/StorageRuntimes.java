@@ -76,6 +76,21 @@ public final class StorageRuntimes {
   }
 
   /**
+   * Takes an OS lock on a whole file without waiting.
+   *
+   * @param ch the file's channel
+   * @return the lock, or {@code null} when a process (this one included, through another channel) holds it
+   * @throws IOException when the lock cannot be asked for
+   */
+  public static FileLock tryLock(FileChannel ch) throws IOException {
+    try {
+      return ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null;
+    }
+  }
+
+  /**
    * Removes the directories under a runtime directory whose storage is gone and that nothing uses.
    *
    * @param runtime the runtime directory
@@ -120,13 +135,7 @@ public final class StorageRuntimes {
         for (Path f : locks) {
           FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE);
           channels.add(ch);
-          FileLock l;
-          try {
-            l = ch.tryLock();
-          } catch (OverlappingFileLockException e) {
-            l = null;
-          }
-          if (l == null) {
+          if (tryLock(ch) == null) {
             return false; // a manager or a recovery in another process uses it
           }
         }

@@ -8,7 +8,6 @@ import dev.lockplane.storage.CowStorage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -61,12 +60,7 @@ final class StoreLock {
           }
           continue; // removed by another process that saw the storage gone: made again above
         }
-        FileLock l;
-        try {
-          l = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-          l = null;
-        }
+        FileLock l = StorageRuntimes.tryLock(ch);
         if (l == null) {
           ch.close();
           throw inUse(storage);
