@@ -131,8 +131,9 @@ public final class ReplicationSource {
     } catch (SQLException e) {
       throw new BackupException(ErrorCode.DATABASE_ERROR, "Physical backup " + backupId + ": cannot open a replication "
           + "connection to " + where + " as " + (role == null ? "the default user" : "'" + role + "'") + ": "
-          + tls.clientCertificateRefused(e).orElse(Redaction.message(e)) + ". The role needs the REPLICATION attribute and a pg_hba.conf line for the "
-          + "'replication' database; check the host, port and password.", backupId, null, Redaction.cause(e));
+          + tls.clientCertificateRefused(e).orElse(Redaction.message(e)) + ". The role needs the REPLICATION attribute"
+          + " and a pg_hba.conf line for the 'replication' database; check the host, port and password.", backupId,
+          null, Redaction.cause(e));
     }
     if (incremental != null) {
       incremental.resolve(sysid, major, backupId, writer);
@@ -183,8 +184,8 @@ public final class ReplicationSource {
     } catch (IOException e) {
       throw new BackupException(ErrorCode.DATABASE_ERROR, "Physical backup " + backupId + ": cannot open a replication "
           + "connection to " + where + " as '" + user + "': " + ssl.clientCertificateRefused(e).orElse(Redaction.text(e))
-          + ". The role needs the REPLICATION "
-          + "attribute and a pg_hba.conf line for the 'replication' database; check the host, port and password.",
+          + ". The role needs the REPLICATION attribute and a pg_hba.conf line for the 'replication' database; check"
+          + " the host, port and password.",
           backupId, null, Redaction.cause(e));
     }
     String stage = "starting the backup";

@@ -109,7 +109,8 @@ final class ServerDump {
           + ", " + golden.jobs() + " job(s)");
       long t0 = System.nanoTime();
       List<String> cmd = new ArrayList<>(List.of(pgDump.path().toString(), "--format=directory",
-          "--jobs=" + golden.jobs(), "--file=" + dump, "--no-sync", "--no-password", "--dbname=" + conninfo(source, dump.getParent())));
+          "--jobs=" + golden.jobs(), "--file=" + dump, "--no-sync", "--no-password",
+          "--dbname=" + conninfo(source, dump.getParent())));
       if (snapshot != null) {
         cmd.add("--snapshot=" + snapshot);
       }
@@ -289,13 +290,13 @@ final class ServerDump {
     param(sb, "port", p.getProperty("PGPORT"));
     param(sb, "dbname", p.getProperty("PGDBNAME", source.database));
     param(sb, "user", source.user);
-    java.util.Optional<Path[]> client = source.clientFilesFor(privateDir);
+    java.util.Optional<SourceServer.ClientFiles> client = source.clientFilesFor(privateDir);
     PASSED_ON.entrySet().stream().sorted(Map.Entry.comparingByKey())
         .filter(e -> client.isEmpty() || !e.getKey().startsWith("sslcert") && !e.getKey().startsWith("sslkey"))
         .forEach(e -> param(sb, e.getValue(), p.getProperty(e.getKey())));
     client.ifPresent(files -> {
-      param(sb, "sslcert", files[0].toString());
-      param(sb, "sslkey", files[1].toString());
+      param(sb, "sslcert", files.cert().toString());
+      param(sb, "sslkey", files.key().toString());
     });
     return sb.toString().strip();
   }

@@ -127,7 +127,8 @@ public final class ServerSchema implements AutoCloseable {
     }
     dump = work.resolve("schema.dump");
     List<String> cmd = new ArrayList<>(List.of(pgDump.path().toString(), "--schema-only", "--format=custom",
-        "--file=" + dump, "--no-sync", "--no-password", "--snapshot=" + snapshot, "--dbname=" + ServerDump.conninfo(source, work)));
+        "--file=" + dump, "--no-sync", "--no-password", "--snapshot=" + snapshot,
+        "--dbname=" + ServerDump.conninfo(source, work)));
     for (String[] t : excluded) {
       cmd.add("--exclude-table=" + pattern(t[0]) + "." + pattern(t[1]));
     }

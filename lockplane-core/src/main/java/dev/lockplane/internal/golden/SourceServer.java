@@ -5,14 +5,15 @@ import dev.lockplane.LockplaneException;
 import dev.lockplane.clone.Golden;
 import dev.lockplane.internal.clone.Secrets;
 import dev.lockplane.internal.sql.JdbcUrls;
+import dev.lockplane.internal.wire.PgTls;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import dev.lockplane.internal.wire.PgTls;
-import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -36,7 +37,10 @@ final class SourceServer {
   /** The source for messages: its URL without secrets. */
   final String where;
   final String database;
-  /** The URL's TLS when it names a client certificate (which the JDBC driver alone cannot read as libpq does), else {@code null}. */
+  /**
+   * The URL's TLS when it names a client certificate (which the JDBC driver alone cannot read as
+   * libpq does), else {@code null}.
+   */
   final PgTls clientTls;
 
   SourceServer(Golden.FromServer source) {
@@ -56,27 +60,29 @@ final class SourceServer {
     }
   }
 
+  /** A client certificate's files as libpq is given them. */
+  record ClientFiles(Path cert, Path key) {}
+
   /**
    * Gives a libpq tool the client certificate: a copy of the certificate and an unencrypted PEM key
    * (libpq reads no other format and cannot be given {@code sslpassword} without showing it on a
    * command line) in a private directory the caller removes.
    *
    * @param privateDir a directory only this process's user can enter
-   * @return the {@code sslcert} and {@code sslkey} files, or empty without a client certificate
+   * @return the files, or empty without a client certificate
    */
-  java.util.Optional<Path[]> clientFilesFor(Path privateDir) {
+  Optional<ClientFiles> clientFilesFor(Path privateDir) {
     if (clientTls == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    Path cert = privateDir.resolve("client.crt");
-    Path key = privateDir.resolve("client.key");
+    ClientFiles files = new ClientFiles(privateDir.resolve("client.crt"), privateDir.resolve("client.key"));
     try {
-      clientTls.client().writePem(cert, key);
+      clientTls.client().writePem(files.cert(), files.key());
     } catch (java.io.IOException e) {
       throw new LockplaneException(ErrorCode.IO_ERROR, "Cannot write the client certificate for pg_dump into "
           + privateDir + ": " + e.getMessage(), e);
     }
-    return java.util.Optional.of(new Path[] {cert, key});
+    return Optional.of(files);
   }
 
   /** The URL's connection properties as the driver reads them (host, port, database, parameters). */
