@@ -194,5 +194,18 @@ class TlsBackupTest {
         .hasMessageContaining("passphrase")
         .hasMessageNotContaining(passphrase);
     assertThat(repo.list()).extracting(Backup::id).containsExactlyInAnyOrder(b.id(), fromP12.id());
+
+    // without sslcert and sslkey, libpq's default files in ~/.postgresql are used, as libpq uses them
+    Path home = Files.createDirectories(tmp.resolve("home/.postgresql")).getParent();
+    Files.copy(client.cert(), home.resolve(".postgresql/postgresql.crt"));
+    Files.copy(client.key(), home.resolve(".postgresql/postgresql.key"));
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), TlsChild.class.getName(),
+        tmp.resolve("child-repo").toString(), "backup_cert", url("localhost", verified.substring(0, verified.length() - 1)))
+        .redirectErrorStream(true).start();
+    String out = new String(child.getInputStream().readAllBytes());
+    assertThat(child.waitFor()).as(out).isZero();
+    assertThat(out.lines().filter(l -> l.startsWith("BACKUP ")).toList()).as(out).singleElement()
+        .satisfies(l -> assertThat(l).contains("tls_app"));
   }
 }

@@ -34,8 +34,9 @@ import javax.net.ssl.X509TrustManager;
  *   <li>The trusted roots: the PEM certificates of {@code sslrootcert=FILE}; with
  *       {@code sslrootcert=system}, the JVM's trust store; without it, libpq's default file
  *       {@code ~/.postgresql/root.crt} where it exists, else the JVM's trust store.
- *   <li>A client certificate ({@code sslcert} and {@code sslkey}, see {@link ClientCertificate}) is
- *       offered to a server that asks for one, for {@code cert} authentication or
+ *   <li>A client certificate ({@code sslcert} and {@code sslkey}, see {@link ClientCertificate}; without
+ *       either, libpq's {@code ~/.postgresql/postgresql.crt} and {@code postgresql.key} where both
+ *       exist) is offered to a server that asks for one, for {@code cert} authentication or
  *       {@code clientcert=verify-full}; the JDBC driver's connections get it through
  *       {@link PgTlsSocketFactory}, since the driver itself reads no PEM key.
  * </ul>
@@ -47,6 +48,9 @@ import javax.net.ssl.X509TrustManager;
 public record PgTls(PgWire.SslMode mode, String rootCert, ClientCertificate client) {
   /** {@code sslrootcert=system}: the JVM's trust store, as libpq's value for the system's. */
   static final String SYSTEM = "system";
+  /** libpq's client certificate and key in {@code ~/.postgresql}, used when the URL names neither. */
+  static final String DEFAULT_CERT = "postgresql.crt";
+  static final String DEFAULT_KEY = "postgresql.key";
 
   /**
    * Settings without a client certificate.
@@ -88,11 +92,20 @@ public record PgTls(PgWire.SslMode mode, String rootCert, ClientCertificate clie
   }
 
   private static PgTls read(java.util.function.Function<String, String> param) {
+    PgWire.SslMode mode = PgWire.SslMode.of(param.apply("sslmode"));
     String cert = param.apply("sslcert");
     String key = param.apply("sslkey");
+    if (cert == null && key == null && mode != PgWire.SslMode.DISABLE) {
+      // libpq's default files, when both are there
+      Path dir = Path.of(System.getProperty("user.home"), ".postgresql");
+      if (Files.isReadable(dir.resolve(DEFAULT_CERT)) && Files.isReadable(dir.resolve(DEFAULT_KEY))) {
+        cert = dir.resolve(DEFAULT_CERT).toString();
+        key = dir.resolve(DEFAULT_KEY).toString();
+      }
+    }
     ClientCertificate client = cert == null && key == null ? null
         : ClientCertificate.read(cert, key, param.apply("sslpassword"));
-    PgTls tls = new PgTls(PgWire.SslMode.of(param.apply("sslmode")), param.apply("sslrootcert"), client);
+    PgTls tls = new PgTls(mode, param.apply("sslrootcert"), client);
     if (tls.rootCert != null && !tls.rootCert.equalsIgnoreCase(SYSTEM)) {
       Path f = Path.of(tls.rootCert);
       if (!Files.isReadable(f) || Files.isDirectory(f)) {
