@@ -9,9 +9,20 @@ import java.util.Map;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
+import org.jdbi.v3.core.statement.SqlParser;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.TemplateEngine;
 
 /** Reads typed values out of Jdbi's map rows, and wraps a borrowed connection in a handle. */
 public final class Rows {
+  /**
+   * One parser for every handle, so that its cache of parsed statements outlives them. Each borrowed
+   * connection gets a Jdbi of its own, which came with an empty cache: lexing the same catalog
+   * queries again took a third of every introspection (100 against 68 ms for 20 tables).
+   */
+  private static final SqlParser PARSER = new ColonPrefixSqlParser();
+
   private Rows() {}
 
   /**
@@ -29,7 +40,10 @@ public final class Rows {
         // The caller owns the connection.
       }
     };
-    return Jdbi.create(factory).open();
+    Jdbi jdbi = Jdbi.create(factory);
+    // The queries are plain SQL: no <attribute> templates to render.
+    jdbi.getConfig(SqlStatements.class).setSqlParser(PARSER).setTemplateEngine(TemplateEngine.NOP);
+    return jdbi.open();
   }
 
   public static String str(Map<String, Object> row, String key) {
