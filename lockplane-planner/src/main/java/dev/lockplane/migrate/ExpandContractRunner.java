@@ -86,6 +86,8 @@ public final class ExpandContractRunner {
   /**
    * Runs a backfill on its own, outside an expand / contract plan, recorded as the migrate phase of
    * {@code migrationId} (the only phase recorded for it): resumable the same way, and a no-op once completed.
+   * It covers the rows up to the largest key the table holds when it starts (a resumed run: when it
+   * resumes); rows inserted after that are the writer's to fill, as the expand trigger does in a plan.
    *
    * <pre>{@code
    * runner.backfill(connection, "orders-currency", Backfill.of("orders", "id", "currency = 'EUR'")

@@ -153,6 +153,40 @@ class BackfillResumeTest {
     }
   }
 
+  @Test
+  void aBackfillEndsAtTheLargestKeyOfItsStartWhileInsertsKeepAhead() throws Exception {
+    try (Clone db = clones.create(); Connection writer = db.dataSource().getConnection();
+        Connection c = db.dataSource().getConnection()) {
+      // After every batch an application inserts rows beyond the table's end, more than a batch holds:
+      // a backfill that followed them would never end.
+      long[] next = {ROWS * 3L + 1};
+      List<Long> batches = new CopyOnWriteArrayList<>();
+      ExpandContractRunner runner = ExpandContractRunner.builder().batchSize(25_000).listener(p -> {
+        batches.add(p.batches());
+        if (p.batches() > ROWS / 25_000 + 2) {
+          throw new AssertionError("the backfill followed the inserts past " + p.lastKey().orElseThrow());
+        }
+        try {
+          exec(writer, "INSERT INTO events (id, payload) SELECT g, 'later' FROM generate_series(" + next[0] + ", "
+              + (next[0] + 30_000 - 1) + ") g");
+          next[0] += 30_000;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }).build();
+
+      BackfillProgress done = runner.backfill(c, "ahead", INCREMENT);
+
+      assertThat(done.rowsScanned()).isEqualTo(ROWS);
+      assertThat(done.batches()).isEqualTo(ROWS / 25_000);
+      assertThat(done.lastKey()).hasValue(String.valueOf(ROWS * 3L));
+      assertThat(batches).hasSize(ROWS / 25_000);
+      assertThat(count(c, "SELECT count(*) FROM events WHERE payload <> 'later' AND n = 1")).isEqualTo(ROWS);
+      assertThat(count(c, "SELECT count(*) FROM events WHERE payload = 'later'")).isGreaterThan(ROWS);
+      assertThat(count(c, "SELECT count(*) FROM events WHERE payload = 'later' AND n <> 0")).isZero();
+    }
+  }
+
   /** The recorded position counts exactly the incremented rows, all below it; none is incremented twice. */
   private static long checkConsistent(Connection c) throws Exception {
     long scanned = scanned(c);

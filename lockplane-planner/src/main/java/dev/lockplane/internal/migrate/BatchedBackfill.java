@@ -51,8 +51,8 @@ public final class BatchedBackfill {
   }
 
   /**
-   * Runs the backfill to its end, from the position recorded for the migration. The state row must exist
-   * (see {@link StateTable#start}).
+   * Runs the backfill to its end, from the position recorded for the migration up to the largest key
+   * the table holds when this run starts. The state row must exist (see {@link StateTable#start}).
    *
    * @param c the connection; autocommit on return
    * @param id the migration
@@ -67,10 +67,15 @@ public final class BatchedBackfill {
     String keyType = keyType(c, fill);
     long estimate = estimate(c, id, table);
     String condition = fill.filter().map(f -> " AND (" + f + ")").orElse("");
+    // The backfill ends at the largest key of its start. Rows written later are in the new shape
+    // already (the expand trigger fills them); following them instead never ended on a table whose
+    // inserts kept ahead of the batches.
+    String end = lastKey(c, table, key);
     String firstBound = "SELECT max(k)::text, count(*) FROM (SELECT " + key + " AS k FROM " + table
-        + " ORDER BY " + key + " LIMIT " + batchSize + ") s";
+        + " WHERE " + key + " <= CAST(? AS " + keyType + ") ORDER BY " + key + " LIMIT " + batchSize + ") s";
     String nextBound = "SELECT max(k)::text, count(*) FROM (SELECT " + key + " AS k FROM " + table
-        + " WHERE " + key + " > CAST(? AS " + keyType + ") ORDER BY " + key + " LIMIT " + batchSize + ") s";
+        + " WHERE " + key + " > CAST(? AS " + keyType + ") AND " + key + " <= CAST(? AS " + keyType + ") ORDER BY "
+        + key + " LIMIT " + batchSize + ") s";
     String firstUpdate = "UPDATE " + table + " SET " + fill.assignments() + " WHERE " + key
         + " <= CAST(? AS " + keyType + ")" + condition;
     String nextUpdate = "UPDATE " + table + " SET " + fill.assignments() + " WHERE " + key
@@ -81,7 +86,7 @@ public final class BatchedBackfill {
             + " for migration " + id + " was interrupted between batches; every committed batch is recorded:"
             + " run the migrate phase again to resume", null);
       }
-      Batch b = withRetries(c, id, fill, () -> batch(c, id, firstBound, nextBound, firstUpdate, nextUpdate));
+      Batch b = withRetries(c, id, fill, () -> batch(c, id, end, firstBound, nextBound, firstUpdate, nextUpdate));
       if (b.done) {
         return progress(id, fill, b, start, estimate);
       }
@@ -121,7 +126,7 @@ public final class BatchedBackfill {
     }
   }
 
-  private Batch batch(Connection c, String id, String firstBound, String nextBound, String firstUpdate,
+  private Batch batch(Connection c, String id, String end, String firstBound, String nextBound, String firstUpdate,
       String nextUpdate) throws SQLException {
     c.setAutoCommit(false);
     try {
@@ -153,6 +158,7 @@ public final class BatchedBackfill {
         if (last != null) {
           p.setString(1, last);
         }
+        p.setString(last == null ? 1 : 2, end);
         try (ResultSet rs = p.executeQuery()) {
           rs.next();
           upper = rs.getString(1);
@@ -197,6 +203,18 @@ public final class BatchedBackfill {
       } catch (SQLException ignored) {
         // The connection is gone (for example its backend was terminated); the caller sees the first error.
       }
+    }
+  }
+
+  /**
+   * The table's largest key as text, or null when the table is empty (no bound then matches a row). The
+   * alias keeps {@code ORDER BY} on the key itself, not on its text.
+   */
+  private static String lastKey(Connection c, String table, String key) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT " + key + "::text AS last_key FROM " + table + " WHERE " + key
+            + " IS NOT NULL ORDER BY " + key + " DESC LIMIT 1")) {
+      return rs.next() ? rs.getString(1) : null;
     }
   }
 
