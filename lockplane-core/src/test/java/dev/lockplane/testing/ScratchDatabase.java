@@ -12,7 +12,8 @@ import java.util.UUID;
 
 /**
  * An empty database of its own on the test JVM's server ({@link SharedPostgres}), for an application
- * that migrates it at start-up as it would in production; dropped on close.
+ * that migrates it at start-up as it would in production, or a test that sets it up with SQL;
+ * dropped on close.
  */
 public final class ScratchDatabase implements AutoCloseable {
   private final LocalPostgres pg = SharedPostgres.get();
@@ -26,6 +27,31 @@ public final class ScratchDatabase implements AutoCloseable {
   public ScratchDatabase(String prefix) {
     name = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     execute("postgres", "CREATE DATABASE " + name);
+  }
+
+  /**
+   * Creates the database and runs SQL in it.
+   *
+   * @param prefix the start of its name (a random part follows)
+   * @param setup statements, separated by semicolons
+   */
+  public ScratchDatabase(String prefix, String setup) {
+    this(prefix);
+    execute(name, setup);
+  }
+
+  /** Returns the database's name. */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Opens a connection to the database.
+   *
+   * @return the connection, for the caller to close
+   */
+  public Connection connect() {
+    return pg.connect(name);
   }
 
   /**

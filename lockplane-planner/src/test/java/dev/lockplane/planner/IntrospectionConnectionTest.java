@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.schema.DatabaseSchema;
 import dev.lockplane.schema.Table;
+import dev.lockplane.testing.ScratchDatabase;
 import dev.lockplane.testing.SharedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,30 +27,25 @@ import org.junit.jupiter.api.Test;
 class IntrospectionConnectionTest {
   static final LocalPostgres pg = SharedPostgres.get();
   static final Planner planner = Lockplane.planner().scratchServer(pg).build();
-  static final String db = "introspection_" + Long.toHexString(System.nanoTime());
+  static ScratchDatabase db;
 
   @BeforeAll
-  static void createDatabase() throws Exception {
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + db + " TEMPLATE template0");
-    }
-    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL UNIQUE);"
-          + "CREATE TABLE orders (id bigint PRIMARY KEY, account bigint REFERENCES accounts, total numeric(10, 2));"
-          + "CREATE INDEX orders_account ON orders (account)");
-    }
+  static void createDatabase() {
+    db = new ScratchDatabase("introspection_", "CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL UNIQUE);"
+        + "CREATE TABLE orders (id bigint PRIMARY KEY, account bigint REFERENCES accounts, total numeric(10, 2));"
+        + "CREATE INDEX orders_account ON orders (account)");
   }
 
   @AfterAll
-  static void dropDatabase() throws Exception {
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+  static void dropDatabase() {
+    if (db != null) {
+      db.close();
     }
   }
 
   @Test
   void anAutocommitConnectionStaysInAutocommit() throws Exception {
-    try (Connection c = pg.connect(db)) {
+    try (Connection c = db.connect()) {
       DatabaseSchema schema = planner.introspect(c);
       assertThat(schema.tables()).extracting(Table::name).containsExactly("accounts", "orders");
       assertThat(c.getAutoCommit()).isTrue();
@@ -59,7 +55,7 @@ class IntrospectionConnectionTest {
 
   @Test
   void insideTheCallersTransactionItSeesItsChangesAndLeavesItOpen() throws Exception {
-    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       s.execute("CREATE TABLE pending (id int)");
       DatabaseSchema schema = planner.introspect(c);
@@ -75,7 +71,7 @@ class IntrospectionConnectionTest {
   @Test
   void threadsIntrospectingAtOnceReadTheSameSchema() throws Exception {
     DatabaseSchema expected;
-    try (Connection c = pg.connect(db)) {
+    try (Connection c = db.connect()) {
       expected = planner.introspect(c);
     }
     ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -84,7 +80,7 @@ class IntrospectionConnectionTest {
       for (int t = 0; t < 4; t++) {
         results.add(pool.submit(() -> {
           List<DatabaseSchema> read = new ArrayList<>();
-          try (Connection c = pg.connect(db)) {
+          try (Connection c = db.connect()) {
             for (int i = 0; i < 5; i++) {
               read.add(planner.introspect(c));
             }

@@ -14,9 +14,8 @@ import dev.lockplane.plan.StepFinding;
 import dev.lockplane.postgres.LocalPostgres;
 import dev.lockplane.safety.ReportFormat;
 import dev.lockplane.schema.DatabaseSchema;
+import dev.lockplane.testing.ScratchDatabase;
 import dev.lockplane.testing.SharedPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class OwnershipTest {
   static final LocalPostgres pg = SharedPostgres.get();
   static final Planner planner = Lockplane.planner().scratchServer(pg).build();
-  static final String db = "owners_" + Long.toHexString(System.nanoTime());
+  static ScratchDatabase db;
 
   static final String DESIRED = """
       -- lockplane: owner=billing, consumers=reporting, mobile-app
@@ -45,20 +44,15 @@ class OwnershipTest {
       """;
 
   @BeforeAll
-  static void createDatabase() throws Exception {
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + db + " TEMPLATE template0");
-    }
-    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE orders (id bigint PRIMARY KEY, amount int, is_verified boolean, legacy_code text);"
-          + "CREATE TABLE notes (id int)");
-    }
+  static void createDatabase() {
+    db = new ScratchDatabase("owners_", "CREATE TABLE orders (id bigint PRIMARY KEY, amount int, is_verified boolean,"
+        + " legacy_code text); CREATE TABLE notes (id int)");
   }
 
   @AfterAll
-  static void dropDatabase() throws Exception {
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+  static void dropDatabase() {
+    if (db != null) {
+      db.close();
     }
   }
 
@@ -88,7 +82,7 @@ class OwnershipTest {
 
   @Test
   void breakingStepsListTheirConsumersAndAnEarlyDropOfADeprecatedColumnIsAFinding() {
-    Plan plan = planner.plan(pg.dataSource(db), Desired.sql("schema.sql", DESIRED));
+    Plan plan = planner.plan(pg.dataSource(db.name()), Desired.sql("schema.sql", DESIRED));
     Map<String, List<StepFinding>> findings = new java.util.TreeMap<>();
     for (Step s : plan.steps()) {
       findings.put(s.description(), s.risk().findings().stream()
@@ -117,7 +111,7 @@ class OwnershipTest {
     assertThat(plan.digest()).isEqualTo(plan.computeDigest());
     // A planner told to ignore a rule leaves its findings out, and nothing else.
     Plan quiet = Lockplane.planner().scratchServer(pg).ignoreRules(List.of(Ownership.BREAKS_CONSUMERS)).build()
-        .plan(pg.dataSource(db), Desired.sql("schema.sql", DESIRED));
+        .plan(pg.dataSource(db.name()), Desired.sql("schema.sql", DESIRED));
     assertThat(quiet.steps().stream().flatMap(s -> s.risk().findings().stream()).map(StepFinding::ruleId))
         .contains(Ownership.DROP_BEFORE_DATE).doesNotContain(Ownership.BREAKS_CONSUMERS);
     assertThat(quiet.digest()).isEqualTo(plan.digest());
@@ -129,7 +123,7 @@ class OwnershipTest {
         .hasMessageContaining("ignoreRules is already set");
     // After the date, dropping it is not early any more.
     Plan later = Ownership.of(Desired.sql("schema.sql", DESIRED)).review(
-        planner.plan(pg.dataSource(db), Desired.sql("plain.sql", DESIRED.replaceAll("--.*", ""))),
+        planner.plan(pg.dataSource(db.name()), Desired.sql("plain.sql", DESIRED.replaceAll("--.*", ""))),
         LocalDate.of(3000, 1, 1));
     assertThat(later.steps().stream().flatMap(s -> s.risk().findings().stream()).map(StepFinding::ruleId))
         .contains(Ownership.BREAKS_CONSUMERS).doesNotContain(Ownership.DROP_BEFORE_DATE);
@@ -137,7 +131,7 @@ class OwnershipTest {
 
   @Test
   void theJsonDocumentCarriesTheSameDeclarationsAndLiveColumnsPastTheirDateAreReported() throws Exception {
-    DatabaseSchema live = planner.introspect(pg.dataSource(db));
+    DatabaseSchema live = planner.introspect(pg.dataSource(db.name()));
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode doc = (ObjectNode) mapper.readTree(Planner.toJson(live));
     doc.set("ownership", mapper.readTree("""
