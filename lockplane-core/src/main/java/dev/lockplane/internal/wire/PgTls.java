@@ -150,7 +150,7 @@ public record PgTls(PgWire.SslMode mode, String rootCert, ClientCertificate clie
       if (t instanceof javax.net.ssl.SSLException && m.startsWith("Received fatal alert")) {
         return Optional.of("the server refused the " + client + " (" + m + ")" + fix);
       }
-      inTls |= t instanceof javax.net.ssl.SSLException || m.startsWith("SSL error");
+      inTls |= t instanceof javax.net.ssl.SSLException || m.startsWith("SSL error") || throughTls(t);
       if (inTls && t instanceof java.net.SocketException) {
         // the server may close the connection instead of sending its alert where the client can read it
         return Optional.of("the server closed the connection during the TLS handshake (" + m + "), as a server does when"
@@ -158,6 +158,20 @@ public record PgTls(PgWire.SslMode mode, String rootCert, ClientCertificate clie
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether a failure was raised inside the JDK's TLS: a connection reset while the driver writes its
+   * first message through a TLS 1.3 connection whose handshake the client saw end (the server refused
+   * the certificate after it) comes without an {@code SSLException} around it.
+   */
+  private static boolean throughTls(Throwable t) {
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getClassName().startsWith("sun.security.ssl.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the server's certificate is checked. */

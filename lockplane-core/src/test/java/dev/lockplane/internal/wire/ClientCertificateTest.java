@@ -39,6 +39,34 @@ class ClientCertificateTest {
   }
 
   @Test
+  void aRefusalIsRecognizedHoweverTheServerDeliversIt() throws Exception {
+    PgTls tls = new PgTls(PgWire.SslMode.VERIFY_FULL, files.ca().toString(),
+        ClientCertificate.read(rsa.cert().toString(), rsa.key().toString(), null));
+    // TLS 1.3: the alert is read after the handshake
+    assertThat(tls.clientCertificateRefused(new java.sql.SQLException("SSL error: Received fatal alert: unknown_ca",
+        new javax.net.ssl.SSLHandshakeException("Received fatal alert: unknown_ca"))))
+        .hasValueSatisfying(m -> assertThat(m).contains("refused the client certificate " + rsa.cert()));
+    // or the server resets the connection while the driver writes its start-up message through TLS,
+    // and no SSLException surrounds the reset (the driver's own failure, as a run of TlsBackupTest saw it)
+    java.net.SocketException reset = new java.net.SocketException("Connection reset by peer");
+    reset.setStackTrace(new StackTraceElement[] {
+        new StackTraceElement("sun.nio.ch.NioSocketImpl", "implWrite", "NioSocketImpl.java", 425),
+        new StackTraceElement("sun.security.ssl.SSLSocketOutputRecord", "deliver", "SSLSocketOutputRecord.java", 345),
+        new StackTraceElement("org.postgresql.core.v3.ConnectionFactoryImpl", "sendStartupPacket", null, 757)});
+    assertThat(tls.clientCertificateRefused(new java.sql.SQLException("The connection attempt failed.", reset)))
+        .hasValueSatisfying(m -> assertThat(m).contains("closed the connection during the TLS handshake")
+            .contains(rsa.cert().toString()).contains("ssl_ca_file"));
+    // a reset elsewhere is not taken for a refusal
+    java.net.SocketException plain = new java.net.SocketException("Connection reset");
+    plain.setStackTrace(new StackTraceElement[] {
+        new StackTraceElement("sun.nio.ch.NioSocketImpl", "implRead", "NioSocketImpl.java", 320)});
+    assertThat(tls.clientCertificateRefused(new java.sql.SQLException("I/O error", plain))).isEmpty();
+    // nor anything when no certificate was given
+    assertThat(PgTls.of(PgWire.SslMode.REQUIRE).clientCertificateRefused(
+        new java.sql.SQLException("The connection attempt failed.", reset))).isEmpty();
+  }
+
+  @Test
   void aPemKeyInEachLayoutIsReadAndMatchesItsCertificate() throws Exception {
     ClientCertificate pkcs8 = ClientCertificate.read(rsa.cert().toString(), rsa.key().toString(), null);
     assertThat(pkcs8.chain()).hasSize(1);
