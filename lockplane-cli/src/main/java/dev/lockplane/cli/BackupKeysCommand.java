@@ -10,8 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lockplane backup keys generate|rotate|show}. */
-@Command(name = "keys", description = "Keysets that encrypt backups: generate, rotate, show.",
-    subcommands = {BackupKeysCommand.Generate.class, BackupKeysCommand.Rotate.class, BackupKeysCommand.Show.class})
+@Command(name = "keys", description = "Keysets that encrypt backups: generate, rotate, show.")
 final class BackupKeysCommand extends GroupCommand {
 
   static int print(Cli cli, Format f, Keyset k) {

@@ -3,8 +3,6 @@ package dev.lockplane.cli;
 import picocli.CommandLine.Command;
 
 /** {@code lockplane clone}: clones on a server or a store. */
-@Command(name = "clone", description = {"Create, list, reset, snapshot and destroy clones that outlive the command (docs/clones-cli.md)."},
-    subcommands = {CloneCreateCommand.class, CloneListCommand.class, CloneResetCommand.class, CloneSnapshotCommand.class,
-        CloneDestroyCommand.class, CloneConnectCommand.class, CloneOrphansCommand.class})
+@Command(name = "clone", description = {"Create, list, reset, snapshot and destroy clones that outlive the command (docs/clones-cli.md)."})
 final class CloneCommand extends GroupCommand {
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lockplane drift}: how the live database differs from the desired schema, or every environment's. */
-@Command(name = "drift", subcommands = DriftFixCommand.class, description = {"Compare the live database with --schema (or every environment with --all).",
+@Command(name = "drift", description = {"Compare the live database with --schema (or every environment with --all).",
     "With --all, each environment of lockplane.toml is compared with its schema, and their histories with each other.",
     "Exit 0: no drift; 2: drift found; 1: an environment could not be checked (the others are still reported)."})
 final class DriftCommand extends BaseCommand {

@@ -84,12 +84,18 @@ public final class Main {
   static int run(Cli cli, String[] args) {
     rememberSecrets(cli, args);
     Logging.configure(Logging.DEFAULT);
-    CommandLine cl = commandLine(cli);
+    CommandLine cl = commandLine(cli, args);
     return cl.execute(args);
   }
 
+  /** The whole command tree, as help describes it. */
   static CommandLine commandLine(Cli cli) {
-    CommandLine cl = new CommandLine(LockplaneCommand.class, new CommandFactory(cli));
+    return commandLine(cli, null);
+  }
+
+  /** The commands {@code args} name (see {@link CommandTree}), or the whole tree when {@code args} is null. */
+  static CommandLine commandLine(Cli cli, String[] args) {
+    CommandLine cl = CommandTree.build(new CommandFactory(cli), args);
     cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(cli.out(), StandardCharsets.UTF_8), true));
     cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(cli.err(), StandardCharsets.UTF_8), true));
     ErrorHandler handler = new ErrorHandler(cli);

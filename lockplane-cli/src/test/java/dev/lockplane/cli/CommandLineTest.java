@@ -54,6 +54,57 @@ class CommandLineTest {
   }
 
   @Test
+  void aRunBuildsOnlyTheCommandsItsArgumentsNameAndSeesThemAsTheWholeTreeDoes() {
+    Cli cli = new Cli(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()),
+        new ByteArrayInputStream(new byte[0]), Map.of(), false);
+    CommandLine whole = Main.commandLine(cli);
+    List<List<String>> commands = new ArrayList<>();
+    collect(whole, List.of(), commands);
+    for (List<String> command : commands.subList(1, commands.size())) {
+      CommandLine inWhole = at(whole, command);
+      // each name in the tree is the one its command gives itself
+      assertThat(inWhole.getCommand().getClass().getAnnotation(CommandLine.Command.class).name())
+          .isEqualTo(command.get(command.size() - 1));
+      // built for a run of that command, its path holds one command a level (help needs all it can
+      // describe), and it reads as in the whole tree
+      CommandLine forRun = Main.commandLine(cli, command.toArray(String[]::new));
+      for (int depth = 0; depth < command.size() && !command.get(0).equals("help"); depth++) {
+        assertThat(at(forRun, command.subList(0, depth)).getSubcommands().keySet()).as(String.valueOf(command))
+            .containsExactly(command.get(depth));
+      }
+      assertThat(at(forRun, command).getUsageMessage()).isEqualTo(inWhole.getUsageMessage());
+    }
+    assertThat(Main.commandLine(cli, new String[] {"backup", "list", "--repo", "r"}).getSubcommands().get("backup")
+        .getSubcommands().keySet()).containsExactly("list");
+    // a word after an option may be the option's value; help describes everything; a misspelt word
+    // is corrected from the whole level
+    int all = whole.getSubcommands().size();
+    assertThat(Main.commandLine(cli, new String[] {"--version"}).getSubcommands()).isEmpty();
+    assertThat(Main.commandLine(cli, new String[] {"--version", "--help"}).getSubcommands()).hasSize(all);
+    assertThat(Main.commandLine(cli, new String[0]).getSubcommands()).hasSize(all);
+    assertThat(Main.commandLine(cli, new String[] {"-h", "plan"}).getSubcommands()).hasSize(all);
+    assertThat(Main.commandLine(cli, new String[] {"help", "backup"}).getSubcommands()).hasSize(all);
+    assertThat(Main.commandLine(cli, new String[] {"drift", "--url", "u", "fix"}).getSubcommands().get("drift")
+        .getSubcommands()).containsOnlyKeys("fix");
+    assertThat(Main.commandLine(cli, new String[] {"backup", "lst"}).getSubcommands().get("backup").getSubcommands())
+        .hasSize(whole.getSubcommands().get("backup").getSubcommands().size());
+    Result misspelt = MainTest.run("backup", "lst");
+    assertThat(misspelt.code()).isEqualTo(Main.USAGE);
+    assertThat(misspelt.err()).contains("'lst'", "list");
+    Result unknown = MainTest.run("bakup", "list");
+    assertThat(unknown.code()).isEqualTo(Main.USAGE);
+    assertThat(unknown.err()).contains("'bakup'", "backup");
+  }
+
+  private static CommandLine at(CommandLine top, List<String> path) {
+    CommandLine c = top;
+    for (String name : path) {
+      c = c.getSubcommands().get(name);
+    }
+    return c;
+  }
+
+  @Test
   void versionComesFromTheBuild() {
     Result r = MainTest.run("--version");
     assertThat(r.code()).isZero();
