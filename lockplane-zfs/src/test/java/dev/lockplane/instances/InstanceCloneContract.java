@@ -11,6 +11,7 @@ import dev.lockplane.clone.Snapshot;
 import dev.lockplane.internal.os.Posix;
 import dev.lockplane.storage.CowStorage;
 import dev.lockplane.storage.CowStorages;
+import dev.lockplane.testing.ServerMemory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ abstract class InstanceCloneContract {
   }
 
   @Test
-  void clonesAreIsolatedAndResetReturnsToTheSnapshot() {
+  void clonesAreIsolatedAndResetReturnsToTheSnapshot() throws Exception {
     try (InstanceCloneManager m = Fixtures.manager(storage(), portBase()).start()) {
       assertThat(m.strategy().method()).isEqualTo(storage().method());
       InstanceClone a = m.create("alpha");
@@ -100,6 +101,7 @@ abstract class InstanceCloneContract {
       }
       // a server that dies turns its clone FATAL, with the log; a reset brings it back
       long pid = b.pid();
+      ServerMemory memory = ServerMemory.of(pid);
       Posix.kill(pid, Signal.SIGKILL);
       // the JVM learns of its child's death asynchronously (its reaper thread), after kill(0) already fails
       for (int i = 0; i < 250 && (Posix.isAlive(pid) || b.state() != CloneState.FATAL); i++) {
@@ -110,6 +112,8 @@ abstract class InstanceCloneContract {
       assertThat(m.list()).extracting(c -> c.name()).containsExactly("alpha");
       b.reset();
       assertThat(b.state()).isEqualTo(CloneState.OK);
+      // the killed server's shared memory went with its data, whatever the storage did with the directory
+      assertThat(memory.released()).as(String.valueOf(memory)).isTrue();
       assertThat(count(b, "SELECT count(*) FROM items")).isEqualTo(100);
       b.destroy();
       assertThat(b.isDestroyed()).isTrue();

@@ -6,7 +6,10 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
-/** The libc calls that reflinks and extent maps need: open, close and ioctl (FICLONE, FIEMAP). */
+/**
+ * The libc calls that reflinks and extent maps need (open, close and ioctl: FICLONE, FIEMAP), and
+ * those that read and remove the System V shared memory a killed server left (shmat, shmdt, shmctl).
+ */
 public final class LibC {
   /** The calls, bound by jnr-ffi. */
   public interface Calls {
@@ -19,6 +22,17 @@ public final class LibC {
     /** ioctl with an integer or pointer argument (both travel in a register on x86_64 and arm64). */
     @SaveError
     int ioctl(int fd, long request, long arg);
+
+    /** Attaches a System V segment; its address, or -1. */
+    @SaveError
+    long shmat(int shmid, long address, int flags);
+
+    @SaveError
+    int shmdt(long address);
+
+    /** shmctl with a pointer argument (0 for IPC_RMID). */
+    @SaveError
+    int shmctl(int shmid, int command, long buffer);
   }
 
   public static final int O_RDONLY = 0;
@@ -30,6 +44,10 @@ public final class LibC {
   public static final long FICLONE = 0x40049409L;
   /** {@code _IOWR('f', 11, struct fiemap)}: map a file's extents. */
   public static final long FS_IOC_FIEMAP = 0xC020660BL;
+  /** shmctl: remove the segment once the last process detaches. */
+  public static final int IPC_RMID = 0;
+  /** shmat: attach for reading only. */
+  public static final int SHM_RDONLY = 010000;
 
   public static final int EXDEV = 18;
   public static final int EINVAL = 22;

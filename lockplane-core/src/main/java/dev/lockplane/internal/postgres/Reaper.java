@@ -128,9 +128,12 @@ public final class Reaper {
 
   private static void stopAbandoned(InstanceRecord r) {
     long pid = r.postmasterPid();
-    if (Postmasters.isPostmasterOf(pid, Path.of(r.dataDirectory()))) {
+    Path data = Path.of(r.dataDirectory());
+    if (Postmasters.isPostmasterOf(pid, data)) {
       Postmasters.stop(pid, 15_000);
     }
+    // killed with its JVM (a process group's SIGKILL), or by the stop's last resort
+    SharedMemory.releaseLeftBy(data, java.time.Duration.ofSeconds(5));
   }
 
 }

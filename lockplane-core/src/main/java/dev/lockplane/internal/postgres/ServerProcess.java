@@ -496,6 +496,8 @@ public final class ServerProcess {
     }
     LIVE.remove(this);
     stopProcess(process);
+    // a server killed before (or by) this stop left its shared memory behind
+    SharedMemory.releaseLeftBy(dataDir, Duration.ofSeconds(5));
     memory.delete();
     // a kept data directory lives elsewhere; the runtime directory holds nothing worth keeping
     FileTrees.deleteQuietly(instanceDir);

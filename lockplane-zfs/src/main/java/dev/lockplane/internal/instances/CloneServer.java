@@ -93,6 +93,7 @@ sealed interface CloneServer permits CloneServer.Owned, CloneServer.Adopted {
       if (isRunning()) {
         Postmasters.stop(pid, 30_000);
       }
+      dev.lockplane.internal.postgres.SharedMemory.releaseLeftBy(dataDirectory, java.time.Duration.ofSeconds(5));
     }
 
     @Override
