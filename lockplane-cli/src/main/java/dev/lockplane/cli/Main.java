@@ -1,6 +1,7 @@
 package dev.lockplane.cli;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,12 @@ public final class Main {
   /** Exit code: a usage error (BSD's EX_USAGE): an unknown option, a bad value, a missing argument. */
   public static final int USAGE = 64;
 
+  /**
+   * Set by the launcher on the run that writes its class archive, which later runs map: every
+   * command's classes belong in it, not only the ones this run needed.
+   */
+  static final String ARCHIVING = "lockplane.cds.archiving";
+
   private Main() {}
 
   /**
@@ -38,7 +45,21 @@ public final class Main {
    * @param args the arguments
    */
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err, System.in, System.getenv()));
+    int code = run(args, System.out, System.err, System.in, System.getenv());
+    if (Boolean.getBoolean(ARCHIVING)) {
+      loadEveryCommand();
+    }
+    System.exit(code);
+  }
+
+  private static void loadEveryCommand() {
+    try {
+      Cli quiet = new Cli(new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream()),
+          InputStream.nullInputStream(), Map.of(), false);
+      commandLine(quiet).getUsageMessage();
+    } catch (RuntimeException | LinkageError e) {
+      // the archive holds fewer classes; the command has run
+    }
   }
 
   /**

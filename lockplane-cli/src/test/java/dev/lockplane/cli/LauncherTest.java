@@ -35,6 +35,9 @@ class LauncherTest {
     public static void main(String[] args) {
       System.out.println("args: " + String.join("|", args));
       System.out.println("property: " + System.getProperty("lockplane.probe"));
+      if (Boolean.getBoolean(Main.ARCHIVING)) {
+        System.out.println("archiving");
+      }
       if (args.length > 0 && args[0].startsWith("exit=")) {
         System.exit(Integer.parseInt(args[0].substring(5)));
       }
@@ -107,16 +110,16 @@ class LauncherTest {
     String loads = "-Xlog:class+load=info";
     String first = run(jar, loads, "one", "two");
     assertThat(first).contains("args: one|two").contains(Probe.class.getName() + " source: file:")
-        .doesNotContain("[warning]");
+        .contains("archiving").doesNotContain("[warning]");
     assertThat(archives()).hasSize(1).allSatisfy(a -> assertThat(a.getFileName().toString()).matches("cds-\\d+\\.jsa"));
     String second = run(jar, loads, "three");
     assertThat(second).contains("args: three").contains(Probe.class.getName() + " source: shared objects file")
-        .doesNotContain("[warning]");
+        .doesNotContain("[warning]").doesNotContain("archiving");
     // the command's status comes through whether the run makes the archive or maps it
     // (and the JVM says nothing of archives: the output is the command's alone)
     assertThat(run(jar, "", Map.of(), 3, "exit=3")).isEqualTo("args: exit=3\nproperty: null\n");
     Files.delete(archives().get(0));
-    assertThat(run(jar, "", Map.of(), 4, "exit=4")).isEqualTo("args: exit=4\nproperty: null\n");
+    assertThat(run(jar, "", Map.of(), 4, "exit=4")).isEqualTo("args: exit=4\nproperty: null\narchiving\n");
     assertThat(archives()).hasSize(1);
 
     // A newer jar (a new build) makes a new archive in the old one's place.
@@ -131,6 +134,27 @@ class LauncherTest {
     Files.writeString(archive, "not an archive");
     assertThat(run(jar, loads, "damaged")).contains("args: damaged").contains(Probe.class.getName() + " source: file:")
         .doesNotContain("[warning]").doesNotContain("archive");
+  }
+
+  @Test
+  void theRunThatWritesTheArchiveLoadsEveryCommandAfterItsOwn() throws Exception {
+    // a run loads the classes of the commands it names only; the archive serves every later command
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    for (boolean archiving : new boolean[] {true, false}) {
+      Process p = new ProcessBuilder(java, "-D" + Main.ARCHIVING + "=" + archiving, "-Xlog:class+load=info",
+          "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--version")
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      assertThat(p.waitFor()).as(out).isZero();
+      assertThat(out).contains("lockplane ");
+      String loaded = BackupListCommand.class.getName() + " source:";
+      if (archiving) {
+        assertThat(out).contains(loaded).contains(CloneOrphansCommand.class.getName() + " source:");
+        assertThat(out.indexOf(loaded)).as("after the command's output").isGreaterThan(out.indexOf("lockplane "));
+      } else {
+        assertThat(out).doesNotContain(loaded);
+      }
+    }
   }
 
   @Test
