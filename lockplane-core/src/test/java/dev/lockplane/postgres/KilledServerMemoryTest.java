@@ -14,23 +14,54 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import jnr.constants.platform.Signal;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A killed server's shared memory — its System V segment and its {@code /dev/shm} segments, which
  * PostgreSQL removes only when a server starts again on the same data directory — goes when the
- * runtime lets go of the server, and nothing of a live server goes with it.
+ * runtime lets go of the server, and nothing of a live server goes with it. A backend busy in a query
+ * when its postmaster is killed runs on (it looks only when it next waits) and keeps the memory in
+ * use: it is ended first.
  */
 class KilledServerMemoryTest {
 
-  @Test
-  void aKilledServersSharedMemoryGoesWhenTheRuntimeLetsGoOfItAndALiveServersStays() throws Exception {
-    try (LocalPostgres live = LocalPostgres.builder().start(); LocalPostgres killed = LocalPostgres.builder().start()) {
+  private static boolean hasParallelWorkers(Statement s) throws java.sql.SQLException {
+    try (var rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'parallel worker'")) {
+      return rs.next() && rs.getInt(1) > 0;
+    }
+  }
+
+  // 13 and 18: the control segment's slots changed size in between
+  @ParameterizedTest
+  @ValueSource(ints = {13, 18})
+  void aKilledServersSharedMemoryGoesWhenTheRuntimeLetsGoOfItAndALiveServersStays(int version) throws Exception {
+    try (LocalPostgres live = LocalPostgres.builder().start();
+        LocalPostgres killed = LocalPostgres.builder().version(version).start()) {
       try (Connection c = killed.connect("postgres"); Statement s = c.createStatement()) {
         s.execute("CREATE TABLE t AS SELECT g FROM generate_series(1, 20000) g");
       }
+      // a parallel query under way holds a dynamic segment of its own, listed in the control segment
+      Connection querying = killed.connect("postgres");
+      Thread query = new Thread(() -> {
+        try (Statement s = querying.createStatement()) {
+          s.execute("SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
+              + " SET max_parallel_workers_per_gather = 2");
+          s.executeQuery("SELECT count(*) FROM t, generate_series(1, 100000) i WHERE md5(g::text || i) = 'x'").close();
+        } catch (java.sql.SQLException ended) {
+          // the server is killed under it
+        }
+      });
+      query.start();
+      try (Connection c = killed.connect("postgres"); Statement s = c.createStatement()) {
+        for (int i = 0; i < 500 && !hasParallelWorkers(s); i++) {
+          Thread.sleep(20);
+        }
+        assertThat(hasParallelWorkers(s)).isTrue();
+      }
       ServerMemory liveMemory = ServerMemory.of(live.pid());
       ServerMemory memory = ServerMemory.of(killed.pid());
-      assertThat(memory.dynamic()).as("the control segment at least").isNotEmpty();
+      assertThat(memory.dynamic()).as("the control segment and the query's").hasSizeGreaterThanOrEqualTo(2);
       assertThat(memory.held()).isTrue();
       assertThat(liveMemory.held()).isTrue();
       Path data = killed.dataDirectory();
@@ -44,6 +75,9 @@ class KilledServerMemoryTest {
       ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
       assertThat(data.resolve("postmaster.pid")).as("a killed server leaves its pid file").exists();
       killed.close();
+      query.join(30_000);
+      assertThat(query.isAlive()).as("the backend busy in the query was ended").isFalse();
+      querying.close();
 
       assertThat(memory.released()).as(String.valueOf(memory)).isTrue();
       assertThat(liveMemory.held()).isTrue();

@@ -1,6 +1,7 @@
 package dev.lockplane.internal.postgres;
 
 import dev.lockplane.internal.fs.LibC;
+import dev.lockplane.internal.os.Posix;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
+import jnr.constants.platform.Signal;
 
 /**
  * The shared memory of a postmaster that was killed (SIGKILL, the kernel's out-of-memory killer).
@@ -21,7 +24,9 @@ import java.util.OptionalInt;
  * ever is when the directory is a clone's that a reset or destroy throws away, or a temporary
  * cluster. {@link #releaseLeftBy} removes them as that start would, and only what it would: the
  * segment named in the pid file, once no process is attached to it, whose header names this data
- * directory by device and inode, and the dynamic segments its control segment lists.
+ * directory by device and inode, and the dynamic segments its control segment lists. A backend busy
+ * in a query when its postmaster was killed runs on until the query ends; such processes are ended
+ * first (SIGQUIT, as an immediate shutdown ends them).
  */
 public final class SharedMemory {
   private static final System.Logger LOG = System.getLogger(SharedMemory.class.getName());
@@ -65,9 +70,14 @@ public final class SharedMemory {
       }
       int key = (int) Long.parseUnsignedLong(keyAndId[0]);
       int id = Integer.parseInt(keyAndId[1]);
-      // a killed postmaster's children notice within moments and leave
+      // A killed postmaster's children notice within moments and leave, except a backend busy in a
+      // query, which looks only when it next waits: it is ended as an immediate shutdown would.
       long deadline = System.nanoTime() + wait.toNanos();
       OptionalInt attached = attached(key, id);
+      if (attached.isPresent() && attached.getAsInt() > 0) {
+        endProcessesIn(dataDirectory);
+        attached = attached(key, id);
+      }
       while (attached.isPresent() && attached.getAsInt() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(20);
         attached = attached(key, id);
@@ -95,6 +105,23 @@ public final class SharedMemory {
       // no /proc, no libc, an unknown layout: the memory stays, as it would have anyway
       LOG.log(Level.DEBUG, "Cannot release the shared memory left by the server of " + dataDirectory + ": " + e);
       return 0;
+    }
+  }
+
+  /** Sends SIGQUIT to the server processes still working in a data directory (their working directory). */
+  private static void endProcessesIn(Path dataDirectory) throws IOException {
+    Path data = dataDirectory.toRealPath();
+    try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+      for (Path p : processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+        try {
+          if (Files.readSymbolicLink(p.resolve("cwd")).equals(data)
+              && Files.readString(p.resolve("comm")).trim().equals("postgres")) {
+            Posix.kill(Long.parseLong(p.getFileName().toString()), Signal.SIGQUIT);
+          }
+        } catch (IOException | RuntimeException gone) {
+          // ended meanwhile, or another user's process
+        }
+      }
     }
   }
 
