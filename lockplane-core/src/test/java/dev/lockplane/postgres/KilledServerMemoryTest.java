@@ -66,9 +66,19 @@ class KilledServerMemoryTest {
       assertThat(liveMemory.held()).isTrue();
       Path data = killed.dataDirectory();
 
-      // while the server runs, nothing is released
+      // while the server runs, nothing is released, nor through a copy of its pid file elsewhere
+      // (a clone of a running cluster's files has one)
       assertThat(SharedMemory.releaseLeftBy(data, Duration.ZERO)).isZero();
+      Path copy = Files.createTempDirectory("lockplane-copied-");
+      try {
+        Files.copy(data.resolve("postmaster.pid"), copy.resolve("postmaster.pid"));
+        Files.copy(data.resolve("PG_VERSION"), copy.resolve("PG_VERSION"));
+        assertThat(SharedMemory.releaseLeftBy(copy, Duration.ofSeconds(5))).isZero();
+      } finally {
+        FileTrees.deleteQuietly(copy);
+      }
       assertThat(memory.held()).isTrue();
+      assertThat(query.isAlive()).isTrue();
 
       long pid = killed.pid();
       Posix.kill(pid, Signal.SIGKILL);

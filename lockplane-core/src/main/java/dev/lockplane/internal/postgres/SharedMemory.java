@@ -70,11 +70,18 @@ public final class SharedMemory {
       }
       int key = (int) Long.parseUnsignedLong(keyAndId[0]);
       int id = Integer.parseInt(keyAndId[1]);
+      OptionalInt attached = attached(key, id);
+      // the header first: a pid file copied from another server's directory names that server's segment
+      ByteBuffer header = attached.isEmpty() ? null : read(id);
+      if (header == null || header.getInt(0) != SEGMENT_MAGIC
+          || header.getLong(HEADER_DEVICE) != ((Number) Files.getAttribute(dataDirectory, "unix:dev")).longValue()
+          || header.getLong(HEADER_INODE) != ((Number) Files.getAttribute(dataDirectory, "unix:ino")).longValue()) {
+        return 0;
+      }
       // A killed postmaster's children notice within moments and leave, except a backend busy in a
       // query, which looks only when it next waits: it is ended as an immediate shutdown would.
       long deadline = System.nanoTime() + wait.toNanos();
-      OptionalInt attached = attached(key, id);
-      if (attached.isPresent() && attached.getAsInt() > 0) {
+      if (attached.getAsInt() > 0) {
         endProcessesIn(dataDirectory);
         attached = attached(key, id);
       }
@@ -83,12 +90,6 @@ public final class SharedMemory {
         attached = attached(key, id);
       }
       if (attached.isEmpty() || attached.getAsInt() > 0) {
-        return 0;
-      }
-      ByteBuffer header = read(id);
-      if (header == null || header.getInt(0) != SEGMENT_MAGIC
-          || header.getLong(HEADER_DEVICE) != ((Number) Files.getAttribute(dataDirectory, "unix:dev")).longValue()
-          || header.getLong(HEADER_INODE) != ((Number) Files.getAttribute(dataDirectory, "unix:ino")).longValue()) {
         return 0;
       }
       long control = Integer.toUnsignedLong(header.getInt(HEADER_CONTROL));
