@@ -128,12 +128,17 @@ class LocalPostgresTest {
   @Test
   void dataDirectoryInUseIsRefused(@TempDir Path tmp) throws Exception {
     Path dir = reachable(tmp).resolve("shared");
+    Path runtime = tmp.resolve("runtime");
     try (LocalPostgres pg = LocalPostgres.builder().dataDirectory(dir).start()) {
-      assertThatThrownBy(() -> LocalPostgres.builder().dataDirectory(dir).start())
+      assertThatThrownBy(() -> LocalPostgres.builder().dataDirectory(dir).runtimeDirectory(runtime).start())
           .isInstanceOf(ServerException.class)
           .satisfies(e -> assertThat(((LockplaneException) e).code()).isEqualTo(ErrorCode.DATA_DIRECTORY_IN_USE))
           .hasMessageContaining("pid " + pg.pid())
           .hasMessageContaining("port " + pg.port());
+    }
+    // refused before a server ran: nothing of it is left in the runtime directory
+    try (var left = Files.list(runtime.resolve("instances"))) {
+      assertThat(left.toList()).isEmpty();
     }
   }
 

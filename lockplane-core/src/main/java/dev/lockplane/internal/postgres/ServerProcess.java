@@ -169,8 +169,14 @@ public final class ServerProcess {
       if (ephemeral) {
         FileTrees.deleteQuietly(instanceDir);
       } else {
-        // keep the log of a persistent cluster's failed start next to nothing else of ours
+        // keep the log of a persistent cluster's failed start next to nothing else of ours, and
+        // nothing at all when the start failed before the server wrote one
         FileTrees.deleteQuietly(instanceDir.resolve("socket"));
+        try {
+          Files.deleteIfExists(instanceDir);
+        } catch (IOException holdsTheLog) {
+          // not empty: the log stays for the message that names it
+        }
       }
       throw e;
     }
