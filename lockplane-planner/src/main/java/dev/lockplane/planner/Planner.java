@@ -7,6 +7,7 @@ import dev.lockplane.internal.planner.DesiredLoader;
 import dev.lockplane.internal.planner.DriftComputer;
 import dev.lockplane.internal.planner.HistoryReader;
 import dev.lockplane.internal.planner.IgnoredRules;
+import dev.lockplane.internal.planner.LoadBeside;
 import dev.lockplane.internal.planner.PlanBuilder;
 import dev.lockplane.internal.planner.SchemaHash;
 import dev.lockplane.internal.planner.SchemaJson;
@@ -173,9 +174,10 @@ public final class Planner {
    */
   public Plan plan(DataSource target, Desired desired) {
     try (Connection c = target.getConnection()) {
-      DatabaseSchema current = introspect(c);
       int major = majorVersion(c);
-      DatabaseSchema wanted = load(desired, current.dialect(), major);
+      LoadBeside.Schemas both = liveAndDesired(c, desired, major);
+      DatabaseSchema current = both.live();
+      DatabaseSchema wanted = both.desired();
       requireDesiredState(desired, wanted);
       if (current.dialect() != Dialect.POSTGRESQL || (major < 13 && safety != SafetyLevel.STRICT)) {
         return plan(current, wanted);
@@ -402,8 +404,8 @@ public final class Planner {
    */
   public DriftReport drift(DataSource target, Desired desired) {
     try (Connection c = target.getConnection()) {
-      DatabaseSchema live = introspect(c);
-      return drift(live, load(desired, live.dialect(), majorVersion(c)));
+      LoadBeside.Schemas both = liveAndDesired(c, desired, majorVersion(c));
+      return drift(both.live(), both.desired());
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot read the target database: " + e.getMessage(), e);
     }
@@ -499,6 +501,16 @@ public final class Planner {
     } catch (SQLException e) {
       throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot tell the database kind: " + e.getMessage(), e);
     }
+  }
+
+  // On PostgreSQL the desired SQL loads on a scratch server beside the target's introspection.
+  private LoadBeside.Schemas liveAndDesired(Connection c, Desired desired, int major) throws SQLException {
+    Dialect dialect = dialectOf(c);
+    if (dialect != Dialect.POSTGRESQL) {
+      DatabaseSchema live = introspect(c);
+      return new LoadBeside.Schemas(live, load(desired, live.dialect(), major));
+    }
+    return LoadBeside.run(() -> introspect(c), () -> load(desired, dialect, major));
   }
 
   private static int majorVersion(Connection c) throws SQLException {
