@@ -187,9 +187,23 @@ class PlannerBehaviourTest {
 
   @Test
   void withoutAScratchServerAnEmbeddedServerOfTheTargetVersionIsUsed() {
-    DatabaseSchema s = Lockplane.planner().build().load(Desired.sql("s.sql", "CREATE TABLE t (id int);"),
-        Dialect.POSTGRESQL, LocalPostgres.DEFAULT_VERSION);
-    assertThat(s.table("public", "t")).isPresent();
+    // a server for this load alone: its scratch database is made straight from template0, and the
+    // desired SQL still runs as a role that owns that database and nothing more
+    DatabaseSchema s = Lockplane.planner().build().load(Desired.sql("s.sql", """
+        CREATE TABLE t (id int);
+        DO $$ BEGIN
+          EXECUTE format('COMMENT ON TABLE t IS %L', current_user || ' ' || current_database() || ' '
+            || (SELECT rolsuper OR rolcreatedb OR rolcreaterole FROM pg_roles WHERE rolname = current_user)::text
+            || ' ' || (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database())
+            || ' ' || current_setting('server_version_num')::int / 10000);
+        END $$;
+        """), Dialect.POSTGRESQL, 16);
+    String[] who = s.table("public", "t").orElseThrow().comment().split(" ");
+    assertThat(who[0]).startsWith("lp_scratch_");
+    assertThat(who[1]).startsWith("lp_scratch_").isNotEqualTo(who[0]);
+    assertThat(who[2]).as("superuser, CREATEDB or CREATEROLE").isEqualTo("false");
+    assertThat(who[3]).as("owner of the scratch database").isEqualTo(who[0]);
+    assertThat(who[4]).as("the target's major version").isEqualTo("16");
   }
 
   @Test

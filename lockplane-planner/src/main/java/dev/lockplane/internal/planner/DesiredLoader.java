@@ -76,8 +76,9 @@ public final class DesiredLoader {
         return loadInto(scratch, scripts, hints);
       }
     }
-    try (LocalPostgres pg = LocalPostgres.builder().version(postgresMajorVersion).start()) {
-      return loadOn(pg, scripts, hints);
+    try (LocalPostgres pg = LocalPostgres.builder().version(postgresMajorVersion).start();
+        PgScratch scratch = PgScratch.onThrowaway(pg)) {
+      return loadInto(scratch, scripts, hints);
     }
   }
 

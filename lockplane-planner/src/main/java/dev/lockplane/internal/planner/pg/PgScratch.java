@@ -69,7 +69,35 @@ public final class PgScratch implements AutoCloseable {
    * @return the scratch database, connected as its owner
    */
   public static PgScratch on(LocalPostgres server) {
-    Admin admin = new Admin() {
+    // by URL rather than as a LocalPostgres: the filesystem probe that describes the clone strategy
+    // is not worth its cost for a database that lives for one load
+    return open(admin(server), CloneManagers.databases(server.jdbcUrl("postgres"), server.user(), server.password()),
+        server.majorVersion(), server.toString());
+  }
+
+  /**
+   * Makes a scratch database on an embedded server started for this one load and stopped after it:
+   * made straight from {@code template0}, with no golden database, no clone manager and nothing
+   * dropped at close, since the server and its data go. The desired SQL still runs as a role of its
+   * own without privileges.
+   *
+   * @param server the server; the caller stops it after closing this scratch
+   * @return the scratch database, connected as its owner
+   */
+  public static PgScratch onThrowaway(LocalPostgres server) {
+    String database = DATABASE_PREFIX + HexFormat.of().formatHex(bytes(6));
+    try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + Identifiers.quote(database) + " TEMPLATE template0");
+    } catch (SQLException e) {
+      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot make a scratch database on " + server
+          + " to turn desired SQL into a schema: " + e.getMessage(), e);
+    }
+    return withOwner(admin(server), null, null, database, server.jdbcUrl(database), server.majorVersion(),
+        server.toString());
+  }
+
+  private static Admin admin(LocalPostgres server) {
+    return new Admin() {
       @Override
       public Connection connect(String database) {
         return server.connect(database);
@@ -80,10 +108,6 @@ public final class PgScratch implements AutoCloseable {
         return "postgres";
       }
     };
-    // by URL rather than as a LocalPostgres: the filesystem probe that describes the clone strategy
-    // is not worth its cost for a database that lives for one load
-    return open(admin, CloneManagers.databases(server.jdbcUrl("postgres"), server.user(), server.password()),
-        server.majorVersion(), server.toString());
   }
 
   /**
@@ -123,14 +147,24 @@ public final class PgScratch implements AutoCloseable {
     if (major >= 15) {
       clones.copyMethod(CopyMethod.WAL_LOG);
     }
-    String role = DATABASE_PREFIX + HexFormat.of().formatHex(bytes(6));
     CloneManager manager = null;
     Clone clone = null;
-    boolean roleMade = false;
     try {
       manager = clones.start();
       clone = manager.create();
-      String database = JdbcUrls.databaseOf(clone.jdbcUrl());
+    } catch (RuntimeException e) {
+      undo(e, clone, manager, null, null);
+      throw failure(e, where);
+    }
+    return withOwner(admin, manager, clone, JdbcUrls.databaseOf(clone.jdbcUrl()), clone.jdbcUrl(), major, where);
+  }
+
+  /** Gives the database to a role made for this load, and connects as that role. */
+  private static PgScratch withOwner(Admin admin, CloneManager manager, Clone clone, String database, String url,
+      int major, String where) {
+    String role = DATABASE_PREFIX + HexFormat.of().formatHex(bytes(6));
+    boolean roleMade = false;
+    try {
       String password = HexFormat.of().formatHex(bytes(24));
       try (Connection c = admin.connect(admin.maintenanceDatabase()); Statement s = c.createStatement()) {
         // INHERIT: on PostgreSQL 15 the owner's rights on schema public come through its implicit
@@ -148,33 +182,41 @@ public final class PgScratch implements AutoCloseable {
           s.execute("ALTER SCHEMA public OWNER TO " + Identifiers.quote(role));
         }
       }
-      Connection owner = DriverManager.getConnection(withoutCredentials(clone.jdbcUrl()), role, password);
+      Connection owner = DriverManager.getConnection(withoutCredentials(url), role, password);
       return new PgScratch(admin, manager, clone, database, role, owner);
     } catch (SQLException | RuntimeException e) {
-      List<AutoCloseable> undo = new ArrayList<>();
-      if (clone != null) {
-        undo.add(clone::destroy);
-      }
-      if (manager != null) {
-        undo.add(manager);
-      }
-      if (roleMade) {
-        undo.add(() -> dropRole(admin, role));
-      }
-      for (AutoCloseable step : undo) {
-        try {
-          step.close();
-        } catch (Exception suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      if (e instanceof LockplaneException le) {
-        throw le;
-      }
-      throw new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot make a scratch database on " + where
-          + " to turn desired SQL into a schema: " + e.getMessage()
-          + ". The scratch server's user needs CREATEDB and CREATEROLE.", e);
+      undo(e, clone, manager, admin, roleMade ? role : null);
+      throw failure(e, where);
     }
+  }
+
+  private static void undo(Exception e, Clone clone, CloneManager manager, Admin admin, String role) {
+    List<AutoCloseable> undo = new ArrayList<>();
+    if (clone != null) {
+      undo.add(clone::destroy);
+    }
+    if (manager != null) {
+      undo.add(manager);
+    }
+    if (role != null) {
+      undo.add(() -> dropRole(admin, role));
+    }
+    for (AutoCloseable step : undo) {
+      try {
+        step.close();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+    }
+  }
+
+  private static LockplaneException failure(Exception e, String where) {
+    if (e instanceof LockplaneException le) {
+      return le;
+    }
+    return new LockplaneException(ErrorCode.DATABASE_ERROR, "Cannot make a scratch database on " + where
+        + " to turn desired SQL into a schema: " + e.getMessage()
+        + ". The scratch server's user needs CREATEDB and CREATEROLE.", e);
   }
 
   /**
@@ -245,11 +287,16 @@ public final class PgScratch implements AutoCloseable {
     }
     closed = true;
     RuntimeException failure = null;
-    for (AutoCloseable step : List.<AutoCloseable>of(connection, () -> {
+    List<AutoCloseable> steps = new ArrayList<>(List.<AutoCloseable>of(connection, () -> {
       if (adminConnection != null) {
         adminConnection.close();
       }
-    }, clone::destroy, manager, () -> dropRole(admin, role))) {
+    }));
+    // on a throwaway server (no clone) the database and the role go with the server
+    if (clone != null) {
+      steps.addAll(List.<AutoCloseable>of(clone::destroy, manager, () -> dropRole(admin, role)));
+    }
+    for (AutoCloseable step : steps) {
       try {
         step.close();
       } catch (Exception e) {
