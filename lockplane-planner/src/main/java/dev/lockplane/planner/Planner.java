@@ -48,10 +48,13 @@ import javax.sql.DataSource;
  *
  * <p>Desired SQL is never parsed: it is applied to an empty scratch database and introspected. For
  * PostgreSQL the scratch database is a clone of an empty golden database on the configured scratch
- * server, or else on an embedded server of the target's major version started for the occasion. It
- * is owned by a role made for the load (no superuser, no CREATEDB, no CREATEROLE), and statements
- * that act outside a database ({@code CREATE DATABASE}, {@code ALTER SYSTEM}, {@code CREATE ROLE},
- * {@code COPY … PROGRAM}, …) are refused; both are dropped after the load.
+ * server, or else a database made from {@code template0} on an embedded server of the target's major
+ * version started for the occasion. It is owned by a role made for the load (no superuser, no
+ * CREATEDB, no CREATEROLE), and statements that act outside a database ({@code CREATE DATABASE},
+ * {@code ALTER SYSTEM}, {@code CREATE ROLE}, {@code COPY … PROGRAM}, …) are refused; both are dropped
+ * after the load (with the embedded server). {@link #plan(DataSource, Desired)} and {@link
+ * #drift(DataSource, Desired)} load the desired state on a thread of their own while they introspect
+ * the target.
  */
 public final class Planner {
   private final Duration lockTimeout;
