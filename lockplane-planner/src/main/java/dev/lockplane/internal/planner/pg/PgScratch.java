@@ -23,8 +23,9 @@ import java.util.List;
 import org.postgresql.PGConnection;
 
 /**
- * A scratch database that turns desired SQL into a model: a clone of an empty golden database,
- * owned by a login role made for this one load (no superuser, no CREATEDB, no CREATEROLE, a random
+ * A scratch database that turns desired SQL into a model: a clone of an empty golden database (or,
+ * on a server started for this load alone, a database made from {@code template0}), owned by a
+ * login role made for this one load (no superuser, no CREATEDB, no CREATEROLE, a random
  * password), so that the desired SQL cannot reach past it. Closing it drops the clone and the role.
  *
  * <p>The administrator's connection into the scratch database is there for the few statements a
