@@ -133,7 +133,7 @@ public final class Reaper {
       Postmasters.stop(pid, 15_000);
     }
     // killed with its JVM (a process group's SIGKILL), or by the stop's last resort
-    SharedMemory.releaseLeftBy(data, java.time.Duration.ofSeconds(5));
+    SharedMemory.releaseLeftBy(data);
   }
 
 }

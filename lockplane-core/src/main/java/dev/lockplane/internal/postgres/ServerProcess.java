@@ -503,7 +503,7 @@ public final class ServerProcess {
     LIVE.remove(this);
     stopProcess(process);
     // a server killed before (or by) this stop left its shared memory behind
-    SharedMemory.releaseLeftBy(dataDir, Duration.ofSeconds(5));
+    SharedMemory.releaseLeftBy(dataDir);
     memory.delete();
     // a kept data directory lives elsewhere; the runtime directory holds nothing worth keeping
     FileTrees.deleteQuietly(instanceDir);

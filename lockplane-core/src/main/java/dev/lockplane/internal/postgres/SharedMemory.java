@@ -47,6 +47,17 @@ public final class SharedMemory {
   private SharedMemory() {}
 
   /**
+   * Removes the shared memory a killed postmaster of {@code dataDirectory} left, waiting up to five
+   * seconds for its other processes to leave (see {@link #releaseLeftBy(Path, Duration)}).
+   *
+   * @param dataDirectory the data directory
+   * @return the number of segments removed
+   */
+  public static int releaseLeftBy(Path dataDirectory) {
+    return releaseLeftBy(dataDirectory, Duration.ofSeconds(5));
+  }
+
+  /**
    * Removes the shared memory a killed postmaster of {@code dataDirectory} left. Does nothing when
    * the server shut down (its pid file is gone), is still running, or when anything does not match;
    * never throws. Call it before the data directory is removed or replaced: the segment is known by

@@ -1,6 +1,7 @@
 package dev.lockplane.internal.instances;
 
 import dev.lockplane.internal.postgres.Postmasters;
+import dev.lockplane.internal.postgres.SharedMemory;
 import dev.lockplane.postgres.LocalPostgres;
 import java.nio.file.Path;
 
@@ -93,7 +94,7 @@ sealed interface CloneServer permits CloneServer.Owned, CloneServer.Adopted {
       if (isRunning()) {
         Postmasters.stop(pid, 30_000);
       }
-      dev.lockplane.internal.postgres.SharedMemory.releaseLeftBy(dataDirectory, java.time.Duration.ofSeconds(5));
+      SharedMemory.releaseLeftBy(dataDirectory);
     }
 
     @Override
